@@ -1,0 +1,310 @@
+//! Site configuration (`config.toml`) and the cause taxonomy.
+//!
+//! Owns defaults: the built-in causes with ja/en labels and definitions, which a site may
+//! relabel or extend under `[causes.<key>]`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::FixedOffset;
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, SourceFile};
+use crate::error::Error;
+use crate::model::decode::Decoder;
+use crate::model::types::Lang;
+
+/// A key of the cause taxonomy, e.g. `vendor-bug`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct CauseKey(String);
+
+impl CauseKey {
+    /// The key as written in front matter.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One cause type with its labels.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cause {
+    /// The key used in front matter and URLs.
+    pub key: CauseKey,
+    /// Japanese label.
+    pub ja: String,
+    /// English label.
+    pub en: String,
+    /// One-line definition in Japanese.
+    pub description_ja: String,
+    /// One-line definition in English.
+    pub description_en: String,
+}
+
+impl Cause {
+    /// The label in the site's language.
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ja => &self.ja,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// The definition in the site's language.
+    pub fn description(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Ja => &self.description_ja,
+            Lang::En => &self.description_en,
+        }
+    }
+}
+
+/// The cause types of a site, in display order.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    causes: Vec<Cause>,
+}
+
+impl Taxonomy {
+    /// Finds a cause by its key.
+    pub fn get(&self, key: &str) -> Option<&Cause> {
+        self.causes.iter().find(|c| c.key.0 == key)
+    }
+
+    /// Every cause, in display order.
+    pub fn all(&self) -> &[Cause] {
+        &self.causes
+    }
+}
+
+const DEFAULT_CAUSES: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "human-error",
+        "人為ミス",
+        "Human error",
+        "誤った設定、誤った手順、手順外の作業",
+        "A wrong setting, a wrong procedure, or work outside the procedure",
+    ),
+    (
+        "vendor-bug",
+        "ベンダー製品の不具合",
+        "Vendor defect",
+        "購入したソフトウェアやファームウェアの欠陥",
+        "A defect in purchased software or firmware",
+    ),
+    (
+        "overload",
+        "高負荷・輻輳",
+        "Overload",
+        "処理能力を超える需要、再接続の集中",
+        "Demand beyond capacity, including reconnection storms",
+    ),
+    (
+        "hardware-failure",
+        "ハードウェア故障",
+        "Hardware failure",
+        "機器・部品の物理的な故障",
+        "A physical failure of equipment or a component",
+    ),
+    (
+        "upstream-provider",
+        "他事業者設備",
+        "Upstream provider",
+        "他事業者の設備・サービスの障害",
+        "A failure in another operator's facilities or service",
+    ),
+    (
+        "design-flaw",
+        "設計・構成の不備",
+        "Design flaw",
+        "設計・構成の不備（設計資料の欠落を含む）",
+        "A flaw in design or configuration, including missing design documentation",
+    ),
+    (
+        "natural-disaster",
+        "自然災害",
+        "Natural disaster",
+        "地震、台風、豪雨、停電などの災害",
+        "Earthquake, typhoon, flood, power outage and other disasters",
+    ),
+    (
+        "cyber-attack",
+        "サイバー攻撃",
+        "Cyber attack",
+        "DDoS、不正アクセス、マルウェアなどの攻撃",
+        "DDoS, intrusion, malware and other attacks",
+    ),
+];
+
+impl Default for Taxonomy {
+    fn default() -> Self {
+        Self {
+            causes: DEFAULT_CAUSES
+                .iter()
+                .map(|(key, ja, en, dja, den)| Cause {
+                    key: CauseKey((*key).to_string()),
+                    ja: (*ja).to_string(),
+                    en: (*en).to_string(),
+                    description_ja: (*dja).to_string(),
+                    description_en: (*den).to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Taxonomy {
+    /// Checks a cause key against the taxonomy.
+    pub fn key(&self, key: &str) -> Option<CauseKey> {
+        self.get(key).map(|c| c.key.clone())
+    }
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// Where the site is published, always ending in `/`.
+    pub base_url: String,
+    /// UI language.
+    pub language: Lang,
+    /// Offset for local datetimes and for display.
+    pub timezone: FixedOffset,
+    /// Theme folder name under `themes/` (`default` is built in).
+    pub theme: String,
+    /// Cause types.
+    pub causes: Taxonomy,
+}
+
+/// Front-matter-style fields accepted in `config.toml`.
+const FIELDS: &[&str] = &[
+    "title", "base_url", "language", "timezone", "theme", "causes",
+];
+const CAUSE_FIELDS: &[&str] = &["ja", "en", "description_ja", "description_en"];
+
+/// Parses `"+09:00"`, `"-05:30"`, `"Z"` or `"UTC"`.
+pub fn parse_offset(s: &str) -> Option<FixedOffset> {
+    if s == "Z" || s.eq_ignore_ascii_case("utc") {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    if h > 23 || m > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+impl Config {
+    /// Reads `root/config.toml`. Content problems are diagnostics; a missing file is an error.
+    pub fn load(root: &Path) -> Result<Result<Config, Vec<Diagnostic>>, Error> {
+        let path = root.join("config.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Usage(format!(
+                    "no config.toml in {}: this is not a gen site\n  help: run `gen init` to create one, or pass --root DIR",
+                    root.display()
+                )))
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        Ok(Self::parse(SourceFile::new("config.toml", text)))
+    }
+
+    /// Parses config text.
+    pub fn parse(file: Arc<SourceFile>) -> Result<Config, Vec<Diagnostic>> {
+        let text = file.text.trim_start_matches('\u{feff}');
+        let mut d = Decoder::new(&file, file.text.len() - text.len());
+        let Some(table) = d.parse(text) else {
+            return Err(d.diags);
+        };
+        let t = d.root(&table, 0..0);
+        d.check_keys(&t, FIELDS);
+        let title = d.req_string(&t, "title").map(|s| s.value);
+        let mut base_url = d
+            .string(&t, "base_url")
+            .map_or_else(|| "/".to_string(), |s| s.value);
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let language = d.choice::<Lang>(&t, "language").unwrap_or(Lang::Ja);
+        let timezone = match d.string(&t, "timezone") {
+            None => FixedOffset::east_opt(9 * 3600),
+            Some(s) => {
+                let tz = parse_offset(&s.value);
+                if tz.is_none() {
+                    d.error_abs(
+                        "invalid-value",
+                        s.span,
+                        format!("`timezone` is not a UTC offset: \"{}\"", s.value),
+                        Some("write it like timezone = \"+09:00\"".to_string()),
+                    );
+                }
+                tz
+            }
+        };
+        let theme = d
+            .string(&t, "theme")
+            .map_or_else(|| "default".to_string(), |s| s.value);
+        let mut causes = Taxonomy::default();
+        for (name, sub) in d.named_tables(&t, "causes", CAUSE_FIELDS) {
+            let key = name.value.clone();
+            if !key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                || key.is_empty()
+            {
+                d.error_abs(
+                    "invalid-value",
+                    name.span.clone(),
+                    format!("cause key `{key}` must be lowercase ASCII letters, digits and `-`"),
+                    Some("it appears in URLs; write it like [causes.power-outage]".to_string()),
+                );
+                continue;
+            }
+            let ja = d.string(&sub, "ja").map(|s| s.value);
+            let en = d.string(&sub, "en").map(|s| s.value);
+            let dja = d.string(&sub, "description_ja").map(|s| s.value);
+            let den = d.string(&sub, "description_en").map(|s| s.value);
+            if let Some(c) = causes.causes.iter_mut().find(|c| c.key.0 == key) {
+                // Relabel a built-in cause; unspecified labels keep their defaults.
+                c.ja = ja.unwrap_or_else(|| c.ja.clone());
+                c.en = en.unwrap_or_else(|| c.en.clone());
+                c.description_ja = dja.unwrap_or_else(|| c.description_ja.clone());
+                c.description_en = den.unwrap_or_else(|| c.description_en.clone());
+            } else {
+                let label = ja
+                    .clone()
+                    .or_else(|| en.clone())
+                    .unwrap_or_else(|| key.clone());
+                causes.causes.push(Cause {
+                    key: CauseKey(key.clone()),
+                    ja: ja.unwrap_or_else(|| label.clone()),
+                    en: en.unwrap_or(label),
+                    description_ja: dja.or_else(|| den.clone()).unwrap_or_default(),
+                    description_en: den.unwrap_or_default(),
+                });
+            }
+        }
+        match (title, timezone, d.diags.is_empty()) {
+            (Some(title), Some(timezone), true) => Ok(Config {
+                title,
+                base_url,
+                language,
+                timezone,
+                theme,
+                causes,
+            }),
+            _ => Err(d.diags),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Diagnostics: what went wrong in the user's input, where, and how to fix it.
+//!
+//! A [`Diagnostic`] is plain data (code, severity, file, byte span, message, help). It is
+//! rendered in exactly one place, at the CLI edge, so the same value can later feed
+//! JSON output or the serve overlay.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build cannot go on.
+    Error,
+    /// Worth fixing; the build goes on.
+    Warning,
+}
+
+/// A source file as read from disk, shared by every diagnostic that points into it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the site root, as shown to the user.
+    pub path: PathBuf,
+    /// The whole text of the file (lossily decoded if it was not UTF-8).
+    pub text: String,
+}
+
+impl SourceFile {
+    /// A file with its display path and text.
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(Self {
+            path: path.into(),
+            text: text.into(),
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem found in the site's input.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Stable kebab-case code, e.g. `unknown-field`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file the problem is in.
+    pub file: Arc<SourceFile>,
+    /// Byte range in the file; `None` when the problem is the file as a whole.
+    pub span: Option<Range<usize>>,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span` of `file`.
+    pub fn error(
+        code: &'static str,
+        file: &Arc<SourceFile>,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            code,
+            severity: Severity::Error,
+            file: Arc::clone(file),
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// The same diagnostic with a hint on how to fix it.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The file's path as shown to the user.
+    pub fn path(&self) -> &Path {
+        &self.file.path
+    }
+
+    /// 1-based line and column where the problem starts (1:1 for whole-file problems).
+    pub fn line_col(&self) -> (usize, usize) {
+        self.span
+            .as_ref()
+            .map_or((1, 1), |s| self.file.line_col(s.start))
+    }
+
+    /// `path:line:col`, the form editors jump to.
+    pub fn location(&self) -> String {
+        let (line, col) = self.line_col();
+        format!("{}:{line}:{col}", self.file.path.display())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// One line: `error[code]: path:line:col: message`, then the help if any.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{sev}[{}]: {}: {}",
+            self.code,
+            self.location(),
+            self.message
+        )?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file, then position, so output is stable whatever the load order.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (
+            a.file.path.as_path(),
+            a.span.as_ref().map(|s| s.start),
+            a.code,
+        )
+            .cmp(&(
+                b.file.path.as_path(),
+                b.span.as_ref().map(|s| s.start),
+                b.code,
+            ))
+    });
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < c.len())
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,52 @@
+//! Errors that stop a command: I/O, content diagnostics, templates.
+
+use std::path::PathBuf;
+
+use crate::diag::Diagnostic;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The site's content has errors; every one found is listed.
+    #[error("{} error(s) in the site's content", .0.len())]
+    Content(Vec<Diagnostic>),
+    /// A file could not be read or written.
+    #[error("cannot access {path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A folder could not be walked.
+    #[error("cannot read folder {path}: {source}")]
+    Walk {
+        /// The folder being walked.
+        path: PathBuf,
+        /// The walk error.
+        #[source]
+        source: walkdir::Error,
+    },
+    /// A theme template failed to parse or render.
+    #[error("template error in {template}: {message}")]
+    Template {
+        /// The template's name.
+        template: String,
+        /// Tera's message chain.
+        message: String,
+    },
+    /// A command-line argument or setting was not usable.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

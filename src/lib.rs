@@ -1,0 +1,158 @@
+//! gen: a static-site generator for incident postmortems.
+//!
+//! The pipeline, one module per stage, each using only the stages before it:
+//! [`load`] (walk `content/`, split front matter) → [`model`] (typed, validated incidents
+//! and meetings, with [`diag`]nostics) → [`site`] (cross-references, indexes, derived
+//! figures) → [`render`] (markdown, highlighting, templates) → [`write`] (staged output,
+//! swapped in only on success). [`cli`] is a thin layer over [`build`] and [`check`].
+
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod error;
+pub mod init;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod site;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use config::Config;
+pub use diag::Diagnostic;
+pub use error::Error;
+pub use site::Site;
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root (holding `config.toml` and `content/`).
+    pub root: PathBuf,
+    /// The output folder (default `ROOT/output`).
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from the config.
+    pub base_url: Option<String>,
+    /// Include `status = "draft"` incidents.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    /// Options for the site at `root` with every default.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        }
+    }
+
+    /// The output folder.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("output"))
+    }
+}
+
+/// Loads, validates and indexes the site; every content problem is reported together.
+pub fn load_site(opts: &BuildOptions) -> Result<Site, Error> {
+    let root = &opts.root;
+    let mut config = match Config::load(root)? {
+        Ok(c) => c,
+        Err(diags) => return Err(Error::Content(diags)),
+    };
+    if let Some(url) = &opts.base_url {
+        config.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
+    }
+    let (docs, mut diags) = load::load_content(root)?;
+    let (incidents, meetings, mut more) = model::decode_all(&docs, &config);
+    diags.append(&mut more);
+    // Cross-checks still run when some files failed, to report everything at once.
+    let site = site::Site::build(config, incidents, meetings, opts.drafts);
+    let site = match site {
+        Ok(s) if diags.is_empty() => Some(s),
+        Ok(_) => None,
+        Err(mut d) => {
+            diags.append(&mut d);
+            None
+        }
+    };
+    match site {
+        Some(s) => Ok(s),
+        None => {
+            diag::sort(&mut diags);
+            Err(Error::Content(diags))
+        }
+    }
+}
+
+/// Validates the site without writing anything.
+pub fn check(opts: &BuildOptions) -> Result<Site, Error> {
+    let site = load_site(opts)?;
+    // Templates are part of the check: a theme that does not render is an error.
+    let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
+    render::render_site(&site, &theme)?;
+    Ok(site)
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written.
+    pub files: usize,
+    /// Incidents published.
+    pub incidents: usize,
+    /// The output folder.
+    pub output: PathBuf,
+}
+
+/// Builds the site into the output folder. On any error the previous output is untouched.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let site = load_site(opts)?;
+    let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
+    let files = render::render_site(&site, &theme)?;
+    let output = opts.output_dir();
+    check_output_dir(&opts.root, &output)?;
+    write::write_site(&output, &files)?;
+    Ok(BuildReport {
+        pages: files.iter().filter(|f| f.path().ends_with(".html")).count(),
+        files: files.len(),
+        incidents: site.incidents.len(),
+        output,
+    })
+}
+
+/// Refuses output folders whose replacement would destroy the user's files.
+fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
+    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if output.exists() {
+        let out = abs(output);
+        if out == abs(root)
+            || output.join("config.toml").exists()
+            || output.join("content").exists()
+        {
+            return Err(Error::Usage(format!(
+                "refusing to replace {}: it looks like a site, not build output\n  help: pass --output with a separate folder, e.g. --output output",
+                output.display()
+            )));
+        }
+        let empty = std::fs::read_dir(output)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty && !output.join(write::MARKER).exists() {
+            return Err(Error::Usage(format!(
+                "refusing to replace {}: the folder has files that gen did not write\n  help: choose another --output folder, or empty this one",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}

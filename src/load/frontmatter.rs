@@ -1,0 +1,69 @@
+//! Splitting `+++` TOML front matter from a markdown body.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, SourceFile};
+
+/// Splits a document into (front matter range, body range).
+///
+/// Accepts a UTF-8 BOM and CRLF line endings. The closing `+++` is the first line that is
+/// exactly `+++` (trailing spaces allowed); TOML cannot contain such a line outside a
+/// multi-line string, and the body is not searched at all.
+pub fn split(file: &Arc<SourceFile>) -> Result<(Range<usize>, Range<usize>), Diagnostic> {
+    let text = &file.text;
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = LineIter { text, pos: start };
+    let first = lines.next();
+    match first {
+        Some((range, line)) if is_fence(line) => {
+            let fm_start = range.end;
+            for (range, line) in lines.by_ref() {
+                if is_fence(line) {
+                    return Ok((fm_start..range.start, range.end..text.len()));
+                }
+            }
+            Err(Diagnostic::error(
+                "frontmatter-unclosed",
+                file,
+                Some(range.start..range.start + 3),
+                "the front matter opened here is never closed",
+            )
+            .with_help("add a line containing only `+++` after the last field"))
+        }
+        _ => Err(Diagnostic::error(
+            "frontmatter-missing",
+            file,
+            Some(start..start),
+            "expected the file to start with a `+++` line opening the TOML front matter",
+        )
+        .with_help(
+            "start the file with `+++`, the fields (title = \"…\" …), then `+++` and the body",
+        )),
+    }
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end() == "+++"
+}
+
+/// Lines with their byte ranges (range includes the line ending).
+struct LineIter<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for LineIter<'a> {
+    type Item = (Range<usize>, &'a str);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let rest = &self.text[self.pos..];
+        let len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let start = self.pos;
+        self.pos += len;
+        let line = rest[..len].trim_end_matches(['\n', '\r']);
+        Some((start..self.pos, line))
+    }
+}

@@ -1,0 +1,173 @@
+//! Load stage: walk `content/`, read each document, split its TOML front matter from the body.
+//!
+//! Owns file discovery and byte-level concerns (UTF-8, BOM, CRLF). It knows nothing of
+//! fields; it hands the model stage a [`Document`] whose front matter keeps its byte
+//! offset so diagnostics can point into the original file.
+
+mod frontmatter;
+
+pub use frontmatter::split;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, SourceFile};
+use crate::error::Error;
+
+/// Which collection a document belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `content/incidents/`
+    Incident,
+    /// `content/meetings/`
+    Meeting,
+}
+
+/// One content file with its front matter split from its body.
+#[derive(Debug)]
+pub struct Document {
+    /// The id: the file stem, or the folder name for `<id>/index.md`.
+    pub id: String,
+    /// Incident or meeting.
+    pub kind: Kind,
+    /// The file as read, for diagnostics.
+    pub file: Arc<SourceFile>,
+    /// Byte range of the TOML front matter inside `file.text`.
+    pub front_matter: std::ops::Range<usize>,
+    /// Byte range of the markdown body inside `file.text`.
+    pub body: std::ops::Range<usize>,
+    /// The folder holding the document's assets, for `<id>/index.md` documents.
+    pub asset_dir: Option<PathBuf>,
+}
+
+impl Document {
+    /// The TOML front matter text.
+    pub fn front_matter_text(&self) -> &str {
+        &self.file.text[self.front_matter.clone()]
+    }
+
+    /// The markdown body text.
+    pub fn body_text(&self) -> &str {
+        &self.file.text[self.body.clone()]
+    }
+}
+
+/// A content file found on disk, before it is read.
+struct Found {
+    id: String,
+    kind: Kind,
+    path: PathBuf,
+    asset_dir: Option<PathBuf>,
+}
+
+/// Finds and reads every incident and meeting under `root/content`, in parallel.
+///
+/// Problems with a file's bytes or front matter delimiters become diagnostics; only I/O
+/// failures abort.
+pub fn load_content(root: &Path) -> Result<(Vec<Document>, Vec<Diagnostic>), Error> {
+    let mut found = Vec::new();
+    for (dir, kind) in [("incidents", Kind::Incident), ("meetings", Kind::Meeting)] {
+        let dir = root.join("content").join(dir);
+        if dir.is_dir() {
+            find(&dir, kind, &mut found)?;
+        }
+    }
+    // Stable order whatever the file system returns.
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let results: Vec<Result<Result<Document, Diagnostic>, Error>> =
+        found.into_par_iter().map(|f| read(root, f)).collect();
+    let mut docs = Vec::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r? {
+            Ok(doc) => docs.push(doc),
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok((docs, diags))
+}
+
+fn find(dir: &Path, kind: Kind, out: &mut Vec<Found>) -> Result<(), Error> {
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(2)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| Error::Walk {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let depth = entry.depth();
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if name.starts_with('.') || name.starts_with('_') {
+            continue;
+        }
+        if depth == 1 {
+            out.push(Found {
+                id: name.to_string(),
+                kind,
+                path: path.to_path_buf(),
+                asset_dir: None,
+            });
+        } else if name == "index" {
+            // `<id>/index.md`: the folder is the id and holds the assets.
+            let folder = path.parent().unwrap_or(dir);
+            let id = folder
+                .file_name()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            out.push(Found {
+                id: id.to_string(),
+                kind,
+                path: path.to_path_buf(),
+                asset_dir: Some(folder.to_path_buf()),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error> {
+    let bytes = std::fs::read(&f.path).map_err(|e| Error::Io {
+        path: f.path.clone(),
+        source: e,
+    })?;
+    let display = f.path.strip_prefix(root).unwrap_or(&f.path).to_path_buf();
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // The lossy text has the same bytes up to the first invalid one.
+            let file = SourceFile::new(display, lossy);
+            return Ok(Err(Diagnostic::error(
+                "not-utf8",
+                &file,
+                Some(valid..valid + 1),
+                "the file is not valid UTF-8",
+            )
+            .with_help(
+                "save the file as UTF-8 (without Shift_JIS or EUC-JP encoding)",
+            )));
+        }
+    };
+    let file = SourceFile::new(display, text);
+    Ok(split(&file).map(|(fm, body)| Document {
+        id: f.id,
+        kind: f.kind,
+        file,
+        front_matter: fm,
+        body,
+        asset_dir: f.asset_dir,
+    }))
+}

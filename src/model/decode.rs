@@ -1,0 +1,618 @@
+//! A small typed reader over spanned TOML that collects every problem instead of stopping.
+//!
+//! serde stops at the first error and cannot suggest field names, so the model reads the
+//! spanned [`DeTable`] tree itself: each accessor checks type and range, records a
+//! [`Diagnostic`] with the value's position on failure, and returns `None`.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::types::{Choice, Duration, PartialDate, Timestamp};
+use crate::diag::{suggest, Diagnostic, SourceFile};
+
+/// A spanned TOML value.
+pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
+
+/// A value with its byte range in the source file, kept where a later stage may need to
+/// point at it (cross-references).
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Byte range in the file.
+    pub span: Range<usize>,
+}
+
+/// A TOML table being read, with the name used for it in messages.
+pub(crate) struct Table<'t, 'i> {
+    entries: &'t DeTable<'i>,
+    /// Absolute span used when a required field is missing.
+    span: Range<usize>,
+    /// Prefix for field names in messages, e.g. `countermeasures[2].`.
+    path: String,
+}
+
+/// Reads TOML from one file, collecting diagnostics.
+pub(crate) struct Decoder<'f> {
+    file: &'f Arc<SourceFile>,
+    base: usize,
+    /// Every problem found so far.
+    pub diags: Vec<Diagnostic>,
+}
+
+fn kind_of(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a number with a fraction",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date or time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl<'f> Decoder<'f> {
+    /// A decoder for TOML that starts at byte `base` of `file`.
+    pub(crate) fn new(file: &'f Arc<SourceFile>, base: usize) -> Self {
+        Self {
+            file,
+            base,
+            diags: Vec::new(),
+        }
+    }
+
+    fn abs(&self, span: Range<usize>) -> Range<usize> {
+        span.start + self.base..span.end + self.base
+    }
+
+    /// Records an error at a span relative to the TOML text.
+    pub(crate) fn error_at(
+        &mut self,
+        code: &'static str,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::error(code, self.file, Some(self.abs(span)), message);
+        d.help = help;
+        self.diags.push(d);
+    }
+
+    /// Records an error at an absolute span of the file.
+    pub(crate) fn error_abs(
+        &mut self,
+        code: &'static str,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::error(code, self.file, Some(span), message);
+        d.help = help;
+        self.diags.push(d);
+    }
+
+    /// Parses a TOML document; syntax errors become diagnostics and yield `None`.
+    pub(crate) fn parse<'i>(&mut self, text: &'i str) -> Option<DeTable<'i>> {
+        let (table, errors) = DeTable::parse_recoverable(text);
+        if errors.is_empty() {
+            return Some(table.into_inner());
+        }
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            let message = e.message().trim_end().to_string();
+            self.error_at(
+                "toml-syntax",
+                span,
+                format!("invalid TOML: {message}"),
+                Some(
+                    "each field is `name = value`; strings need double quotes, arrays square brackets"
+                        .to_string(),
+                ),
+            );
+        }
+        None
+    }
+
+    /// The document's root table; a missing field is reported at `missing_span` (absolute).
+    pub(crate) fn root<'t, 'i>(
+        &self,
+        t: &'t DeTable<'i>,
+        missing_span: Range<usize>,
+    ) -> Table<'t, 'i> {
+        Table {
+            entries: t,
+            span: missing_span,
+            path: String::new(),
+        }
+    }
+
+    /// Reports every key of `t` not in `known`, suggesting the nearest known name.
+    pub(crate) fn check_keys(&mut self, t: &Table<'_, '_>, known: &[&str]) {
+        for (key, _) in t.entries.iter() {
+            let name: &str = key.get_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let help = match suggest(name, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("known fields here: {}", known.join(", ")),
+            };
+            self.error_at(
+                "unknown-field",
+                key.span(),
+                format!("unknown field `{}{name}`", t.path),
+                Some(help),
+            );
+        }
+    }
+
+    fn get<'t, 'i>(t: &Table<'t, 'i>, key: &str) -> Option<&'t Val<'i>> {
+        t.entries.get(key)
+    }
+
+    fn wrong_type(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        v: &Val<'_>,
+        expected: &str,
+        example: &str,
+    ) {
+        self.error_at(
+            "wrong-type",
+            v.span(),
+            format!(
+                "`{}{key}` must be {expected}, found {}",
+                t.path,
+                kind_of(v.get_ref())
+            ),
+            Some(format!("write it like: {key} = {example}")),
+        );
+    }
+
+    /// Reports a required field that is absent.
+    pub(crate) fn missing(&mut self, t: &Table<'_, '_>, key: &str, example: &str) {
+        let where_ = if t.path.is_empty() {
+            "the front matter".to_string()
+        } else {
+            format!("`{}`", t.path.trim_end_matches('.'))
+        };
+        self.error_abs(
+            "missing-field",
+            t.span.clone(),
+            format!("missing required field `{}{key}` in {where_}", t.path),
+            Some(format!("add a line: {key} = {example}")),
+        );
+    }
+
+    /// An optional string.
+    pub(crate) fn string(&mut self, t: &Table<'_, '_>, key: &str) -> Option<Located<String>> {
+        let v = Self::get(t, key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some(Located {
+                value: s.to_string(),
+                span: self.abs(v.span()),
+            }),
+            _ => {
+                self.wrong_type(t, key, v, "a string", "\"…\"");
+                None
+            }
+        }
+    }
+
+    /// A required, non-empty string.
+    pub(crate) fn req_string(&mut self, t: &Table<'_, '_>, key: &str) -> Option<Located<String>> {
+        if Self::get(t, key).is_none() {
+            self.missing(t, key, "\"…\"");
+            return None;
+        }
+        let s = self.string(t, key)?;
+        if s.value.trim().is_empty() {
+            self.error_abs(
+                "empty-field",
+                s.span.clone(),
+                format!("`{}{key}` must not be empty", t.path),
+                Some(format!("write the {key} between the quotes")),
+            );
+            return None;
+        }
+        Some(s)
+    }
+
+    /// An optional array of strings (absent = empty).
+    pub(crate) fn strings(&mut self, t: &Table<'_, '_>, key: &str) -> Vec<Located<String>> {
+        let Some(v) = Self::get(t, key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(t, key, v, "an array of strings", "[\"…\", \"…\"]");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(Located {
+                    value: s.to_string(),
+                    span: self.abs(item.span()),
+                }),
+                other => self.error_at(
+                    "wrong-type",
+                    item.span(),
+                    format!(
+                        "`{}{key}[{i}]` must be a string, found {}",
+                        t.path,
+                        kind_of(other)
+                    ),
+                    Some(format!("put each entry in quotes: {key} = [\"…\", \"…\"]")),
+                ),
+            }
+        }
+        out
+    }
+
+    /// A required, non-empty array of strings.
+    pub(crate) fn req_strings(&mut self, t: &Table<'_, '_>, key: &str) -> Vec<Located<String>> {
+        let Some(v) = Self::get(t, key) else {
+            self.missing(t, key, "[\"…\"]");
+            return Vec::new();
+        };
+        let out = self.strings(t, key);
+        if out.is_empty() && matches!(v.get_ref(), DeValue::Array(a) if a.is_empty()) {
+            self.error_at(
+                "empty-field",
+                v.span(),
+                format!("`{}{key}` must list at least one entry", t.path),
+                Some(format!("write it like: {key} = [\"…\"]")),
+            );
+        }
+        out
+    }
+
+    /// A value for a count; reports negatives and out-of-range integers.
+    fn count_value(&mut self, name: &str, v: &Val<'_>) -> Option<u64> {
+        let DeValue::Integer(i) = v.get_ref() else {
+            self.error_at(
+                "wrong-type",
+                v.span(),
+                format!(
+                    "`{name}` must be a whole number, found {}",
+                    kind_of(v.get_ref())
+                ),
+                Some(format!(
+                    "write digits without quotes or commas, e.g. {name} = 52792"
+                )),
+            );
+            return None;
+        };
+        match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) if n < 0 => {
+                self.error_at(
+                    "negative-count",
+                    v.span(),
+                    format!("`{name}` must not be negative, found {n}"),
+                    Some("a count of users or inquiries is 0 or more".to_string()),
+                );
+                None
+            }
+            Ok(n) => Some(n as u64),
+            Err(_) => {
+                self.error_at(
+                    "count-too-large",
+                    v.span(),
+                    format!("`{name}` is too large"),
+                    Some(format!("counts go up to {}", i64::MAX)),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional count (integer ≥ 0).
+    pub(crate) fn count(&mut self, t: &Table<'_, '_>, key: &str) -> Option<u64> {
+        let v = Self::get(t, key)?;
+        let name = format!("{}{key}", t.path);
+        self.count_value(&name, v)
+    }
+
+    /// An optional count, or a table of `channel = count`.
+    pub(crate) fn counts_by_channel(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+    ) -> Option<Result<u64, Vec<(String, u64)>>> {
+        let v = Self::get(t, key)?;
+        if let DeValue::Table(channels) = v.get_ref() {
+            let mut out = Vec::new();
+            for (k, cv) in channels.iter() {
+                let name = format!("{}{key}.{}", t.path, k.get_ref());
+                if let Some(n) = self.count_value(&name, cv) {
+                    out.push((k.get_ref().to_string(), n));
+                }
+            }
+            // `preserve_order` keeps the order the writer chose.
+            return Some(Err(out));
+        }
+        let name = format!("{}{key}", t.path);
+        self.count_value(&name, v).map(Ok)
+    }
+
+    /// An optional boolean.
+    pub(crate) fn bool(&mut self, t: &Table<'_, '_>, key: &str) -> Option<bool> {
+        let v = Self::get(t, key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong_type(t, key, v, "true or false", "true");
+                None
+            }
+        }
+    }
+
+    /// An optional date and time. A local datetime takes `tz`.
+    pub(crate) fn datetime(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        tz: FixedOffset,
+    ) -> Option<Located<Timestamp>> {
+        let v = Self::get(t, key)?;
+        let example = "2017-07-03T11:50:00+09:00";
+        let help = format!("write an unquoted date and time: {key} = {example}");
+        let name = format!("{}{key}", t.path);
+        let dt = match v.get_ref() {
+            DeValue::Datetime(dt) => *dt,
+            DeValue::String(s) => match s.parse::<toml::value::Datetime>() {
+                Ok(dt) => dt,
+                Err(_) => {
+                    self.error_at(
+                        "invalid-date",
+                        v.span(),
+                        format!("`{name}` is not a date and time: \"{s}\""),
+                        Some(help),
+                    );
+                    return None;
+                }
+            },
+            _ => {
+                self.wrong_type(t, key, v, "a date and time", example);
+                return None;
+            }
+        };
+        let (Some(date), Some(time)) = (dt.date, dt.time) else {
+            self.error_at(
+                "invalid-date",
+                v.span(),
+                format!("`{name}` needs both a date and a time of day, found `{dt}`"),
+                Some(help),
+            );
+            return None;
+        };
+        let naive = NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+            .zip(NaiveTime::from_hms_opt(
+                time.hour.into(),
+                time.minute.into(),
+                time.second.unwrap_or(0).into(),
+            ))
+            .map(|(d, t)| NaiveDateTime::new(d, t));
+        let offset = match dt.offset {
+            None => Some(tz),
+            Some(toml::value::Offset::Z) => FixedOffset::east_opt(0),
+            Some(toml::value::Offset::Custom { minutes }) => {
+                FixedOffset::east_opt(i32::from(minutes) * 60)
+            }
+        };
+        match (naive, offset) {
+            (Some(n), Some(o)) => match o.from_local_datetime(&n).single() {
+                Some(d) => Some(Located {
+                    value: Timestamp(d),
+                    span: self.abs(v.span()),
+                }),
+                None => None,
+            },
+            _ => {
+                self.error_at(
+                    "invalid-date",
+                    v.span(),
+                    format!("`{name}` is not a valid date and time: `{dt}`"),
+                    Some(help),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional date at year, month or day precision: a TOML date or `"YYYY-MM"`.
+    pub(crate) fn partial_date(&mut self, t: &Table<'_, '_>, key: &str) -> Option<PartialDate> {
+        let v = Self::get(t, key)?;
+        let name = format!("{}{key}", t.path);
+        let help = format!(
+            "write {key} = 2024-03-31, or {key} = \"2024-03\" when only the month is known"
+        );
+        let parsed = match v.get_ref() {
+            DeValue::Datetime(dt) if dt.time.is_none() => dt.date.and_then(|d| {
+                PartialDate::parse(&format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+            }),
+            DeValue::String(s) => PartialDate::parse(s),
+            DeValue::Datetime(_) => None,
+            _ => {
+                self.wrong_type(t, key, v, "a date", "2024-03-31");
+                return None;
+            }
+        };
+        if parsed.is_none() {
+            let shown = match v.get_ref() {
+                DeValue::String(s) => format!("\"{s}\""),
+                DeValue::Datetime(dt) => dt.to_string(),
+                _ => String::new(),
+            };
+            self.error_at(
+                "invalid-date",
+                v.span(),
+                format!("`{name}` is not a date: {shown}"),
+                Some(help),
+            );
+        }
+        parsed
+    }
+
+    /// An optional duration such as `"23h08m"`.
+    pub(crate) fn duration(&mut self, t: &Table<'_, '_>, key: &str) -> Option<Located<Duration>> {
+        let s = self.string(t, key)?;
+        match Duration::parse(&s.value) {
+            Some(d) => Some(Located {
+                value: d,
+                span: s.span,
+            }),
+            None => {
+                self.error_abs(
+                    "invalid-duration",
+                    s.span,
+                    format!("`{}{key}` is not a duration: \"{}\"", t.path, s.value),
+                    Some(format!(
+                        "write hours and minutes like {key} = \"23h08m\" (or \"45m\", \"2d3h\")"
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional value from a closed set.
+    pub(crate) fn choice<C: Choice>(&mut self, t: &Table<'_, '_>, key: &str) -> Option<C> {
+        let s = self.string(t, key)?;
+        if let Some((_, c)) = C::ALL.iter().find(|(name, _)| *name == s.value) {
+            return Some(*c);
+        }
+        let names: Vec<&str> = C::ALL.iter().map(|(n, _)| *n).collect();
+        let help = match suggest(&s.value, names.iter().copied()) {
+            Some(n) => format!("did you mean \"{n}\"? expected one of: {}", quoted(&names)),
+            None => format!("expected one of: {}", quoted(&names)),
+        };
+        self.error_abs(
+            "invalid-value",
+            s.span,
+            format!("`{}{key}` has an unknown value \"{}\"", t.path, s.value),
+            Some(help),
+        );
+        None
+    }
+
+    /// An optional array of tables (`[[key]]`), each checked against `known` fields.
+    pub(crate) fn tables<'t, 'i>(
+        &mut self,
+        t: &Table<'t, 'i>,
+        key: &str,
+        known: &[&str],
+    ) -> Vec<Table<'t, 'i>> {
+        let Some(v) = Self::get(t, key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(
+                t,
+                key,
+                v,
+                "a list of tables",
+                &format!("… (use [[{key}]] sections)"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item.get_ref() {
+                DeValue::Table(entries) => {
+                    let sub = Table {
+                        entries,
+                        span: self.abs(item.span()),
+                        path: format!("{}{key}[{i}].", t.path),
+                    };
+                    self.check_keys(&sub, known);
+                    out.push(sub);
+                }
+                other => self.error_at(
+                    "wrong-type",
+                    item.span(),
+                    format!(
+                        "`{}{key}[{i}]` must be a table, found {}",
+                        t.path,
+                        kind_of(other)
+                    ),
+                    Some(format!("write each entry as a [[{key}]] section")),
+                ),
+            }
+        }
+        out
+    }
+
+    /// An optional table of sub-tables (`[key.name]`), returned with their names.
+    pub(crate) fn named_tables<'t, 'i>(
+        &mut self,
+        t: &Table<'t, 'i>,
+        key: &str,
+        known: &[&str],
+    ) -> Vec<(Located<String>, Table<'t, 'i>)> {
+        let Some(v) = Self::get(t, key) else {
+            return Vec::new();
+        };
+        let DeValue::Table(entries) = v.get_ref() else {
+            self.wrong_type(
+                t,
+                key,
+                v,
+                "a table",
+                &format!("… (use [{key}.<name>] sections)"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, item) in entries.iter() {
+            match item.get_ref() {
+                DeValue::Table(sub_entries) => {
+                    let sub = Table {
+                        entries: sub_entries,
+                        span: self.abs(name.span()),
+                        path: format!("{}{key}.{}.", t.path, name.get_ref()),
+                    };
+                    self.check_keys(&sub, known);
+                    let name = Located {
+                        value: name.get_ref().to_string(),
+                        span: self.abs(name.span()),
+                    };
+                    out.push((name, sub));
+                }
+                other => self.error_at(
+                    "wrong-type",
+                    item.span(),
+                    format!(
+                        "`{}{key}.{}` must be a table, found {}",
+                        t.path,
+                        name.get_ref(),
+                        kind_of(other)
+                    ),
+                    Some(format!("write it as a [{key}.{}] section", name.get_ref())),
+                ),
+            }
+        }
+        out
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Table<'_, '_> {
+    /// Whether the key is present, whatever its type.
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.entries.get(key).is_some()
+    }
+}

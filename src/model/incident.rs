@@ -1,0 +1,423 @@
+//! The validated incident and its parts.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::decode::{Decoder, Located, Table};
+use super::types::{
+    Duration, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term, Timestamp,
+};
+use crate::config::{CauseKey, Config};
+use crate::diag::{Diagnostic, SourceFile};
+use crate::load::Document;
+
+/// Front-matter fields of an incident, in the order `gen init` writes them.
+pub const FIELDS: &[&str] = &[
+    "title",
+    "operators",
+    "started",
+    "resolved",
+    "duration",
+    "affected_users",
+    "affected_users_approx",
+    "regions",
+    "services",
+    "service_category",
+    "inquiries",
+    "inquiries_as_of",
+    "causes",
+    "status",
+    "summary",
+    "meeting",
+    "related",
+    "tags",
+    "phases",
+    "countermeasures",
+    "notices",
+    "timeline",
+];
+const PHASE_FIELDS: &[&str] = &["label", "started", "resolved", "duration", "affected_users"];
+const MEASURE_FIELDS: &[&str] = &["action", "status", "due", "completed", "scope", "term"];
+const NOTICE_FIELDS: &[&str] = &["at", "channel", "title", "kind"];
+const TIMELINE_FIELDS: &[&str] = &["at", "event"];
+
+/// 問合せ件数: a total, or counts by channel.
+#[derive(Debug, Clone)]
+pub enum Inquiries {
+    /// One figure.
+    Total(u64),
+    /// `channel = count` pairs, in the order written.
+    ByChannel(Vec<(String, u64)>),
+}
+
+impl Inquiries {
+    /// The total over all channels.
+    pub fn total(&self) -> u64 {
+        match self {
+            Inquiries::Total(n) => *n,
+            Inquiries::ByChannel(v) => v.iter().map(|(_, n)| n).sum(),
+        }
+    }
+}
+
+/// One of several outages or services within an incident (①②).
+#[derive(Debug, Clone)]
+pub struct Phase {
+    /// What this phase was, e.g. `①個人向け電子メールサービス`.
+    pub label: String,
+    /// When it started.
+    pub started: Option<Timestamp>,
+    /// When it was resolved.
+    pub resolved: Option<Timestamp>,
+    /// The official figure, if given.
+    pub official_duration: Option<Duration>,
+    /// Users affected in this phase.
+    pub affected_users: Option<u64>,
+}
+
+impl Phase {
+    /// The official duration, or `resolved - started`.
+    pub fn duration(&self) -> Option<Duration> {
+        self.official_duration
+            .or_else(|| Some(self.started?.until(self.resolved?)))
+    }
+}
+
+/// 再発防止策: one action taken or planned to prevent a recurrence.
+#[derive(Debug, Clone)]
+pub struct Countermeasure {
+    /// What is done.
+    pub action: String,
+    /// Done, in progress or planned (defaults to planned).
+    pub status: MeasureStatus,
+    /// When it is due.
+    pub due: Option<PartialDate>,
+    /// When it was completed.
+    pub completed: Option<PartialDate>,
+    /// Facility or communication.
+    pub scope: Option<Scope>,
+    /// Interim or permanent.
+    pub term: Option<Term>,
+}
+
+/// 情報周知: one public notice.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// When it was published.
+    pub at: Timestamp,
+    /// Where: website, press, email … or any other channel name.
+    pub channel: Option<String>,
+    /// Its title, e.g. `第1報`.
+    pub title: Option<String>,
+    /// Initial, update or resolved.
+    pub kind: Option<NoticeKind>,
+}
+
+/// One entry of the operational timeline.
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    /// When.
+    pub at: Timestamp,
+    /// What happened.
+    pub event: String,
+}
+
+/// A validated incident: every invariant of the format holds.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    /// The file or folder name.
+    pub id: String,
+    /// The source file, for diagnostics in later stages.
+    pub file: Arc<SourceFile>,
+    /// Folder of assets copied beside the page.
+    pub asset_dir: Option<PathBuf>,
+    /// Title.
+    pub title: String,
+    /// 事業者名, at least one.
+    pub operators: Vec<String>,
+    /// 発生日時.
+    pub started: Timestamp,
+    /// 復旧日時; `None` while ongoing.
+    pub resolved: Option<Timestamp>,
+    /// 継続時間 as officially stated, when given.
+    pub official_duration: Option<Duration>,
+    /// 影響利用者数 as given.
+    pub affected_users: Option<u64>,
+    /// Whether the figure is approximate (約).
+    pub affected_users_approx: bool,
+    /// 影響地域.
+    pub regions: Vec<String>,
+    /// Affected services.
+    pub services: Vec<String>,
+    /// 重大な事故に該当する電気通信役務の区分.
+    pub service_category: Option<String>,
+    /// 問合せ件数.
+    pub inquiries: Option<Inquiries>,
+    /// The date the inquiry count was taken.
+    pub inquiries_as_of: Option<PartialDate>,
+    /// Causes, primary first; never empty.
+    pub causes: Vec<CauseKey>,
+    /// Draft, preliminary or final.
+    pub status: Status,
+    /// 障害内容.
+    pub summary: Option<String>,
+    /// The review meeting, checked against meetings by the site stage.
+    pub meeting: Option<Located<String>>,
+    /// Related incidents, checked by the site stage.
+    pub related: Vec<Located<String>>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Separate outages within the incident.
+    pub phases: Vec<Phase>,
+    /// 再発防止策.
+    pub countermeasures: Vec<Countermeasure>,
+    /// 情報周知.
+    pub notices: Vec<Notice>,
+    /// Operational timeline.
+    pub timeline: Vec<TimelineEntry>,
+    /// The markdown body.
+    pub body: String,
+}
+
+impl Incident {
+    /// The primary cause.
+    pub fn primary_cause(&self) -> &CauseKey {
+        &self.causes[0]
+    }
+
+    /// 継続時間: the official figure, else `resolved - started`; `None` while ongoing.
+    pub fn duration(&self) -> Option<Duration> {
+        self.official_duration
+            .or_else(|| Some(self.started.until(self.resolved?)))
+    }
+
+    /// Users affected: the figure given, else the sum over phases.
+    pub fn users(&self) -> Option<u64> {
+        self.affected_users.or_else(|| {
+            let v: Vec<u64> = self
+                .phases
+                .iter()
+                .filter_map(|p| p.affected_users)
+                .collect();
+            (!v.is_empty()).then(|| v.iter().sum())
+        })
+    }
+}
+
+/// Reads and validates one incident document, appending every problem to `diags`.
+pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> Option<Incident> {
+    let mut d = Decoder::new(&doc.file, doc.front_matter.start);
+    let table = d.parse(doc.front_matter_text());
+    let Some(table) = table else {
+        diags.append(&mut d.diags);
+        return None;
+    };
+    // A missing field is reported at the opening `+++`.
+    let open = doc.file.text.find("+++").unwrap_or(0);
+    let t = d.root(&table, open..open + 3);
+    d.check_keys(&t, FIELDS);
+    let tz = config.timezone;
+
+    let title = d.req_string(&t, "title");
+    let operators = d.req_strings(&t, "operators");
+    let started = match d.datetime(&t, "started", tz) {
+        None if !has(&t, "started") => {
+            d.missing(&t, "started", "2017-07-03T11:50:00+09:00");
+            None
+        }
+        s => s,
+    };
+    let resolved = d.datetime(&t, "resolved", tz);
+    if let (Some(s), Some(r)) = (&started, &resolved) {
+        if r.value < s.value {
+            d.error_abs(
+                "resolved-before-started",
+                r.span.clone(),
+                format!(
+                    "`resolved` ({}) is before `started` ({})",
+                    r.value.rfc3339(),
+                    s.value.rfc3339()
+                ),
+                Some("check the date, the time and the UTC offset of both".to_string()),
+            );
+        }
+    }
+    let official_duration = d.duration(&t, "duration").map(|l| l.value);
+    let affected_users = d.count(&t, "affected_users");
+    let affected_users_approx = d.bool(&t, "affected_users_approx").unwrap_or(false);
+    let regions = values(d.strings(&t, "regions"));
+    let services = values(d.strings(&t, "services"));
+    let service_category = d.string(&t, "service_category").map(|s| s.value);
+    let inquiries = d.counts_by_channel(&t, "inquiries").map(|r| match r {
+        Ok(n) => Inquiries::Total(n),
+        Err(v) => Inquiries::ByChannel(v),
+    });
+    let inquiries_as_of = d.partial_date(&t, "inquiries_as_of");
+    let cause_names = if has(&t, "causes") {
+        d.req_strings(&t, "causes")
+    } else {
+        d.missing(&t, "causes", "[\"human-error\"]");
+        Vec::new()
+    };
+    let mut causes = Vec::new();
+    for c in &cause_names {
+        match config.causes.key(&c.value) {
+            Some(k) if causes.contains(&k) => d.error_abs(
+                "duplicate-cause",
+                c.span.clone(),
+                format!("cause \"{}\" is listed twice", c.value),
+                Some("list each cause once, the primary cause first".to_string()),
+            ),
+            Some(k) => causes.push(k),
+            None => {
+                let keys: Vec<&str> = config.causes.all().iter().map(|c| c.key.as_str()).collect();
+                let near = crate::diag::suggest(&c.value, keys.iter().copied())
+                    .map(|s| format!("did you mean \"{s}\"? "))
+                    .unwrap_or_default();
+                d.error_abs(
+                    "unknown-cause",
+                    c.span.clone(),
+                    format!("unknown cause \"{}\"", c.value),
+                    Some(format!(
+                        "{near}valid causes: {}; add your own under [causes.<key>] in config.toml",
+                        keys.join(", ")
+                    )),
+                );
+            }
+        }
+    }
+    let status = d.choice::<Status>(&t, "status").unwrap_or(Status::Final);
+    let summary = d.string(&t, "summary").map(|s| s.value);
+    let meeting = d.string(&t, "meeting");
+    let related = d.strings(&t, "related");
+    let tags = values(d.strings(&t, "tags"));
+
+    let mut phases = Vec::new();
+    for p in d.tables(&t, "phases", PHASE_FIELDS) {
+        let label = d.req_string(&p, "label");
+        let ps = d.datetime(&p, "started", tz);
+        let pr = d.datetime(&p, "resolved", tz);
+        if let (Some(s), Some(r)) = (&ps, &pr) {
+            if r.value < s.value {
+                d.error_abs(
+                    "resolved-before-started",
+                    r.span.clone(),
+                    "this phase's `resolved` is before its `started`",
+                    Some("check the date, the time and the UTC offset of both".to_string()),
+                );
+            }
+        }
+        let official_duration = d.duration(&p, "duration").map(|l| l.value);
+        let affected_users = d.count(&p, "affected_users");
+        phases.push(Phase {
+            label: label.map(|l| l.value).unwrap_or_default(),
+            started: ps.map(|l| l.value),
+            resolved: pr.map(|l| l.value),
+            official_duration,
+            affected_users,
+        });
+    }
+
+    let mut countermeasures = Vec::new();
+    for m in d.tables(&t, "countermeasures", MEASURE_FIELDS) {
+        let action = d.req_string(&m, "action");
+        let status = d.choice::<MeasureStatus>(&m, "status");
+        let due = d.partial_date(&m, "due");
+        let completed = d.partial_date(&m, "completed");
+        let scope = d.choice::<Scope>(&m, "scope");
+        let term = d.choice::<Term>(&m, "term");
+        if let Some(action) = action {
+            let status = status.unwrap_or(if completed.is_some() {
+                MeasureStatus::Done
+            } else {
+                MeasureStatus::Planned
+            });
+            countermeasures.push(Countermeasure {
+                action: action.value,
+                status,
+                due,
+                completed,
+                scope,
+                term,
+            });
+        }
+    }
+
+    let mut notices = Vec::new();
+    for n in d.tables(&t, "notices", NOTICE_FIELDS) {
+        let at = d.datetime(&n, "at", tz);
+        if at.is_none() && !has(&n, "at") {
+            d.missing(&n, "at", "2017-07-03T13:27:00+09:00");
+        }
+        let channel = d.string(&n, "channel").map(|s| s.value);
+        let title = d.string(&n, "title").map(|s| s.value);
+        let kind = d.choice::<NoticeKind>(&n, "kind");
+        if let Some(at) = at {
+            notices.push(Notice {
+                at: at.value,
+                channel,
+                title,
+                kind,
+            });
+        }
+    }
+    notices.sort_by_key(|n| n.at);
+
+    let mut timeline = Vec::new();
+    for e in d.tables(&t, "timeline", TIMELINE_FIELDS) {
+        let at = d.datetime(&e, "at", tz);
+        if at.is_none() && !has(&e, "at") {
+            d.missing(&e, "at", "2017-07-03T11:50:00+09:00");
+        }
+        let event = d.req_string(&e, "event");
+        if let (Some(at), Some(event)) = (at, event) {
+            timeline.push(TimelineEntry {
+                at: at.value,
+                event: event.value,
+            });
+        }
+    }
+    timeline.sort_by_key(|e| e.at);
+
+    let ok = d.diags.is_empty();
+    diags.append(&mut d.diags);
+    if !ok {
+        return None;
+    }
+    Some(Incident {
+        id: doc.id.clone(),
+        file: Arc::clone(&doc.file),
+        asset_dir: doc.asset_dir.clone(),
+        title: title?.value,
+        operators: values(operators),
+        started: started?.value,
+        resolved: resolved.map(|r| r.value),
+        official_duration,
+        affected_users,
+        affected_users_approx,
+        regions,
+        services,
+        service_category,
+        inquiries,
+        inquiries_as_of,
+        causes,
+        status,
+        summary,
+        meeting,
+        related,
+        tags,
+        phases,
+        countermeasures,
+        notices,
+        timeline,
+        body: doc.body_text().to_string(),
+    })
+}
+
+fn has(t: &Table<'_, '_>, key: &str) -> bool {
+    t.has(key)
+}
+
+fn values(v: Vec<Located<String>>) -> Vec<String> {
+    v.into_iter().map(|l| l.value).collect()
+}

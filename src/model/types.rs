@@ -1,0 +1,296 @@
+//! Small value types with meaning: durations, timestamps, partial dates, closed choices.
+
+use std::fmt;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
+use serde::Serialize;
+
+/// A length of time in whole minutes (the precision of every official figure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Duration {
+    minutes: i64,
+}
+
+impl Duration {
+    /// A duration of `minutes` minutes.
+    pub fn from_minutes(minutes: i64) -> Self {
+        Self { minutes }
+    }
+
+    /// Whole minutes.
+    pub fn minutes(self) -> i64 {
+        self.minutes
+    }
+
+    /// Parses the front-matter form: `"23h08m"`, `"4h"`, `"45m"`, `"2d3h"`, with optional spaces.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        if s.is_empty() {
+            return None;
+        }
+        let mut total: i64 = 0;
+        let mut num = String::new();
+        let mut last_unit = 0u8; // enforce d > h > m order
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                num.push(c);
+                continue;
+            }
+            let (rank, factor) = match c {
+                'd' => (3, 24 * 60),
+                'h' => (2, 60),
+                'm' => (1, 1),
+                _ => return None,
+            };
+            if num.is_empty() || (last_unit != 0 && rank >= last_unit) {
+                return None;
+            }
+            let n: i64 = num.parse().ok()?;
+            total = total.checked_add(n.checked_mul(factor)?)?;
+            num.clear();
+            last_unit = rank;
+        }
+        if !num.is_empty() {
+            return None;
+        }
+        Some(Self { minutes: total })
+    }
+}
+
+impl fmt::Display for Duration {
+    /// The canonical front-matter form, e.g. `23h08m`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}h{:02}m", self.minutes / 60, self.minutes % 60)
+    }
+}
+
+/// A point in time with the offset it was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<FixedOffset>);
+
+impl Timestamp {
+    /// Time from `self` to `later`, rounded down to whole minutes.
+    pub fn until(self, later: Timestamp) -> Duration {
+        Duration::from_minutes((later.0 - self.0).num_minutes())
+    }
+
+    /// The same instant in another offset.
+    pub fn in_offset(self, offset: FixedOffset) -> DateTime<FixedOffset> {
+        self.0.with_timezone(&offset)
+    }
+
+    /// Calendar year in the given offset.
+    pub fn year_in(self, offset: FixedOffset) -> i32 {
+        self.in_offset(offset).year()
+    }
+
+    /// RFC 3339 form, for machine-readable attributes (`<time datetime>`).
+    pub fn rfc3339(self) -> String {
+        let d = self.0;
+        if d.second() == 0 {
+            d.format("%Y-%m-%dT%H:%M%:z").to_string()
+        } else {
+            d.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        }
+    }
+}
+
+/// A calendar date known to the year, the month or the day (`"2024"`, `"2024-03"`, `2024-03-31`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    /// Year.
+    pub year: i32,
+    /// Month 1-12, if known.
+    pub month: Option<u32>,
+    /// Day of month, if known (only with a month).
+    pub day: Option<u32>,
+}
+
+impl PartialDate {
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking the calendar.
+    pub fn parse(s: &str) -> Option<Self> {
+        let parts: Vec<&str> = s.trim().split('-').collect();
+        let num = |p: &str, len: usize| -> Option<u32> {
+            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())
+                .flatten()
+        };
+        let year = num(parts.first()?, 4)? as i32;
+        let d = match parts.len() {
+            1 => Self {
+                year,
+                month: None,
+                day: None,
+            },
+            2 => Self {
+                year,
+                month: Some(num(parts[1], 2)?),
+                day: None,
+            },
+            3 => Self {
+                year,
+                month: Some(num(parts[1], 2)?),
+                day: Some(num(parts[2], 2)?),
+            },
+            _ => return None,
+        };
+        d.is_valid().then_some(d)
+    }
+
+    fn is_valid(&self) -> bool {
+        match (self.month, self.day) {
+            (None, _) => true,
+            (Some(m), None) => (1..=12).contains(&m),
+            (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year, m, d).is_some(),
+        }
+    }
+}
+
+impl fmt::Display for PartialDate {
+    /// ISO form at the known precision.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A closed set of string values in the front matter.
+pub trait Choice: Sized + Copy + 'static {
+    /// Every value with its spelling in the front matter.
+    const ALL: &'static [(&'static str, Self)];
+
+    /// The front-matter spelling.
+    fn as_str(self) -> &'static str;
+}
+
+macro_rules! choice {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+        impl Choice for $name {
+            const ALL: &'static [(&'static str, Self)] = &[$(($text, $name::$variant)),+];
+            fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+    };
+}
+
+choice!(
+    /// How far an incident report has got.
+    Status {
+        /// Not published without `--drafts`.
+        Draft = "draft",
+        /// 速報: published, figures may change.
+        Preliminary = "preliminary",
+        /// 確定: the reviewed figures.
+        Final = "final",
+    }
+);
+
+choice!(
+    /// Where a countermeasure stands.
+    MeasureStatus {
+        /// 完了
+        Done = "done",
+        /// 実施中
+        InProgress = "in-progress",
+        /// 予定
+        Planned = "planned",
+    }
+);
+
+choice!(
+    /// What a countermeasure addresses.
+    Scope {
+        /// 設備面: the equipment and its operation.
+        Facility = "facility",
+        /// 周知面: telling users.
+        Communication = "communication",
+    }
+);
+
+choice!(
+    /// Whether a countermeasure is a stopgap or the lasting fix.
+    Term {
+        /// 暫定
+        Interim = "interim",
+        /// 恒久
+        Permanent = "permanent",
+    }
+);
+
+choice!(
+    /// What a public notice announced.
+    NoticeKind {
+        /// 第1報
+        Initial = "initial",
+        /// 続報
+        Update = "update",
+        /// 復旧報
+        Resolved = "resolved",
+    }
+);
+
+/// The site's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Lang {
+    /// 日本語
+    #[serde(rename = "ja")]
+    Ja,
+    /// English
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Choice for Lang {
+    const ALL: &'static [(&'static str, Self)] = &[("ja", Lang::Ja), ("en", Lang::En)];
+    fn as_str(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_and_print() {
+        assert_eq!(
+            Duration::parse("23h08m").map(Duration::minutes),
+            Some(23 * 60 + 8)
+        );
+        assert_eq!(Duration::parse("4h 26m").map(Duration::minutes), Some(266));
+        assert_eq!(Duration::parse("45m").map(Duration::minutes), Some(45));
+        assert_eq!(
+            Duration::parse("1d2h").map(Duration::minutes),
+            Some(26 * 60)
+        );
+        for bad in ["", "h", "23", "8m23h", "3x", "-5m", "2h2h"] {
+            assert_eq!(Duration::parse(bad), None, "{bad}");
+        }
+        assert_eq!(Duration::from_minutes(1388).to_string(), "23h08m");
+    }
+
+    #[test]
+    fn partial_dates_check_the_calendar() {
+        assert_eq!(
+            PartialDate::parse("2024-03").map(|d| d.to_string()),
+            Some("2024-03".into())
+        );
+        assert!(PartialDate::parse("2024-02-29").is_some());
+        assert!(PartialDate::parse("2023-02-29").is_none());
+        assert!(PartialDate::parse("2024-13").is_none());
+        assert!(PartialDate::parse("24-01").is_none());
+    }
+}

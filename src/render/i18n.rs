@@ -1,0 +1,334 @@
+//! UI strings and the formatting of dates, numbers and durations in each language.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, FixedOffset, Timelike};
+
+use crate::model::{
+    Choice, Duration, Lang, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term,
+};
+
+/// (key, 日本語, English). Templates read them as `t.<key>`.
+const LABELS: &[(&str, &str, &str)] = &[
+    ("home", "ホーム", "Home"),
+    ("incidents", "事故一覧", "Incidents"),
+    ("incident", "事故", "Incident"),
+    ("causes", "発生原因別", "By cause"),
+    ("cause", "発生原因", "Cause"),
+    ("years", "年別", "By year"),
+    ("year", "年", "Year"),
+    ("operators", "事業者別", "By operator"),
+    ("operator", "事業者名", "Operator"),
+    ("meetings", "検証会議", "Review meetings"),
+    ("meeting", "検証会議", "Review meeting"),
+    ("key_figures", "主要指標", "Key figures"),
+    ("incident_count", "事故件数", "Incidents"),
+    (
+        "total_users",
+        "影響利用者数（合計）",
+        "Affected users (total)",
+    ),
+    ("median_duration", "継続時間（中央値）", "Median duration"),
+    ("latest", "最近の事故", "Latest incidents"),
+    ("all_incidents", "すべての事故", "All incidents"),
+    ("per_cause", "発生原因別の件数", "Incidents per cause"),
+    ("summary", "事故の概要", "Summary"),
+    ("started", "発生日時", "Started"),
+    ("resolved", "復旧日時", "Resolved"),
+    ("ongoing", "継続中", "Ongoing"),
+    ("duration", "継続時間", "Duration"),
+    ("users", "影響利用者数", "Affected users"),
+    ("regions", "影響地域", "Affected regions"),
+    ("services", "影響サービス", "Affected services"),
+    ("inquiries", "問合せ件数", "Inquiries"),
+    ("description", "障害内容", "What happened"),
+    ("service_category", "役務区分", "Service category"),
+    ("status", "状況", "Status"),
+    ("primary", "主因", "primary"),
+    ("contributing", "副因", "contributing"),
+    ("primary_cause", "主因", "Primary cause"),
+    ("report", "報告", "Report"),
+    ("countermeasures", "再発防止策", "Countermeasures"),
+    ("action", "対策", "Action"),
+    ("due", "予定", "Due"),
+    ("completed", "完了", "Completed"),
+    ("scope", "区分", "Scope"),
+    ("term", "種別", "Term"),
+    ("notices", "利用者への周知", "Public notices"),
+    ("elapsed", "発生からの経過", "Since start"),
+    ("channel", "媒体", "Channel"),
+    ("title", "件名", "Title"),
+    ("kind", "種別", "Kind"),
+    ("timeline", "経過", "Timeline"),
+    ("time", "日時", "Time"),
+    ("event", "事象", "Event"),
+    ("phases", "事象別の内訳", "Phases"),
+    ("phase", "事象", "Phase"),
+    ("related", "関連する事故", "Related incidents"),
+    ("reviewed_at", "検証した会議", "Reviewed at"),
+    ("tags", "タグ", "Tags"),
+    ("date", "日付", "Date"),
+    ("place", "場所", "Place"),
+    ("attendees", "出席者", "Attendees"),
+    ("agenda", "議題", "Agenda"),
+    ("minutes", "議事要旨", "Minutes"),
+    (
+        "no_incidents",
+        "該当する事故はありません。",
+        "No incidents.",
+    ),
+    ("incidents_suffix", "件", " incidents"),
+    ("as_of", "時点", "as of"),
+    ("contents", "目次", "Contents"),
+    ("not_found", "ページが見つかりません", "Page not found"),
+    (
+        "not_found_text",
+        "お探しのページは見つかりませんでした。",
+        "The page you asked for does not exist.",
+    ),
+    ("back_home", "ホームへ戻る", "Back to the home page"),
+    ("skip", "本文へ移動", "Skip to content"),
+    ("times_in", "時刻の表記", "Times in"),
+    ("generated_by", "gen で生成", "Built with gen"),
+    (
+        "preliminary_note",
+        "速報：内容は確定版で変更される場合があります。",
+        "Preliminary: figures may change in the final report.",
+    ),
+    (
+        "draft_note",
+        "下書き：公開前の内容です。",
+        "Draft: not yet published.",
+    ),
+];
+
+/// The UI labels of a language, as a map for templates.
+pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+    LABELS
+        .iter()
+        .map(|(k, ja, en)| (*k, if lang == Lang::Ja { *ja } else { *en }))
+        .collect()
+}
+
+/// Formats figures for one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Fmt {
+    /// The language.
+    pub lang: Lang,
+    /// Display offset.
+    pub tz: FixedOffset,
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Fmt {
+    /// `52,792`.
+    pub fn number(self, n: u64) -> String {
+        let s = n.to_string();
+        let mut out = String::with_capacity(s.len() + s.len() / 3);
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// Users with the approximate marker: `約48,000` / `about 48,000`.
+    pub fn users(self, n: u64, approx: bool) -> String {
+        match (approx, self.lang) {
+            (false, _) => self.number(n),
+            (true, Lang::Ja) => format!("約{}", self.number(n)),
+            (true, Lang::En) => format!("about {}", self.number(n)),
+        }
+    }
+
+    /// A count with its unit: `1,573件` / `1,573`.
+    pub fn count(self, n: u64) -> String {
+        match self.lang {
+            Lang::Ja => format!("{}件", self.number(n)),
+            Lang::En => self.number(n),
+        }
+    }
+
+    /// `23時間8分` / `23h 8m`.
+    pub fn duration(self, d: Duration) -> String {
+        let m = d.minutes().abs();
+        let (h, m) = (m / 60, m % 60);
+        let sign = if d.minutes() < 0 { "-" } else { "" };
+        match self.lang {
+            Lang::Ja => match (h, m) {
+                (0, m) => format!("{sign}{m}分"),
+                (h, 0) => format!("{sign}{h}時間"),
+                (h, m) => format!("{sign}{h}時間{m}分"),
+            },
+            Lang::En => match (h, m) {
+                (0, m) => format!("{sign}{m}m"),
+                (h, 0) => format!("{sign}{h}h"),
+                (h, m) => format!("{sign}{h}h {m}m"),
+            },
+        }
+    }
+
+    /// Time since the start of an incident: `+1時間37分` / `+1h 37m`.
+    pub fn elapsed(self, d: Duration) -> String {
+        if d.minutes() < 0 {
+            self.duration(d)
+        } else {
+            format!("+{}", self.duration(d))
+        }
+    }
+
+    /// A date and time in the display offset: `2017年7月3日 11:50` / `3 Jul 2017 11:50`.
+    pub fn datetime(self, t: crate::model::Timestamp) -> String {
+        let d = t.in_offset(self.tz);
+        format!("{} {:02}:{:02}", self.date(d), d.hour(), d.minute())
+    }
+
+    /// A date in the display offset.
+    pub fn day(self, t: crate::model::Timestamp) -> String {
+        self.date(t.in_offset(self.tz))
+    }
+
+    fn date(self, d: DateTime<FixedOffset>) -> String {
+        self.partial_date(PartialDate {
+            year: d.year(),
+            month: Some(d.month()),
+            day: Some(d.day()),
+        })
+    }
+
+    /// A date at its precision: `2024年3月` / `Mar 2024`.
+    pub fn partial_date(self, p: PartialDate) -> String {
+        match (self.lang, p.month, p.day) {
+            (Lang::Ja, None, _) => format!("{}年", p.year),
+            (Lang::Ja, Some(m), None) => format!("{}年{m}月", p.year),
+            (Lang::Ja, Some(m), Some(d)) => format!("{}年{m}月{d}日", p.year),
+            (Lang::En, None, _) => p.year.to_string(),
+            (Lang::En, Some(m), None) => format!("{} {}", MONTHS[(m - 1) as usize], p.year),
+            (Lang::En, Some(m), Some(d)) => format!("{d} {} {}", MONTHS[(m - 1) as usize], p.year),
+        }
+    }
+
+    /// The display offset: `UTC+09:00`.
+    pub fn offset(self) -> String {
+        format!("UTC{}", self.tz)
+    }
+
+    /// A label for a closed choice.
+    pub fn choice<C: Choice + Label>(self, c: C) -> &'static str {
+        let (ja, en) = c.label();
+        if self.lang == Lang::Ja {
+            ja
+        } else {
+            en
+        }
+    }
+
+    /// A notice channel: known ones translated, others as written.
+    pub fn channel(self, c: &str) -> String {
+        let known = [
+            ("website", "ウェブサイト", "Website"),
+            ("press", "報道発表", "Press release"),
+            ("email", "メール", "Email"),
+            ("sns", "SNS", "Social media"),
+            ("app", "アプリ", "App"),
+            ("phone", "電話", "Phone"),
+            ("chatbot", "チャットボット", "Chatbot"),
+            ("chat", "チャット", "Chat"),
+        ];
+        match known.iter().find(|(k, _, _)| *k == c) {
+            Some((_, ja, en)) => (if self.lang == Lang::Ja { *ja } else { *en }).to_string(),
+            None => c.to_string(),
+        }
+    }
+}
+
+/// A value's label in each language.
+pub trait Label {
+    /// (日本語, English).
+    fn label(self) -> (&'static str, &'static str);
+}
+
+impl Label for Status {
+    fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Status::Draft => ("下書き", "Draft"),
+            Status::Preliminary => ("速報", "Preliminary"),
+            Status::Final => ("確定", "Final"),
+        }
+    }
+}
+
+impl Label for MeasureStatus {
+    fn label(self) -> (&'static str, &'static str) {
+        match self {
+            MeasureStatus::Done => ("完了", "Done"),
+            MeasureStatus::InProgress => ("実施中", "In progress"),
+            MeasureStatus::Planned => ("予定", "Planned"),
+        }
+    }
+}
+
+impl Label for Scope {
+    fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Scope::Facility => ("設備面", "Facility"),
+            Scope::Communication => ("周知面", "Communication"),
+        }
+    }
+}
+
+impl Label for Term {
+    fn label(self) -> (&'static str, &'static str) {
+        match self {
+            Term::Interim => ("暫定", "Interim"),
+            Term::Permanent => ("恒久", "Permanent"),
+        }
+    }
+}
+
+impl Label for NoticeKind {
+    fn label(self) -> (&'static str, &'static str) {
+        match self {
+            NoticeKind::Initial => ("第1報", "Initial"),
+            NoticeKind::Update => ("続報", "Update"),
+            NoticeKind::Resolved => ("復旧報", "Resolved"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(lang: Lang) -> Fmt {
+        Fmt {
+            lang,
+            tz: FixedOffset::east_opt(9 * 3600).unwrap(),
+        }
+    }
+
+    #[test]
+    fn durations_in_both_languages() {
+        let d = Duration::from_minutes(4 * 60 + 26);
+        assert_eq!(f(Lang::Ja).duration(d), "4時間26分");
+        assert_eq!(f(Lang::En).duration(d), "4h 26m");
+        assert_eq!(
+            f(Lang::Ja).elapsed(Duration::from_minutes(97)),
+            "+1時間37分"
+        );
+        assert_eq!(f(Lang::Ja).duration(Duration::from_minutes(29)), "29分");
+    }
+
+    #[test]
+    fn numbers_get_separators() {
+        assert_eq!(f(Lang::Ja).number(52792), "52,792");
+        assert_eq!(f(Lang::Ja).number(100), "100");
+        assert_eq!(f(Lang::Ja).number(1000000), "1,000,000");
+        assert_eq!(f(Lang::En).users(48000, true), "about 48,000");
+    }
+}

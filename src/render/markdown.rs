@@ -1,0 +1,250 @@
+//! Markdown to HTML: CommonMark plus tables, footnotes, strikethrough and task lists;
+//! heading anchors that work for Japanese; fenced code highlighted into CSS classes.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// The class prefix of highlighted tokens, shared with the emitted stylesheet.
+pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// A heading of the rendered body, for a table of contents.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    /// 2 for `##`, 3 for `###` …
+    pub level: u8,
+    /// The anchor id.
+    pub id: String,
+    /// The heading's text.
+    pub text: String,
+}
+
+/// Rendered markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Headings in order.
+    pub headings: Vec<Heading>,
+}
+
+/// Renders a markdown body. `link_map` rewrites link targets (e.g. `../incidents/x.md`).
+pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let events: Vec<Event<'_>> = Parser::new_ext(text, opts).collect();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut headings = Vec::new();
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                // Gather the heading's text to make its anchor.
+                let mut text = String::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j] {
+                        text.push_str(t);
+                    }
+                    j += 1;
+                }
+                let base = id.as_ref().map_or_else(|| anchor(&text), |s| s.to_string());
+                let n = used.entry(base.clone()).or_insert(0);
+                let unique = if *n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                };
+                *n += 1;
+                headings.push(Heading {
+                    level: level_num(*level),
+                    id: unique.clone(),
+                    text,
+                });
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(unique)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+                i += 1;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let mut code = String::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j], Event::End(TagEnd::CodeBlock)) {
+                    if let Event::Text(t) = &events[j] {
+                        code.push_str(t);
+                    }
+                    j += 1;
+                }
+                out.push(Event::Html(CowStr::from(highlight(&code, &lang))));
+                i = j + 1;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite(dest_url).map_or_else(|| dest_url.clone(), CowStr::from);
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: dest,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+                i += 1;
+            }
+            e => {
+                out.push(e.clone());
+                i += 1;
+            }
+        }
+    }
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Rendered { html, headings }
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// An anchor for a heading: lowercased, spaces to `-`, punctuation dropped, letters of
+/// any script kept (`## 発生原因` → `発生原因`).
+pub fn anchor(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() && !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "section".to_string()
+    } else {
+        out
+    }
+}
+
+/// Highlights code into `<pre><code>` with classes; an unknown language is plain text.
+pub fn highlight(code: &str, lang: &str) -> String {
+    let ss = syntaxes();
+    let syntax = (!lang.is_empty())
+        .then(|| ss.find_syntax_by_token(lang))
+        .flatten();
+    let lang_attr = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", escape(lang))
+    };
+    let Some(syntax) = syntax else {
+        return format!(
+            "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+            escape(code)
+        );
+    };
+    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if gen
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return format!(
+                "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+                escape(code)
+            );
+        }
+    }
+    format!(
+        "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+        gen.finalize()
+    )
+}
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The stylesheet for highlighted code, light theme.
+pub fn highlight_css() -> String {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    themes
+        .themes
+        .get("InspiredGitHub")
+        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japanese_headings_get_anchors() {
+        let r = render("## 発生原因\n\n## 発生原因\n\n## Q&A 1\n", &|_| {
+            None
+        });
+        assert!(
+            r.html.contains("<h2 id=\"発生原因\">発生原因</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<h2 id=\"発生原因-1\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"qa-1\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn code_is_highlighted_and_unknown_languages_fall_back() {
+        let r = render("```toml\nx = 1\n```\n\n```nosuchlang\n<b>\n```\n", &|_| {
+            None
+        });
+        assert!(r.html.contains("hl-"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<pre class=\"code\" data-lang=\"nosuchlang\"><code>&lt;b&gt;\n</code></pre>"
+            ),
+            "{}",
+            r.html
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! Themes: Tera templates and static files. The default theme is embedded in the binary;
+//! a site's `themes/<name>/` overrides it template by template and file by file.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use tera::{Context, Tera};
+
+use super::Output;
+use crate::error::Error;
+
+static DEFAULT: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A loaded theme, ready to render.
+pub struct Theme {
+    tera: Tera,
+    stylesheet: String,
+    static_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("static_dir", &self.static_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+fn template_error(name: &str, e: &tera::Error) -> Error {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::Template {
+        template: name.to_string(),
+        message,
+    }
+}
+
+impl Theme {
+    /// Loads the theme named `name` for the site at `root`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
+        let dir = root.join("themes").join(name);
+        if name != "default" && !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "config.toml: theme \"{name}\" not found: there is no folder themes/{name}/\n  help: create themes/{name}/templates/, or remove `theme` to use the built-in default theme"
+            )));
+        }
+        let mut templates: Vec<(String, String)> = Vec::new();
+        if let Some(t) = DEFAULT.get_dir("templates") {
+            for f in t.files() {
+                let name = f.path().strip_prefix("templates").unwrap_or(f.path());
+                templates.push((
+                    name.to_string_lossy().into_owned(),
+                    f.contents_utf8().unwrap_or("").to_string(),
+                ));
+            }
+        }
+        let user_templates = dir.join("templates");
+        if user_templates.is_dir() {
+            for entry in walkdir::WalkDir::new(&user_templates).sort_by_file_name() {
+                let entry = entry.map_err(|e| Error::Walk {
+                    path: user_templates.clone(),
+                    source: e,
+                })?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry
+                    .path()
+                    .strip_prefix(&user_templates)
+                    .unwrap_or(entry.path());
+                let name = rel.to_string_lossy().replace('\\', "/");
+                let text = std::fs::read_to_string(entry.path())
+                    .map_err(|e| Error::io(entry.path(), e))?;
+                templates.retain(|(n, _)| *n != name);
+                templates.push((name, text));
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error(&format!("themes/{name}/templates"), &e))?;
+
+        let user_css = dir.join("static").join("style.css");
+        let css = if user_css.is_file() {
+            std::fs::read_to_string(&user_css).map_err(|e| Error::io(&user_css, e))?
+        } else {
+            DEFAULT
+                .get_file("static/style.css")
+                .and_then(|f| f.contents_utf8())
+                .unwrap_or("")
+                .to_string()
+        };
+        let stylesheet = format!(
+            "{css}\n/* Code highlighting (syntect, InspiredGitHub) */\n{}",
+            super::markdown::highlight_css()
+        );
+        let static_dir = dir.join("static");
+        Ok(Theme {
+            tera,
+            stylesheet,
+            static_dir: static_dir.is_dir().then_some(static_dir),
+        })
+    }
+
+    /// Renders a template.
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_error(template, &e))
+    }
+
+    /// The stylesheet: the theme's CSS plus the highlighting classes.
+    pub fn stylesheet(&self) -> String {
+        self.stylesheet.clone()
+    }
+
+    /// Static files of the default theme and of the site's theme (the latter win).
+    pub fn static_files(&self) -> Vec<Output> {
+        let mut out: Vec<Output> = Vec::new();
+        if let Some(dir) = DEFAULT.get_dir("static") {
+            for f in dir.files() {
+                let rel = f
+                    .path()
+                    .strip_prefix("static")
+                    .unwrap_or(f.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if rel != "style.css" {
+                    out.push(Output::Bytes {
+                        path: rel,
+                        bytes: f.contents().to_vec(),
+                    });
+                }
+            }
+        }
+        if let Some(dir) = &self.static_dir {
+            for entry in walkdir::WalkDir::new(dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if rel == "style.css" {
+                    continue;
+                }
+                out.retain(|o| o.path() != rel);
+                out.push(Output::Copy {
+                    path: rel,
+                    from: entry.path().to_path_buf(),
+                });
+            }
+        }
+        out
+    }
+}

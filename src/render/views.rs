@@ -1,0 +1,502 @@
+//! Plain, serializable page data for templates, with every figure already formatted for
+//! the site's language. Templates only lay it out.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde::Serialize;
+
+use super::i18n::Fmt;
+use super::markdown::Heading;
+use crate::model::{Incident, Inquiries, Meeting};
+use crate::site::{Group, Site, Stats};
+
+/// Characters escaped in path segments of hrefs (non-ASCII is always escaped).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// An href for an output path such as `operators/株式会社/index.html`.
+pub fn href(path: &str) -> String {
+    utf8_percent_encode(path, SEGMENT).to_string()
+}
+
+/// A link: text and relative href (prefix it with the page's `root`).
+#[derive(Debug, Serialize)]
+pub struct Link {
+    /// The text shown.
+    pub text: String,
+    /// The href relative to the site root.
+    pub href: String,
+}
+
+/// Summary figures, formatted.
+#[derive(Debug, Serialize)]
+pub struct StatsView {
+    /// Incident count.
+    pub count: usize,
+    /// Count, formatted.
+    pub count_text: String,
+    /// Total users, formatted.
+    pub total_users: String,
+    /// Median duration, formatted, or `–`.
+    pub median_duration: String,
+}
+
+impl StatsView {
+    /// Formats stats.
+    pub fn new(s: &Stats, f: Fmt) -> Self {
+        Self {
+            count: s.count,
+            count_text: f.count(s.count as u64),
+            total_users: f.number(s.total_users),
+            median_duration: s
+                .median_duration
+                .map_or_else(|| "–".to_string(), |d| f.duration(d)),
+        }
+    }
+}
+
+/// A cause as listed with an incident.
+#[derive(Debug, Serialize)]
+pub struct CauseTag {
+    /// The key (CSS hook).
+    pub key: String,
+    /// The label.
+    pub label: String,
+    /// The cause page.
+    pub href: String,
+    /// Primary or contributing.
+    pub primary: bool,
+}
+
+/// An incident as a row of a list.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The incident page.
+    pub href: String,
+    /// Start, formatted.
+    pub date: String,
+    /// Start, RFC 3339.
+    pub date_iso: String,
+    /// Operators joined.
+    pub operators: String,
+    /// Duration, formatted.
+    pub duration: String,
+    /// Users, formatted.
+    pub users: String,
+    /// The primary cause.
+    pub primary_cause: CauseTag,
+    /// Whether this list's cause is the primary one (cause pages only).
+    pub primary_here: Option<bool>,
+    /// Status label.
+    pub status: &'static str,
+    /// Status key.
+    pub status_key: &'static str,
+}
+
+/// Builds view data for one site.
+pub struct Views<'s> {
+    /// The site.
+    pub site: &'s Site,
+    /// The formatter.
+    pub f: Fmt,
+}
+
+impl<'s> Views<'s> {
+    /// Views over a site.
+    pub fn new(site: &'s Site) -> Self {
+        Self {
+            site,
+            f: Fmt {
+                lang: site.config.language,
+                tz: site.config.timezone,
+            },
+        }
+    }
+
+    fn sep(&self) -> &'static str {
+        match self.f.lang {
+            crate::model::Lang::Ja => "、",
+            crate::model::Lang::En => ", ",
+        }
+    }
+
+    /// The path of an incident page.
+    pub fn incident_path(id: &str) -> String {
+        format!("incidents/{id}/index.html")
+    }
+
+    /// The path of a cause page.
+    pub fn cause_path(key: &str) -> String {
+        format!("causes/{key}/index.html")
+    }
+
+    /// The path of a year page.
+    pub fn year_path(y: i32) -> String {
+        format!("years/{y}/index.html")
+    }
+
+    /// The path of an operator page.
+    pub fn operator_path(slug: &str) -> String {
+        format!("operators/{slug}/index.html")
+    }
+
+    /// The path of a meeting page.
+    pub fn meeting_path(id: &str) -> String {
+        format!("meetings/{id}/index.html")
+    }
+
+    /// A cause tag.
+    pub fn cause_tag(&self, key: &crate::config::CauseKey, primary: bool) -> CauseTag {
+        let label = self.site.config.causes.get(key.as_str()).map_or_else(
+            || key.as_str().to_string(),
+            |c| c.label(self.f.lang).to_string(),
+        );
+        CauseTag {
+            key: key.as_str().to_string(),
+            label,
+            href: href(&Self::cause_path(key.as_str())),
+            primary,
+        }
+    }
+
+    /// An incident as a list row.
+    pub fn row(&self, i: &Incident) -> Row {
+        let f = self.f;
+        Row {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            href: href(&Self::incident_path(&i.id)),
+            date: f.datetime(i.started),
+            date_iso: i.started.rfc3339(),
+            operators: i.operators.join(self.sep()),
+            duration: i
+                .duration()
+                .map_or_else(|| label(f, "継続中", "ongoing"), |d| f.duration(d)),
+            users: i
+                .users()
+                .map_or_else(|| "–".to_string(), |n| f.users(n, i.affected_users_approx)),
+            primary_cause: self.cause_tag(i.primary_cause(), true),
+            primary_here: None,
+            status: f.choice(i.status),
+            status_key: crate::model::Choice::as_str(i.status),
+        }
+    }
+
+    /// Rows for a group of incident indexes.
+    pub fn rows(&self, list: &[usize]) -> Vec<Row> {
+        list.iter()
+            .map(|&n| self.row(&self.site.incidents[n]))
+            .collect()
+    }
+
+    /// A year or operator group as a link with figures.
+    pub fn group<K>(&self, g: &Group<K>, text: String, path: String) -> GroupView {
+        GroupView {
+            text,
+            href: href(&path),
+            stats: StatsView::new(&g.stats, self.f),
+        }
+    }
+}
+
+fn label(f: Fmt, ja: &str, en: &str) -> String {
+    match f.lang {
+        crate::model::Lang::Ja => ja.to_string(),
+        crate::model::Lang::En => en.to_string(),
+    }
+}
+
+/// A group in an index page.
+#[derive(Debug, Serialize)]
+pub struct GroupView {
+    /// Name.
+    pub text: String,
+    /// Its page.
+    pub href: String,
+    /// Its figures.
+    pub stats: StatsView,
+}
+
+/// One countermeasure, formatted.
+#[derive(Debug, Serialize)]
+pub struct MeasureView {
+    /// Action.
+    pub action: String,
+    /// Status key (CSS hook).
+    pub status_key: &'static str,
+    /// Status label.
+    pub status: &'static str,
+    /// Due date, formatted.
+    pub due: Option<String>,
+    /// Completion date, formatted.
+    pub completed: Option<String>,
+    /// Scope label.
+    pub scope: Option<&'static str>,
+    /// Term label.
+    pub term: Option<&'static str>,
+}
+
+/// A timed entry (notice or timeline), formatted.
+#[derive(Debug, Serialize)]
+pub struct TimedView {
+    /// When, formatted.
+    pub at: String,
+    /// When, RFC 3339.
+    pub at_iso: String,
+    /// Time since the incident started.
+    pub elapsed: String,
+    /// Channel label (notices).
+    pub channel: Option<String>,
+    /// Title or event text.
+    pub text: String,
+    /// Kind label (notices).
+    pub kind: Option<&'static str>,
+}
+
+/// A phase, formatted.
+#[derive(Debug, Serialize)]
+pub struct PhaseView {
+    /// Label.
+    pub label: String,
+    /// Start.
+    pub started: Option<String>,
+    /// End.
+    pub resolved: Option<String>,
+    /// Duration.
+    pub duration: Option<String>,
+    /// Users.
+    pub users: Option<String>,
+}
+
+/// Everything an incident page shows.
+#[derive(Debug, Serialize)]
+pub struct IncidentView {
+    /// The row data (title, date, operators …).
+    pub row: Row,
+    /// Operators with links.
+    pub operators: Vec<Link>,
+    /// Start, formatted.
+    pub started: String,
+    /// End, formatted.
+    pub resolved: Option<String>,
+    /// Duration note: the official figure differs from the computed one.
+    pub official_duration: bool,
+    /// Regions joined.
+    pub regions: String,
+    /// Services joined.
+    pub services: String,
+    /// Service category.
+    pub service_category: Option<String>,
+    /// Inquiries total, formatted.
+    pub inquiries: Option<String>,
+    /// Inquiries by channel, formatted.
+    pub inquiries_by_channel: Vec<(String, String)>,
+    /// The date the inquiry count was taken.
+    pub inquiries_as_of: Option<String>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Causes, primary first.
+    pub causes: Vec<CauseTag>,
+    /// Phases.
+    pub phases: Vec<PhaseView>,
+    /// Countermeasures.
+    pub countermeasures: Vec<MeasureView>,
+    /// Notices.
+    pub notices: Vec<TimedView>,
+    /// Timeline.
+    pub timeline: Vec<TimedView>,
+    /// Related incidents (published ones).
+    pub related: Vec<Link>,
+    /// The reviewing meeting.
+    pub meeting: Option<Link>,
+    /// Year page.
+    pub year: Link,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Body HTML.
+    pub body: String,
+    /// Body headings.
+    pub headings: Vec<Heading>,
+}
+
+impl Views<'_> {
+    /// The view of the incident at index `n`, with its rendered body.
+    pub fn incident(&self, n: usize, body: super::markdown::Rendered) -> IncidentView {
+        let i = &self.site.incidents[n];
+        let f = self.f;
+        let elapsed = |t| f.elapsed(i.started.until(t));
+        let computed = i.resolved.map(|r| i.started.until(r));
+        let (inquiries, by_channel) = match &i.inquiries {
+            None => (None, Vec::new()),
+            Some(q @ Inquiries::Total(_)) => (Some(f.count(q.total())), Vec::new()),
+            Some(q @ Inquiries::ByChannel(v)) => (
+                Some(f.count(q.total())),
+                v.iter().map(|(c, n)| (f.channel(c), f.count(*n))).collect(),
+            ),
+        };
+        let year = i.started.year_in(f.tz);
+        IncidentView {
+            row: self.row(i),
+            operators: i
+                .operators
+                .iter()
+                .map(|o| Link {
+                    text: o.clone(),
+                    href: href(&Self::operator_path(
+                        self.site.operator_slug(o).unwrap_or("-"),
+                    )),
+                })
+                .collect(),
+            started: f.datetime(i.started),
+            resolved: i.resolved.map(|r| f.datetime(r)),
+            official_duration: i.official_duration.is_some() && i.official_duration != computed,
+            regions: i.regions.join(self.sep()),
+            services: i.services.join(self.sep()),
+            service_category: i.service_category.clone(),
+            inquiries,
+            inquiries_by_channel: by_channel,
+            inquiries_as_of: i.inquiries_as_of.map(|d| f.partial_date(d)),
+            summary: i.summary.clone(),
+            causes: i
+                .causes
+                .iter()
+                .enumerate()
+                .map(|(k, c)| self.cause_tag(c, k == 0))
+                .collect(),
+            phases: i
+                .phases
+                .iter()
+                .map(|p| PhaseView {
+                    label: p.label.clone(),
+                    started: p.started.map(|t| f.datetime(t)),
+                    resolved: p.resolved.map(|t| f.datetime(t)),
+                    duration: p.duration().map(|d| f.duration(d)),
+                    users: p.affected_users.map(|u| f.number(u)),
+                })
+                .collect(),
+            countermeasures: i
+                .countermeasures
+                .iter()
+                .map(|m| MeasureView {
+                    action: m.action.clone(),
+                    status_key: crate::model::Choice::as_str(m.status),
+                    status: f.choice(m.status),
+                    due: m.due.map(|d| f.partial_date(d)),
+                    completed: m.completed.map(|d| f.partial_date(d)),
+                    scope: m.scope.map(|s| f.choice(s)),
+                    term: m.term.map(|t| f.choice(t)),
+                })
+                .collect(),
+            notices: i
+                .notices
+                .iter()
+                .map(|n| TimedView {
+                    at: f.datetime(n.at),
+                    at_iso: n.at.rfc3339(),
+                    elapsed: elapsed(n.at),
+                    channel: n.channel.as_deref().map(|c| f.channel(c)),
+                    text: n.title.clone().unwrap_or_default(),
+                    kind: n.kind.map(|k| f.choice(k)),
+                })
+                .collect(),
+            timeline: i
+                .timeline
+                .iter()
+                .map(|e| TimedView {
+                    at: f.datetime(e.at),
+                    at_iso: e.at.rfc3339(),
+                    elapsed: elapsed(e.at),
+                    channel: None,
+                    text: e.event.clone(),
+                    kind: None,
+                })
+                .collect(),
+            related: i
+                .related
+                .iter()
+                .filter_map(|r| self.site.incident(&r.value))
+                .map(|r| Link {
+                    text: r.title.clone(),
+                    href: href(&Self::incident_path(&r.id)),
+                })
+                .collect(),
+            meeting: self.site.meeting_of(n).map(|m| Link {
+                text: m.title.clone(),
+                href: href(&Self::meeting_path(&m.id)),
+            }),
+            year: Link {
+                text: year.to_string(),
+                href: href(&Self::year_path(year)),
+            },
+            tags: i.tags.clone(),
+            body: body.html,
+            headings: body.headings,
+        }
+    }
+
+    /// A meeting as a list entry or page header.
+    pub fn meeting(&self, m: &Meeting) -> MeetingView {
+        let f = self.f;
+        let agenda: Vec<Row> = m
+            .incidents
+            .iter()
+            .filter_map(|r| self.site.incident(&r.value))
+            .map(|i| self.row(i))
+            .collect();
+        MeetingView {
+            id: m.id.clone(),
+            title: m.title.clone(),
+            href: href(&Self::meeting_path(&m.id)),
+            date: match m.ended {
+                Some(e)
+                    if e.in_offset(f.tz).date_naive() == m.date.in_offset(f.tz).date_naive() =>
+                {
+                    let e = e.in_offset(f.tz);
+                    format!("{}–{}", f.datetime(m.date), e.format("%H:%M"))
+                }
+                Some(e) => format!("{} – {}", f.datetime(m.date), f.datetime(e)),
+                None => f.datetime(m.date),
+            },
+            date_iso: m.date.rfc3339(),
+            place: m.place.clone(),
+            attendees: m.attendees.clone(),
+            incident_count: agenda.len(),
+            agenda,
+        }
+    }
+}
+
+/// A meeting, formatted.
+#[derive(Debug, Serialize)]
+pub struct MeetingView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Its page.
+    pub href: String,
+    /// Date and time span, formatted.
+    pub date: String,
+    /// Start, RFC 3339.
+    pub date_iso: String,
+    /// Place.
+    pub place: Option<String>,
+    /// Attendees.
+    pub attendees: Vec<String>,
+    /// Agenda incidents that are published.
+    pub agenda: Vec<Row>,
+    /// Their number.
+    pub incident_count: usize,
+}

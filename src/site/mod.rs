@@ -1,0 +1,444 @@
+//! Site stage: cross-references and indexes over all incidents, built once and read-only.
+//!
+//! Checks what needs the whole site (unique ids, `related`, `meeting` and agenda ids) and
+//! derives the figures every page shows: per-cause, per-year and per-operator lists with
+//! counts, total users and median durations.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::{CauseKey, Config};
+use crate::diag::Diagnostic;
+use crate::model::{Duration, Incident, Meeting, Status};
+
+/// Counts and figures over a set of incidents.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Number of incidents.
+    pub count: usize,
+    /// Sum of affected users over incidents that state them.
+    pub total_users: u64,
+    /// Median duration over incidents with a known duration.
+    pub median_duration: Option<Duration>,
+}
+
+impl Stats {
+    fn of<'a>(incidents: impl Iterator<Item = &'a Incident>) -> Stats {
+        let mut count = 0;
+        let mut total_users = 0u64;
+        let mut durations = Vec::new();
+        for i in incidents {
+            count += 1;
+            total_users = total_users.saturating_add(i.users().unwrap_or(0));
+            durations.extend(i.duration());
+        }
+        Stats {
+            count,
+            total_users,
+            median_duration: median(&mut durations),
+        }
+    }
+}
+
+/// The median, averaging the two middle values of an even count (rounded down).
+pub fn median(values: &mut [Duration]) -> Option<Duration> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort();
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        Duration::from_minutes((values[n / 2 - 1].minutes() + values[n / 2].minutes()) / 2)
+    })
+}
+
+/// An incident listed on a cause page.
+#[derive(Debug, Clone, Copy)]
+pub struct CauseEntry {
+    /// Index into [`Site::incidents`].
+    pub incident: usize,
+    /// Whether the cause is the incident's primary one.
+    pub primary: bool,
+}
+
+/// A cause type with its incidents.
+#[derive(Debug, Clone)]
+pub struct CauseIndex {
+    /// The cause.
+    pub key: CauseKey,
+    /// Incidents with this cause, newest first.
+    pub entries: Vec<CauseEntry>,
+    /// Figures over those incidents.
+    pub stats: Stats,
+    /// How many have it as their primary cause.
+    pub primary_count: usize,
+}
+
+/// A group of incidents under one name (a year, an operator).
+#[derive(Debug, Clone)]
+pub struct Group<K> {
+    /// The year or operator name.
+    pub key: K,
+    /// The URL path segment.
+    pub slug: String,
+    /// Indexes into [`Site::incidents`], newest first.
+    pub incidents: Vec<usize>,
+    /// Figures over those incidents.
+    pub stats: Stats,
+}
+
+/// Everything the renderer needs, validated and indexed.
+#[derive(Debug)]
+pub struct Site {
+    /// The configuration.
+    pub config: Config,
+    /// Published incidents, newest first (ties by id).
+    pub incidents: Vec<Incident>,
+    /// Meetings, newest first.
+    pub meetings: Vec<Meeting>,
+    /// Every cause of the taxonomy, in its order, with its incidents.
+    pub causes: Vec<CauseIndex>,
+    /// Years with incidents, newest first.
+    pub years: Vec<Group<i32>>,
+    /// Operators, by name.
+    pub operators: Vec<Group<String>>,
+    /// Figures over all incidents.
+    pub stats: Stats,
+    incident_pos: HashMap<String, usize>,
+    meeting_pos: HashMap<String, usize>,
+    meeting_of: Vec<Option<usize>>,
+    operator_pos: HashMap<String, usize>,
+}
+
+impl Site {
+    /// Cross-checks ids and builds the indexes. Drafts are dropped unless `drafts`.
+    pub fn build(
+        config: Config,
+        mut incidents: Vec<Incident>,
+        mut meetings: Vec<Meeting>,
+        drafts: bool,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
+        // Sources are sorted by path, so the first of two equal ids is kept.
+        incidents.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+        dedupe(&mut incidents, |i| (&i.id, &i.file), "incident", &mut diags);
+        meetings.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+        dedupe(&mut meetings, |m| (&m.id, &m.file), "meeting", &mut diags);
+
+        let all_ids: HashMap<&str, Status> = incidents
+            .iter()
+            .map(|i| (i.id.as_str(), i.status))
+            .collect();
+        let meeting_ids: Vec<&str> = meetings.iter().map(|m| m.id.as_str()).collect();
+        for i in &incidents {
+            for r in &i.related {
+                if !all_ids.contains_key(r.value.as_str()) {
+                    diags.push(unknown_incident(
+                        &i.file,
+                        r,
+                        "`related` names",
+                        all_ids.keys().copied(),
+                    ));
+                } else if r.value == i.id {
+                    diags.push(
+                        Diagnostic::error(
+                            "self-reference",
+                            &i.file,
+                            Some(r.span.clone()),
+                            "an incident cannot be related to itself",
+                        )
+                        .with_help("remove its own id from `related`"),
+                    );
+                }
+            }
+            if let Some(m) = &i.meeting {
+                if !meeting_ids.contains(&m.value.as_str()) {
+                    let near = crate::diag::suggest(&m.value, meeting_ids.iter().copied());
+                    diags.push(
+                        Diagnostic::error(
+                            "unknown-meeting",
+                            &i.file,
+                            Some(m.span.clone()),
+                            format!(
+                                "`meeting` names \"{}\", but there is no content/meetings/{}.md",
+                                m.value, m.value
+                            ),
+                        )
+                        .with_help(match near {
+                            Some(n) => format!("did you mean \"{n}\"?"),
+                            None => {
+                                "use the file name of a meeting in content/meetings/, without .md"
+                                    .to_string()
+                            }
+                        }),
+                    );
+                }
+            }
+        }
+        for m in &meetings {
+            let mut seen: Vec<&str> = Vec::new();
+            for r in &m.incidents {
+                if !all_ids.contains_key(r.value.as_str()) {
+                    diags.push(unknown_incident(
+                        &m.file,
+                        r,
+                        "the agenda lists",
+                        all_ids.keys().copied(),
+                    ));
+                } else if seen.contains(&r.value.as_str()) {
+                    diags.push(
+                        Diagnostic::error(
+                            "duplicate-id",
+                            &m.file,
+                            Some(r.span.clone()),
+                            format!("the agenda lists \"{}\" twice", r.value),
+                        )
+                        .with_help("list each incident once, in agenda order"),
+                    );
+                }
+                seen.push(&r.value);
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+
+        if !drafts {
+            incidents.retain(|i| i.status != Status::Draft);
+        }
+        incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
+        meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        let incident_pos: HashMap<String, usize> = incidents
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (i.id.clone(), n))
+            .collect();
+        let meeting_pos: HashMap<String, usize> = meetings
+            .iter()
+            .enumerate()
+            .map(|(n, m)| (m.id.clone(), n))
+            .collect();
+
+        // An incident's meeting: its own `meeting` field, else the meeting whose agenda lists it.
+        let mut meeting_of: Vec<Option<usize>> = incidents
+            .iter()
+            .map(|i| {
+                i.meeting
+                    .as_ref()
+                    .and_then(|m| meeting_pos.get(&m.value).copied())
+            })
+            .collect();
+        for (mi, m) in meetings.iter().enumerate() {
+            for r in &m.incidents {
+                if let Some(&ii) = incident_pos.get(&r.value) {
+                    meeting_of[ii].get_or_insert(mi);
+                }
+            }
+        }
+
+        let causes = config
+            .causes
+            .all()
+            .iter()
+            .map(|c| {
+                let entries: Vec<CauseEntry> = incidents
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(n, i)| {
+                        let pos = i.causes.iter().position(|k| *k == c.key)?;
+                        Some(CauseEntry {
+                            incident: n,
+                            primary: pos == 0,
+                        })
+                    })
+                    .collect();
+                CauseIndex {
+                    key: c.key.clone(),
+                    stats: Stats::of(entries.iter().map(|e| &incidents[e.incident])),
+                    primary_count: entries.iter().filter(|e| e.primary).count(),
+                    entries,
+                }
+            })
+            .collect();
+
+        let tz = config.timezone;
+        let mut by_year: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+        let mut by_operator: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (n, i) in incidents.iter().enumerate() {
+            by_year.entry(i.started.year_in(tz)).or_default().push(n);
+            for o in &i.operators {
+                let list = by_operator.entry(o.as_str()).or_default();
+                if list.last() != Some(&n) {
+                    list.push(n);
+                }
+            }
+        }
+        let years = by_year
+            .into_iter()
+            .rev()
+            .map(|(year, list)| Group {
+                key: year,
+                slug: year.to_string(),
+                stats: Stats::of(list.iter().map(|&n| &incidents[n])),
+                incidents: list,
+            })
+            .collect();
+        let mut used_slugs: HashMap<String, usize> = HashMap::new();
+        let operators: Vec<Group<String>> = by_operator
+            .into_iter()
+            .map(|(name, list)| {
+                let base = slug(name);
+                let k = used_slugs.entry(base.to_lowercase()).or_insert(0);
+                *k += 1;
+                let slug = if *k == 1 { base } else { format!("{base}-{k}") };
+                Group {
+                    key: name.to_string(),
+                    slug,
+                    stats: Stats::of(list.iter().map(|&n| &incidents[n])),
+                    incidents: list,
+                }
+            })
+            .collect();
+        let operator_pos = operators
+            .iter()
+            .enumerate()
+            .map(|(n, o)| (o.key.clone(), n))
+            .collect();
+        let stats = Stats::of(incidents.iter());
+        Ok(Site {
+            config,
+            incidents,
+            meetings,
+            causes,
+            years,
+            operators,
+            stats,
+            incident_pos,
+            meeting_pos,
+            meeting_of,
+            operator_pos,
+        })
+    }
+
+    /// The incident with this id, if published.
+    pub fn incident(&self, id: &str) -> Option<&Incident> {
+        self.incident_pos.get(id).map(|&n| &self.incidents[n])
+    }
+
+    /// The meeting with this id.
+    pub fn meeting(&self, id: &str) -> Option<&Meeting> {
+        self.meeting_pos.get(id).map(|&n| &self.meetings[n])
+    }
+
+    /// The meeting that reviewed the incident at index `n`.
+    pub fn meeting_of(&self, n: usize) -> Option<&Meeting> {
+        self.meeting_of[n].map(|m| &self.meetings[m])
+    }
+
+    /// The URL slug of an operator's page.
+    pub fn operator_slug(&self, name: &str) -> Option<&str> {
+        self.operator_pos
+            .get(name)
+            .map(|&n| self.operators[n].slug.as_str())
+    }
+}
+
+fn dedupe<T>(
+    items: &mut Vec<T>,
+    key: impl Fn(&T) -> (&String, &std::sync::Arc<crate::diag::SourceFile>),
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut first: HashMap<String, std::path::PathBuf> = HashMap::new();
+    let mut keep = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let (id, file) = key(item);
+        match first.get(id) {
+            Some(other) => {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        file,
+                        None,
+                        format!(
+                            "two {what}s have the id \"{id}\": this file and {}",
+                            other.display()
+                        ),
+                    )
+                    .with_help("ids come from file or folder names; rename one of them"),
+                );
+                keep.push(false);
+            }
+            None => {
+                first.insert(id.clone(), file.path.clone());
+                keep.push(true);
+            }
+        }
+    }
+    let mut k = keep.into_iter();
+    items.retain(|_| k.next().unwrap_or(true));
+}
+
+fn unknown_incident<'a>(
+    file: &std::sync::Arc<crate::diag::SourceFile>,
+    r: &crate::model::Located<String>,
+    what: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
+    let ids: Vec<&str> = ids.collect();
+    let near = crate::diag::suggest(&r.value, ids.iter().copied());
+    Diagnostic::error(
+        "unknown-incident",
+        file,
+        Some(r.span.clone()),
+        format!("{what} \"{}\", but there is no such incident", r.value),
+    )
+    .with_help(match near {
+        Some(n) => format!("did you mean \"{n}\"?"),
+        None => {
+            "use the id of an incident: its file name in content/incidents/ without .md".to_string()
+        }
+    })
+}
+
+/// A URL path segment for a name: kept readable (Japanese stays Japanese), with characters
+/// that URLs or file systems treat specially replaced by `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_alphanumeric() || c == '_' || c == '.' && !out.is_empty() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches(['-', '.']).to_string();
+    if out.is_empty() {
+        "-".to_string()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_japanese_and_drop_specials() {
+        assert_eq!(slug("株式会社NTTドコモ"), "株式会社nttドコモ");
+        assert_eq!(slug("Example Networks Inc."), "example-networks-inc");
+        assert_eq!(slug("a/b?c#d"), "a-b-c-d");
+    }
+
+    #[test]
+    fn median_of_even_count_averages() {
+        let mut v: Vec<Duration> = [10, 40, 20, 30]
+            .into_iter()
+            .map(Duration::from_minutes)
+            .collect();
+        assert_eq!(median(&mut v), Some(Duration::from_minutes(25)));
+    }
+}
