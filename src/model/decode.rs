@@ -407,13 +407,10 @@ impl<'f> Decoder<'f> {
             }
         };
         match (naive, offset) {
-            (Some(n), Some(o)) => match o.from_local_datetime(&n).single() {
-                Some(d) => Some(Located {
-                    value: Timestamp(d),
-                    span: self.abs(v.span()),
-                }),
-                None => None,
-            },
+            (Some(n), Some(o)) => o.from_local_datetime(&n).single().map(|d| Located {
+                value: Timestamp(d),
+                span: self.abs(v.span()),
+            }),
             _ => {
                 self.error_at(
                     "invalid-date",

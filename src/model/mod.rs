@@ -28,7 +28,7 @@ pub fn decode_all(
     config: &Config,
 ) -> (Vec<Incident>, Vec<Meeting>, Vec<Diagnostic>) {
     enum One {
-        I(Option<Incident>),
+        I(Option<Box<Incident>>),
         M(Option<Meeting>),
     }
     let results: Vec<(One, Vec<Diagnostic>)> = docs
@@ -36,7 +36,7 @@ pub fn decode_all(
         .map(|doc| {
             let mut diags = Vec::new();
             let one = match doc.kind {
-                Kind::Incident => One::I(incident::decode(doc, config, &mut diags)),
+                Kind::Incident => One::I(incident::decode(doc, config, &mut diags).map(Box::new)),
                 Kind::Meeting => One::M(meeting::decode(doc, config, &mut diags)),
             };
             (one, diags)
@@ -47,7 +47,7 @@ pub fn decode_all(
     let mut diags = Vec::new();
     for (one, mut d) in results {
         match one {
-            One::I(Some(i)) => incidents.push(i),
+            One::I(Some(i)) => incidents.push(*i),
             One::M(Some(m)) => meetings.push(m),
             _ => {}
         }

@@ -357,14 +357,15 @@ fn render_page(
     ctx.insert("t", &shared.labels);
     ctx.insert("root", &root);
     ctx.insert("path", &path);
-    ctx.insert(
-        "canonical",
-        &format!(
+    // A canonical URL only makes sense when the site's address is known.
+    if site.config.base_url.contains("://") {
+        let canonical = format!(
             "{}{}",
             site.config.base_url,
             views::href(path.trim_end_matches("index.html"))
-        ),
-    );
+        );
+        ctx.insert("canonical", &canonical);
+    }
     ctx.insert("page_title", &title);
     ctx.insert("nav", &nav(shared));
     let html = theme.render(kind.template(), &ctx)?;

@@ -82,6 +82,8 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        // Tera's default also escapes `/`, which bloats every link; these five suffice.
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&format!("themes/{name}/templates"), &e))?;
 
@@ -165,4 +167,8 @@ impl Theme {
         }
         out
     }
+}
+
+fn escape_html(s: &str) -> String {
+    super::markdown::escape(s)
 }

@@ -1,0 +1,494 @@
+//! Builds the shipped site and small fixture sites, and checks what readers see.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use gen::BuildOptions;
+use tempfile::TempDir;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A copy of the shipped site (config + content, no themes/: the embedded theme is used).
+fn shipped() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    fs::copy(repo().join("config.toml"), dir.path().join("config.toml")).unwrap();
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    dir
+}
+
+fn build(dir: &Path) -> PathBuf {
+    gen::build(&BuildOptions::new(dir)).unwrap_or_else(|e| panic!("build failed: {e:?}"));
+    dir.join("output")
+}
+
+fn page(out: &Path, rel: &str) -> String {
+    fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The text of a page without tags, whitespace collapsed.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn shipped_site_builds_every_page_type() {
+    let dir = shipped();
+    let out = build(dir.path());
+    for rel in [
+        "index.html",
+        "404.html",
+        "style.css",
+        "incidents/index.html",
+        "incidents/2017-07-03-jcom/index.html",
+        "causes/index.html",
+        "causes/vendor-bug/index.html",
+        "years/index.html",
+        "years/2017/index.html",
+        "operators/index.html",
+        "operators/株式会社ジュピターテレコム/index.html",
+        "meetings/index.html",
+        "meetings/2017-10-13-meeting-4/index.html",
+    ] {
+        assert!(out.join(rel).is_file(), "{rel} missing");
+    }
+    // Seven incidents, one page each.
+    let incident_pages = fs::read_dir(out.join("incidents"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert_eq!(incident_pages, 7);
+}
+
+#[test]
+fn jcom_page_shows_the_official_figures() {
+    let dir = shipped();
+    let out = build(dir.path());
+    let t = text(&page(&out, "incidents/2017-07-03-jcom/index.html"));
+    assert!(t.contains("継続時間 23時間8分"), "{t}");
+    assert!(t.contains("影響利用者数 52,792"), "{t}");
+    assert!(t.contains("発生日時 2017年7月3日 11:50"), "{t}");
+    assert!(t.contains("問合せ件数 1,573件 （2017年7月4日時点）"), "{t}");
+    assert!(
+        t.contains("事業者名 株式会社ジュピターテレコム 、 株式会社ジェイコムウェスト"),
+        "{t}"
+    );
+    // The first web notice, 1h37m after the start.
+    assert!(t.contains("+1時間37分"), "{t}");
+    // Causes link to their pages; the meeting is linked.
+    let html = page(&out, "incidents/2017-07-03-jcom/index.html");
+    assert!(
+        html.contains(r#"href="../../causes/human-error/index.html">人為ミス</a>"#),
+        "{html}"
+    );
+    assert!(html.contains(
+        r#"href="../../meetings/2017-10-13-meeting-4/index.html">電気通信事故検証会議（第4回）</a>"#
+    ));
+}
+
+#[test]
+fn docomo_and_catch_network_figures() {
+    let dir = shipped();
+    let out = build(dir.path());
+    let t = text(&page(&out, "incidents/2023-10-31-docomo/index.html"));
+    assert!(t.contains("継続時間 4時間26分"), "{t}");
+    assert!(t.contains("影響利用者数 50,246"), "{t}");
+    let t = text(&page(&out, "incidents/2023-11-09-catch-network/index.html"));
+    // Two outages, each with its own official duration; users are approximate.
+    assert!(t.contains("4時間49分") && t.contains("29分"), "{t}");
+    assert!(t.contains("影響利用者数 約48,000"), "{t}");
+    assert!(
+        t.contains("539件 （電話 370件、メール 137件、チャット 32件）"),
+        "{t}"
+    );
+}
+
+#[test]
+fn cause_pages_list_their_incidents_with_their_role() {
+    let dir = shipped();
+    let out = build(dir.path());
+    let t = text(&page(&out, "causes/vendor-bug/index.html"));
+    assert!(t.contains("ニフティ株式会社"), "{t}");
+    assert!(t.contains("株式会社キャッチネットワーク"), "{t}");
+    assert!(t.contains("ベンダー製品の不具合"), "{t}");
+    // 楽天: the vendor defect contributed; the primary cause was elsewhere.
+    let html = page(&out, "causes/vendor-bug/index.html");
+    let rakuten = html
+        .split("<tr>")
+        .find(|r| r.contains("2017-04-07-rakuten"))
+        .expect("楽天 row");
+    assert!(rakuten.contains("role-contributing"), "{rakuten}");
+    let nifty = html
+        .split("<tr>")
+        .find(|r| r.contains("2016-08-17-nifty"))
+        .expect("ニフティ row");
+    assert!(nifty.contains("role-primary"), "{nifty}");
+    // The index counts every cause, including ones with no incidents.
+    let t = text(&page(&out, "causes/index.html"));
+    assert!(t.contains("サイバー攻撃"), "{t}");
+}
+
+#[test]
+fn home_shows_key_figures_and_latest_first() {
+    let dir = shipped();
+    let out = build(dir.path());
+    let t = text(&page(&out, "index.html"));
+    assert!(t.contains("事故件数 7件"), "{t}");
+    let docomo = t.find("株式会社NTTドコモ").unwrap();
+    let nifty = t.find("ニフティ株式会社").unwrap();
+    assert!(docomo < nifty, "newest first");
+}
+
+#[test]
+fn year_and_operator_pages_have_stable_japanese_urls() {
+    let dir = shipped();
+    let out = build(dir.path());
+    let t = text(&page(&out, "years/2017/index.html"));
+    assert!(t.contains("事故件数 3件"), "{t}");
+    let ops = page(&out, "operators/index.html");
+    // Japanese names are kept in the path and percent-encoded in links.
+    assert!(ops.contains("operators/%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%E3%82%B8%E3%83%A5%E3%83%94%E3%82%BF%E3%83%BC%E3%83%86%E3%83%AC%E3%82%B3%E3%83%A0/index.html"), "{ops}");
+    let t = text(&page(
+        &out,
+        "operators/株式会社ジュピターテレコム/index.html",
+    ));
+    assert!(t.contains("DNSサーバへの応答破棄"), "{t}");
+}
+
+/// Every relative href and src resolves to a file, and every `#fragment` to an id.
+fn check_links(out: &Path) {
+    let mut broken = Vec::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "html") || entry.file_name() == "404.html" {
+            continue;
+        }
+        let html = fs::read_to_string(entry.path()).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for piece in html.split(attr).skip(1) {
+                let target = &piece[..piece.find('"').unwrap()];
+                if target.contains("://") || target.starts_with("mailto:") {
+                    continue;
+                }
+                let (file, frag) = target.split_once('#').unwrap_or((target, ""));
+                let file = percent_encoding::percent_decode_str(file)
+                    .decode_utf8()
+                    .unwrap()
+                    .replace("&amp;", "&");
+                let dest = if file.is_empty() {
+                    entry.path().to_path_buf()
+                } else {
+                    entry.path().parent().unwrap().join(&file)
+                };
+                if !dest.is_file() {
+                    broken.push(format!("{}: {target}", entry.path().display()));
+                    continue;
+                }
+                if !frag.is_empty() {
+                    let frag = percent_encoding::percent_decode_str(frag)
+                        .decode_utf8()
+                        .unwrap()
+                        .to_string();
+                    let target_html = fs::read_to_string(&dest).unwrap();
+                    if !target_html.contains(&format!("id=\"{frag}\"")) {
+                        broken.push(format!("{}: #{frag}", entry.path().display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn links_resolve_on_disk_and_under_a_sub_path() {
+    let dir = shipped();
+    let out = build(dir.path());
+    check_links(&out);
+    // Links are relative and name index.html, so file:// works; the canonical URL uses base_url.
+    let html = page(&out, "incidents/2017-07-03-jcom/index.html");
+    assert!(html.contains(r#"<link rel="canonical" href="https://example.org/postmortems/incidents/2017-07-03-jcom/">"#), "{html}");
+    assert!(!html.contains("href=\"/"), "no root-absolute links");
+    let mut opts = BuildOptions::new(dir.path());
+    opts.base_url = Some("https://example.com/a/b".into());
+    gen::build(&opts).unwrap();
+    let html = page(&out, "incidents/2017-07-03-jcom/index.html");
+    assert!(html.contains(r#"href="https://example.com/a/b/incidents/2017-07-03-jcom/""#));
+    check_links(&out);
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let dir = shipped();
+    let out = build(dir.path());
+    let snapshot = |p: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(p)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(p).unwrap().to_path_buf(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let first = snapshot(&out);
+    build(dir.path());
+    assert!(first == snapshot(&out), "second build differs");
+}
+
+fn mini_site(config_extra: &str, files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    fs::write(
+        dir.path().join("config.toml"),
+        format!("title = \"Mini\"\ntimezone = \"+09:00\"\n{config_extra}"),
+    )
+    .unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+const MINI: &str = r#"+++
+title = "Mail outage"
+operators = ["Example Networks Inc."]
+started = 2024-01-15T11:50:00
+resolved = 2024-01-15T16:16:00
+affected_users = 1234
+causes = ["overload"]
+
+[[notices]]
+at = 2024-01-15T13:27:00
+title = "First notice"
++++
+
+## 原因と対策
+
+Text with a footnote[^1] and ~~struck~~ text.
+
+- [x] done task
+- [ ] open task
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+```bash
+systemctl restart dhcpd
+```
+
+See [the other one](b.md) and ![diagram](diagram.svg).
+
+[^1]: The footnote.
+"#;
+
+#[test]
+fn english_ui_formats_figures_for_english() {
+    let dir = mini_site("language = \"en\"\n", &[("content/incidents/a.md", MINI)]);
+    let out = build(dir.path());
+    let t = text(&page(&out, "incidents/a/index.html"));
+    assert!(t.contains("Duration 4h 26m"), "{t}");
+    assert!(t.contains("Affected users 1,234"), "{t}");
+    assert!(t.contains("Started 15 Jan 2024 11:50"), "{t}");
+    assert!(t.contains("+1h 37m"), "{t}");
+    assert!(page(&out, "index.html").starts_with("<!doctype html>\n<html lang=\"en\">"));
+}
+
+#[test]
+fn markdown_features_and_assets() {
+    let b = MINI
+        .replace("Mail outage", "Second")
+        .replace("(b.md)", "(a/index.md#原因と対策)")
+        .replace(" and ![diagram](diagram.svg)", "");
+    let dir = mini_site(
+        "",
+        &[
+            ("content/incidents/a/index.md", MINI),
+            (
+                "content/incidents/a/diagram.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+            ("content/incidents/b.md", &b),
+        ],
+    );
+    let out = build(dir.path());
+    let html = page(&out, "incidents/a/index.html");
+    assert!(
+        html.contains("<h2 id=\"原因と対策\">原因と対策</h2>"),
+        "{html}"
+    );
+    assert!(html.contains("<del>struck</del>"));
+    assert!(html.contains("type=\"checkbox\""));
+    assert!(html.contains("footnote-definition"));
+    assert!(html.contains("<table>"));
+    assert!(
+        html.contains("<span class=\"hl-"),
+        "code is highlighted: {html}"
+    );
+    assert!(
+        html.contains(r#"<a href="../../incidents/b/index.html">the other one</a>"#),
+        "{html}"
+    );
+    assert!(
+        out.join("incidents/a/diagram.svg").is_file(),
+        "assets are copied beside the page"
+    );
+    let b = page(&out, "incidents/b/index.html");
+    // pulldown-cmark percent-encodes the fragment; browsers decode it to the heading id.
+    assert!(
+        b.contains(
+            r##"href="../../incidents/a/index.html#%E5%8E%9F%E5%9B%A0%E3%81%A8%E5%AF%BE%E7%AD%96""##
+        ),
+        "{b}"
+    );
+    assert!(
+        page(&out, "style.css").contains(".hl-"),
+        "the stylesheet carries the highlighting classes"
+    );
+    check_links(&out);
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked() {
+    let draft = MINI.replace(
+        "causes = [\"overload\"]",
+        "causes = [\"overload\"]\nstatus = \"draft\"",
+    );
+    let dir = mini_site(
+        "",
+        &[
+            ("content/incidents/a.md", MINI),
+            ("content/incidents/secret.md", &draft),
+        ],
+    );
+    let out = build(dir.path());
+    assert!(!out.join("incidents/secret").exists());
+    assert!(!page(&out, "index.html").contains("secret"));
+    assert!(text(&page(&out, "index.html")).contains("1件"));
+    let mut opts = BuildOptions::new(dir.path());
+    opts.drafts = true;
+    gen::build(&opts).unwrap();
+    assert!(out.join("incidents/secret/index.html").is_file());
+}
+
+#[test]
+fn a_theme_overrides_templates_one_by_one() {
+    let dir = mini_site(
+        "theme = \"mine\"\n",
+        &[
+            ("content/incidents/a.md", MINI),
+            (
+                "themes/mine/templates/incident.html",
+                "<p>custom {{ incident.row.title }} {{ incident.row.duration }}</p>",
+            ),
+        ],
+    );
+    let out = build(dir.path());
+    assert_eq!(
+        page(&out, "incidents/a/index.html"),
+        "<p>custom Mail outage 4時間26分</p>"
+    );
+    // Templates the theme does not have come from the default theme.
+    assert!(page(&out, "index.html").contains("<main id=\"main\""));
+}
+
+#[test]
+fn an_unknown_theme_is_a_clear_error() {
+    let dir = mini_site("theme = \"nope\"\n", &[("content/incidents/a.md", MINI)]);
+    let err = gen::build(&BuildOptions::new(dir.path()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("theme \"nope\" not found: there is no folder themes/nope/"),
+        "{err}"
+    );
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let dir = TempDir::new().unwrap();
+    let site = dir.path().join("new");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .arg("init")
+        .arg(&site)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(site.join("content/meetings").is_dir());
+    let out = build(&site);
+    let t = text(&page(&out, "incidents/2024-01-15-example/index.html"));
+    assert!(t.contains("Duration 23h 8m"), "{t}");
+    // A second init refuses to overwrite.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn cli_build_prints_one_summary_line() {
+    let dir = shipped();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with("built 38 pages (7 incidents) into "),
+        "{stdout}"
+    );
+    assert!(o.stderr.is_empty());
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout),
+        "ok: 7 incidents, 4 meetings, no errors\n"
+    );
+}
