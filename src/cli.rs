@@ -1,6 +1,5 @@
 //! The command line: argument parsing and the one place where errors are printed.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -144,92 +143,9 @@ fn execute(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// Prints diagnostics with source snippets (miette), plainly when not on a terminal.
+/// Prints diagnostics with their source lines to standard error.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
-    use miette::{GraphicalReportHandler, GraphicalTheme};
-    let theme = if std::io::stderr().is_terminal() {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     for d in diags {
-        let report = Report::from(d);
-        let mut out = String::new();
-        // One plain line first, the form editors and CI logs jump to.
-        out.push_str(&format!("{}\n", plain_head(d)));
-        if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&d.to_string());
-        }
-        eprintln!("{out}");
-    }
-}
-
-fn plain_head(d: &Diagnostic) -> String {
-    let sev = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    format!("{sev}[{}]: {}: {}", d.code, d.location(), d.message)
-}
-
-/// A diagnostic in miette's shape.
-#[derive(Debug)]
-struct Report {
-    message: String,
-    code: String,
-    help: Option<String>,
-    severity: miette::Severity,
-    source: miette::NamedSource<String>,
-    span: Option<miette::SourceSpan>,
-}
-
-impl From<&Diagnostic> for Report {
-    fn from(d: &Diagnostic) -> Self {
-        Report {
-            message: d.message.clone(),
-            code: d.code.to_string(),
-            help: d.help.clone(),
-            severity: match d.severity {
-                Severity::Error => miette::Severity::Error,
-                Severity::Warning => miette::Severity::Warning,
-            },
-            source: miette::NamedSource::new(d.path().display().to_string(), d.file.text.clone()),
-            span: d
-                .span
-                .as_ref()
-                .map(|s| (s.start, s.end.saturating_sub(s.start)).into()),
-        }
-    }
-}
-
-impl std::fmt::Display for Report {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Report {}
-
-impl miette::Diagnostic for Report {
-    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new(&self.code))
-    }
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(self.severity)
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.span.map(|_| &self.source as &dyn miette::SourceCode)
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let span = self.span?;
-        Some(Box::new(std::iter::once(
-            miette::LabeledSpan::new_with_span(Some("here".to_string()), span),
-        )))
+        eprintln!("{}", crate::diag::render(d));
     }
 }

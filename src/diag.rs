@@ -42,7 +42,11 @@ impl SourceFile {
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
+        let mut col = before[line_start..].chars().count() + 1;
+        // A byte-order mark is invisible in editors; don't count it as a column.
+        if line_start == 0 && self.text.starts_with('\u{feff}') && col > 1 {
+            col -= 1;
+        }
         (line, col)
     }
 }
@@ -159,4 +163,41 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < c.len())
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
+}
+
+/// Renders a diagnostic for a terminal: the `error[code]: path:line:col: message` line, the
+/// source line with the span underlined (CJK-aware widths), and the help.
+pub fn render(d: &Diagnostic) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let sev = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!("{sev}[{}]: {}: {}\n", d.code, d.location(), d.message);
+    if let Some(span) = &d.span {
+        let text = &d.file.text;
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[line_start..line_end].trim_end_matches('\r');
+        let (line_no, _) = d.line_col();
+        let gutter = line_no.to_string().len();
+        let before = text[line_start..start].trim_start_matches('\u{feff}');
+        let end = floor_char_boundary(text, span.end.clamp(start, line_start + line.len()));
+        let width = text[start..end].width().max(1);
+        let pad = " ".repeat(gutter);
+        out.push_str(&format!(
+            "{pad} |\n{line_no} | {}\n",
+            line.trim_start_matches('\u{feff}')
+        ));
+        out.push_str(&format!(
+            "{pad} | {}{}\n",
+            " ".repeat(before.width()),
+            "^".repeat(width)
+        ));
+    }
+    if let Some(help) = &d.help {
+        out.push_str(&format!("  = help: {help}\n"));
+    }
+    out
 }

@@ -70,11 +70,11 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Error> {
             format!("{url}/")
         };
     }
-    let (docs, mut diags) = load::load_content(root)?;
+    let (docs, known, mut diags) = load::load_content(root)?;
     let (incidents, meetings, mut more) = model::decode_all(&docs, &config);
     diags.append(&mut more);
     // Cross-checks still run when some files failed, to report everything at once.
-    let site = site::Site::build(config, incidents, meetings, opts.drafts);
+    let site = site::Site::build(config, incidents, meetings, &known, opts.drafts);
     let site = match site {
         Ok(s) if diags.is_empty() => Some(s),
         Ok(_) => None,

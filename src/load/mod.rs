@@ -54,6 +54,15 @@ impl Document {
     }
 }
 
+/// The ids of every document found, valid or not.
+#[derive(Debug, Default, Clone)]
+pub struct KnownIds {
+    /// Incident ids, sorted.
+    pub incidents: Vec<String>,
+    /// Meeting ids, sorted.
+    pub meetings: Vec<String>,
+}
+
 /// A content file found on disk, before it is read.
 struct Found {
     id: String,
@@ -66,7 +75,9 @@ struct Found {
 ///
 /// Problems with a file's bytes or front matter delimiters become diagnostics; only I/O
 /// failures abort.
-pub fn load_content(root: &Path) -> Result<(Vec<Document>, Vec<Diagnostic>), Error> {
+/// Two documents of one kind with the same id (`a.md` and `a/index.md`) are an error,
+/// reported on the later path; only the first is kept.
+pub fn load_content(root: &Path) -> Result<(Vec<Document>, KnownIds, Vec<Diagnostic>), Error> {
     let mut found = Vec::new();
     for (dir, kind) in [("incidents", Kind::Incident), ("meetings", Kind::Meeting)] {
         let dir = root.join("content").join(dir);
@@ -77,17 +88,55 @@ pub fn load_content(root: &Path) -> Result<(Vec<Document>, Vec<Diagnostic>), Err
     // Stable order whatever the file system returns.
     found.sort_by(|a, b| a.path.cmp(&b.path));
 
+    let mut diags = Vec::new();
+    let mut known = KnownIds::default();
+    let mut first: std::collections::HashMap<(bool, String), PathBuf> =
+        std::collections::HashMap::new();
+    found.retain(|f| {
+        let key = (f.kind == Kind::Incident, f.id.clone());
+        if let Some(other) = first.get(&key) {
+            let display = f.path.strip_prefix(root).unwrap_or(&f.path);
+            let file = SourceFile::new(display, String::new());
+            let what = if f.kind == Kind::Incident {
+                "incident"
+            } else {
+                "meeting"
+            };
+            let other = other.strip_prefix(root).unwrap_or(other);
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    &file,
+                    None,
+                    format!(
+                        "two {what}s have the id \"{}\": this file and {}",
+                        f.id,
+                        other.display()
+                    ),
+                )
+                .with_help("ids come from file or folder names; rename one of them"),
+            );
+            return false;
+        }
+        first.insert(key, f.path.clone());
+        match f.kind {
+            Kind::Incident => known.incidents.push(f.id.clone()),
+            Kind::Meeting => known.meetings.push(f.id.clone()),
+        }
+        true
+    });
+    known.incidents.sort();
+    known.meetings.sort();
     let results: Vec<Result<Result<Document, Diagnostic>, Error>> =
         found.into_par_iter().map(|f| read(root, f)).collect();
     let mut docs = Vec::new();
-    let mut diags = Vec::new();
     for r in results {
         match r? {
             Ok(doc) => docs.push(doc),
             Err(d) => diags.push(d),
         }
     }
-    Ok((docs, diags))
+    Ok((docs, known, diags))
 }
 
 fn find(dir: &Path, kind: Kind, out: &mut Vec<Found>) -> Result<(), Error> {

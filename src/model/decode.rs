@@ -407,10 +407,12 @@ impl<'f> Decoder<'f> {
             }
         };
         match (naive, offset) {
-            (Some(n), Some(o)) => o.from_local_datetime(&n).single().map(|d| Located {
-                value: Timestamp(d),
-                span: self.abs(v.span()),
-            }),
+            (Some(n), Some(o)) if o.from_local_datetime(&n).single().is_some() => {
+                o.from_local_datetime(&n).single().map(|d| Located {
+                    value: Timestamp(d),
+                    span: self.abs(v.span()),
+                })
+            }
             _ => {
                 self.error_at(
                     "invalid-date",
@@ -608,6 +610,11 @@ fn quoted(names: &[&str]) -> String {
 }
 
 impl Table<'_, '_> {
+    /// The prefix of this table's fields in messages, e.g. `phases[1].`.
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
     /// Whether the key is present, whatever its type.
     pub(crate) fn has(&self, key: &str) -> bool {
         self.entries.get(key).is_some()

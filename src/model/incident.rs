@@ -302,7 +302,13 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
                 d.error_abs(
                     "resolved-before-started",
                     r.span.clone(),
-                    "this phase's `resolved` is before its `started`",
+                    format!(
+                        "`{}resolved` ({}) is before `{}started` ({})",
+                        p.path(),
+                        r.value.rfc3339(),
+                        p.path(),
+                        s.value.rfc3339()
+                    ),
                     Some("check the date, the time and the UTC offset of both".to_string()),
                 );
             }

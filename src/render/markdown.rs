@@ -14,7 +14,8 @@ pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" }
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    // bat's syntax set (two-face): the defaults lack TOML, which postmortems quote often.
+    SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
 /// A heading of the rendered body, for a table of contents.

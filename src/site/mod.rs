@@ -113,24 +113,20 @@ pub struct Site {
 
 impl Site {
     /// Cross-checks ids and builds the indexes. Drafts are dropped unless `drafts`.
+    ///
+    /// `known` holds the ids of every document found, including ones that failed to
+    /// decode, so a broken file does not also make every reference to it an error.
+    /// Ids are unique: the load stage reports duplicates.
     pub fn build(
         config: Config,
         mut incidents: Vec<Incident>,
         mut meetings: Vec<Meeting>,
+        known: &crate::load::KnownIds,
         drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut diags = Vec::new();
-        // Sources are sorted by path, so the first of two equal ids is kept.
-        incidents.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-        dedupe(&mut incidents, |i| (&i.id, &i.file), "incident", &mut diags);
-        meetings.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-        dedupe(&mut meetings, |m| (&m.id, &m.file), "meeting", &mut diags);
-
-        let all_ids: HashMap<&str, Status> = incidents
-            .iter()
-            .map(|i| (i.id.as_str(), i.status))
-            .collect();
-        let meeting_ids: Vec<&str> = meetings.iter().map(|m| m.id.as_str()).collect();
+        let all_ids: HashMap<&str, ()> = known.incidents.iter().map(|i| (i.as_str(), ())).collect();
+        let meeting_ids: Vec<&str> = known.meetings.iter().map(String::as_str).collect();
         for i in &incidents {
             for r in &i.related {
                 if !all_ids.contains_key(r.value.as_str()) {
@@ -342,42 +338,6 @@ impl Site {
             .get(name)
             .map(|&n| self.operators[n].slug.as_str())
     }
-}
-
-fn dedupe<T>(
-    items: &mut Vec<T>,
-    key: impl Fn(&T) -> (&String, &std::sync::Arc<crate::diag::SourceFile>),
-    what: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let mut first: HashMap<String, std::path::PathBuf> = HashMap::new();
-    let mut keep = Vec::with_capacity(items.len());
-    for item in items.iter() {
-        let (id, file) = key(item);
-        match first.get(id) {
-            Some(other) => {
-                diags.push(
-                    Diagnostic::error(
-                        "duplicate-id",
-                        file,
-                        None,
-                        format!(
-                            "two {what}s have the id \"{id}\": this file and {}",
-                            other.display()
-                        ),
-                    )
-                    .with_help("ids come from file or folder names; rename one of them"),
-                );
-                keep.push(false);
-            }
-            None => {
-                first.insert(id.clone(), file.path.clone());
-                keep.push(true);
-            }
-        }
-    }
-    let mut k = keep.into_iter();
-    items.retain(|_| k.next().unwrap_or(true));
 }
 
 fn unknown_incident<'a>(

@@ -1,0 +1,620 @@
+//! Validation rules: every content error is reported as a diagnostic with a stable code,
+//! a clear message, help, and the exact file, line and column; and a failed build writes
+//! nothing.
+//!
+//! Each test writes a minimal valid site, plants exactly one fault, and checks the
+//! diagnostic that `gen::build` returns.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gen::{BuildOptions, Diagnostic};
+use tempfile::TempDir;
+
+const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n";
+
+/// A minimal valid incident. Line 1 is the opening `+++`, lines 2-5 the four required
+/// fields, line 6 the closing `+++`.
+const INCIDENT: &str = "+++
+title = \"A\"
+operators = [\"Op\"]
+started = 2024-01-15T11:50:00+09:00
+causes = [\"human-error\"]
++++
+
+Body.
+";
+
+const CAUSES_LINE: &str = "causes = [\"human-error\"]\n";
+
+/// The minimal incident with `extra` added from line 6, just before the closing `+++`.
+fn with(extra: &str) -> String {
+    INCIDENT.replacen(CAUSES_LINE, &format!("{CAUSES_LINE}{extra}"), 1)
+}
+
+/// The minimal incident with one line replaced (`from` must include its newline).
+fn replaced(from: &str, to: &str) -> String {
+    assert!(INCIDENT.contains(from), "{from:?} is not in the incident");
+    INCIDENT.replacen(from, to, 1)
+}
+
+/// A site with the test config and the given files (paths relative to the root).
+fn site(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    write(&dir, "config.toml", CONFIG.as_bytes());
+    for (path, text) in files {
+        write(&dir, path, text.as_bytes());
+    }
+    dir
+}
+
+fn write(dir: &TempDir, path: &str, bytes: &[u8]) {
+    let path = dir.path().join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn show(diags: &[Diagnostic]) -> String {
+    diags.iter().map(|d| format!("  {d}\n")).collect::<String>()
+}
+
+/// Builds the site, expecting content errors and no output folder; returns the diagnostics.
+#[track_caller]
+fn errors(dir: &TempDir) -> Vec<Diagnostic> {
+    let result = gen::build(&BuildOptions::new(dir.path()));
+    let diags = match result {
+        Err(gen::Error::Content(diags)) => diags,
+        Err(e) => panic!("expected content errors, got another error: {e}"),
+        Ok(r) => panic!("expected content errors, but the build succeeded: {r:?}"),
+    };
+    assert!(!diags.is_empty(), "Error::Content with no diagnostics");
+    assert!(
+        !dir.path().join("output").exists(),
+        "a failed build wrote output/"
+    );
+    diags
+}
+
+/// Builds the site, expecting exactly one diagnostic (the planted fault, nothing else).
+#[track_caller]
+fn only_error(dir: &TempDir) -> Diagnostic {
+    let diags = errors(dir);
+    assert_eq!(
+        diags.len(),
+        1,
+        "expected exactly one diagnostic, got:\n{}",
+        show(&diags)
+    );
+    diags.into_iter().next().unwrap()
+}
+
+/// Checks every part of a diagnostic.
+#[track_caller]
+fn assert_diag(
+    d: &Diagnostic,
+    code: &str,
+    path: &str,
+    line_col: (usize, usize),
+    message: &str,
+    help: &str,
+) {
+    let ctx = format!("diagnostic: {d}");
+    assert_eq!(d.code, code, "code; {ctx}");
+    assert_eq!(d.message, message, "message; {ctx}");
+    assert_eq!(d.help.as_deref(), Some(help), "help; {ctx}");
+    assert_eq!(d.path(), Path::new(path), "path; {ctx}");
+    assert_eq!(d.line_col(), line_col, "line:col; {ctx}");
+    assert_eq!(
+        d.location(),
+        format!("{path}:{}:{}", line_col.0, line_col.1),
+        "location; {ctx}"
+    );
+}
+
+const A: &str = "content/incidents/a.md";
+
+#[test]
+fn the_minimal_site_builds() {
+    let dir = site(&[(A, INCIDENT)]);
+    let report = gen::build(&BuildOptions::new(dir.path())).expect("the baseline site builds");
+    assert_eq!(report.incidents, 1);
+    assert!(dir.path().join("output/index.html").is_file());
+}
+
+#[test]
+fn invalid_toml_is_toml_syntax() {
+    let dir = site(&[(A, &replaced("title = \"A\"\n", "title = \"unterminated\n"))]);
+    let d = only_error(&dir);
+    // The toml parser reports the unterminated string where it expected the closing quote:
+    // the end of line 2.
+    assert_diag(
+        &d,
+        "toml-syntax",
+        A,
+        (2, 22),
+        "invalid TOML: invalid basic string, expected `\"`",
+        "each field is `name = value`; strings need double quotes, arrays square brackets",
+    );
+}
+
+#[test]
+fn front_matter_must_be_opened_and_closed() {
+    // Never closed: the whole file after the opening `+++` is front matter.
+    let unclosed = INCIDENT.replacen("+++\n\nBody.", "\nBody.", 1);
+    let dir = site(&[(A, &unclosed)]);
+    assert_diag(
+        &only_error(&dir),
+        "frontmatter-unclosed",
+        A,
+        (1, 1),
+        "the front matter opened here is never closed",
+        "add a line containing only `+++` after the last field",
+    );
+
+    // No opening `+++`.
+    let missing = INCIDENT.strip_prefix("+++\n").unwrap();
+    let dir = site(&[(A, missing)]);
+    assert_diag(
+        &only_error(&dir),
+        "frontmatter-missing",
+        A,
+        (1, 1),
+        "expected the file to start with a `+++` line opening the TOML front matter",
+        "start the file with `+++`, the fields (title = \"…\" …), then `+++` and the body",
+    );
+}
+
+#[test]
+fn required_fields_are_reported_at_the_opening_fence() {
+    let cases = [
+        ("title = \"A\"\n", "title", "title = \"…\""),
+        ("operators = [\"Op\"]\n", "operators", "operators = [\"…\"]"),
+        (
+            "started = 2024-01-15T11:50:00+09:00\n",
+            "started",
+            "started = 2017-07-03T11:50:00+09:00",
+        ),
+        (CAUSES_LINE, "causes", "causes = [\"human-error\"]"),
+    ];
+    for (line, field, help_line) in cases {
+        let dir = site(&[(A, &replaced(line, ""))]);
+        assert_diag(
+            &only_error(&dir),
+            "missing-field",
+            A,
+            (1, 1),
+            &format!("missing required field `{field}` in the front matter"),
+            &format!("add a line: {help_line}"),
+        );
+    }
+}
+
+#[test]
+fn wrong_types_are_reported_at_the_value() {
+    let dir = site(&[(A, &with("affected_users = \"many\"\n"))]);
+    assert_diag(
+        &only_error(&dir),
+        "wrong-type",
+        A,
+        (6, 18),
+        "`affected_users` must be a whole number, found a string",
+        "write digits without quotes or commas, e.g. affected_users = 52792",
+    );
+
+    let dir = site(&[(
+        A,
+        &replaced("operators = [\"Op\"]\n", "operators = \"x\"\n"),
+    )]);
+    assert_diag(
+        &only_error(&dir),
+        "wrong-type",
+        A,
+        (3, 13),
+        "`operators` must be an array of strings, found a string",
+        "write it like: operators = [\"…\", \"…\"]",
+    );
+}
+
+#[test]
+fn unknown_field_suggests_the_nearest_name() {
+    let dir = site(&[(A, &with("affected_user = 52792\n"))]);
+    assert_diag(
+        &only_error(&dir),
+        "unknown-field",
+        A,
+        (6, 1),
+        "unknown field `affected_user`",
+        "did you mean `affected_users`?",
+    );
+}
+
+#[test]
+fn unknown_cause_lists_the_valid_keys() {
+    let dir = site(&[(A, &replaced(CAUSES_LINE, "causes = [\"human-eror\"]\n"))]);
+    let d = only_error(&dir);
+    assert_diag(
+        &d,
+        "unknown-cause",
+        A,
+        (5, 11),
+        "unknown cause \"human-eror\"",
+        "did you mean \"human-error\"? valid causes: human-error, vendor-bug, overload, \
+         hardware-failure, upstream-provider, design-flaw, natural-disaster, cyber-attack; \
+         add your own under [causes.<key>] in config.toml",
+    );
+}
+
+#[test]
+fn resolved_before_started_is_reported_at_resolved() {
+    let dir = site(&[(A, &with("resolved = 2024-01-15T10:00:00+09:00\n"))]);
+    assert_diag(
+        &only_error(&dir),
+        "resolved-before-started",
+        A,
+        (6, 12),
+        "`resolved` (2024-01-15T10:00+09:00) is before `started` (2024-01-15T11:50+09:00)",
+        "check the date, the time and the UTC offset of both",
+    );
+}
+
+#[test]
+fn unparsable_durations_and_dates() {
+    let dir = site(&[(A, &with("duration = \"23時間\"\n"))]);
+    assert_diag(
+        &only_error(&dir),
+        "invalid-duration",
+        A,
+        (6, 12),
+        "`duration` is not a duration: \"23時間\"",
+        "write hours and minutes like duration = \"23h08m\" (or \"45m\", \"2d3h\")",
+    );
+
+    let measure = "[[countermeasures]]\naction = \"x\"\ndue = \"2024-13\"\n";
+    let dir = site(&[(A, &with(measure))]);
+    assert_diag(
+        &only_error(&dir),
+        "invalid-date",
+        A,
+        (8, 7),
+        "`countermeasures[0].due` is not a date: \"2024-13\"",
+        "write due = 2024-03-31, or due = \"2024-03\" when only the month is known",
+    );
+
+    let dir = site(&[(
+        A,
+        &replaced(
+            "started = 2024-01-15T11:50:00+09:00\n",
+            "started = 2024-01-15\n",
+        ),
+    )]);
+    assert_diag(
+        &only_error(&dir),
+        "invalid-date",
+        A,
+        (4, 11),
+        "`started` needs both a date and a time of day, found `2024-01-15`",
+        "write an unquoted date and time: started = 2017-07-03T11:50:00+09:00",
+    );
+}
+
+#[test]
+fn negative_counts() {
+    let help = "a count of users or inquiries is 0 or more";
+    let dir = site(&[(A, &with("affected_users = -5\n"))]);
+    assert_diag(
+        &only_error(&dir),
+        "negative-count",
+        A,
+        (6, 18),
+        "`affected_users` must not be negative, found -5",
+        help,
+    );
+
+    let dir = site(&[(A, &with("inquiries = { phone = -1 }\n"))]);
+    assert_diag(
+        &only_error(&dir),
+        "negative-count",
+        A,
+        (6, 23),
+        "`inquiries.phone` must not be negative, found -1",
+        help,
+    );
+}
+
+#[test]
+fn values_outside_closed_sets() {
+    let cases = [
+        (
+            "status = \"fnal\"\n",
+            (6, 10),
+            "`status` has an unknown value \"fnal\"",
+            "did you mean \"final\"? expected one of: \"draft\", \"preliminary\", \"final\"",
+        ),
+        (
+            "[[countermeasures]]\naction = \"x\"\nstatus = \"complete\"\n",
+            (8, 10),
+            "`countermeasures[0].status` has an unknown value \"complete\"",
+            "expected one of: \"done\", \"in-progress\", \"planned\"",
+        ),
+        (
+            "[[countermeasures]]\naction = \"x\"\nscope = \"network\"\n",
+            (8, 9),
+            "`countermeasures[0].scope` has an unknown value \"network\"",
+            "expected one of: \"facility\", \"communication\"",
+        ),
+        (
+            "[[countermeasures]]\naction = \"x\"\nterm = \"forever\"\n",
+            (8, 8),
+            "`countermeasures[0].term` has an unknown value \"forever\"",
+            "expected one of: \"interim\", \"permanent\"",
+        ),
+    ];
+    for (extra, at, message, help) in cases {
+        let dir = site(&[(A, &with(extra))]);
+        assert_diag(&only_error(&dir), "invalid-value", A, at, message, help);
+    }
+}
+
+#[test]
+fn references_to_missing_incidents_and_meetings() {
+    let dir = site(&[(A, &with("related = [\"b\"]\n"))]);
+    assert_diag(
+        &only_error(&dir),
+        "unknown-incident",
+        A,
+        (6, 12),
+        "`related` names \"b\", but there is no such incident",
+        "use the id of an incident: its file name in content/incidents/ without .md",
+    );
+
+    let dir = site(&[(A, &with("meeting = \"m\"\n"))]);
+    assert_diag(
+        &only_error(&dir),
+        "unknown-meeting",
+        A,
+        (6, 11),
+        "`meeting` names \"m\", but there is no content/meetings/m.md",
+        "use the file name of a meeting in content/meetings/, without .md",
+    );
+}
+
+#[test]
+fn meeting_agenda_naming_a_missing_incident() {
+    let meeting = "+++
+title = \"Review\"
+date = 2024-02-01T10:00:00+09:00
+incidents = [\"2024-01-15-example\", \"2024-01-15-exmaple\"]
++++
+";
+    let dir = site(&[
+        ("content/incidents/2024-01-15-example.md", INCIDENT),
+        ("content/meetings/m.md", meeting),
+    ]);
+    assert_diag(
+        &only_error(&dir),
+        "unknown-incident",
+        "content/meetings/m.md",
+        (4, 36),
+        "the agenda lists \"2024-01-15-exmaple\", but there is no such incident",
+        "did you mean \"2024-01-15-example\"?",
+    );
+}
+
+#[test]
+fn two_incidents_with_the_same_id() {
+    let dir = site(&[(A, INCIDENT), ("content/incidents/a/index.md", INCIDENT)]);
+    // Sources are ordered by path (`a/index.md` before `a.md`): the later one is reported,
+    // as a whole-file problem.
+    assert_diag(
+        &only_error(&dir),
+        "duplicate-id",
+        A,
+        (1, 1),
+        "two incidents have the id \"a\": this file and content/incidents/a/index.md",
+        "ids come from file or folder names; rename one of them",
+    );
+}
+
+#[test]
+fn non_utf8_file_points_at_the_first_bad_byte() {
+    let dir = site(&[]);
+    let mut bytes = b"+++\ntitle = \"\x82\xa0\"\n".to_vec();
+    bytes.extend_from_slice(
+        INCIDENT
+            .strip_prefix("+++\ntitle = \"A\"\n")
+            .unwrap()
+            .as_bytes(),
+    );
+    write(&dir, A, &bytes);
+    assert_diag(
+        &only_error(&dir),
+        "not-utf8",
+        A,
+        (2, 10),
+        "the file is not valid UTF-8",
+        "save the file as UTF-8 (without Shift_JIS or EUC-JP encoding)",
+    );
+}
+
+#[test]
+fn check_reports_every_error_at_once_sorted_by_file() {
+    // Written in reverse order of their paths; each file has a different fault.
+    let dir = site(&[
+        ("content/meetings/m.md", "title = \"no fence\"\n"),
+        ("content/incidents/c.md", &with("affected_users = -5\n")),
+        ("content/incidents/b.md", &with("affected_user = 5\n")),
+        ("content/incidents/a.md", &with("duration = \"23時間\"\n")),
+    ]);
+    let diags = match gen::check(&BuildOptions::new(dir.path())) {
+        Err(gen::Error::Content(diags)) => diags,
+        Err(e) => panic!("expected content errors, got another error: {e}"),
+        Ok(_) => panic!("expected content errors, but the check passed"),
+    };
+    assert!(diags.len() >= 3, "expected every error:\n{}", show(&diags));
+    let found: Vec<(PathBuf, &str)> = diags
+        .iter()
+        .map(|d| (d.path().to_path_buf(), d.code))
+        .collect();
+    let expected: Vec<(PathBuf, &str)> = [
+        ("content/incidents/a.md", "invalid-duration"),
+        ("content/incidents/b.md", "unknown-field"),
+        ("content/incidents/c.md", "negative-count"),
+        ("content/meetings/m.md", "frontmatter-missing"),
+    ]
+    .into_iter()
+    .map(|(p, c)| (PathBuf::from(p), c))
+    .collect();
+    assert_eq!(found, expected, "diagnostics:\n{}", show(&diags));
+    assert!(
+        diags.windows(2).all(|w| w[0].path() <= w[1].path()),
+        "not sorted by file:\n{}",
+        show(&diags)
+    );
+    assert!(!dir.path().join("output").exists(), "check wrote output/");
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap().to_path_buf();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn entries(dir: &Path) -> Vec<std::ffi::OsString> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let dir = site(&[(A, INCIDENT)]);
+    let opts = BuildOptions::new(dir.path());
+    gen::build(&opts).expect("the first build succeeds");
+    let output = dir.path().join("output");
+    let index = std::fs::read(output.join("index.html")).unwrap();
+    let before = snapshot(&output);
+    let root_before = entries(dir.path());
+
+    write(&dir, A, with("affected_user = 5\n").as_bytes());
+    match gen::build(&opts) {
+        Err(gen::Error::Content(diags)) => {
+            assert_eq!(diags.len(), 1, "{}", show(&diags));
+            assert_eq!(diags[0].code, "unknown-field");
+        }
+        other => panic!("expected content errors, got {other:?}"),
+    }
+
+    assert_eq!(
+        std::fs::read(output.join("index.html")).unwrap(),
+        index,
+        "output/index.html changed"
+    );
+    assert!(snapshot(&output) == before, "output/ changed");
+    assert_eq!(
+        entries(dir.path()),
+        root_before,
+        "the failed build left files beside output/"
+    );
+}
+
+fn gen_cmd(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run gen")
+}
+
+#[test]
+fn cli_build_prints_diagnostics_and_exits_1() {
+    let dir = site(&[(A, &with("affected_user = 5\n"))]);
+    let out = gen_cmd(&["build", "--root", dir.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{stderr}");
+    assert!(
+        stderr.contains(
+            "error[unknown-field]: content/incidents/a.md:6:1: unknown field `affected_user`"
+        ),
+        "stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("help: did you mean `affected_users`?"),
+        "stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("error: 1 error found; nothing was written"),
+        "stderr:\n{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "stdout: {:?}", out.stdout);
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn cli_build_without_config_exits_2_and_suggests_init() {
+    let dir = TempDir::new().unwrap();
+    let out = gen_cmd(&["build", "--root", dir.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr:\n{stderr}");
+    assert!(stderr.contains("no config.toml"), "stderr:\n{stderr}");
+    assert!(stderr.contains("gen init"), "stderr:\n{stderr}");
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn a_broken_incident_does_not_break_references_to_it() {
+    // `a` fails to decode; `b` relates to it and a meeting lists it. Only `a` is wrong.
+    let b = with("related = [\"a\"]\nmeeting = \"m\"\n");
+    let dir = site(&[
+        (A, &with("affected_user = 5\n")),
+        ("content/incidents/b.md", &b),
+        (
+            "content/meetings/m.md",
+            "+++\ntitle = \"M\"\ndate = 2024-02-01T15:00:00+09:00\nincidents = [\"a\"]\n+++\n",
+        ),
+    ]);
+    let diags = errors(&dir);
+    assert_eq!(diags.len(), 1, "{}", show(&diags));
+    assert_eq!(diags[0].code, "unknown-field");
+}
+
+#[test]
+fn cli_underlines_japanese_text_at_the_right_width() {
+    let dir = site(&[(
+        A,
+        &replaced("operators = [\"Op\"]\n", "operators = [\"株式会社\", 5]\n"),
+    )]);
+    let out = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // Column 22 counts characters; the caret sits under `5` (株式会社 is 8 cells wide).
+    let expected = "error[wrong-type]: content/incidents/a.md:3:22: `operators[1]` must be a string, found an integer\n  |\n3 | operators = [\"株式会社\", 5]\n  |                          ^\n  = help: put each entry in quotes: operators = [\"…\", \"…\"]\n";
+    assert!(stderr.starts_with(expected), "{stderr}");
+}
+
+#[test]
+fn a_byte_order_mark_is_not_a_column() {
+    let dir = site(&[(A, "\u{feff}title = \"x\"\n")]);
+    let diags = errors(&dir);
+    assert_eq!(diags[0].code, "frontmatter-missing");
+    assert_eq!(diags[0].line_col(), (1, 1));
+}
