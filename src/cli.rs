@@ -43,7 +43,7 @@ enum Command {
         /// The URL the site is published at; overrides base_url in config.toml.
         #[arg(long)]
         base_url: Option<String>,
-        /// Print every file written.
+        /// Also list every file written.
         #[arg(long, short)]
         verbose: bool,
     },
@@ -101,11 +101,9 @@ fn execute(cli: Cli) -> Result<(), Error> {
             };
             let report = crate::build(&opts)?;
             if verbose {
-                eprintln!(
-                    "wrote {} files to {}",
-                    report.files,
-                    report.output.display()
-                );
+                for f in &report.files {
+                    println!("wrote {f}");
+                }
             }
             println!(
                 "built {} pages ({} incidents) into {} in {} ms",

@@ -106,8 +106,8 @@ pub fn check(opts: &BuildOptions) -> Result<Site, Error> {
 pub struct BuildReport {
     /// HTML pages written.
     pub pages: usize,
-    /// All files written.
-    pub files: usize,
+    /// Every file written, relative to the output folder, in order.
+    pub files: Vec<String>,
     /// Incidents published.
     pub incidents: usize,
     /// The output folder.
@@ -124,7 +124,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     write::write_site(&output, &files)?;
     Ok(BuildReport {
         pages: files.iter().filter(|f| f.path().ends_with(".html")).count(),
-        files: files.len(),
+        files: files.iter().map(|f| f.path().to_string()).collect(),
         incidents: site.incidents.len(),
         output,
     })

@@ -492,3 +492,14 @@ fn cli_build_prints_one_summary_line() {
         "ok: 7 incidents, 4 meetings, no errors\n"
     );
 }
+
+/// The summary table is the heart of an incident page: its exact markup is reviewed here.
+#[test]
+fn jcom_summary_table_snapshot() {
+    let dir = shipped();
+    let out = build(dir.path());
+    let html = page(&out, "incidents/2017-07-03-jcom/index.html");
+    let start = html.find("<table class=\"summary\">").unwrap();
+    let end = start + html[start..].find("</table>").unwrap() + "</table>".len();
+    insta::assert_snapshot!(&html[start..end]);
+}
