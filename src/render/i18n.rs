@@ -54,7 +54,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("completed", "完了", "Completed"),
     ("scope", "区分", "Scope"),
     ("term", "種別", "Term"),
-    ("notices", "利用者への周知", "Public notices"),
+    ("notices", "情報周知の経過", "Public notices"),
     ("elapsed", "発生からの経過", "Since start"),
     ("channel", "媒体", "Channel"),
     ("title", "件名", "Title"),

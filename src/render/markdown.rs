@@ -18,6 +18,23 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
+/// Element ids of the default templates, never given to a body heading.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "summary",
+    "phases",
+    "toc-title",
+    "countermeasures",
+    "notices",
+    "timeline",
+    "related",
+    "figures",
+    "latest",
+    "per-cause",
+    "agenda",
+    "minutes",
+];
+
 /// A heading of the rendered body, for a table of contents.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Heading {
@@ -48,7 +65,11 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered 
     let events: Vec<Event<'_>> = Parser::new_ext(text, opts).collect();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut headings = Vec::new();
-    let mut used: HashMap<String, usize> = HashMap::new();
+    // Ids the templates use around the body; a body heading gets a suffix instead.
+    let mut used: HashMap<String, usize> = RESERVED_IDS
+        .iter()
+        .map(|id| ((*id).to_string(), 1))
+        .collect();
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
@@ -232,6 +253,12 @@ mod tests {
         );
         assert!(r.html.contains("<h2 id=\"発生原因-1\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"qa-1\">"), "{}", r.html);
+        let r = render("## Summary\n", &|_| None);
+        assert!(
+            r.html.contains("<h2 id=\"summary-1\">"),
+            "template ids are reserved: {}",
+            r.html
+        );
     }
 
     #[test]
