@@ -32,7 +32,13 @@ fn shipped() -> TempDir {
 }
 
 fn build(dir: &Path) -> PathBuf {
-    gen::build(&BuildOptions::new(dir)).unwrap_or_else(|e| panic!("build failed: {e:?}"));
+    if let Err(e) = gen::build(&BuildOptions::new(dir)) {
+        let detail = match &e {
+            gen::Error::Content(diags) => diags.iter().map(|d| format!("{d}\n")).collect(),
+            other => other.to_string(),
+        };
+        panic!("build failed: {detail}");
+    }
     dir.join("output")
 }
 

@@ -24,6 +24,7 @@ pub const FIELDS: &[&str] = &[
     "services",
     "service_category",
     "inquiries",
+    "inquiries_approx",
     "inquiries_as_of",
     "causes",
     "status",
@@ -153,6 +154,8 @@ pub struct Incident {
     pub service_category: Option<String>,
     /// 問合せ件数.
     pub inquiries: Option<Inquiries>,
+    /// Whether the inquiry count is approximate (約).
+    pub inquiries_approx: bool,
     /// The date the inquiry count was taken.
     pub inquiries_as_of: Option<PartialDate>,
     /// Causes, primary first; never empty.
@@ -252,6 +255,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         Ok(n) => Inquiries::Total(n),
         Err(v) => Inquiries::ByChannel(v),
     });
+    let inquiries_approx = d.bool(&t, "inquiries_approx").unwrap_or(false);
     let inquiries_as_of = d.partial_date(&t, "inquiries_as_of");
     let cause_names = if has(&t, "causes") {
         d.req_strings(&t, "causes")
@@ -405,6 +409,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         services,
         service_category,
         inquiries,
+        inquiries_approx,
         inquiries_as_of,
         causes,
         status,

@@ -154,6 +154,15 @@ impl Fmt {
         }
     }
 
+    /// A count that may be approximate: `約539件` / `about 539`.
+    pub fn approx_count(self, n: u64, approx: bool) -> String {
+        match (approx, self.lang) {
+            (false, _) => self.count(n),
+            (true, Lang::Ja) => format!("約{}", self.count(n)),
+            (true, Lang::En) => format!("about {}", self.count(n)),
+        }
+    }
+
     /// `23時間8分` / `23h 8m`.
     pub fn duration(self, d: Duration) -> String {
         let m = d.minutes().abs();

@@ -340,9 +340,12 @@ impl Views<'_> {
         let computed = i.resolved.map(|r| i.started.until(r));
         let (inquiries, by_channel) = match &i.inquiries {
             None => (None, Vec::new()),
-            Some(q @ Inquiries::Total(_)) => (Some(f.count(q.total())), Vec::new()),
+            Some(q @ Inquiries::Total(_)) => (
+                Some(f.approx_count(q.total(), i.inquiries_approx)),
+                Vec::new(),
+            ),
             Some(q @ Inquiries::ByChannel(v)) => (
-                Some(f.count(q.total())),
+                Some(f.approx_count(q.total(), i.inquiries_approx)),
                 v.iter().map(|(c, n)| (f.channel(c), f.count(*n))).collect(),
             ),
         };
