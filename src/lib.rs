@@ -97,7 +97,7 @@ pub fn check(opts: &BuildOptions) -> Result<Site, Error> {
     let site = load_site(opts)?;
     // Templates are part of the check: a theme that does not render is an error.
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
-    render::render_site(&site, &theme)?;
+    render::render_site(&site, &theme, &|_| Ok(()))?;
     Ok(site)
 }
 
@@ -118,13 +118,14 @@ pub struct BuildReport {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let site = load_site(opts)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
-    let files = render::render_site(&site, &theme)?;
     let output = opts.output_dir();
     check_output_dir(&opts.root, &output)?;
-    write::write_site(&output, &files)?;
+    let staging = write::Staging::new(&output)?;
+    let files = render::render_site(&site, &theme, &|f| staging.write(&f))?;
+    staging.commit()?;
     Ok(BuildReport {
-        pages: files.iter().filter(|f| f.path().ends_with(".html")).count(),
-        files: files.iter().map(|f| f.path().to_string()).collect(),
+        pages: files.iter().filter(|f| f.ends_with(".html")).count(),
+        files,
         incidents: site.incidents.len(),
         output,
     })

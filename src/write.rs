@@ -4,72 +4,120 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::Error;
 use crate::render::Output;
 
 /// Marker file that says a folder was made by gen (and may be replaced by it).
 pub const MARKER: &str = ".gen-output";
 
-/// Writes `files` to `dest`, replacing its previous contents atomically (as far as the
-/// file system allows: two renames).
-pub fn write_site(dest: &Path, files: &[Output]) -> Result<(), Error> {
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = dest
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.gen-new"));
-    let old = parent.join(format!(".{name}.gen-old"));
-    for stale in [&staging, &old] {
-        if stale.exists() {
-            fs::remove_dir_all(stale).map_err(|e| Error::io(stale, e))?;
-        }
-    }
-    let result = fill(&staging, files);
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if dest.exists() {
-        fs::rename(dest, &old).map_err(|e| Error::io(dest, e))?;
-    }
-    if let Err(e) = fs::rename(&staging, dest) {
-        // Put the previous output back.
-        let _ = fs::rename(&old, dest);
-        return Err(Error::io(dest, e));
-    }
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
-    }
-    Ok(())
+/// A staging folder beside the destination. Files go in as they are rendered; `commit`
+/// swaps it in. Dropped without commit, it removes itself.
+#[derive(Debug)]
+pub struct Staging {
+    dest: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    committed: bool,
 }
 
-fn fill(staging: &Path, files: &[Output]) -> Result<(), Error> {
-    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    fs::write(
-        staging.join(MARKER),
-        b"This folder is written by gen build and replaced on every build.\n",
-    )
-    .map_err(|e| Error::io(staging.join(MARKER), e))?;
-    let mut made: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
-    for f in files {
-        let path = staging.join(f.path());
-        if let Some(dir) = path.parent() {
-            if made.insert(dir.to_path_buf()) {
-                fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+impl Staging {
+    /// Creates an empty staging folder for `dest`.
+    pub fn new(dest: &Path) -> Result<Staging, Error> {
+        let parent = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let name = dest
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.gen-new"));
+        let old = parent.join(format!(".{name}.gen-old"));
+        for stale in [&dir, &old] {
+            if stale.exists() {
+                remove_tree(stale)?;
             }
         }
-        match f {
-            Output::Bytes { bytes, .. } => {
-                fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?
-            }
-            Output::Copy { from, .. } => {
-                fs::copy(from, &path).map_err(|e| Error::io(from, e))?;
-            }
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        fs::write(
+            dir.join(MARKER),
+            b"This folder is written by gen build and replaced on every build.\n",
+        )
+        .map_err(|e| Error::io(dir.join(MARKER), e))?;
+        Ok(Staging {
+            dest: dest.to_path_buf(),
+            dir,
+            old,
+            committed: false,
+        })
+    }
+
+    /// Writes one file into the staging folder (callable from many threads).
+    pub fn write(&self, file: &Output) -> Result<(), Error> {
+        let path = self.dir.join(file.path());
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        match file {
+            Output::Bytes { bytes, .. } => fs::write(&path, bytes).map_err(|e| Error::io(&path, e)),
+            Output::Copy { from, .. } => fs::copy(from, &path)
+                .map(|_| ())
+                .map_err(|e| Error::io(from, e)),
         }
     }
-    Ok(())
+
+    /// Swaps the staging folder in place of the destination and removes the old output.
+    pub fn commit(mut self) -> Result<(), Error> {
+        if self.dest.exists() {
+            fs::rename(&self.dest, &self.old).map_err(|e| Error::io(&self.dest, e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.dest) {
+            // Put the previous output back.
+            let _ = fs::rename(&self.old, &self.dest);
+            return Err(Error::io(&self.dest, e));
+        }
+        self.committed = true;
+        if self.old.exists() {
+            remove_tree(&self.old)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Removes a folder tree, its top-level entries in parallel (large outputs have
+/// thousands of page folders).
+fn remove_tree(dir: &Path) -> Result<(), Error> {
+    let entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.par_iter().try_for_each(|p| {
+        if p.is_dir() && !p.is_symlink() {
+            let children: Vec<PathBuf> = fs::read_dir(p)
+                .map_err(|e| Error::io(p, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            children.par_iter().try_for_each(|c| {
+                if c.is_dir() && !c.is_symlink() {
+                    fs::remove_dir_all(c).map_err(|e| Error::io(c, e))
+                } else {
+                    fs::remove_file(c).map_err(|e| Error::io(c, e))
+                }
+            })?;
+            fs::remove_dir(p).map_err(|e| Error::io(p, e))
+        } else {
+            fs::remove_file(p).map_err(|e| Error::io(p, e))
+        }
+    })?;
+    fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
 }

@@ -93,8 +93,13 @@ impl PageKind {
     }
 }
 
-/// Renders the whole site to output files, pages in parallel.
-pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
+/// Receives each output file as soon as it is rendered (from any thread).
+pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
+
+/// Renders the whole site, pages in parallel, handing each file to `sink` as soon as it
+/// is ready so that no more than a page per thread is held in memory. Returns the paths
+/// of every file, sorted.
+pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<String>, Error> {
     let mut kinds = vec![
         PageKind::Home,
         PageKind::Incidents,
@@ -112,23 +117,32 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
 
     let views = Views::new(site);
     let shared = Shared::new(site);
-    let mut out: Vec<Output> = kinds
-        .par_iter()
-        .map(|&k| render_page(&views, &shared, theme, k))
-        .collect::<Result<_, _>>()?;
-
-    out.push(Output::Bytes {
+    let mut extra = vec![Output::Bytes {
         path: "style.css".to_string(),
         bytes: theme.stylesheet().into_bytes(),
-    });
-    out.extend(theme.static_files());
+    }];
+    extra.extend(theme.static_files());
     for i in &site.incidents {
         if let Some(dir) = &i.asset_dir {
-            out.extend(assets(dir, &format!("incidents/{}", i.id))?);
+            extra.extend(assets(dir, &format!("incidents/{}", i.id))?);
         }
     }
-    out.sort_by(|a, b| a.path().cmp(b.path()));
-    Ok(out)
+    let mut paths: Vec<String> = extra.iter().map(|o| o.path().to_string()).collect();
+    for o in extra {
+        sink(o)?;
+    }
+    let pages: Vec<String> = kinds
+        .par_iter()
+        .map(|&k| {
+            let page = render_page(&views, &shared, theme, k)?;
+            let path = page.path().to_string();
+            sink(page)?;
+            Ok(path)
+        })
+        .collect::<Result<_, Error>>()?;
+    paths.extend(pages);
+    paths.sort();
+    Ok(paths)
 }
 
 /// Files beside an `<id>/index.md`, copied next to its page.
