@@ -43,6 +43,9 @@ enum Command {
         /// The URL the site is published at; overrides base_url in config.toml.
         #[arg(long)]
         base_url: Option<String>,
+        /// Replace the output folder even if gen did not write it (never the site itself).
+        #[arg(long)]
+        force: bool,
         /// Also list every file written.
         #[arg(long, short)]
         verbose: bool,
@@ -63,6 +66,10 @@ enum Command {
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
     let cli = Cli::parse();
+    // Lets the tests prove that a crash is reported briefly with exit code 101.
+    if std::env::var_os("GEN_DEBUG_PANIC").is_some() {
+        panic!("GEN_DEBUG_PANIC is set");
+    }
     match execute(cli) {
         Ok(()) => 0,
         Err(Error::Content(diags)) => {
@@ -90,6 +97,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             site,
             output,
             base_url,
+            force,
             verbose,
         } => {
             let start = Instant::now();
@@ -98,6 +106,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 output,
                 base_url,
                 drafts: site.drafts,
+                force,
             };
             let report = crate::build(&opts)?;
             if verbose {
@@ -120,6 +129,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 output: None,
                 base_url: None,
                 drafts: site.drafts,
+                force: false,
             };
             let site = crate::check(&opts)?;
             println!(

@@ -174,11 +174,19 @@ pub struct Config {
     pub theme: String,
     /// Cause types.
     pub causes: Taxonomy,
+    /// Trust raw HTML in markdown bodies instead of sanitizing it.
+    pub unsafe_html: bool,
 }
 
 /// Front-matter-style fields accepted in `config.toml`.
 const FIELDS: &[&str] = &[
-    "title", "base_url", "language", "timezone", "theme", "causes",
+    "title",
+    "base_url",
+    "language",
+    "timezone",
+    "theme",
+    "unsafe_html",
+    "causes",
 ];
 const CAUSE_FIELDS: &[&str] = &["ja", "en", "description_ja", "description_en"];
 
@@ -255,6 +263,7 @@ impl Config {
         let theme = d
             .string(&t, "theme")
             .map_or_else(|| "default".to_string(), |s| s.value);
+        let unsafe_html = d.bool(&t, "unsafe_html").unwrap_or(false);
         let mut causes = Taxonomy::default();
         for (name, sub) in d.named_tables(&t, "causes", CAUSE_FIELDS) {
             let key = name.value.clone();
@@ -303,6 +312,7 @@ impl Config {
                 timezone,
                 theme,
                 causes,
+                unsafe_html,
             }),
             _ => Err(d.diags),
         }

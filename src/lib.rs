@@ -17,7 +17,7 @@ pub mod render;
 pub mod site;
 pub mod write;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use config::Config;
 pub use diag::Diagnostic;
@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include `status = "draft"` incidents.
     pub drafts: bool,
+    /// Replace an output folder gen did not write.
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -45,6 +47,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            force: false,
         }
     }
 
@@ -119,7 +122,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let site = load_site(opts)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let output = opts.output_dir();
-    check_output_dir(&opts.root, &output)?;
+    write::check_destination(&opts.root, &output, opts.force)?;
     let staging = write::Staging::new(&output)?;
     let files = render::render_site(&site, &theme, &|f| staging.write(&f))?;
     staging.commit()?;
@@ -129,31 +132,4 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         incidents: site.incidents.len(),
         output,
     })
-}
-
-/// Refuses output folders whose replacement would destroy the user's files.
-fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
-    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    if output.exists() {
-        let out = abs(output);
-        if out == abs(root)
-            || output.join("config.toml").exists()
-            || output.join("content").exists()
-        {
-            return Err(Error::Usage(format!(
-                "refusing to replace {}: it looks like a site, not build output\n  help: pass --output with a separate folder, e.g. --output output",
-                output.display()
-            )));
-        }
-        let empty = std::fs::read_dir(output)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if !empty && !output.join(write::MARKER).exists() {
-            return Err(Error::Usage(format!(
-                "refusing to replace {}: the folder has files that gen did not write\n  help: choose another --output folder, or empty this one",
-                output.display()
-            )));
-        }
-    }
-    Ok(())
 }

@@ -35,6 +35,11 @@ impl Staging {
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
         let dir = parent.join(format!(".{name}.gen-new"));
         let old = parent.join(format!(".{name}.gen-old"));
+        // A build killed between the two renames of the fallback swap left the previous
+        // output under the old name: put it back before anything else.
+        if !dest.exists() && old.is_dir() {
+            fs::rename(&old, dest).map_err(|e| Error::io(&old, e))?;
+        }
         for stale in [&dir, &old] {
             if stale.exists() {
                 remove_tree(stale)?;
@@ -69,8 +74,16 @@ impl Staging {
     }
 
     /// Swaps the staging folder in place of the destination and removes the old output.
+    ///
+    /// On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: at every instant the
+    /// destination holds either the complete old output or the complete new one.
     pub fn commit(mut self) -> Result<(), Error> {
         if self.dest.exists() {
+            if exchange(&self.dir, &self.dest).is_ok() {
+                self.committed = true;
+                // The staging path now holds the previous output.
+                return remove_tree(&self.dir);
+            }
             fs::rename(&self.dest, &self.old).map_err(|e| Error::io(&self.dest, e))?;
         }
         if let Err(e) = fs::rename(&self.dir, &self.dest) {
@@ -84,6 +97,60 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Refuses output folders whose replacement would destroy files gen did not write:
+/// the site root, a folder holding a site, `/`, the home folder, or a non-empty folder
+/// without gen's marker. `force` allows the last three.
+pub fn check_destination(root: &Path, output: &Path, force: bool) -> Result<(), Error> {
+    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if !output.exists() {
+        return Ok(());
+    }
+    let out = abs(output);
+    let refuse = |why: &str, help: &str| {
+        Err(Error::Usage(format!(
+            "refusing to replace {}: {why}\n  help: {help}",
+            output.display()
+        )))
+    };
+    if out == abs(root) || output.join("config.toml").exists() || output.join("content").is_dir() {
+        return refuse(
+            "it is a site (it holds config.toml or content/), not build output",
+            "pass --output with a separate folder, e.g. --output output",
+        );
+    }
+    if force {
+        return Ok(());
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).map(|h| abs(&h));
+    if out.parent().is_none() || Some(&out) == home.as_ref() {
+        return refuse(
+            "it is the root or the home folder",
+            "choose a dedicated folder such as --output output",
+        );
+    }
+    let empty = fs::read_dir(output)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    if !empty && !output.join(MARKER).exists() {
+        return refuse(
+            "the folder has files that gen did not write (no .gen-output marker)",
+            "choose another --output folder, empty this one, or pass --force to replace it anyway",
+        );
+    }
+    Ok(())
 }
 
 impl Drop for Staging {

@@ -90,11 +90,12 @@ pub fn load_content(root: &Path) -> Result<(Vec<Document>, KnownIds, Vec<Diagnos
 
     let mut diags = Vec::new();
     let mut known = KnownIds::default();
-    let mut first: std::collections::HashMap<(bool, String), PathBuf> =
+    // Keyed case-insensitively: `A.md` and `a.md` would collide on macOS and Windows.
+    let mut first: std::collections::HashMap<(bool, String), (String, PathBuf)> =
         std::collections::HashMap::new();
     found.retain(|f| {
-        let key = (f.kind == Kind::Incident, f.id.clone());
-        if let Some(other) = first.get(&key) {
+        let key = (f.kind == Kind::Incident, f.id.to_lowercase());
+        if let Some((other_id, other)) = first.get(&key) {
             let display = f.path.strip_prefix(root).unwrap_or(&f.path);
             let file = SourceFile::new(display, String::new());
             let what = if f.kind == Kind::Incident {
@@ -103,22 +104,26 @@ pub fn load_content(root: &Path) -> Result<(Vec<Document>, KnownIds, Vec<Diagnos
                 "meeting"
             };
             let other = other.strip_prefix(root).unwrap_or(other);
-            diags.push(
-                Diagnostic::error(
-                    "duplicate-id",
-                    &file,
-                    None,
-                    format!(
-                        "two {what}s have the id \"{}\": this file and {}",
-                        f.id,
-                        other.display()
-                    ),
+            let message = if *other_id == f.id {
+                format!(
+                    "two {what}s have the id \"{}\": this file and {}",
+                    f.id,
+                    other.display()
                 )
-                .with_help("ids come from file or folder names; rename one of them"),
+            } else {
+                format!(
+                    "{what} ids \"{}\" and \"{other_id}\" ({}) differ only in case: their pages would collide on case-insensitive file systems",
+                    f.id,
+                    other.display()
+                )
+            };
+            diags.push(
+                Diagnostic::error("duplicate-id", &file, None, message)
+                    .with_help("ids come from file or folder names; rename one of them"),
             );
             return false;
         }
-        first.insert(key, f.path.clone());
+        first.insert(key, (f.id.clone(), f.path.clone()));
         match f.kind {
             Kind::Incident => known.incidents.push(f.id.clone()),
             Kind::Meeting => known.meetings.push(f.id.clone()),

@@ -180,6 +180,8 @@ pub struct Incident {
     pub timeline: Vec<TimelineEntry>,
     /// The markdown body.
     pub body: String,
+    /// Byte offset of the body in the file, for diagnostics about the body.
+    pub body_offset: usize,
 }
 
 impl Incident {
@@ -422,6 +424,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         notices,
         timeline,
         body: doc.body_text().to_string(),
+        body_offset: doc.body.start,
     })
 }
 

@@ -32,6 +32,8 @@ pub struct Meeting {
     pub incidents: Vec<Located<String>>,
     /// The minutes (markdown).
     pub body: String,
+    /// Byte offset of the body in the file, for diagnostics about the body.
+    pub body_offset: usize,
 }
 
 /// Reads and validates one meeting document, appending every problem to `diags`.
@@ -82,5 +84,6 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         attendees,
         incidents,
         body: doc.body_text().to_string(),
+        body_offset: doc.body.start,
     })
 }

@@ -53,16 +53,64 @@ pub struct Rendered {
     pub html: String,
     /// Headings in order.
     pub headings: Vec<Heading>,
+    /// Whether the markdown contained raw HTML.
+    pub has_raw_html: bool,
+    /// Every link and image target with its byte range in the markdown.
+    pub links: Vec<(std::ops::Range<usize>, String)>,
 }
 
-/// Renders a markdown body. `link_map` rewrites link targets (e.g. `../incidents/x.md`).
+/// Renders a markdown body. `rewrite` maps link targets (e.g. `../incidents/x.md`).
+/// Raw HTML in the markdown is sanitized unless `trust_html`.
+pub fn render_body(
+    text: &str,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+    trust_html: bool,
+) -> Rendered {
+    let mut r = render(text, rewrite);
+    if r.has_raw_html && !trust_html {
+        r.html = sanitize(&r.html);
+    }
+    r
+}
+
+/// The allow-list for raw HTML in bodies: ammonia's defaults (tables, details/summary,
+/// sup/sub, kbd, img with http(s)/relative src; no script, no event handlers, no
+/// `javascript:` URLs) plus what our own markdown output uses.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    B.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["id", "class", "data-lang"])
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .link_rel(None);
+        b
+    })
+}
+
+/// Sanitizes rendered HTML with the body allow-list.
+pub fn sanitize(html: &str) -> String {
+    sanitizer().clean(html).to_string()
+}
+
+/// Renders markdown without sanitizing (see [`render_body`]).
 pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events: Vec<Event<'_>> = Parser::new_ext(text, opts).collect();
+    let (events, ranges): (Vec<Event<'_>>, Vec<std::ops::Range<usize>>) =
+        Parser::new_ext(text, opts).into_offset_iter().unzip();
+    let links: Vec<(std::ops::Range<usize>, String)> = events
+        .iter()
+        .zip(&ranges)
+        .filter_map(|(e, r)| match e {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => Some((r.clone(), dest_url.to_string())),
+            _ => None,
+        })
+        .collect();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut headings = Vec::new();
     // Ids the templates use around the body; a body heading gets a suffix instead.
@@ -70,6 +118,9 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered 
         .iter()
         .map(|id| ((*id).to_string(), 1))
         .collect();
+    let has_raw_html = events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
@@ -150,11 +201,38 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered 
     }
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html, headings }
+    Rendered {
+        html,
+        headings,
+        has_raw_html,
+        links,
+    }
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
     l as u8
+}
+
+/// Whether a relative link, followed from a folder `depth` levels below the site root,
+/// climbs out of the site (`../../../etc/passwd` from `content/incidents/`).
+pub fn escapes_root(dest: &str, depth: usize) -> bool {
+    if dest.contains(':') || dest.starts_with('#') {
+        // A URL with a scheme (https:, mailto:) or a fragment: not a file path.
+        return false;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let mut level = depth as isize;
+    for part in path.split(['/', '\\']) {
+        match part {
+            ".." => level -= 1,
+            "" | "." => {}
+            _ => level += 1,
+        }
+        if level < 0 {
+            return true;
+        }
+    }
+    false
 }
 
 /// An anchor for a heading: lowercased, spaces to `-`, punctuation dropped, letters of
@@ -259,6 +337,19 @@ mod tests {
             "template ids are reserved: {}",
             r.html
         );
+    }
+
+    #[test]
+    fn links_that_climb_out_of_the_site_are_caught() {
+        assert!(!escapes_root("../2017-07-03-jcom.md", 3));
+        assert!(!escapes_root("../../../config.toml", 3));
+        assert!(escapes_root("../../../../etc/passwd", 3));
+        assert!(
+            !escapes_root("/causes/", 3),
+            "root-absolute URLs are URLs, not files"
+        );
+        assert!(!escapes_root("https://example.org/../../..", 3));
+        assert!(!escapes_root("diagram.png", 3));
     }
 
     #[test]

@@ -124,14 +124,15 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
     extra.extend(theme.static_files());
     for i in &site.incidents {
         if let Some(dir) = &i.asset_dir {
-            extra.extend(assets(dir, &format!("incidents/{}", i.id))?);
+            let shown = i.file.path.parent().unwrap_or(std::path::Path::new(""));
+            extra.extend(assets(dir, shown, &format!("incidents/{}", i.id))?);
         }
     }
     let mut paths: Vec<String> = extra.iter().map(|o| o.path().to_string()).collect();
     for o in extra {
         sink(o)?;
     }
-    let pages: Vec<String> = kinds
+    let results: Vec<Result<String, Error>> = kinds
         .par_iter()
         .map(|&k| {
             let page = render_page(&views, &shared, theme, k)?;
@@ -139,20 +140,46 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
             sink(page)?;
             Ok(path)
         })
-        .collect::<Result<_, Error>>()?;
-    paths.extend(pages);
+        .collect();
+    // Report every page's content problems together; any other error stops at once.
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => paths.push(p),
+            Err(Error::Content(mut d)) => diags.append(&mut d),
+            Err(e) => return Err(e),
+        }
+    }
+    if !diags.is_empty() {
+        crate::diag::sort(&mut diags);
+        return Err(Error::Content(diags));
+    }
     paths.sort();
     Ok(paths)
 }
 
 /// Files beside an `<id>/index.md`, copied next to its page.
-fn assets(dir: &std::path::Path, to: &str) -> Result<Vec<Output>, Error> {
-    let mut out = Vec::new();
+/// `shown` is the folder as the user knows it (relative to the site root).
+fn assets(dir: &std::path::Path, shown: &std::path::Path, to: &str) -> Result<Vec<Output>, Error> {
+    let mut out: Vec<Output> = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::Walk {
             path: dir.to_path_buf(),
             source: e,
         })?;
+        let rel_shown = shown.join(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
+        if entry.path_is_symlink() {
+            let file = crate::diag::SourceFile::new(rel_shown, String::new());
+            return Err(Error::Content(vec![crate::diag::Diagnostic::error(
+                "symlink",
+                &file,
+                None,
+                "this asset is a symbolic link; gen does not follow links out of the site",
+            )
+            .with_help(
+                "copy the file into the incident's folder instead of linking it",
+            )]));
+        }
         if !entry.file_type().is_file() || entry.file_name() == "index.md" {
             continue;
         }
@@ -161,8 +188,22 @@ fn assets(dir: &std::path::Path, to: &str) -> Result<Vec<Output>, Error> {
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
+        let path = format!("{to}/{}", rel.join("/"));
+        if let Some(other) = out
+            .iter()
+            .find(|o| o.path().to_lowercase() == path.to_lowercase())
+        {
+            let file = crate::diag::SourceFile::new(rel_shown, String::new());
+            return Err(Error::Content(vec![crate::diag::Diagnostic::error(
+                "case-collision",
+                &file,
+                None,
+                format!("this asset and {} differ only in case: they would collide on case-insensitive file systems", other.path()),
+            )
+            .with_help("rename one of them")]));
+        }
         out.push(Output::Copy {
-            path: format!("{to}/{}", rel.join("/")),
+            path,
             from: entry.path().to_path_buf(),
         });
     }
@@ -259,7 +300,13 @@ fn render_page(
             let i = &site.incidents[n];
             let path = Views::incident_path(&i.id);
             let root = root_of(&path);
-            let body = markdown::render(&i.body, &link_rewriter(site, &root));
+            let body = markdown::render_body(
+                &i.body,
+                &link_rewriter(site, &root),
+                site.config.unsafe_html,
+            );
+            let depth = if i.asset_dir.is_some() { 3 } else { 2 };
+            check_links(&body, &i.file, i.body_offset, depth)?;
             ctx.insert("incident", &views.incident(n, body));
             (path, Some(i.title.clone()))
         }
@@ -352,7 +399,12 @@ fn render_page(
             let m = &site.meetings[n];
             let path = Views::meeting_path(&m.id);
             let root = root_of(&path);
-            let body = markdown::render(&m.body, &link_rewriter(site, &root));
+            let body = markdown::render_body(
+                &m.body,
+                &link_rewriter(site, &root),
+                site.config.unsafe_html,
+            );
+            check_links(&body, &m.file, m.body_offset, 2)?;
             ctx.insert("meeting", &views.meeting(m));
             ctx.insert("minutes", &body.html);
             (path, Some(m.title.clone()))
@@ -387,6 +439,34 @@ fn render_page(
         path,
         bytes: html.into_bytes(),
     })
+}
+
+/// Refuses links and images that climb out of the site root from the document's folder.
+fn check_links(
+    body: &markdown::Rendered,
+    file: &std::sync::Arc<crate::diag::SourceFile>,
+    offset: usize,
+    depth: usize,
+) -> Result<(), Error> {
+    let diags: Vec<crate::diag::Diagnostic> = body
+        .links
+        .iter()
+        .filter(|(_, dest)| markdown::escapes_root(dest, depth))
+        .map(|(range, dest)| {
+            crate::diag::Diagnostic::error(
+                "link-outside-site",
+                file,
+                Some(range.start + offset..range.end + offset),
+                format!("the link \"{dest}\" points outside the site"),
+            )
+            .with_help("link to files inside the site (beside the incident, or in static/), or use a full https:// URL")
+        })
+        .collect();
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Content(diags))
+    }
 }
 
 fn year_label(f: i18n::Fmt, y: i32) -> String {
