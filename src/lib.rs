@@ -119,6 +119,7 @@ pub struct BuildReport {
 
 /// Builds the site into the output folder. On any error the previous output is untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    write::recover(&opts.output_dir())?;
     let site = load_site(opts)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let output = opts.output_dir();

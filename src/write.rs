@@ -35,11 +35,7 @@ impl Staging {
             .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
         let dir = parent.join(format!(".{name}.gen-new"));
         let old = parent.join(format!(".{name}.gen-old"));
-        // A build killed between the two renames of the fallback swap left the previous
-        // output under the old name: put it back before anything else.
-        if !dest.exists() && old.is_dir() {
-            fs::rename(&old, dest).map_err(|e| Error::io(&old, e))?;
-        }
+        recover(dest)?;
         for stale in [&dir, &old] {
             if stale.exists() {
                 remove_tree(stale)?;
@@ -159,6 +155,23 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Puts back a previous output that a build killed between the two renames of the
+/// fallback swap left under its temporary name. Run before anything can fail.
+pub fn recover(dest: &Path) -> Result<(), Error> {
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let old = parent.join(format!(".{name}.gen-old"));
+    if !dest.exists() && old.is_dir() {
+        fs::rename(&old, dest).map_err(|e| Error::io(&old, e))?;
+    }
+    Ok(())
 }
 
 /// Removes a folder tree, its top-level entries in parallel (large outputs have

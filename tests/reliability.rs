@@ -1,0 +1,403 @@
+//! What a build promises: output never lost, nothing unsafe published, no crash on input.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gen::BuildOptions;
+use tempfile::TempDir;
+
+const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n";
+const INCIDENT: &str = "+++
+title = \"A\"
+operators = [\"Op\"]
+started = 2024-01-15T11:50:00+09:00
+causes = [\"human-error\"]
++++
+
+Body.
+";
+
+fn site(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "config.toml", CONFIG);
+    for (p, t) in files {
+        write(dir.path(), p, t);
+    }
+    dir
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let p = root.join(path);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn gen_cmd(args: &[&str], root: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+/// Every file under `dir` with its bytes, sorted.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn leftovers(root: &Path) -> Vec<String> {
+    fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".gen-"))
+        .collect()
+}
+
+#[test]
+fn a_failed_build_leaves_output_intact_and_no_temp_folders() {
+    let dir = site(&[("content/incidents/a.md", INCIDENT)]);
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let before = tree(&dir.path().join("output"));
+    // A template error happens after staging began: the staging folder must go away.
+    write(
+        dir.path(),
+        "config.toml",
+        &format!("{CONFIG}theme = \"broken\"\n"),
+    );
+    write(
+        dir.path(),
+        "themes/broken/templates/incident.html",
+        "{{ incident.row.title | nosuchfilter }}",
+    );
+    assert!(gen::build(&BuildOptions::new(dir.path())).is_err());
+    assert_eq!(before, tree(&dir.path().join("output")));
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
+
+#[test]
+fn an_interrupted_swap_is_repaired_by_the_next_build() {
+    // A kill between the two renames of the fallback swap leaves the old output aside.
+    let dir = site(&[("content/incidents/a.md", INCIDENT)]);
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let before = tree(&dir.path().join("output"));
+    fs::rename(
+        dir.path().join("output"),
+        dir.path().join(".output.gen-old"),
+    )
+    .unwrap();
+    write(dir.path(), "content/incidents/a.md", "broken");
+    assert!(gen::build(&BuildOptions::new(dir.path())).is_err());
+    assert_eq!(
+        before,
+        tree(&dir.path().join("output")),
+        "the previous output is back"
+    );
+}
+
+#[test]
+fn gen_never_replaces_a_folder_it_did_not_write() {
+    let dir = site(&[("content/incidents/a.md", INCIDENT)]);
+    // The site itself.
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("it is a site (it holds config.toml or content/), not build output"));
+    // A folder with someone's files.
+    let mine = dir.path().join("mine");
+    write(&mine, "thesis.txt", "precious");
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(&mine)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("the folder has files that gen did not write (no .gen-output marker)"),
+        "{err}"
+    );
+    assert!(err.contains("pass --force"), "{err}");
+    assert_eq!(
+        fs::read_to_string(mine.join("thesis.txt")).unwrap(),
+        "precious"
+    );
+    // The home folder, even when empty of gen's marker.
+    let home = TempDir::new().unwrap();
+    write(home.path(), ".bashrc", "x");
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .env("HOME", home.path())
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(home.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("it is the root or the home folder"));
+    // --force replaces a foreign folder, but never the site.
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["build", "--force", "--root"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(&mine)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(mine.join("index.html").is_file() && !mine.join("thesis.txt").exists());
+}
+
+const PAYLOADS: [&str; 4] = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "\\\"><svg onload=alert(1)>",
+    "javascript:alert(1)",
+];
+
+#[test]
+fn field_values_are_escaped_everywhere() {
+    let mut incident = INCIDENT.to_string();
+    for (field, p) in [
+        ("title", PAYLOADS[0]),
+        ("summary", PAYLOADS[1]),
+        ("service_category", PAYLOADS[2]),
+    ] {
+        incident = incident.replace("causes = ", &format!("{field} = \"{p}\"\ncauses = "));
+    }
+    let incident = incident.replacen("title = \"A\"\n", "", 1).replace(
+        "operators = [\"Op\"]",
+        &format!(
+            "operators = [\"{}\"]\ntags = [\"{}\"]",
+            PAYLOADS[1], PAYLOADS[0]
+        ),
+    );
+    let dir = site(&[("content/incidents/a.md", &incident)]);
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    for (path, bytes) in tree(&dir.path().join("output")) {
+        let html = String::from_utf8(bytes).unwrap();
+        // Escaped text may still read `onerror=alert`; what must not appear is a tag.
+        for bad in ["<script", "<img src=x", "<svg"] {
+            assert!(!html.contains(bad), "{} contains {bad}", path.display());
+        }
+    }
+    let page = fs::read_to_string(dir.path().join("output/incidents/a/index.html")).unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the title is shown, escaped"
+    );
+}
+
+const BODY_XSS: &str = r#"
+<script>alert(1)</script>
+<img src="x.png" onerror="alert(1)">
+<a href="javascript:alert(1)">click</a>
+<details><summary>More</summary>kept <kbd>Ctrl</kbd> H<sub>2</sub>O</details>
+"#;
+
+#[test]
+fn raw_html_in_bodies_is_sanitized_unless_trusted() {
+    let incident = format!("{INCIDENT}{BODY_XSS}");
+    let dir = site(&[("content/incidents/a.md", &incident)]);
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let page = fs::read_to_string(dir.path().join("output/incidents/a/index.html")).unwrap();
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(!page.contains("onerror"), "{page}");
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(
+        page.contains(
+            "<details><summary>More</summary>kept <kbd>Ctrl</kbd> H<sub>2</sub>O</details>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<img src=\"x.png\">"), "{page}");
+    // unsafe_html = true trusts the writer.
+    write(
+        dir.path(),
+        "config.toml",
+        &format!("{CONFIG}unsafe_html = true\n"),
+    );
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let page = fs::read_to_string(dir.path().join("output/incidents/a/index.html")).unwrap();
+    assert!(page.contains("<script>alert(1)</script>"));
+}
+
+#[test]
+fn nothing_from_a_draft_is_published() {
+    let draft = INCIDENT
+        .replace("title = \"A\"", "title = \"SECRET-TITLE\"\nstatus = \"draft\"\naffected_users = 987654\ntags = [\"secret-tag\"]")
+        .replace("[\"Op\"]", "[\"SECRET-OPERATOR\"]");
+    let dir = site(&[
+        ("content/incidents/a.md", INCIDENT),
+        ("content/incidents/draft.md", &draft),
+    ]);
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    for (path, bytes) in tree(&dir.path().join("output")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [
+            "SECRET",
+            "secret-tag",
+            "987,654",
+            "987654",
+            "incidents/draft",
+        ] {
+            assert!(!text.contains(secret), "{} leaks {secret}", path.display());
+        }
+    }
+    assert!(!dir.path().join("output/operators/secret-operator").exists());
+}
+
+#[test]
+fn a_crash_is_reported_briefly_with_exit_code_101() {
+    let dir = site(&[("content/incidents/a.md", INCIDENT)]);
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .env("GEN_DEBUG_PANIC", "1")
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(101));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("gen crashed: GEN_DEBUG_PANIC is set at "),
+        "{err}"
+    );
+    assert!(
+        err.contains("This is a bug in gen, not in your content."),
+        "{err}"
+    );
+    assert!(!err.contains("stack backtrace"), "{err}");
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = TempDir::new().unwrap();
+    let build = |threads: &str, dest: &Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["build", "--root"])
+            .arg(&repo)
+            .arg("--output")
+            .arg(dest)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    build("1", &out.path().join("one"));
+    build("4", &out.path().join("four"));
+    assert!(tree(&out.path().join("one")) == tree(&out.path().join("four")));
+}
+
+#[test]
+fn crlf_line_endings_a_bom_and_plus_lines_in_code_blocks_are_fine() {
+    let text = format!(
+        "\u{feff}{}\n```toml\n+++\nx = 1\n+++\n```\n",
+        INCIDENT.replace('\n', "\r\n")
+    );
+    let dir = site(&[("content/incidents/a.md", &text)]);
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let page = fs::read_to_string(dir.path().join("output/incidents/a/index.html")).unwrap();
+    assert!(page.contains("<h1>A</h1>"), "{page}");
+    assert!(page.contains("+++"), "the code block is kept");
+}
+
+#[test]
+fn japanese_and_spaced_names_work() {
+    let dir = site(&[
+        ("content/incidents/障害 2024/index.md", INCIDENT),
+        (
+            "content/incidents/障害 2024/構成 図.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+    ]);
+    let body = format!("{INCIDENT}\n![図](構成%20図.svg)\n");
+    write(dir.path(), "content/incidents/障害 2024/index.md", &body);
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    assert!(dir
+        .path()
+        .join("output/incidents/障害 2024/index.html")
+        .is_file());
+    assert!(dir
+        .path()
+        .join("output/incidents/障害 2024/構成 図.svg")
+        .is_file());
+    let list = fs::read_to_string(dir.path().join("output/incidents/index.html")).unwrap();
+    assert!(
+        list.contains("href=\"../incidents/%E9%9A%9C%E5%AE%B3%202024/index.html\""),
+        "{list}"
+    );
+}
+
+#[test]
+fn ids_that_differ_only_in_case_collide() {
+    let dir = site(&[
+        ("content/incidents/Outage.md", INCIDENT),
+        ("content/incidents/outage.md", INCIDENT),
+    ]);
+    let o = gen_cmd(&["check"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("error[duplicate-id]: content/incidents/outage.md:1:1: incident ids \"outage\" and \"Outage\" (content/incidents/Outage.md) differ only in case"),
+        "{err}"
+    );
+}
+
+#[test]
+fn links_out_of_the_site_and_symlinked_assets_are_refused() {
+    let body = format!("{INCIDENT}\nSee [secrets](../../../../etc/passwd).\n");
+    let dir = site(&[("content/incidents/a/index.md", &body)]);
+    let o = gen_cmd(&["build"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("error[link-outside-site]: content/incidents/a/index.md:10:5: the link \"../../../../etc/passwd\" points outside the site"),
+        "{err}"
+    );
+    assert!(!dir.path().join("output").exists());
+
+    #[cfg(unix)]
+    {
+        let dir = site(&[("content/incidents/a/index.md", INCIDENT)]);
+        std::os::unix::fs::symlink(
+            "/etc/hostname",
+            dir.path().join("content/incidents/a/host.txt"),
+        )
+        .unwrap();
+        let o = gen_cmd(&["build"], dir.path());
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(
+                "error[symlink]: content/incidents/a/host.txt:1:1: this asset is a symbolic link"
+            ),
+            "{err}"
+        );
+        assert!(!dir.path().join("output").exists());
+    }
+}
