@@ -105,15 +105,25 @@ impl<'f> Decoder<'f> {
         for e in errors {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim_end().to_string();
-            self.error_at(
-                "toml-syntax",
-                span,
-                format!("invalid TOML: {message}"),
-                Some(
+            let (message, help) = if message.starts_with("duplicate key") {
+                let key = text.get(span.clone()).unwrap_or("").trim();
+                (
+                    format!("the field `{key}` is given twice"),
+                    "keep one of them".to_string(),
+                )
+            } else if message.starts_with("invalid basic string") {
+                (
+                    "this string is never closed".to_string(),
+                    "add the closing `\"` at the end of the value".to_string(),
+                )
+            } else {
+                (
+                    format!("invalid TOML: {message}"),
                     "each field is `name = value`; strings need double quotes, arrays square brackets"
                         .to_string(),
-                ),
-            );
+                )
+            };
+            self.error_at("toml-syntax", span, message, Some(help));
         }
         None
     }

@@ -152,6 +152,10 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
     }
     if !diags.is_empty() {
         crate::diag::sort(&mut diags);
+        // A broken template fails every page that uses it: say it once.
+        diags.dedup_by(|a, b| {
+            a.file.path == b.file.path && a.span == b.span && a.message == b.message
+        });
         return Err(Error::Content(diags));
     }
     paths.sort();
