@@ -111,20 +111,57 @@ proptest! {
 /// so the search reaches the validation code rather than stopping at syntax errors.
 fn front_matter() -> impl Strategy<Value = String> {
     let names = prop::sample::select(vec![
-        "title", "operators", "started", "resolved", "duration", "affected_users",
-        "affected_users_approx", "regions", "inquiries", "inquiries_as_of", "causes", "status",
-        "summary", "meeting", "related", "tags", "titel", "cause",
+        "title",
+        "operators",
+        "started",
+        "resolved",
+        "duration",
+        "affected_users",
+        "affected_users_approx",
+        "regions",
+        "inquiries",
+        "inquiries_as_of",
+        "causes",
+        "status",
+        "summary",
+        "meeting",
+        "related",
+        "tags",
+        "titel",
+        "cause",
     ]);
     let values = prop::sample::select(vec![
-        "\"x\"", "\"\"", "[\"human-error\"]", "[\"a\", 1]", "[]", "-1", "0", "9223372036854775807",
-        "9223372036854775808", "2024-01-15T11:50:00+09:00", "2024-01-15", "0000-01-01T00:00:00Z",
-        "9999-12-31T23:59:59-12:00", "\"23h08m\"", "\"99999999999999d\"", "true", "{ phone = 3 }",
-        "{ a = -1 }", "1.5", "\"final\"", "\"draft\"", "\"2024-13\"", "[[1]]",
+        "\"x\"",
+        "\"\"",
+        "[\"human-error\"]",
+        "[\"a\", 1]",
+        "[]",
+        "-1",
+        "0",
+        "9223372036854775807",
+        "9223372036854775808",
+        "2024-01-15T11:50:00+09:00",
+        "2024-01-15",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59-12:00",
+        "\"23h08m\"",
+        "\"99999999999999d\"",
+        "true",
+        "{ phone = 3 }",
+        "{ a = -1 }",
+        "1.5",
+        "\"final\"",
+        "\"draft\"",
+        "\"2024-13\"",
+        "[[1]]",
     ]);
     let table = prop::sample::select(vec!["phases", "countermeasures", "notices", "timeline"]);
     (
         prop::collection::vec((names, values.clone()), 0..12),
-        prop::collection::vec((table, prop::collection::vec(("[a-z_]{1,12}", values), 0..4)), 0..3),
+        prop::collection::vec(
+            (table, prop::collection::vec(("[a-z_]{1,12}", values), 0..4)),
+            0..3,
+        ),
     )
         .prop_map(|(fields, tables)| {
             let mut s = String::new();
@@ -144,10 +181,27 @@ fn front_matter() -> impl Strategy<Value = String> {
 fn body() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop::sample::select(vec![
-            "# 見出し\n", "## 発生原因\n", "- item\n", "1. one\n", "```toml\nx = 1\n", "```\n", "```nolang\n",
-            "| a | b |\n|---|---|\n| 1 | 2 |\n", "[^1]\n\n[^1]: note\n", "~~s~~ ", "- [x] done\n",
-            "<script>alert(1)</script>\n", "<details><summary>s</summary>\n", "[l](../../../../x)\n",
-            "![i](a b.png)\n", "[r](b.md#見出し)\n", "+++\n", "\r\n", "\u{feff}", "**問** ", "　",
+            "# 見出し\n",
+            "## 発生原因\n",
+            "- item\n",
+            "1. one\n",
+            "```toml\nx = 1\n",
+            "```\n",
+            "```nolang\n",
+            "| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "[^1]\n\n[^1]: note\n",
+            "~~s~~ ",
+            "- [x] done\n",
+            "<script>alert(1)</script>\n",
+            "<details><summary>s</summary>\n",
+            "[l](../../../../x)\n",
+            "![i](a b.png)\n",
+            "[r](b.md#見出し)\n",
+            "+++\n",
+            "\r\n",
+            "\u{feff}",
+            "**問** ",
+            "　",
         ]),
         0..30,
     )
@@ -160,18 +214,29 @@ fn fuzz_input() -> impl Strategy<Value = String> {
         ".{0,400}",
         // Plausible files: front matter, body, and now and then a broken delimiter.
         (front_matter(), body(), any::<bool>()).prop_map(|(fm, b, closed)| {
-            if closed { format!("+++\n{fm}+++\n{b}") } else { format!("+++\n{fm}{b}") }
+            if closed {
+                format!("+++\n{fm}+++\n{b}")
+            } else {
+                format!("+++\n{fm}{b}")
+            }
         }),
     ]
 }
 
 #[test]
 fn no_input_makes_the_pipeline_panic() {
-    let seconds: u64 = std::env::var("GEN_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let seconds: u64 = std::env::var("GEN_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
     let mut runs = 0u64;
     loop {
-        let mut runner = TestRunner::new(RunnerConfig { cases: 256, failure_persistence: None, ..RunnerConfig::default() });
+        let mut runner = TestRunner::new(RunnerConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..RunnerConfig::default()
+        });
         let result = runner.run(&fuzz_input(), |text| {
             pipeline(&text);
             Ok(())

@@ -401,3 +401,24 @@ fn links_out_of_the_site_and_symlinked_assets_are_refused() {
         assert!(!dir.path().join("output").exists());
     }
 }
+
+/// A 50 MB incident builds. Slow in a debug build: `.ci/run` runs it with `--release`.
+#[test]
+#[ignore = "large input; run with cargo test --release -- --ignored"]
+fn a_fifty_megabyte_incident_builds() {
+    let para = format!(
+        "## 見出し\n\n{}\n\n```bash\nsystemctl restart x\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+        "障害の詳細な説明です。".repeat(100)
+    );
+    let body = para.repeat(50 * 1024 * 1024 / para.len() + 1);
+    let dir = site(&[("content/incidents/big.md", &format!("{INCIDENT}{body}"))]);
+    assert!(
+        fs::metadata(dir.path().join("content/incidents/big.md"))
+            .unwrap()
+            .len()
+            > 50 * 1024 * 1024
+    );
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let page = fs::metadata(dir.path().join("output/incidents/big/index.html")).unwrap();
+    assert!(page.len() > 50 * 1024 * 1024);
+}
