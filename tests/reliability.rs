@@ -422,3 +422,46 @@ fn a_fifty_megabyte_incident_builds() {
     let page = fs::metadata(dir.path().join("output/incidents/big/index.html")).unwrap();
     assert!(page.len() > 50 * 1024 * 1024);
 }
+
+/// SIGKILL at various moments of a build: `output/` is always the complete old site or
+/// the complete new one, never a mixture or nothing.
+#[cfg(unix)]
+#[test]
+fn a_kill_at_any_moment_leaves_a_complete_output() {
+    let dir = site(&[("content/incidents/a.md", INCIDENT)]);
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let old = tree(&dir.path().join("output"));
+    for n in 0..400 {
+        let text = INCIDENT.replace("title = \"A\"", &format!("title = \"N{n}\""))
+            + &"本文。\n\n".repeat(200);
+        write(dir.path(), &format!("content/incidents/n{n:03}.md"), &text);
+    }
+    let mut new: Option<Vec<(PathBuf, Vec<u8>)>> = None;
+    for delay_ms in [5u64, 20, 40, 80, 120, 200, 400, 800] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(["build", "--root"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = tree(&dir.path().join("output"));
+        if now != old {
+            // The build finished before the kill: the output must be the whole new site.
+            let complete = now
+                .iter()
+                .filter(|(p, _)| p.starts_with("incidents") && p.ends_with("index.html"))
+                .count();
+            assert_eq!(
+                complete, 402,
+                "a partial output after a kill at {delay_ms} ms"
+            );
+            if let Some(n) = &new {
+                assert!(n == &now);
+            }
+            new = Some(now);
+        }
+    }
+}
