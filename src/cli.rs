@@ -55,6 +55,30 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Build the site and print meeting packets, incident reports or annual reports to PDF
+    /// with headless Chromium (A4, page numbers, fonts embedded).
+    Pdf {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// A meeting's packet (repeatable).
+        #[arg(long = "meeting", value_name = "ID")]
+        meetings: Vec<String>,
+        /// An incident's report (repeatable).
+        #[arg(long = "incident", value_name = "ID")]
+        incidents: Vec<String>,
+        /// A year's annual report (repeatable).
+        #[arg(long = "year", value_name = "YYYY")]
+        years: Vec<i32>,
+        /// Every packet, report and annual report.
+        #[arg(long)]
+        all: bool,
+        /// Folder for the PDFs [default: OUTPUT/pdf].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The browser to print with [default: $GEN_BROWSER, then chromium, chromium-browser, google-chrome on PATH].
+        #[arg(long)]
+        browser: Option<PathBuf>,
+    },
     /// Create a new site that builds as it is.
     Init {
         /// Folder to create the site in.
@@ -137,6 +161,33 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 site.incidents.len(),
                 site.meetings.len()
             );
+            Ok(())
+        }
+        Command::Pdf {
+            site,
+            meetings,
+            incidents,
+            years,
+            all,
+            output,
+            browser,
+        } => {
+            let opts = crate::pdf::PdfOptions {
+                build: BuildOptions {
+                    root: site.root,
+                    output: None,
+                    base_url: None,
+                    drafts: site.drafts,
+                    force: false,
+                },
+                selection: crate::pdf::Selection { meetings, incidents, years, all },
+                out_dir: output,
+                browser,
+            };
+            let written = crate::pdf::run(&opts)?;
+            for p in &written {
+                println!("{}", p.display());
+            }
             Ok(())
         }
         Command::Init { dir } => {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod render;
 pub mod site;
 pub mod write;
@@ -119,6 +120,12 @@ pub struct BuildReport {
 
 /// Builds the site into the output folder. On any error the previous output is untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    build_site(opts).map(|(report, _, _)| report)
+}
+
+/// Builds like [`build`] and also returns the site and theme, for output formats made
+/// from the built site (PDF).
+pub fn build_site(opts: &BuildOptions) -> Result<(BuildReport, Site, render::theme::Theme), Error> {
     write::recover(&opts.output_dir())?;
     let site = load_site(opts)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
@@ -127,10 +134,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let staging = write::Staging::new(&output)?;
     let files = render::render_site(&site, &theme, &|f| staging.write(&f))?;
     staging.commit()?;
-    Ok(BuildReport {
+    let report = BuildReport {
         pages: files.iter().filter(|f| f.ends_with(".html")).count(),
         files,
         incidents: site.incidents.len(),
         output,
-    })
+    };
+    Ok((report, site, theme))
 }

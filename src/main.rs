@@ -10,7 +10,12 @@ const CRASH: i32 = 101;
 
 fn main() {
     // A panic is gen's bug: say so briefly instead of printing a backtrace at the user.
+    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     std::panic::set_hook(Box::new(|info| {
+        // Worker threads may all fail the same way: one report is enough.
+        if REPORTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         let what = info
             .payload()
             .downcast_ref::<&str>()

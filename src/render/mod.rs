@@ -4,6 +4,8 @@
 //! ([`views`]) by a Tera template of the theme. Links are relative to the page, so the
 //! output works at a domain root, under a sub-path and from disk.
 
+pub mod charts;
+pub mod documents;
 pub mod i18n;
 pub mod markdown;
 pub mod theme;
@@ -48,6 +50,10 @@ impl Output {
     }
 }
 
+/// Stands for the page's root prefix in rendered markdown, so one rendering of a body
+/// serves pages at different depths (the web page, the printable report).
+pub(crate) const ROOT_TOKEN: &str = "gen-root-token/";
+
 /// Shared, per-site data given to every template as `site`.
 #[derive(Debug, Serialize)]
 struct SiteView<'a> {
@@ -71,6 +77,8 @@ enum PageKind {
     Operator(usize),
     Meetings,
     Meeting(usize),
+    Reports,
+    Annual(usize),
     NotFound,
 }
 
@@ -88,6 +96,8 @@ impl PageKind {
             PageKind::Operator(_) => "operator.html",
             PageKind::Meetings => "meetings.html",
             PageKind::Meeting(_) => "meeting.html",
+            PageKind::Reports => "reports.html",
+            PageKind::Annual(_) => "annual.html",
             PageKind::NotFound => "404.html",
         }
     }
@@ -107,6 +117,7 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
         PageKind::Years,
         PageKind::Operators,
         PageKind::Meetings,
+        PageKind::Reports,
         PageKind::NotFound,
     ];
     kinds.extend((0..site.incidents.len()).map(PageKind::Incident));
@@ -114,6 +125,7 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
     kinds.extend((0..site.years.len()).map(PageKind::Year));
     kinds.extend((0..site.operators.len()).map(PageKind::Operator));
     kinds.extend((0..site.meetings.len()).map(PageKind::Meeting));
+    kinds.extend((0..site.years.len()).map(PageKind::Annual));
 
     let views = Views::new(site);
     let shared = Shared::new(site);
@@ -132,20 +144,22 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
     for o in extra {
         sink(o)?;
     }
-    let results: Vec<Result<String, Error>> = kinds
+    let results: Vec<Result<Vec<String>, Error>> = kinds
         .par_iter()
         .map(|&k| {
-            let page = render_page(&views, &shared, theme, k)?;
-            let path = page.path().to_string();
-            sink(page)?;
-            Ok(path)
+            let mut written = Vec::new();
+            for page in render_page(&views, &shared, theme, k)? {
+                written.push(page.path().to_string());
+                sink(page)?;
+            }
+            Ok(written)
         })
         .collect();
     // Report every page's content problems together; any other error stops at once.
     let mut diags = Vec::new();
     for r in results {
         match r {
-            Ok(p) => paths.push(p),
+            Ok(p) => paths.extend(p),
             Err(Error::Content(mut d)) => diags.append(&mut d),
             Err(e) => return Err(e),
         }
@@ -214,9 +228,10 @@ fn assets(dir: &std::path::Path, shown: &std::path::Path, to: &str) -> Result<Ve
     Ok(out)
 }
 
-struct Shared<'a> {
+pub(crate) struct Shared<'a> {
     site: SiteView<'a>,
     labels: std::collections::BTreeMap<&'static str, &'static str>,
+    highlight_css: String,
 }
 
 impl<'a> Shared<'a> {
@@ -233,17 +248,21 @@ impl<'a> Shared<'a> {
                 timezone: f.offset(),
             },
             labels: i18n::labels(site.config.language),
+            highlight_css: markdown::highlight_css(),
         }
     }
 }
 
 /// The relative prefix from a page to the site root (`incidents/x/index.html` → `../../`).
-fn root_of(path: &str) -> String {
+pub(crate) fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
 /// Rewrites a markdown link to another document (`../incidents/x.md`) into a page link.
-fn link_rewriter<'a>(site: &'a Site, root: &'a str) -> impl Fn(&str) -> Option<String> + 'a {
+pub(crate) fn link_rewriter<'a>(
+    site: &'a Site,
+    root: &'a str,
+) -> impl Fn(&str) -> Option<String> + 'a {
     move |dest: &str| {
         if dest.contains("://") || dest.starts_with('/') || dest.starts_with('#') {
             return None;
@@ -274,10 +293,12 @@ fn render_page(
     shared: &Shared<'_>,
     theme: &Theme,
     kind: PageKind,
-) -> Result<Output, Error> {
+) -> Result<Vec<Output>, Error> {
     let site = views.site;
     let f = views.f;
     let mut ctx = Context::new();
+    // Printable documents rendered beside the page (reports, packets).
+    let mut documents = Vec::new();
     let (path, title) = match kind {
         PageKind::Home => {
             let latest: Vec<_> = site
@@ -306,12 +327,30 @@ fn render_page(
             let root = root_of(&path);
             let body = markdown::render_body(
                 &i.body,
-                &link_rewriter(site, &root),
+                &link_rewriter(site, ROOT_TOKEN),
                 site.config.unsafe_html,
             );
             let depth = if i.asset_dir.is_some() { 3 } else { 2 };
             check_links(&body, &i.file, i.body_offset, depth)?;
-            ctx.insert("incident", &views.incident(n, body));
+            // One markdown rendering serves the page and the printable report.
+            let report_path = documents::report_path(&i.id);
+            let mut report_body = body.clone();
+            report_body.html = documents::embed_images(
+                &body
+                    .html
+                    .replace(ROOT_TOKEN, &documents::doc_root(site, &report_path)),
+                i.asset_dir.as_deref(),
+            );
+            let mut page_body = body;
+            page_body.html = page_body.html.replace(ROOT_TOKEN, &root);
+            ctx.insert("incident", &views.incident(n, page_body));
+            ctx.insert("report_href", &views::href(&report_path));
+            documents.push(documents::incident_report(
+                views,
+                shared,
+                theme,
+                &views.incident(n, report_body),
+            )?);
             (path, Some(i.title.clone()))
         }
         PageKind::Causes => {
@@ -411,8 +450,23 @@ fn render_page(
             check_links(&body, &m.file, m.body_offset, 2)?;
             ctx.insert("meeting", &views.meeting(m));
             ctx.insert("minutes", &body.html);
+            ctx.insert("packet_href", &views::href(&documents::packet_path(&m.id)));
+            documents.push(documents::packet(views, shared, theme, n)?);
             (path, Some(m.title.clone()))
         }
+        PageKind::Reports => {
+            let groups: Vec<GroupView> = site
+                .years
+                .iter()
+                .map(|g| views.group(g, year_label(f, g.key), documents::annual_path(g.key)))
+                .collect();
+            ctx.insert("groups", &groups);
+            (
+                "reports/index.html".to_string(),
+                Some(shared.labels["reports"].to_string()),
+            )
+        }
+        PageKind::Annual(y) => return Ok(vec![documents::annual(views, shared, theme, y)?]),
         PageKind::NotFound => (
             "404.html".to_string(),
             Some(shared.labels["not_found"].to_string()),
@@ -439,10 +493,11 @@ fn render_page(
     ctx.insert("page_title", &title);
     ctx.insert("nav", &nav(shared));
     let html = theme.render(kind.template(), &ctx)?;
-    Ok(Output::Bytes {
+    documents.push(Output::Bytes {
         path,
         bytes: html.into_bytes(),
-    })
+    });
+    Ok(documents)
 }
 
 /// Refuses links and images that climb out of the site root from the document's folder.
@@ -487,6 +542,7 @@ fn nav(shared: &Shared<'_>) -> Vec<Link> {
         ("years", "years/index.html"),
         ("operators", "operators/index.html"),
         ("meetings", "meetings/index.html"),
+        ("reports", "reports/index.html"),
     ]
     .iter()
     .map(|(k, p)| Link {

@@ -1,0 +1,279 @@
+//! `gen pdf`: prints the printable documents of a built site to PDF with headless Chromium.
+//!
+//! Meeting packets are printed twice: once part by part to learn on which page each
+//! section starts (Chromium has no `target-counter()`), then whole with those page
+//! numbers in the contents.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::render::documents;
+use crate::render::theme::Theme;
+use crate::{BuildOptions, Site};
+
+/// Which documents to print.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Meeting ids (packets).
+    pub meetings: Vec<String>,
+    /// Incident ids (reports).
+    pub incidents: Vec<String>,
+    /// Years (annual reports).
+    pub years: Vec<i32>,
+    /// Every packet, report and annual report.
+    pub all: bool,
+}
+
+/// Where PDFs go and which browser prints them.
+#[derive(Debug, Clone)]
+pub struct PdfOptions {
+    /// The build.
+    pub build: BuildOptions,
+    /// The documents.
+    pub selection: Selection,
+    /// Output folder for PDFs [default: OUTPUT/pdf].
+    pub out_dir: Option<PathBuf>,
+    /// The browser [default: GEN_BROWSER, then chromium, chromium-browser, google-chrome on PATH].
+    pub browser: Option<PathBuf>,
+}
+
+const CANDIDATES: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+
+/// Finds the browser: `--browser`, then `GEN_BROWSER`, then the usual names on PATH.
+pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf, Error> {
+    let given = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("GEN_BROWSER").filter(|v| !v.is_empty()).map(PathBuf::from));
+    if let Some(path) = given {
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(Error::Usage(format!(
+                "the browser {} does not exist\n  help: pass --browser with the path of Chromium or Chrome, or unset GEN_BROWSER",
+                path.display()
+            )))
+        };
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for name in CANDIDATES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    Err(Error::Usage(
+        "no browser found to print PDFs: gen looked for chromium, chromium-browser, google-chrome and google-chrome-stable on PATH\n  help: install one (on Debian or Ubuntu: sudo apt-get install chromium), or pass --browser PATH or set GEN_BROWSER"
+            .to_string(),
+    ))
+}
+
+/// One document to print.
+#[derive(Debug, Clone)]
+struct Job {
+    /// `meeting`, `incident` or `year`.
+    kind: &'static str,
+    /// Its id.
+    id: String,
+    /// The built HTML file.
+    html: PathBuf,
+    /// For packets: the meeting's index in the site.
+    meeting: Option<usize>,
+}
+
+fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> {
+    let mut out = Vec::new();
+    let unknown = |what: &str, id: &str, known: Vec<String>| {
+        Error::Usage(format!(
+            "there is no {what} \"{id}\"\n  help: known: {}",
+            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        ))
+    };
+    let meetings: Vec<usize> = if sel.all {
+        (0..site.meetings.len()).collect()
+    } else {
+        sel.meetings
+            .iter()
+            .map(|id| {
+                site.meetings
+                    .iter()
+                    .position(|m| &m.id == id)
+                    .ok_or_else(|| unknown("meeting", id, site.meetings.iter().map(|m| m.id.clone()).collect()))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    for n in meetings {
+        let id = site.meetings[n].id.clone();
+        out.push(Job { kind: "meeting", html: output.join(documents::packet_path(&id)), id, meeting: Some(n) });
+    }
+    let incidents: Vec<String> = if sel.all {
+        site.incidents.iter().map(|i| i.id.clone()).collect()
+    } else {
+        for id in &sel.incidents {
+            if site.incident(id).is_none() {
+                return Err(unknown("incident", id, site.incidents.iter().map(|i| i.id.clone()).collect()));
+            }
+        }
+        sel.incidents.clone()
+    };
+    for id in incidents {
+        out.push(Job { kind: "incident", html: output.join(documents::report_path(&id)), id, meeting: None });
+    }
+    let years: Vec<i32> = if sel.all { site.years.iter().map(|g| g.key).collect() } else { sel.years.clone() };
+    for y in years {
+        if !site.years.iter().any(|g| g.key == y) {
+            return Err(unknown("year with incidents", &y.to_string(), site.years.iter().map(|g| g.key.to_string()).collect()));
+        }
+        out.push(Job { kind: "year", html: output.join(documents::annual_path(y)), id: y.to_string(), meeting: None });
+    }
+    if out.is_empty() {
+        return Err(Error::Usage(
+            "nothing to print\n  help: choose --meeting ID, --incident ID, --year YYYY or --all".to_string(),
+        ));
+    }
+    Ok(out)
+}
+
+/// A scratch folder removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Result<Scratch, Error> {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "gen-pdf-{}-{}-{tag}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Prints one HTML file to one PDF.
+fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
+    let profile = Scratch::new("profile")?;
+    let url = format!("file://{}", std::fs::canonicalize(html).map_err(|e| Error::io(html, e))?.display());
+    let _ = std::fs::remove_file(pdf);
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.0.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(url)
+        .output()
+        .map_err(|e| Error::Usage(format!("could not start the browser {}: {e}", browser.display())))?;
+    if !pdf.is_file() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+        return Err(Error::Usage(format!(
+            "the browser did not print {}: {}",
+            html.display(),
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        )));
+    }
+    Ok(())
+}
+
+/// The number of pages of a PDF written by Chromium (its page tree's `/Count`).
+pub fn page_count(pdf: &Path) -> Result<usize, Error> {
+    let bytes = std::fs::read(pdf).map_err(|e| Error::io(pdf, e))?;
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(text
+        .match_indices("/Count ")
+        .filter_map(|(i, _)| text[i + 7..].split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        .max()
+        .unwrap_or(0))
+}
+
+/// Prints a packet with the page numbers of its contents filled in.
+fn print_packet(site: &Site, theme: &Theme, browser: &Path, n: usize, pdf: &Path) -> Result<(), Error> {
+    let m = &site.meetings[n];
+    let sections = m.incidents.iter().filter(|r| site.incident(&r.value).is_some()).count();
+    let scratch = Scratch::new("packet")?;
+    let mut parts = vec!["front".to_string()];
+    parts.extend((1..=sections).map(|k| format!("section-{k}")));
+    parts.push("minutes".to_string());
+    let mut counts = Vec::new();
+    for part in &parts {
+        let html = documents::packet_html(site, theme, n, None, Some(part))?;
+        let file = scratch.0.join(format!("{part}.html"));
+        std::fs::write(&file, html).map_err(|e| Error::io(&file, e))?;
+        let out = scratch.0.join(format!("{part}.pdf"));
+        print(browser, &file, &out)?;
+        counts.push(page_count(&out)?);
+    }
+    // Each part starts on a new page: section k starts after the front matter and the
+    // sections before it.
+    let mut starts = Vec::new();
+    let mut next = counts[0] + 1;
+    for c in &counts[1..] {
+        starts.push(next);
+        next += c;
+    }
+    let html = documents::packet_html(site, theme, n, Some(&starts), None)?;
+    let file = scratch.0.join("packet.html");
+    std::fs::write(&file, html).map_err(|e| Error::io(&file, e))?;
+    print(browser, &file, pdf)
+}
+
+/// Builds the site and prints the chosen documents; returns the PDFs written.
+pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
+    let browser = find_browser(opts.browser.as_deref())?;
+    let (report, site, theme) = crate::build_site(&opts.build)?;
+    let out_dir = opts.out_dir.clone().unwrap_or_else(|| report.output.join("pdf"));
+    std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
+    let jobs = jobs(&site, &report.output, &opts.selection)?;
+    let total = jobs.len();
+    let done = AtomicUsize::new(0);
+    let progress = std::io::stderr().is_terminal();
+    // Each Chromium uses several threads of its own: two at a time keep two cores busy.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start printing threads: {e}")))?;
+    let results: Vec<Result<PathBuf, Error>> = pool.install(|| {
+        jobs.par_iter()
+            .map(|job| {
+                let pdf = out_dir.join(format!("{}-{}.pdf", job.kind, job.id));
+                match job.meeting {
+                    Some(n) => print_packet(&site, &theme, &browser, n, &pdf)?,
+                    None => print(&browser, &job.html, &pdf)?,
+                }
+                let k = done.fetch_add(1, Ordering::SeqCst) + 1;
+                if progress {
+                    eprintln!("[{k}/{total}] {}", pdf.display());
+                }
+                Ok(pdf)
+            })
+            .collect()
+    });
+    let mut written = Vec::new();
+    for r in results {
+        written.push(r?);
+    }
+    written.sort();
+    Ok(written)
+}

@@ -1,0 +1,454 @@
+//! Printable documents: incident reports, meeting packets and annual reports.
+//!
+//! Each is one self-contained HTML file that travels by mail: the stylesheet is inlined,
+//! images beside an incident are embedded as data URIs, and links to the site are
+//! absolute when `base_url` is (otherwise relative, and underlined as site links).
+
+use std::path::Path;
+
+use base64::Engine;
+use serde::Serialize;
+use tera::Context;
+
+use super::charts::{self, Bar, Point};
+use super::theme::Theme;
+use super::views::{self, IncidentView, Row, StatsView, Views};
+use super::{link_rewriter, markdown, root_of, Output, Shared, ROOT_TOKEN};
+use crate::error::Error;
+use crate::model::MeasureStatus;
+use crate::site::{median, Site};
+
+/// Path of an incident's printable report.
+pub fn report_path(id: &str) -> String {
+    format!("incidents/{id}/report/index.html")
+}
+
+/// Path of a meeting's packet.
+pub fn packet_path(id: &str) -> String {
+    format!("meetings/{id}/packet/index.html")
+}
+
+/// Path of a year's annual report.
+pub fn annual_path(year: i32) -> String {
+    format!("reports/{year}/index.html")
+}
+
+/// Where links in a document point: the published site when its address is known.
+pub(crate) fn doc_root(site: &Site, path: &str) -> String {
+    if site.config.base_url.contains("://") {
+        site.config.base_url.clone()
+    } else {
+        root_of(path)
+    }
+}
+
+/// A CSS string literal; `<` is escaped so the text cannot close the `<style>` element.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\22 "),
+            '\\' => out.push_str("\\5c "),
+            '<' => out.push_str("\\3c "),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn base_context(
+    shared: &Shared<'_>,
+    site: &Site,
+    path: &str,
+    doc_title: &str,
+    header: &str,
+) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", &shared.site);
+    ctx.insert("t", &shared.labels);
+    ctx.insert("doc_root", &doc_root(site, path));
+    ctx.insert("doc_title", doc_title);
+    ctx.insert("running_header", &css_string(header));
+    ctx.insert("highlight_css", shared.highlight_css.as_str());
+    if site.config.base_url.contains("://") {
+        let page = views::href(path.trim_end_matches("index.html"));
+        ctx.insert("canonical", &format!("{}{page}", site.config.base_url));
+    }
+    ctx
+}
+
+/// Replaces `src="relative"` images that exist beside the incident with data URIs.
+pub fn embed_images(html: &str, asset_dir: Option<&Path>) -> String {
+    let Some(dir) = asset_dir else {
+        return html.to_string();
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("src=\"") {
+        let (head, tail) = rest.split_at(i + 5);
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        let src = &tail[..end];
+        let decoded = percent_encoding::percent_decode_str(src).decode_utf8_lossy();
+        let local = !src.contains(':') && !src.starts_with('/') && !src.contains("..");
+        let file = dir.join(decoded.as_ref());
+        match (local, std::fs::read(&file)) {
+            (true, Ok(bytes)) => {
+                let mime = match file
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref()
+                {
+                    Some("png") => "image/png",
+                    Some("jpg" | "jpeg") => "image/jpeg",
+                    Some("gif") => "image/gif",
+                    Some("svg") => "image/svg+xml",
+                    Some("webp") => "image/webp",
+                    _ => "application/octet-stream",
+                };
+                out.push_str("data:");
+                out.push_str(mime);
+                out.push_str(";base64,");
+                out.push_str(&base64::engine::general_purpose::STANDARD.encode(bytes));
+            }
+            _ => out.push_str(src),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The incident's view for a printed document: body links to the site, images embedded.
+pub(super) fn report_view(views: &Views<'_>, n: usize, path: &str) -> IncidentView {
+    let site = views.site;
+    let i = &site.incidents[n];
+    let mut body = markdown::render_body(
+        &i.body,
+        &link_rewriter(site, ROOT_TOKEN),
+        site.config.unsafe_html,
+    );
+    body.html = embed_images(
+        &body.html.replace(ROOT_TOKEN, &doc_root(site, path)),
+        i.asset_dir.as_deref(),
+    );
+    views.incident(n, body)
+}
+
+/// The standalone report of one incident, from its already rendered view.
+pub(super) fn incident_report(
+    views: &Views<'_>,
+    shared: &Shared<'_>,
+    theme: &Theme,
+    view: &IncidentView,
+) -> Result<Output, Error> {
+    let site = views.site;
+    let path = report_path(&view.row.id);
+    let mut ctx = base_context(shared, site, &path, &view.row.title, &view.row.title);
+    ctx.insert("incident", view);
+    let html = theme.render("incident_report.html", &ctx)?;
+    Ok(Output::Bytes {
+        path,
+        bytes: html.into_bytes(),
+    })
+}
+
+#[derive(Debug, Serialize)]
+struct TocEntry {
+    title: String,
+    anchor: String,
+    page: Option<usize>,
+}
+
+/// The packet of meeting `n`. `pages` gives the page where each part starts (front
+/// matter excluded: sections then minutes), known only after a first printing; `only`
+/// renders one part (`front`, `section-K`, `minutes`) to count its pages.
+pub fn packet_html(
+    site: &Site,
+    theme: &Theme,
+    n: usize,
+    pages: Option<&[usize]>,
+    only: Option<&str>,
+) -> Result<String, Error> {
+    let views = Views::new(site);
+    let shared = Shared::new(site);
+    packet_with(&views, &shared, theme, n, pages, only)
+}
+
+fn packet_with(
+    views: &Views<'_>,
+    shared: &Shared<'_>,
+    theme: &Theme,
+    n: usize,
+    pages: Option<&[usize]>,
+    only: Option<&str>,
+) -> Result<String, Error> {
+    let site = views.site;
+    let m = &site.meetings[n];
+    let path = packet_path(&m.id);
+    let sections: Vec<IncidentView> = m
+        .incidents
+        .iter()
+        .filter_map(|r| site.incident_index(&r.value))
+        .map(|k| report_view(views, k, &path))
+        .collect();
+    let mut minutes = markdown::render_body(
+        &m.body,
+        &link_rewriter(site, ROOT_TOKEN),
+        site.config.unsafe_html,
+    );
+    minutes.html = minutes.html.replace(ROOT_TOKEN, &doc_root(site, &path));
+    let page = |k: usize| pages.and_then(|p| p.get(k).copied());
+    let mut toc: Vec<TocEntry> = sections
+        .iter()
+        .enumerate()
+        .map(|(k, s)| TocEntry {
+            title: format!("{} {} — {}", shared.labels["agenda"], k + 1, s.row.title),
+            anchor: format!("incident-{}", s.row.id),
+            page: page(k),
+        })
+        .collect();
+    toc.push(TocEntry {
+        title: shared.labels["minutes"].to_string(),
+        anchor: "minutes".into(),
+        page: page(sections.len()),
+    });
+    let mut ctx = base_context(shared, site, &path, &m.title, &m.title);
+    ctx.insert("meeting", &views.meeting(m));
+    ctx.insert("sections", &sections);
+    ctx.insert("minutes", &minutes.html);
+    ctx.insert("toc", &toc);
+    ctx.insert("only", &only);
+    theme.render("packet.html", &ctx)
+}
+
+/// The packet of meeting `n`, as built by `gen build` (contents without page numbers).
+pub(super) fn packet(
+    views: &Views<'_>,
+    shared: &Shared<'_>,
+    theme: &Theme,
+    n: usize,
+) -> Result<Output, Error> {
+    let html = packet_with(views, shared, theme, n, None, None)?;
+    Ok(Output::Bytes {
+        path: packet_path(&views.site.meetings[n].id),
+        bytes: html.into_bytes(),
+    })
+}
+
+#[derive(Debug, Serialize)]
+struct CauseCount {
+    label: String,
+    count: usize,
+    primary: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct OpenMeasure {
+    incident: String,
+    action: String,
+    status: &'static str,
+    due: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct AnnualView {
+    title: String,
+    stats: StatsView,
+    median_users: String,
+    total_inquiries: String,
+    median_inquiries: String,
+    longest: Option<Row>,
+    largest: Option<Row>,
+    by_cause: Vec<CauseCount>,
+    by_operator: Vec<views::GroupView>,
+    incidents: Vec<Row>,
+    open_measures: Vec<OpenMeasure>,
+    cause_chart: String,
+    month_chart: String,
+    scatter_chart: String,
+}
+
+fn median_u64(v: &mut [u64]) -> Option<u64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2
+    })
+}
+
+/// The annual report for the year at index `y` of [`Site::years`].
+pub(super) fn annual(
+    views: &Views<'_>,
+    shared: &Shared<'_>,
+    theme: &Theme,
+    y: usize,
+) -> Result<Output, Error> {
+    use chrono::Datelike;
+    let site = views.site;
+    let f = views.f;
+    let group = &site.years[y];
+    let year = group.key;
+    let list: Vec<&crate::model::Incident> = group
+        .incidents
+        .iter()
+        .map(|&n| &site.incidents[n])
+        .collect();
+    let title = match f.lang {
+        crate::model::Lang::Ja => format!("{year}年 {}", shared.labels["annual_report"]),
+        crate::model::Lang::En => format!("{} {year}", shared.labels["annual_report"]),
+    };
+    let path = annual_path(year);
+
+    let mut users: Vec<u64> = list.iter().filter_map(|i| i.users()).collect();
+    let mut inquiries: Vec<u64> = list
+        .iter()
+        .filter_map(|i| i.inquiries.as_ref().map(|q| q.total()))
+        .collect();
+    let total_inquiries: u64 = inquiries.iter().sum();
+    let dash = || "–".to_string();
+    let longest = list
+        .iter()
+        .filter(|i| i.duration().is_some())
+        .max_by_key(|i| (i.duration(), std::cmp::Reverse(i.id.clone())));
+    let largest = list
+        .iter()
+        .filter(|i| i.users().is_some())
+        .max_by_key(|i| (i.users(), std::cmp::Reverse(i.id.clone())));
+
+    let causes: Vec<(CauseCount, Bar)> = site
+        .config
+        .causes
+        .all()
+        .iter()
+        .map(|c| {
+            let count = list.iter().filter(|i| i.causes.contains(&c.key)).count();
+            let primary = list.iter().filter(|i| *i.primary_cause() == c.key).count();
+            let label = c.label(f.lang).to_string();
+            (
+                CauseCount {
+                    label: label.clone(),
+                    count,
+                    primary,
+                },
+                Bar {
+                    label,
+                    value: count as u64,
+                    key: c.key.as_str().to_string(),
+                },
+            )
+        })
+        .collect();
+    let cause_bars: Vec<Bar> = causes.iter().map(|(_, b)| b.clone()).collect();
+    let months: Vec<Bar> = (1..=12u32)
+        .map(|m| Bar {
+            label: match f.lang {
+                crate::model::Lang::Ja => format!("{m}月"),
+                crate::model::Lang::En => [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ][(m - 1) as usize]
+                    .to_string(),
+            },
+            value: list
+                .iter()
+                .filter(|i| i.started.in_offset(f.tz).month() == m)
+                .count() as u64,
+            key: m.to_string(),
+        })
+        .collect();
+    let points: Vec<Point> = list
+        .iter()
+        .filter_map(|i| {
+            Some(Point {
+                label: i.title.clone(),
+                minutes: i.duration()?.minutes(),
+                users: i.users()?,
+            })
+        })
+        .collect();
+
+    let mut open_measures = Vec::new();
+    for i in &list {
+        for m in i
+            .countermeasures
+            .iter()
+            .filter(|m| m.status != MeasureStatus::Done)
+        {
+            open_measures.push(OpenMeasure {
+                incident: i.title.clone(),
+                action: m.action.clone(),
+                status: f.choice(m.status),
+                due: m.due.map(|d| f.partial_date(d)),
+            });
+        }
+    }
+    // Operators of that year, by name, with their figures for the year.
+    let mut names: Vec<&str> = list
+        .iter()
+        .flat_map(|i| i.operators.iter().map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let by_operator = names
+        .iter()
+        .map(|name| {
+            let of: Vec<&&crate::model::Incident> = list
+                .iter()
+                .filter(|i| i.operators.iter().any(|o| o == name))
+                .collect();
+            let mut durations: Vec<_> = of.iter().filter_map(|i| i.duration()).collect();
+            let stats = crate::site::Stats {
+                count: of.len(),
+                total_users: of.iter().filter_map(|i| i.users()).sum(),
+                median_duration: median(&mut durations),
+            };
+            views::GroupView {
+                text: (*name).to_string(),
+                href: String::new(),
+                stats: StatsView::new(&stats, f),
+            }
+        })
+        .collect();
+
+    let report = AnnualView {
+        title: title.clone(),
+        stats: StatsView::new(&group.stats, f),
+        median_users: median_u64(&mut users).map_or_else(dash, |u| f.number(u)),
+        total_inquiries: f.count(total_inquiries),
+        median_inquiries: median_u64(&mut inquiries).map_or_else(dash, |u| f.count(u)),
+        longest: longest.map(|i| views.row(i)),
+        largest: largest.map(|i| views.row(i)),
+        by_cause: causes.into_iter().map(|(c, _)| c).collect(),
+        by_operator,
+        incidents: list.iter().map(|i| views.row(i)).collect(),
+        open_measures,
+        cause_chart: charts::horizontal_bars(
+            "chart-causes",
+            shared.labels["per_cause"],
+            &cause_bars,
+        ),
+        month_chart: charts::vertical_bars("chart-months", shared.labels["per_month"], &months),
+        scatter_chart: charts::scatter(
+            "chart-scatter",
+            shared.labels["duration_vs_users"],
+            &points,
+            &|u| f.number(u),
+        ),
+    };
+    let mut ctx = base_context(shared, site, &path, &title, &title);
+    ctx.insert("report", &report);
+    let html = theme.render("annual.html", &ctx)?;
+    Ok(Output::Bytes {
+        path,
+        bytes: html.into_bytes(),
+    })
+}
