@@ -180,7 +180,12 @@ fn execute(cli: Cli) -> Result<(), Error> {
                     drafts: site.drafts,
                     force: false,
                 },
-                selection: crate::pdf::Selection { meetings, incidents, years, all },
+                selection: crate::pdf::Selection {
+                    meetings,
+                    incidents,
+                    years,
+                    all,
+                },
                 out_dir: output,
                 browser,
             };

@@ -42,13 +42,20 @@ pub struct PdfOptions {
     pub browser: Option<PathBuf>,
 }
 
-const CANDIDATES: &[&str] = &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
+const CANDIDATES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
 
 /// Finds the browser: `--browser`, then `GEN_BROWSER`, then the usual names on PATH.
 pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf, Error> {
-    let given = explicit
-        .map(Path::to_path_buf)
-        .or_else(|| std::env::var_os("GEN_BROWSER").filter(|v| !v.is_empty()).map(PathBuf::from));
+    let given = explicit.map(Path::to_path_buf).or_else(|| {
+        std::env::var_os("GEN_BROWSER")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
     if let Some(path) = given {
         return if path.is_file() {
             Ok(path)
@@ -92,7 +99,11 @@ fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> 
     let unknown = |what: &str, id: &str, known: Vec<String>| {
         Error::Usage(format!(
             "there is no {what} \"{id}\"\n  help: known: {}",
-            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
         ))
     };
     let meetings: Vec<usize> = if sel.all {
@@ -104,37 +115,71 @@ fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> 
                 site.meetings
                     .iter()
                     .position(|m| &m.id == id)
-                    .ok_or_else(|| unknown("meeting", id, site.meetings.iter().map(|m| m.id.clone()).collect()))
+                    .ok_or_else(|| {
+                        unknown(
+                            "meeting",
+                            id,
+                            site.meetings.iter().map(|m| m.id.clone()).collect(),
+                        )
+                    })
             })
             .collect::<Result<_, _>>()?
     };
     for n in meetings {
         let id = site.meetings[n].id.clone();
-        out.push(Job { kind: "meeting", html: output.join(documents::packet_path(&id)), id, meeting: Some(n) });
+        out.push(Job {
+            kind: "meeting",
+            html: output.join(documents::packet_path(&id)),
+            id,
+            meeting: Some(n),
+        });
     }
     let incidents: Vec<String> = if sel.all {
         site.incidents.iter().map(|i| i.id.clone()).collect()
     } else {
         for id in &sel.incidents {
             if site.incident(id).is_none() {
-                return Err(unknown("incident", id, site.incidents.iter().map(|i| i.id.clone()).collect()));
+                return Err(unknown(
+                    "incident",
+                    id,
+                    site.incidents.iter().map(|i| i.id.clone()).collect(),
+                ));
             }
         }
         sel.incidents.clone()
     };
     for id in incidents {
-        out.push(Job { kind: "incident", html: output.join(documents::report_path(&id)), id, meeting: None });
+        out.push(Job {
+            kind: "incident",
+            html: output.join(documents::report_path(&id)),
+            id,
+            meeting: None,
+        });
     }
-    let years: Vec<i32> = if sel.all { site.years.iter().map(|g| g.key).collect() } else { sel.years.clone() };
+    let years: Vec<i32> = if sel.all {
+        site.years.iter().map(|g| g.key).collect()
+    } else {
+        sel.years.clone()
+    };
     for y in years {
         if !site.years.iter().any(|g| g.key == y) {
-            return Err(unknown("year with incidents", &y.to_string(), site.years.iter().map(|g| g.key.to_string()).collect()));
+            return Err(unknown(
+                "year with incidents",
+                &y.to_string(),
+                site.years.iter().map(|g| g.key.to_string()).collect(),
+            ));
         }
-        out.push(Job { kind: "year", html: output.join(documents::annual_path(y)), id: y.to_string(), meeting: None });
+        out.push(Job {
+            kind: "year",
+            html: output.join(documents::annual_path(y)),
+            id: y.to_string(),
+            meeting: None,
+        });
     }
     if out.is_empty() {
         return Err(Error::Usage(
-            "nothing to print\n  help: choose --meeting ID, --incident ID, --year YYYY or --all".to_string(),
+            "nothing to print\n  help: choose --meeting ID, --incident ID, --year YYYY or --all"
+                .to_string(),
         ));
     }
     Ok(out)
@@ -165,7 +210,12 @@ impl Drop for Scratch {
 /// Prints one HTML file to one PDF.
 fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
     let profile = Scratch::new("profile")?;
-    let url = format!("file://{}", std::fs::canonicalize(html).map_err(|e| Error::io(html, e))?.display());
+    let url = format!(
+        "file://{}",
+        std::fs::canonicalize(html)
+            .map_err(|e| Error::io(html, e))?
+            .display()
+    );
     let _ = std::fs::remove_file(pdf);
     let out = Command::new(browser)
         .args([
@@ -184,7 +234,12 @@ fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(url)
         .output()
-        .map_err(|e| Error::Usage(format!("could not start the browser {}: {e}", browser.display())))?;
+        .map_err(|e| {
+            Error::Usage(format!(
+                "could not start the browser {}: {e}",
+                browser.display()
+            ))
+        })?;
     if !pdf.is_file() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
@@ -203,15 +258,31 @@ pub fn page_count(pdf: &Path) -> Result<usize, Error> {
     let text = String::from_utf8_lossy(&bytes);
     Ok(text
         .match_indices("/Count ")
-        .filter_map(|(i, _)| text[i + 7..].split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        .filter_map(|(i, _)| {
+            text[i + 7..]
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
         .max()
         .unwrap_or(0))
 }
 
 /// Prints a packet with the page numbers of its contents filled in.
-fn print_packet(site: &Site, theme: &Theme, browser: &Path, n: usize, pdf: &Path) -> Result<(), Error> {
+fn print_packet(
+    site: &Site,
+    theme: &Theme,
+    browser: &Path,
+    n: usize,
+    pdf: &Path,
+) -> Result<(), Error> {
     let m = &site.meetings[n];
-    let sections = m.incidents.iter().filter(|r| site.incident(&r.value).is_some()).count();
+    let sections = m
+        .incidents
+        .iter()
+        .filter(|r| site.incident(&r.value).is_some())
+        .count();
     let scratch = Scratch::new("packet")?;
     let mut parts = vec!["front".to_string()];
     parts.extend((1..=sections).map(|k| format!("section-{k}")));
@@ -243,7 +314,10 @@ fn print_packet(site: &Site, theme: &Theme, browser: &Path, n: usize, pdf: &Path
 pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
     let browser = find_browser(opts.browser.as_deref())?;
     let (report, site, theme) = crate::build_site(&opts.build)?;
-    let out_dir = opts.out_dir.clone().unwrap_or_else(|| report.output.join("pdf"));
+    let out_dir = opts
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| report.output.join("pdf"));
     std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
     let jobs = jobs(&site, &report.output, &opts.selection)?;
     let total = jobs.len();

@@ -203,7 +203,10 @@ fn check_links(out: &Path) {
         for attr in ["href=\"", "src=\""] {
             for piece in html.split(attr).skip(1) {
                 let target = &piece[..piece.find('"').unwrap()];
-                if target.contains("://") || target.starts_with("mailto:") {
+                if target.contains("://")
+                    || target.starts_with("mailto:")
+                    || target.starts_with("data:")
+                {
                     continue;
                 }
                 let (file, frag) = target.split_once('#').unwrap_or((target, ""));
@@ -484,7 +487,7 @@ fn cli_build_prints_one_summary_line() {
     let stdout = String::from_utf8(o.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
-        stdout.starts_with("built 38 pages (7 incidents) into "),
+        stdout.starts_with("built 53 pages (7 incidents) into "),
         "{stdout}"
     );
     assert!(o.stderr.is_empty());

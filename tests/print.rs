@@ -1,0 +1,314 @@
+//! Printable documents: packets, reports, annual reports, and `gen pdf` in a real
+//! Chromium with poppler's pdfinfo/pdftotext (both installed by `.ci/run`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gen::BuildOptions;
+use tempfile::TempDir;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of the shipped site.
+fn shipped() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    fs::copy(repo().join("config.toml"), dir.path().join("config.toml")).unwrap();
+    for entry in walkdir::WalkDir::new(repo().join("content")) {
+        let entry = entry.unwrap();
+        let dest = dir.path().join(entry.path().strip_prefix(repo()).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    dir
+}
+
+fn read(p: &Path) -> String {
+    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let o = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("{name} is needed for this test (apt-get install poppler-utils): {e}")
+    });
+    assert!(
+        o.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn documents_are_single_files_with_absolute_links() {
+    let dir = shipped();
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let out = dir.path().join("output");
+    for rel in [
+        "meetings/2017-10-13-meeting-4/packet/index.html",
+        "incidents/2017-07-03-jcom/report/index.html",
+        "reports/2017/index.html",
+    ] {
+        let html = read(&out.join(rel));
+        assert!(
+            !html.contains("<link rel=\"stylesheet\""),
+            "{rel} links a stylesheet"
+        );
+        assert!(
+            html.contains("<style>") && html.contains("@page"),
+            "{rel} inlines its print stylesheet"
+        );
+        assert!(
+            !html.contains(" src=\"") || html.contains(" src=\"data:"),
+            "{rel} refers to a file"
+        );
+        for piece in html.split("href=\"").skip(1) {
+            let target = &piece[..piece.find('"').unwrap()];
+            assert!(
+                target.starts_with("https://example.org/postmortems/")
+                    || target.starts_with('#')
+                    || target.starts_with("https://"),
+                "{rel}: relative link {target}"
+            );
+        }
+    }
+    // Pages link to their documents.
+    assert!(read(&out.join("incidents/2017-07-03-jcom/index.html"))
+        .contains("href=\"../../incidents/2017-07-03-jcom/report/index.html\">印刷用の報告書</a>"));
+    assert!(
+        read(&out.join("meetings/2017-10-13-meeting-4/index.html")).contains(
+            "href=\"../../meetings/2017-10-13-meeting-4/packet/index.html\">会議資料（印刷用）</a>"
+        )
+    );
+    assert!(read(&out.join("years/2017/index.html"))
+        .contains("href=\"../../reports/2017/index.html\">年次報告</a>"));
+    assert!(read(&out.join("reports/index.html"))
+        .contains("href=\"../reports/2023/index.html\">2023年</a>"));
+}
+
+#[test]
+fn a_packet_has_cover_contents_sections_and_minutes() {
+    let dir = shipped();
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let html = read(
+        &dir.path()
+            .join("output/meetings/2023-12-20-meeting-8/packet/index.html"),
+    );
+    let cover = html.find("class=\"cover\"").unwrap();
+    let toc = html.find("class=\"toc-page\"").unwrap();
+    let docomo = html.find("id=\"incident-2023-10-31-docomo\"").unwrap();
+    let catch = html
+        .find("id=\"incident-2023-11-09-catch-network\"")
+        .unwrap();
+    let minutes = html.find("id=\"minutes\"").unwrap();
+    assert!(
+        cover < toc && toc < docomo && docomo < catch && catch < minutes,
+        "agenda order"
+    );
+    assert!(html.contains("50,246") && html.contains("4時間26分") && html.contains("約48,000"));
+    assert!(
+        html.contains("content: \"電気通信事故検証会議（第8回）\""),
+        "running header"
+    );
+    assert!(html.contains("counter(page) \" / \" counter(pages)"));
+}
+
+#[test]
+fn the_2017_annual_report_has_its_incidents_and_a_bar_per_cause() {
+    let dir = shipped();
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let html = read(&dir.path().join("output/reports/2017/index.html"));
+    for name in [
+        "楽天株式会社",
+        "株式会社朝日ネット",
+        "株式会社ジュピターテレコム",
+    ] {
+        assert!(html.contains(name), "{name}");
+    }
+    for figure in [
+        "220,300",
+        "84,774",
+        "52,792",
+        "6時間52分",
+        "2時間19分",
+        "23時間8分",
+    ] {
+        assert!(html.contains(figure), "{figure}");
+    }
+    // One bar per cause of the taxonomy, with that year's counts (primary and contributing).
+    let chart = &html[html.find("<svg id=\"chart-causes\"").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    let bars: Vec<(String, String)> = chart
+        .split("<rect class=\"bar\" data-key=\"")
+        .skip(1)
+        .map(|s| {
+            let key = s[..s.find('"').unwrap()].to_string();
+            let v = s.split("data-value=\"").nth(1).unwrap();
+            (key, v[..v.find('"').unwrap()].to_string())
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("human-error", "3"),
+        ("vendor-bug", "1"),
+        ("overload", "1"),
+        ("hardware-failure", "0"),
+        ("upstream-provider", "0"),
+        ("design-flaw", "1"),
+        ("natural-disaster", "0"),
+        ("cyber-attack", "0"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(bars, expected);
+    assert!(
+        chart.contains("<desc id=\"chart-causes-desc\">人為ミス: 3, "),
+        "a text alternative"
+    );
+    // Months: April (2) and July (1).
+    assert!(
+        html.contains("data-key=\"4\" data-value=\"2\"")
+            && html.contains("data-key=\"7\" data-value=\"1\"")
+    );
+}
+
+#[test]
+fn gen_pdf_prints_a_packet_with_true_page_numbers() {
+    let dir = shipped();
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["pdf", "--meeting", "2017-10-13-meeting-4", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pdf = dir
+        .path()
+        .join("output/pdf/meeting-2017-10-13-meeting-4.pdf");
+    let pdf = pdf.to_str().unwrap();
+    let info = tool("pdfinfo", &[pdf]);
+    assert!(info.contains("(A4)"), "{info}");
+    let pages: usize = info.lines().find(|l| l.starts_with("Pages:")).unwrap()[6..]
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        pages >= 3,
+        "cover, contents and one section at least: {pages}"
+    );
+    let text = tool("pdftotext", &["-layout", pdf, "-"]);
+    for needle in [
+        "事業者名",
+        "株式会社ジュピターテレコム",
+        "52,792",
+        "23時間8分",
+        "議事要旨",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the PDF text");
+    }
+    // The contents' page numbers are the pages where the sections start.
+    let contents = tool("pdftotext", &["-layout", "-f", "2", "-l", "2", pdf, "-"]);
+    let number_after = |label: &str| -> u32 {
+        let line = contents
+            .lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("{label} in contents:\n{contents}"));
+        line.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    let section = number_after("DNSサーバへの応答破棄");
+    let minutes = number_after("議事要旨");
+    let page = |n: u32| {
+        tool(
+            "pdftotext",
+            &[
+                "-layout",
+                "-f",
+                &n.to_string(),
+                "-l",
+                &n.to_string(),
+                pdf,
+                "-",
+            ],
+        )
+    };
+    assert!(
+        page(section).contains("事故の概要"),
+        "section starts on page {section}"
+    );
+    assert!(!page(section - 1).contains("事故の概要"));
+    assert!(
+        page(minutes).contains("議事模様"),
+        "minutes start on page {minutes}"
+    );
+    assert!(
+        page(2).contains(&format!("2/{pages}")) || page(2).contains(&format!("2 / {pages}")),
+        "page numbers in the footer"
+    );
+}
+
+#[test]
+fn a_missing_browser_is_a_clear_error() {
+    let dir = shipped();
+    let empty = TempDir::new().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .env("PATH", empty.path())
+        .env_remove("GEN_BROWSER")
+        .args(["pdf", "--all", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no browser found to print PDFs"), "{err}");
+    assert!(err.contains("sudo apt-get install chromium"), "{err}");
+    assert!(!dir.path().join("output/pdf").exists());
+}
+
+fn screenshot(html: &Path, png: &Path) {
+    let profile = TempDir::new().unwrap();
+    let o = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1000,3000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium is needed for this test (apt-get install chromium)");
+    assert!(png.is_file(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_packet_copied_alone_renders_the_same() {
+    let dir = shipped();
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let packet = dir
+        .path()
+        .join("output/meetings/2023-12-20-meeting-8/packet/index.html");
+    let alone = TempDir::new().unwrap();
+    fs::copy(&packet, alone.path().join("packet.html")).unwrap();
+    let shots = TempDir::new().unwrap();
+    screenshot(&packet, &shots.path().join("in-site.png"));
+    screenshot(
+        &alone.path().join("packet.html"),
+        &shots.path().join("alone.png"),
+    );
+    assert!(
+        fs::read(shots.path().join("in-site.png")).unwrap()
+            == fs::read(shots.path().join("alone.png")).unwrap(),
+        "the packet looks different without the rest of the site"
+    );
+}
