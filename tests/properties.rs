@@ -34,6 +34,9 @@ fn document(text: &str) -> Option<Document> {
     })
 }
 
+/// How many inputs got as far as rendering (a measure of the search's depth).
+static RENDERED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Runs one document through model → site → render, discarding the output.
 fn pipeline(text: &str) {
     let cfg = config();
@@ -50,8 +53,12 @@ fn pipeline(text: &str) {
     let Ok(site) = gen::site::Site::build(cfg, vec![incident], vec![], &known, true) else {
         return;
     };
-    let theme = gen::render::theme::Theme::load(Path::new("/nonexistent"), "default").unwrap();
-    let _ = gen::render::render_site(&site, &theme, &|_| Ok(()));
+    static THEME: std::sync::OnceLock<gen::render::theme::Theme> = std::sync::OnceLock::new();
+    let theme = THEME.get_or_init(|| {
+        gen::render::theme::Theme::load(Path::new("/nonexistent"), "default").unwrap()
+    });
+    RENDERED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let _ = gen::render::render_site(&site, theme, &|_| Ok(()));
 }
 
 proptest! {
@@ -208,8 +215,26 @@ fn body() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
+/// A valid incident's required fields, so that the optional ones and the body reach the
+/// renderer.
+const REQUIRED: &str = "title = \"t <b>&amp;\"\noperators = [\"株式会社\"]\nstarted = 2024-01-15T11:50:00+09:00\ncauses = [\"overload\"]\n";
+
 fn fuzz_input() -> impl Strategy<Value = String> {
     prop_oneof![
+        // Valid required fields plus random optional ones: exercises rendering.
+        (front_matter(), body()).prop_map(|(fm, b)| {
+            let fm: String = fm
+                .lines()
+                .filter(|l| {
+                    !["title", "operators", "started", "causes"]
+                        .iter()
+                        .any(|k| l.starts_with(&format!("{k} ")))
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            // Tables must come after plain keys: put the required ones first.
+            format!("+++\n{REQUIRED}{fm}+++\n{b}")
+        }),
         // Whole-file noise.
         ".{0,400}",
         // Plausible files: front matter, body, and now and then a broken delimiter.
@@ -249,7 +274,11 @@ fn no_input_makes_the_pipeline_panic() {
             break;
         }
     }
+    let rendered = RENDERED.load(std::sync::atomic::Ordering::Relaxed);
     if seconds > 0 {
-        println!("fuzzed {runs} inputs in {seconds} s without a panic");
+        println!(
+            "fuzzed {runs} inputs in {seconds} s without a panic; {rendered} reached rendering"
+        );
     }
+    assert!(rendered > 0, "the search never reached the renderer");
 }
