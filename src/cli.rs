@@ -31,6 +31,36 @@ struct SiteArgs {
     drafts: bool,
 }
 
+/// How `gen check` prints what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum NewCommand {
+    /// content/incidents/<date>-<slug>.md with every field (optional ones commented out).
+    Incident {
+        /// The incident's title.
+        title: String,
+        /// The operator (事業者名).
+        #[arg(long)]
+        operator: Option<String>,
+        /// When it started, e.g. 2024-01-15T11:50:00+09:00 [default: now].
+        #[arg(long)]
+        started: Option<String>,
+    },
+    /// content/meetings/<date>-<slug>.md.
+    Meeting {
+        /// The meeting's title.
+        title: String,
+        /// When it is held, e.g. 2024-02-20T15:00:00+09:00.
+        #[arg(long)]
+        date: String,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build the site into output/ (replaced only if the whole build succeeds).
@@ -54,6 +84,20 @@ enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// Output format: text for people, json for editors and CI annotations.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The date overdue countermeasures are judged against [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// Create a new incident or meeting file from the template (refuses to overwrite).
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+        /// The site root.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
     },
     /// Build the site and print meeting packets, incident reports or annual reports to PDF
     /// with headless Chromium (A4, page numbers, fonts embedded).
@@ -108,6 +152,7 @@ pub fn run() -> i32 {
             );
             1
         }
+        Err(Error::Reported(code)) => code,
         Err(e) => {
             eprintln!("error: {e}");
             2
@@ -147,7 +192,11 @@ fn execute(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Check { site } => {
+        Command::Check {
+            site,
+            format,
+            today,
+        } => {
             let opts = BuildOptions {
                 root: site.root,
                 output: None,
@@ -155,12 +204,56 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 drafts: site.drafts,
                 force: false,
             };
-            let site = crate::check(&opts)?;
-            println!(
-                "ok: {} incidents, {} meetings, no errors",
-                site.incidents.len(),
-                site.meetings.len()
-            );
+            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let (site, warnings) = match crate::check(&opts) {
+                Ok(site) => {
+                    let w = site.warnings(today);
+                    (Some(site), w)
+                }
+                Err(Error::Content(diags)) if format == Format::Json => (None, diags),
+                Err(e) => return Err(e),
+            };
+            match format {
+                Format::Json => {
+                    let all: Vec<serde_json::Value> =
+                        warnings.iter().map(crate::diag::to_json).collect();
+                    println!("{}", serde_json::Value::Array(all));
+                    if site.is_none() {
+                        return Err(Error::Reported(1));
+                    }
+                }
+                Format::Text => {
+                    print_diagnostics(&warnings);
+                    if let Some(site) = &site {
+                        println!(
+                            "ok: {} incidents, {} meetings, no errors, {} warning{}",
+                            site.incidents.len(),
+                            site.meetings.len(),
+                            warnings.len(),
+                            if warnings.len() == 1 { "" } else { "s" }
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::New { what, root } => {
+            let path = match what {
+                NewCommand::Incident {
+                    title,
+                    operator,
+                    started,
+                } => crate::init::new_incident(
+                    &root,
+                    &title,
+                    operator.as_deref(),
+                    started.as_deref(),
+                )?,
+                NewCommand::Meeting { title, date } => {
+                    crate::init::new_meeting(&root, &title, &date)?
+                }
+            };
+            println!("created {}", path.display());
             Ok(())
         }
         Command::Pdf {

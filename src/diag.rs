@@ -93,6 +93,19 @@ impl Diagnostic {
         }
     }
 
+    /// A warning at `span` of `file`: worth fixing, but the build goes on.
+    pub fn warning(
+        code: &'static str,
+        file: &Arc<SourceFile>,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, file, span, message)
+        }
+    }
+
     /// The same diagnostic with a hint on how to fix it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -200,4 +213,19 @@ pub fn render(d: &Diagnostic) -> String {
         out.push_str(&format!("  = help: {help}\n"));
     }
     out
+}
+
+/// One diagnostic as a JSON object (file, line, column, severity, code, message, help),
+/// for editors and CI annotations.
+pub fn to_json(d: &Diagnostic) -> serde_json::Value {
+    let (line, column) = d.line_col();
+    serde_json::json!({
+        "file": d.file.path.to_string_lossy(),
+        "line": line,
+        "column": column,
+        "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "code": d.code,
+        "message": d.message,
+        "help": d.help,
+    })
 }

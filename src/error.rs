@@ -36,6 +36,9 @@ pub enum Error {
         /// Tera's message chain.
         message: String,
     },
+    /// Already reported to the user (e.g. as JSON); exit with this code.
+    #[error("exit {0}")]
+    Reported(i32),
     /// A command-line argument or setting was not usable.
     #[error("{0}")]
     Usage(String),

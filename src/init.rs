@@ -32,3 +32,190 @@ pub fn init(dir: &Path) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// An ASCII slug from a title (`"DNS outage in Osaka"` → `dns-outage-in-osaka`); empty
+/// when the title has no ASCII letters or digits (a Japanese title).
+fn ascii_slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    out.chars()
+        .take(60)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
+
+/// A file name `<date>-<slug>.md` (or `<date>-<n>.md` for titles without ASCII words)
+/// that does not exist yet in `dir`.
+fn free_name(dir: &Path, date: &str, title: &str) -> std::path::PathBuf {
+    let slug = ascii_slug(title);
+    if !slug.is_empty() {
+        return dir.join(format!("{date}-{slug}.md"));
+    }
+    (1..)
+        .map(|n| dir.join(format!("{date}-{n}.md")))
+        .find(|p| !p.exists() && !p.with_extension("").exists())
+        .unwrap_or_else(|| dir.join(format!("{date}.md")))
+}
+
+/// A datetime given on the command line, checked; `None` means now in the site's offset.
+fn datetime_arg(given: Option<&str>, tz: chrono::FixedOffset, flag: &str) -> Result<String, Error> {
+    match given {
+        None => Ok(chrono::Utc::now().with_timezone(&tz).format("%Y-%m-%dT%H:%M:00%:z").to_string()),
+        Some(s) => match s.parse::<toml::value::Datetime>() {
+            Ok(dt) if dt.date.is_some() && dt.time.is_some() => Ok(dt.to_string()),
+            _ => Err(Error::Usage(format!(
+                "{flag} \"{s}\" is not a date and time\n  help: write it like {flag} 2024-01-15T11:50:00+09:00"
+            ))),
+        },
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), Error> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    // create_new: never overwrite, even if the file appeared since we looked.
+    use std::io::Write;
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
+                "{} already exists; nothing was changed\n  help: choose another title, or edit the existing file",
+                path.display()
+            )),
+            _ => Error::io(path, e),
+        })?;
+    f.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
+}
+
+/// `gen new incident`: a draft incident with every field, optional ones commented out.
+pub fn new_incident(
+    root: &Path,
+    title: &str,
+    operator: Option<&str>,
+    started: Option<&str>,
+) -> Result<std::path::PathBuf, Error> {
+    let config = match crate::Config::load(root)? {
+        Ok(c) => c,
+        Err(diags) => return Err(Error::Content(diags)),
+    };
+    let started = datetime_arg(started, config.timezone, "--started")?;
+    let date = &started[..10];
+    let path = free_name(&root.join("content").join("incidents"), date, title);
+    let ja = config.language == crate::model::Lang::Ja;
+    let operator = operator.unwrap_or(if ja { "事業者名" } else { "Operator name" });
+    let keys: Vec<&str> = config.causes.all().iter().map(|c| c.key.as_str()).collect();
+    let body = if ja {
+        "## 障害内容\n\n\n## 発生原因\n\n- \n\n## 再発防止策\n\n（対策は front matter の [[countermeasures]] に一件ずつ記入する）\n\n## 利用者への周知\n\n（各報は [[notices]] に記入する）\n\n## 質疑応答\n\n### 事故発生の原因について\n\n**問** \n\n**答** \n\n## 総括\n\n"
+    } else {
+        "## What happened\n\n\n## Causes\n\n- \n\n## Countermeasures\n\n(List each action as a [[countermeasures]] table in the front matter.)\n\n## Public notices\n\n(List each notice as a [[notices]] table.)\n\n## Q&A\n\n**Q** \n\n**A** \n\n## Summary\n\n"
+    };
+    let text = format!(
+        r#"+++
+title = {title}
+operators = [{operator}]        # 事業者名; several when one wholesales to another
+started = {started}
+# resolved = {started}        # when service was restored; absent = ongoing
+# duration = "23h08m"          # only when the official figure differs from resolved - started
+# affected_users = 0           # 影響利用者数
+# affected_users_approx = true # shown as 約 / about
+# regions = [""]               # 影響地域
+# services = [""]              # affected services
+# service_category = ""        # 重大な事故に該当する電気通信役務の区分
+# inquiries = 0                # 問合せ件数, or {{ phone = 0, email = 0 }}
+# inquiries_approx = true      # the inquiry count is approximate
+# inquiries_as_of = {date}     # the date the count was taken
+causes = ["{first}"]           # primary cause first; keys: {keys}
+status = "draft"               # draft (not published), preliminary (速報) or final (確定)
+# summary = ""                 # 障害内容, one paragraph
+# meeting = ""                 # the review meeting: a file name in content/meetings/ without .md
+# related = [""]               # ids of related incidents
+# tags = [""]
+
+# [[phases]]                   # one per outage when there were several (①②)
+# label = "①"
+# started = {started}
+# resolved = {started}
+# affected_users = 0
+
+# [[countermeasures]]          # 再発防止策, one table each
+# action = ""
+# status = "planned"           # done, in-progress or planned
+# due = "{month}"              # a date, or "YYYY-MM"
+# completed = "{month}"
+# scope = "facility"           # facility or communication
+# term = "permanent"           # interim or permanent
+
+# [[notices]]                  # 情報周知: 第1報, 第2報 …
+# at = {started}
+# channel = "website"          # website, press, email, sns, app, phone, chatbot or your own
+# title = "第1報"
+# kind = "initial"             # initial, update or resolved
+
+# [[timeline]]                 # what happened when
+# at = {started}
+# event = ""
++++
+
+{body}"#,
+        title = toml_string(title),
+        operator = toml_string(operator),
+        first = keys.first().copied().unwrap_or("human-error"),
+        keys = keys.join(", "),
+        month = &date[..7],
+    );
+    write_new(&path, &text)?;
+    Ok(path)
+}
+
+/// `gen new meeting`: a review meeting with its agenda to fill in.
+pub fn new_meeting(root: &Path, title: &str, date: &str) -> Result<std::path::PathBuf, Error> {
+    let config = match crate::Config::load(root)? {
+        Ok(c) => c,
+        Err(diags) => return Err(Error::Content(diags)),
+    };
+    let date = datetime_arg(Some(date), config.timezone, "--date")?;
+    let path = free_name(&root.join("content").join("meetings"), &date[..10], title);
+    let text = format!(
+        r#"+++
+title = {title}
+date = {date}
+# ended = {date}               # when it ended
+# place = ""
+# attendees = [""]
+incidents = []                 # incident ids in agenda order
++++
+
+## 議事
+
+"#,
+        title = toml_string(title),
+    );
+    write_new(&path, &text)?;
+    Ok(path)
+}

@@ -492,13 +492,15 @@ fn cli_build_prints_one_summary_line() {
     );
     assert!(o.stderr.is_empty());
     let check = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["check", "--root"])
+        .args(["check", "--today", "2023-12-20", "--root"])
         .arg(dir.path())
         .output()
         .unwrap();
+    // The seeds record no completion for two of ニフティ's measures due 2017-03, and none
+    // for 楽天 and 朝日ネット: warnings, as of the last review meeting.
     assert_eq!(
         String::from_utf8_lossy(&check.stdout),
-        "ok: 7 incidents, 4 meetings, no errors\n"
+        "ok: 7 incidents, 4 meetings, no errors, 4 warnings\n"
     );
 }
 

@@ -625,6 +625,11 @@ impl Table<'_, '_> {
         &self.path
     }
 
+    /// The table's span in the file (its header, or the opening `+++` for the root).
+    pub(crate) fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
     /// Whether the key is present, whatever its type.
     pub(crate) fn has(&self, key: &str) -> bool {
         self.entries.get(key).is_some()

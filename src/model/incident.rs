@@ -99,6 +99,8 @@ pub struct Countermeasure {
     pub scope: Option<Scope>,
     /// Interim or permanent.
     pub term: Option<Term>,
+    /// Where its `[[countermeasures]]` table is in the file (for warnings).
+    pub span: std::ops::Range<usize>,
 }
 
 /// 情報周知: one public notice.
@@ -112,6 +114,8 @@ pub struct Notice {
     pub title: Option<String>,
     /// Initial, update or resolved.
     pub kind: Option<NoticeKind>,
+    /// Where its `at` is in the file (for warnings).
+    pub span: std::ops::Range<usize>,
 }
 
 /// One entry of the operational timeline.
@@ -351,6 +355,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
                 completed,
                 scope,
                 term,
+                span: m.span(),
             });
         }
     }
@@ -366,6 +371,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         let kind = d.choice::<NoticeKind>(&n, "kind");
         if let Some(at) = at {
             notices.push(Notice {
+                span: at.span.clone(),
                 at: at.value,
                 channel,
                 title,

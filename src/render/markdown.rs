@@ -178,6 +178,20 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered 
                 out.push(Event::Html(CowStr::from(highlight(&code, &lang))));
                 i = j + 1;
             }
+            // Wide tables scroll in their own box on phones; the box takes keyboard focus so
+            // the hidden part can be reached without a mouse.
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html(CowStr::from(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"table\">",
+                )));
+                out.push(events[i].clone());
+                i += 1;
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(events[i].clone());
+                out.push(Event::Html(CowStr::from("</div>")));
+                i += 1;
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,

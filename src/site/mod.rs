@@ -4,6 +4,8 @@
 //! derives the figures every page shows: per-cause, per-year and per-operator lists with
 //! counts, total users and median durations.
 
+mod lint;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::config::{CauseKey, Config};

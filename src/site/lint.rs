@@ -1,0 +1,94 @@
+//! Warnings: things worth fixing that do not stop a build.
+
+use chrono::NaiveDate;
+
+use super::Site;
+use crate::diag::Diagnostic;
+use crate::model::{MeasureStatus, PartialDate, Status};
+
+/// The last day a partial date covers (`"2024-03"` → 2024-03-31).
+fn last_day(d: PartialDate) -> Option<NaiveDate> {
+    match (d.month, d.day) {
+        (Some(m), Some(day)) => NaiveDate::from_ymd_opt(d.year, m, day),
+        (Some(m), None) => {
+            let (y, next) = if m == 12 {
+                (d.year + 1, 1)
+            } else {
+                (d.year, m + 1)
+            };
+            NaiveDate::from_ymd_opt(y, next, 1)?.pred_opt()
+        }
+        _ => NaiveDate::from_ymd_opt(d.year, 12, 31),
+    }
+}
+
+impl Site {
+    /// Warnings about the site, relative to `today` for due dates: an incident with no
+    /// countermeasures, a final incident without `resolved`, a countermeasure past its due
+    /// date and not done, a notice before the incident started.
+    pub fn warnings(&self, today: NaiveDate) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for i in &self.incidents {
+            let open = i.file.text.find("+++").unwrap_or(0);
+            let head = Some(open..open + 3);
+            if i.countermeasures.is_empty() {
+                out.push(
+                    Diagnostic::warning("no-countermeasures", &i.file, head.clone(), "this incident lists no countermeasures")
+                        .with_help("add a [[countermeasures]] table for each action taken to prevent a recurrence (再発防止策)"),
+                );
+            }
+            if i.status == Status::Final && i.resolved.is_none() {
+                out.push(
+                    Diagnostic::warning(
+                        "final-without-resolved",
+                        &i.file,
+                        head,
+                        "the incident is final but has no `resolved` time",
+                    )
+                    .with_help(
+                        "add resolved = … , or set status = \"preliminary\" while it is ongoing",
+                    ),
+                );
+            }
+            for m in &i.countermeasures {
+                let overdue = m.status != MeasureStatus::Done
+                    && m.due.and_then(last_day).is_some_and(|d| d < today);
+                if overdue {
+                    let due = m.due.map(|d| d.to_string()).unwrap_or_default();
+                    out.push(
+                        Diagnostic::warning(
+                            "countermeasure-overdue",
+                            &i.file,
+                            Some(m.span.clone()),
+                            format!(
+                                "a countermeasure was due {due} and is not done (today is {today})"
+                            ),
+                        )
+                        .with_help(
+                            "set status = \"done\" with its `completed` date, or move `due`",
+                        ),
+                    );
+                }
+            }
+            for n in &i.notices {
+                if n.at < i.started {
+                    out.push(
+                        Diagnostic::warning(
+                            "notice-before-start",
+                            &i.file,
+                            Some(n.span.clone()),
+                            format!(
+                                "this notice ({}) is before the incident started ({})",
+                                n.at.rfc3339(),
+                                i.started.rfc3339()
+                            ),
+                        )
+                        .with_help("check the notice's date and time, and `started`"),
+                    );
+                }
+            }
+        }
+        crate::diag::sort(&mut out);
+        out
+    }
+}
