@@ -1,0 +1,144 @@
+// qa/run --self-test: proves each check fails when it should. A small site (`gen init`) is
+// built with a theme, themes/qa-fault/, that copies the default theme and overrides
+// incident.html; each run plants one fault in that template. The check the fault targets must
+// FAIL (a PASS of the self-test), and the clean copy (control) must pass every check, so a
+// failure is the fault's doing and not the harness's.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { genBuild, htmlFiles, pageType, representativePages } from './site.mjs';
+import { checkLinks } from './links.mjs';
+import { serve } from './server.mjs';
+import { runVnu } from './vnu.mjs';
+import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, checkAxe, checkPhone } from './browser.mjs';
+import { Check, printDetails, printSummary } from './report.mjs';
+import * as C from './checks.mjs';
+
+const MARK = '</article>';
+
+export const FAULTS = [
+  { name: 'control', check: null, what: 'the default theme, copied unchanged', html: '' },
+  {
+    name: 'invalid-html', check: 'html', what: 'a div inside a p (so a stray </p>) and an unknown element',
+    html: '<p class="qa-fault"><div>qa fault: a div inside a p</div></p>\n<qafault>qa fault: an unknown element</qafault>\n',
+  },
+  {
+    name: 'broken-link', check: 'links', what: 'a link to a page that does not exist',
+    html: '<p class="qa-fault"><a href="../no-such-incident/index.html">qa fault: a broken link</a></p>\n',
+  },
+  {
+    name: 'unlabeled-control', check: 'a11y-axe', what: 'an <input> without a label',
+    html: '<p class="qa-fault"><input type="text" name="qa-fault"></p>\n',
+  },
+  {
+    name: 'overflow-375', check: 'phone-overflow', what: 'a fixed 600px-wide element',
+    html: '<div class="qa-fault" style="width: 600px">qa fault: a fixed 600px-wide element</div>\n',
+  },
+];
+
+const CHECKS = ['html', 'links', 'a11y-axe', 'phone-overflow'];
+
+function makeSite(gen, repo, dir) {
+  const r = spawnSync(gen, ['init', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`gen init ${dir} exited ${r.status}\n${r.stdout}${r.stderr}`);
+  const cfg = path.join(dir, 'config.toml');
+  fs.writeFileSync(cfg, `theme = "qa-fault"\n${fs.readFileSync(cfg, 'utf8')}`);
+  // The whole default theme from the repo (not the copy built into the binary, which may be
+  // older than the sources), so the control matches what the gate checks.
+  const theme = path.join(dir, 'themes', 'qa-fault');
+  fs.cpSync(path.join(repo, 'themes', 'default', 'templates'), path.join(theme, 'templates'), { recursive: true });
+  fs.cpSync(path.join(repo, 'themes', 'default', 'static'), path.join(theme, 'static'), { recursive: true });
+  return path.join(theme, 'templates', 'incident.html');
+}
+
+function readBaseUrl(dir) {
+  const top = fs.readFileSync(path.join(dir, 'config.toml'), 'utf8').split(/^\s*\[/m)[0];
+  return top.match(/^\s*base_url\s*=\s*"([^"]*)"/m)?.[1] ?? '/';
+}
+
+export async function selfTest({ gen, repo, tmp, step }) {
+  const site = path.join(tmp, 'site');
+  const incidentTemplate = makeSite(gen, repo, site);
+  const clean = fs.readFileSync(incidentTemplate, 'utf8');
+  if (!clean.includes(MARK)) throw new Error(`incident.html has no ${MARK} to plant faults before`);
+  const baseUrl = readBaseUrl(site);
+  step(`small site from gen init in ${site}, theme themes/qa-fault/ (a copy of themes/default/)`);
+
+  // Build one output per fault.
+  const runs = [];
+  for (const f of FAULTS) {
+    fs.writeFileSync(incidentTemplate, clean.replace(MARK, f.html + MARK));
+    const out = path.join(tmp, `out-${f.name}`);
+    genBuild(gen, site, out);
+    runs.push({ ...f, out });
+  }
+  fs.writeFileSync(incidentTemplate, clean);
+  step(`built ${runs.length} outputs: ${runs.map((r) => r.name).join(', ')}`);
+
+  // The Nu checker once over all of them, in the background.
+  const files = runs.flatMap((r) => htmlFiles(r.out).map((f) => path.join(r.out, f)));
+  const vnuAll = runVnu(files);
+
+  const b = await launchBrowser();
+  try {
+    for (const r of runs) {
+      const pages = htmlFiles(r.out);
+      const server = await serve(r.out, '/');
+      try {
+        const served = servedVariant('served /', r.out, baseUrl, server);
+        const file = fileVariant('file://', r.out, baseUrl);
+        const crawls = [];
+        for (const v of [served, file]) {
+          const cr = await crawl(b, v, pages);
+          crawls.push({ name: v.name, crawl: cr, verify: await verifyCrawlLinks(v, cr) });
+        }
+        const incident = representativePages(r.out, [['incident', null]]);
+        r.incident = incident[0]?.rel;
+        const axe = await checkAxe(b, served, incident);
+        const phone = await checkPhone(b, served, pages.map((rel) => ({ rel, type: pageType(rel) })), 375);
+        r.checks = {
+          links: C.linksCheck([{ name: r.name, res: checkLinks(r.out, baseUrl) }], crawls),
+          'a11y-axe': C.axeCheck(axe),
+          'phone-overflow': C.overflowCheck(phone, 375),
+        };
+      } finally {
+        await server.close();
+      }
+      step(`${r.name}: browser checks done`);
+    }
+  } finally {
+    await b.close();
+  }
+  const vnu = await vnuAll;
+  step('Nu Html Checker done');
+  for (const r of runs) {
+    const mine = { ...vnu, errors: vnu.errors.filter((e) => e.file.startsWith(r.out + path.sep)), warnings: vnu.warnings.filter((e) => e.file.startsWith(r.out + path.sep)), infos: vnu.infos.filter((e) => e.file.startsWith(r.out + path.sep)) };
+    r.checks.html = C.htmlCheck(mine, [[r.name, r.out]], htmlFiles(r.out).length);
+  }
+
+  // Each fault: its check must fail. The control: every check must pass.
+  const results = [];
+  for (const r of runs) {
+    const c = new Check(r.name);
+    const states = CHECKS.map((k) => `${k} ${r.checks[k].ok ? 'PASS' : 'FAIL'}`).join(', ');
+    if (r.check === null) {
+      for (const k of CHECKS) if (!r.checks[k].ok) c.fail(`${k} fails on the clean theme: ${r.checks[k].failures[0]}`);
+      c.summary = `clean copy of the default theme: ${states}`;
+    } else {
+      const target = r.checks[r.check];
+      // Caught means: the check fails, and on the page that holds the fault.
+      const onPage = target.failures.filter((m) => r.incident && m.includes(r.incident));
+      if (target.ok) c.fail(`planted ${r.what}, but ${r.check} still passes: ${target.summary}`);
+      else if (onPage.length === 0) c.fail(`${r.check} fails, but not on ${r.incident}: ${target.failures[0]}`);
+      for (const m of onPage) c.note(`${r.check}: ${m}`);
+      for (const k of CHECKS) if (k !== r.check && !r.checks[k].ok) c.note(`also failed: ${k}: ${r.checks[k].failures[0]}`);
+      c.summary = `planted ${r.what} → ${r.check} ${target.ok ? 'PASSED (not caught!)' : `FAILED as it should (${target.failures.length} finding${target.failures.length === 1 ? '' : 's'})`}; all: ${states}`;
+      if (!target.ok && onPage.length === 0) c.summary = `planted ${r.what} → ${r.check} failed elsewhere, not on the faulty page`;
+    }
+    results.push(c);
+  }
+  printDetails(results);
+  const { passed, failed } = printSummary(results, 'qa/run --self-test: each check fails on its planted fault');
+  console.log(`self-test: ${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,96 @@
+// Building the site with gen, listing its pages and telling their types apart.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+/** Runs `gen build`; throws with gen's output when it fails. */
+export function genBuild(gen, root, output, extra = []) {
+  const args = ['build', '--root', root, '--output', output, ...extra];
+  const r = spawnSync(gen, args, { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`gen ${args.join(' ')} exited ${r.status}\n${r.stdout}${r.stderr}`);
+  }
+  return `gen ${args.join(' ')}`;
+}
+
+/** Every file under dir, as paths relative to it with '/' separators, sorted. */
+export function listFiles(dir) {
+  const out = [];
+  const walk = (d, rel) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(d, e.name), r);
+      else if (e.isFile()) out.push(r);
+    }
+  };
+  walk(dir, '');
+  return out.sort();
+}
+
+export const htmlFiles = (dir) => listFiles(dir).filter((f) => f.endsWith('.html'));
+
+// Page types, by path in the output. The print documents (docs/printing.md) are pages too:
+// every check that says "every page" covers them; the checks that are about the web layout
+// (phone, tap targets) report them separately.
+const TYPES = [
+  ['home', /^index\.html$/],
+  ['incidents-index', /^incidents\/index\.html$/],
+  ['incident-report', /^incidents\/[^/]+\/report\/index\.html$/],
+  ['incident', /^incidents\/[^/]+\/index\.html$/],
+  ['causes-index', /^causes\/index\.html$/],
+  ['cause', /^causes\/[^/]+\/index\.html$/],
+  ['years-index', /^years\/index\.html$/],
+  ['year', /^years\/[^/]+\/index\.html$/],
+  ['operators-index', /^operators\/index\.html$/],
+  ['operator', /^operators\/[^/]+\/index\.html$/],
+  ['meetings-index', /^meetings\/index\.html$/],
+  ['meeting-packet', /^meetings\/[^/]+\/packet\/index\.html$/],
+  ['meeting', /^meetings\/[^/]+\/index\.html$/],
+  ['reports-index', /^reports\/index\.html$/],
+  ['annual-report', /^reports\/[^/]+\/index\.html$/],
+  ['404', /^404\.html$/],
+];
+export const PRINT_TYPES = new Set(['incident-report', 'meeting-packet', 'annual-report']);
+
+export function pageType(rel) {
+  for (const [t, re] of TYPES) if (re.test(rel)) return t;
+  return 'other';
+}
+
+// The page types of issue 7, in order, and the page of each that the one-per-type checks
+// use: a named one where the issue names it, otherwise the largest of its type (the most
+// content, so the most to go wrong).
+export const NAMED_TYPES = [
+  ['home', 'index.html'],
+  ['incidents-index', 'incidents/index.html'],
+  ['incident', 'incidents/2017-07-03-jcom/index.html'],
+  ['causes-index', 'causes/index.html'],
+  ['cause', 'causes/vendor-bug/index.html'],
+  ['years-index', 'years/index.html'],
+  ['year', null],
+  ['operators-index', 'operators/index.html'],
+  ['operator', null],
+  ['meetings-index', 'meetings/index.html'],
+  ['meeting', null],
+];
+// Pages of other types that the one-per-type checks also cover (not named in the issue).
+export const EXTRA_TYPES = ['reports-index', '404', 'incident-report', 'meeting-packet', 'annual-report'];
+
+/** [{type, rel}] for each wanted type that the output has. */
+export function representativePages(dir, types) {
+  const pages = htmlFiles(dir);
+  const out = [];
+  for (const [type, preferred] of types) {
+    if (preferred && pages.includes(preferred)) { out.push({ type, rel: preferred }); continue; }
+    const ofType = pages.filter((p) => pageType(p) === type);
+    if (ofType.length === 0) continue;
+    ofType.sort((a, b) => fs.statSync(path.join(dir, b)).size - fs.statSync(path.join(dir, a)).size || a.localeCompare(b));
+    out.push({ type, rel: ofType[0] });
+  }
+  return out;
+}
+
+/** Percent-encodes a relative path for use in a URL (each segment). */
+export function encodePath(rel) {
+  return rel.split('/').map(encodeURIComponent).join('/');
+}
