@@ -182,13 +182,16 @@ pub struct Incident {
     pub notices: Vec<Notice>,
     /// Operational timeline.
     pub timeline: Vec<TimelineEntry>,
-    /// The markdown body.
-    pub body: String,
-    /// Byte offset of the body in the file, for diagnostics about the body.
-    pub body_offset: usize,
+    /// Where the body is in `file` (kept as a range: the text is already in memory once).
+    pub body_range: std::ops::Range<usize>,
 }
 
 impl Incident {
+    /// The markdown body.
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_range.clone()]
+    }
+
     /// The primary cause.
     pub fn primary_cause(&self) -> &CauseKey {
         &self.causes[0]
@@ -429,8 +432,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         countermeasures,
         notices,
         timeline,
-        body: doc.body_text().to_string(),
-        body_offset: doc.body.start,
+        body_range: doc.body.clone(),
     })
 }
 

@@ -30,10 +30,15 @@ pub struct Meeting {
     pub attendees: Vec<String>,
     /// Incident ids in agenda order, checked by the site stage.
     pub incidents: Vec<Located<String>>,
+    /// Where the body is in `file` (kept as a range: the text is already in memory once).
+    pub body_range: std::ops::Range<usize>,
+}
+
+impl Meeting {
     /// The minutes (markdown).
-    pub body: String,
-    /// Byte offset of the body in the file, for diagnostics about the body.
-    pub body_offset: usize,
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_range.clone()]
+    }
 }
 
 /// Reads and validates one meeting document, appending every problem to `diags`.
@@ -83,7 +88,6 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         place,
         attendees,
         incidents,
-        body: doc.body_text().to_string(),
-        body_offset: doc.body.start,
+        body_range: doc.body.clone(),
     })
 }

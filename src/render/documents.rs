@@ -127,7 +127,7 @@ pub(super) fn report_view(views: &Views<'_>, n: usize, path: &str) -> IncidentVi
     let site = views.site;
     let i = &site.incidents[n];
     let mut body = markdown::render_body(
-        &i.body,
+        i.body(),
         &link_rewriter(site, ROOT_TOKEN),
         site.config.unsafe_html,
     );
@@ -196,7 +196,7 @@ fn packet_with(
         .map(|k| report_view(views, k, &path))
         .collect();
     let mut minutes = markdown::render_body(
-        &m.body,
+        m.body(),
         &link_rewriter(site, ROOT_TOKEN),
         site.config.unsafe_html,
     );

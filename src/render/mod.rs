@@ -326,12 +326,12 @@ fn render_page(
             let path = Views::incident_path(&i.id);
             let root = root_of(&path);
             let body = markdown::render_body(
-                &i.body,
+                i.body(),
                 &link_rewriter(site, ROOT_TOKEN),
                 site.config.unsafe_html,
             );
             let depth = if i.asset_dir.is_some() { 3 } else { 2 };
-            check_links(&body, &i.file, i.body_offset, depth)?;
+            check_links(&body, &i.file, i.body_range.start, depth)?;
             // One markdown rendering serves the page and the printable report.
             let report_path = documents::report_path(&i.id);
             let mut report_body = body.clone();
@@ -443,11 +443,11 @@ fn render_page(
             let path = Views::meeting_path(&m.id);
             let root = root_of(&path);
             let body = markdown::render_body(
-                &m.body,
+                m.body(),
                 &link_rewriter(site, &root),
                 site.config.unsafe_html,
             );
-            check_links(&body, &m.file, m.body_offset, 2)?;
+            check_links(&body, &m.file, m.body_range.start, 2)?;
             ctx.insert("meeting", &views.meeting(m));
             ctx.insert("minutes", &body.html);
             ctx.insert("packet_href", &views::href(&documents::packet_path(&m.id)));
