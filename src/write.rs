@@ -58,15 +58,25 @@ impl Staging {
     /// Writes one file into the staging folder (callable from many threads).
     pub fn write(&self, file: &Output) -> Result<(), Error> {
         let path = self.dir.join(file.path());
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let put = || match file {
+            Output::Bytes { bytes, .. } => fs::write(&path, bytes),
+            Output::Copy { from, .. } => fs::copy(from, &path).map(|_| ()),
+        };
+        // Try the write first: most folders exist already, and a create_dir_all per file
+        // cost one failing mkdir each (half of all mkdir calls at 10,000 incidents).
+        match put() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent() {
+                    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                }
+                put()
+            }
+            other => other,
         }
-        match file {
-            Output::Bytes { bytes, .. } => fs::write(&path, bytes).map_err(|e| Error::io(&path, e)),
-            Output::Copy { from, .. } => fs::copy(from, &path)
-                .map(|_| ())
-                .map_err(|e| Error::io(from, e)),
-        }
+        .map_err(|e| match file {
+            Output::Copy { from, .. } => Error::io(from, e),
+            Output::Bytes { .. } => Error::io(&path, e),
+        })
     }
 
     /// Swaps the staging folder in place of the destination and removes the old output.
