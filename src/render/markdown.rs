@@ -321,12 +321,18 @@ pub fn escape(s: &str) -> String {
 
 /// The stylesheet for highlighted code, light theme.
 pub fn highlight_css() -> String {
-    let themes = syntect::highlighting::ThemeSet::load_defaults();
-    themes
-        .themes
-        .get("InspiredGitHub")
-        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-        .unwrap_or_default()
+    // Loading syntect's themes is costly; the theme, every document and every packet part
+    // printed by `gen pdf` ask for the same stylesheet.
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(|| {
+        let themes = syntect::highlighting::ThemeSet::load_defaults();
+        themes
+            .themes
+            .get("InspiredGitHub")
+            .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .unwrap_or_default()
+    })
+    .clone()
 }
 
 #[cfg(test)]
