@@ -80,6 +80,26 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Build the site into memory and serve it with live reload; rebuilds what each saved
+    /// change affects. Never touches output/.
+    Serve {
+        /// The site root, holding config.toml and content/.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Leave out status = "draft" incidents, as `gen build` does (they are shown
+        /// by default: a preview is where drafts are written).
+        #[arg(long)]
+        no_drafts: bool,
+        /// The port [0 picks a free one].
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; anything but loopback lets other machines in.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Validate the whole site and report every error; writes nothing.
     Check {
         #[command(flatten)]
@@ -192,6 +212,19 @@ fn execute(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
+        Command::Serve {
+            root,
+            no_drafts,
+            port,
+            bind,
+            open,
+        } => crate::serve::run(&crate::serve::ServeOptions {
+            root,
+            drafts: !no_drafts,
+            bind,
+            port,
+            open,
+        }),
         Command::Check {
             site,
             format,

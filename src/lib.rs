@@ -15,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod pdf;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod write;
 

@@ -64,11 +64,16 @@ pub struct KnownIds {
 }
 
 /// A content file found on disk, before it is read.
-struct Found {
-    id: String,
-    kind: Kind,
-    path: PathBuf,
-    asset_dir: Option<PathBuf>,
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The id it will have.
+    pub id: String,
+    /// Incident or meeting.
+    pub kind: Kind,
+    /// The file.
+    pub path: PathBuf,
+    /// The asset folder, for `<id>/index.md`.
+    pub asset_dir: Option<PathBuf>,
 }
 
 /// Finds and reads every incident and meeting under `root/content`, in parallel.
@@ -78,6 +83,22 @@ struct Found {
 /// Two documents of one kind with the same id (`a.md` and `a/index.md`) are an error,
 /// reported on the later path; only the first is kept.
 pub fn load_content(root: &Path) -> Result<(Vec<Document>, KnownIds, Vec<Diagnostic>), Error> {
+    let (found, known, mut diags) = discover(root)?;
+    let results: Vec<Result<Result<Document, Diagnostic>, Error>> =
+        found.into_par_iter().map(|f| read(root, f)).collect();
+    let mut docs = Vec::new();
+    for r in results {
+        match r? {
+            Ok(doc) => docs.push(doc),
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok((docs, known, diags))
+}
+
+/// Finds every incident and meeting file without reading them, sorted by path, with the
+/// ids of all of them and a diagnostic for each duplicate id (duplicates are dropped).
+pub fn discover(root: &Path) -> Result<(Vec<Found>, KnownIds, Vec<Diagnostic>), Error> {
     let mut found = Vec::new();
     for (dir, kind) in [("incidents", Kind::Incident), ("meetings", Kind::Meeting)] {
         let dir = root.join("content").join(dir);
@@ -132,16 +153,7 @@ pub fn load_content(root: &Path) -> Result<(Vec<Document>, KnownIds, Vec<Diagnos
     });
     known.incidents.sort();
     known.meetings.sort();
-    let results: Vec<Result<Result<Document, Diagnostic>, Error>> =
-        found.into_par_iter().map(|f| read(root, f)).collect();
-    let mut docs = Vec::new();
-    for r in results {
-        match r? {
-            Ok(doc) => docs.push(doc),
-            Err(d) => diags.push(d),
-        }
-    }
-    Ok((docs, known, diags))
+    Ok((found, known, diags))
 }
 
 fn find(dir: &Path, kind: Kind, out: &mut Vec<Found>) -> Result<(), Error> {
@@ -191,7 +203,9 @@ fn find(dir: &Path, kind: Kind, out: &mut Vec<Found>) -> Result<(), Error> {
     Ok(())
 }
 
-fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error> {
+/// Reads one found file and splits its front matter; byte and delimiter problems are
+/// diagnostics, I/O failures errors.
+pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error> {
     let bytes = std::fs::read(&f.path).map_err(|e| Error::Io {
         path: f.path.clone(),
         source: e,

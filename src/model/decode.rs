@@ -102,7 +102,53 @@ impl<'f> Decoder<'f> {
         if errors.is_empty() {
             return Some(table.into_inner());
         }
-        for e in errors {
+        // An array left open swallows the next lines; the parser's first complaint is a
+        // missing comma at the start of the following line. Point at the `[` instead.
+        if let Some(first) = errors.first() {
+            let at = first.span().map_or(0, |s| s.start).min(text.len());
+            let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+            if first
+                .message()
+                .starts_with("missing comma between array elements")
+                && at == line_start
+            {
+                if let Some(open) = text[..at].rfind('[') {
+                    let hidden = errors.len() - 1;
+                    let mut help = "add the closing `]` at the end of the value".to_string();
+                    if hidden > 0 {
+                        help.push_str(&format!(
+                            "\n({hidden} more syntax errors follow from this one)"
+                        ));
+                    }
+                    self.error_at(
+                        "toml-syntax",
+                        open..open + 1,
+                        "this array is never closed",
+                        Some(help),
+                    );
+                    return None;
+                }
+            }
+        }
+        // A recovering parser reports a cascade after one mistake (an unclosed array
+        // swallows the rest of the file): one error per line, and only the first few.
+        const SHOWN: usize = 3;
+        let mut lines_seen: Vec<usize> = Vec::new();
+        let mut errors: Vec<_> = errors
+            .into_iter()
+            .filter(|e| {
+                let line = text[..e.span().map_or(0, |s| s.start).min(text.len())]
+                    .matches('\n')
+                    .count();
+                let new = !lines_seen.contains(&line);
+                lines_seen.push(line);
+                new
+            })
+            .collect();
+        let hidden = errors.len().saturating_sub(SHOWN);
+        errors.truncate(SHOWN);
+        let last = errors.len().saturating_sub(1);
+        for (n, e) in errors.into_iter().enumerate() {
             let span = e.span().unwrap_or(0..0);
             let message = e.message().trim_end().to_string();
             let (message, help) = if message.starts_with("duplicate key") {
@@ -122,6 +168,11 @@ impl<'f> Decoder<'f> {
                     "each field is `name = value`; strings need double quotes, arrays square brackets"
                         .to_string(),
                 )
+            };
+            let help = if n == last && hidden > 0 {
+                format!("{help}\n({hidden} more syntax errors follow, most likely caused by this one; fix it and check again)")
+            } else {
+                help
             };
             self.error_at("toml-syntax", span, message, Some(help));
         }

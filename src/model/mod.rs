@@ -22,24 +22,38 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::load::{Document, Kind};
 
+/// One decoded document: the value if it was valid.
+#[derive(Debug, Clone)]
+pub enum Decoded {
+    /// A valid incident.
+    Incident(Box<Incident>),
+    /// A valid meeting.
+    Meeting(Meeting),
+    /// The document had errors (reported as diagnostics).
+    Invalid,
+}
+
+/// Decodes one document, adding its problems to `diags`.
+pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> Decoded {
+    let one = match doc.kind {
+        Kind::Incident => {
+            incident::decode(doc, config, diags).map(|i| Decoded::Incident(Box::new(i)))
+        }
+        Kind::Meeting => meeting::decode(doc, config, diags).map(Decoded::Meeting),
+    };
+    one.unwrap_or(Decoded::Invalid)
+}
+
 /// Decodes every document in parallel; returns what was valid and every diagnostic.
 pub fn decode_all(
     docs: &[Document],
     config: &Config,
 ) -> (Vec<Incident>, Vec<Meeting>, Vec<Diagnostic>) {
-    enum One {
-        I(Option<Box<Incident>>),
-        M(Option<Meeting>),
-    }
-    let results: Vec<(One, Vec<Diagnostic>)> = docs
+    let results: Vec<(Decoded, Vec<Diagnostic>)> = docs
         .par_iter()
         .map(|doc| {
             let mut diags = Vec::new();
-            let one = match doc.kind {
-                Kind::Incident => One::I(incident::decode(doc, config, &mut diags).map(Box::new)),
-                Kind::Meeting => One::M(meeting::decode(doc, config, &mut diags)),
-            };
-            (one, diags)
+            (decode(doc, config, &mut diags), diags)
         })
         .collect();
     let mut incidents = Vec::new();
@@ -47,9 +61,9 @@ pub fn decode_all(
     let mut diags = Vec::new();
     for (one, mut d) in results {
         match one {
-            One::I(Some(i)) => incidents.push(*i),
-            One::M(Some(m)) => meetings.push(m),
-            _ => {}
+            Decoded::Incident(i) => incidents.push(*i),
+            Decoded::Meeting(m) => meetings.push(m),
+            Decoded::Invalid => {}
         }
         diags.append(&mut d);
     }

@@ -63,22 +63,36 @@ struct SiteView<'a> {
     timezone: String,
 }
 
-/// The kinds of page gen writes.
-#[derive(Debug, Clone, Copy)]
-enum PageKind {
+/// The kinds of page gen writes; indexes point into the [`Site`]'s lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageKind {
+    /// The home page.
     Home,
+    /// Every incident.
     Incidents,
+    /// An incident's page and its printable report.
     Incident(usize),
+    /// The cause index.
     Causes,
+    /// One cause.
     Cause(usize),
+    /// The year index.
     Years,
+    /// One year.
     Year(usize),
+    /// The operator index.
     Operators,
+    /// One operator.
     Operator(usize),
+    /// The meeting index.
     Meetings,
+    /// A meeting's page and its packet.
     Meeting(usize),
+    /// The report index.
     Reports,
+    /// A year's annual report.
     Annual(usize),
+    /// The 404 page.
     NotFound,
 }
 
@@ -106,10 +120,9 @@ impl PageKind {
 /// Receives each output file as soon as it is rendered (from any thread).
 pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
 
-/// Renders the whole site, pages in parallel, handing each file to `sink` as soon as it
-/// is ready so that no more than a page per thread is held in memory. Returns the paths
-/// of every file, sorted.
-pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<String>, Error> {
+/// Every page of the site, the heaviest kinds first so that parallel workers finish
+/// together.
+pub fn pages(site: &Site) -> Vec<PageKind> {
     let mut kinds = vec![
         PageKind::Home,
         PageKind::Incidents,
@@ -126,24 +139,59 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
     kinds.extend((0..site.operators.len()).map(PageKind::Operator));
     kinds.extend((0..site.meetings.len()).map(PageKind::Meeting));
     kinds.extend((0..site.years.len()).map(PageKind::Annual));
+    kinds
+}
 
-    let views = Views::new(site);
-    let shared = Shared::new(site);
+/// Files that are not pages: the stylesheet, the theme's static files and every
+/// incident's assets.
+pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
     let mut extra = vec![Output::Bytes {
         path: "style.css".to_string(),
         bytes: theme.stylesheet().into_bytes(),
     }];
     extra.extend(theme.static_files());
-    for i in &site.incidents {
-        if let Some(dir) = &i.asset_dir {
-            let shown = i.file.path.parent().unwrap_or(std::path::Path::new(""));
-            extra.extend(assets(dir, shown, &format!("incidents/{}", i.id))?);
-        }
+    for n in 0..site.incidents.len() {
+        extra.extend(incident_assets(site, n)?);
     }
+    Ok(extra)
+}
+
+/// The assets copied beside one incident's page.
+pub fn incident_assets(site: &Site, n: usize) -> Result<Vec<Output>, Error> {
+    let i = &site.incidents[n];
+    match &i.asset_dir {
+        Some(dir) => {
+            let shown = i.file.path.parent().unwrap_or(std::path::Path::new(""));
+            assets(dir, shown, &format!("incidents/{}", i.id))
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Renders the whole site, pages in parallel, handing each file to `sink` as soon as it
+/// is ready so that no more than a page per thread is held in memory. Returns the paths
+/// of every file, sorted.
+pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<String>, Error> {
+    let extra = extras(site, theme)?;
     let mut paths: Vec<String> = extra.iter().map(|o| o.path().to_string()).collect();
     for o in extra {
         sink(o)?;
     }
+    paths.extend(render_pages(site, theme, &pages(site), sink)?);
+    paths.sort();
+    Ok(paths)
+}
+
+/// Renders the given pages in parallel, handing each file to `sink`; returns the paths
+/// written, in no particular order. Content problems of all pages are reported together.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    kinds: &[PageKind],
+    sink: &Sink<'_>,
+) -> Result<Vec<String>, Error> {
+    let views = Views::new(site);
+    let shared = Shared::new(site);
     let results: Vec<Result<Vec<String>, Error>> = kinds
         .par_iter()
         .map(|&k| {
@@ -156,6 +204,7 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
         })
         .collect();
     // Report every page's content problems together; any other error stops at once.
+    let mut paths = Vec::new();
     let mut diags = Vec::new();
     for r in results {
         match r {
@@ -172,7 +221,6 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
         });
         return Err(Error::Content(diags));
     }
-    paths.sort();
     Ok(paths)
 }
 

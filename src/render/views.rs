@@ -64,7 +64,7 @@ impl StatsView {
 }
 
 /// A cause as listed with an incident.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct CauseTag {
     /// The key (CSS hook).
     pub key: String,
@@ -77,7 +77,7 @@ pub struct CauseTag {
 }
 
 /// An incident as a row of a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, PartialEq, Serialize)]
 pub struct Row {
     /// Id.
     pub id: String,

@@ -324,6 +324,11 @@ impl Site {
         self.incident_pos.get(id).map(|&n| &self.incidents[n])
     }
 
+    /// The index in [`Site::meetings`] of the meeting with this id.
+    pub fn meeting_index(&self, id: &str) -> Option<usize> {
+        self.meeting_pos.get(id).copied()
+    }
+
     /// The index in [`Site::incidents`] of the incident with this id, if published.
     pub fn incident_index(&self, id: &str) -> Option<usize> {
         self.incident_pos.get(id).copied()

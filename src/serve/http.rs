@@ -1,0 +1,258 @@
+//! The HTTP side of `gen serve`: files from memory, the reload event stream, and the
+//! error overlay. Only paths of the built site can be answered; nothing is looked up on
+//! disk by request path.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, RwLock};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Response, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::IntoResponse;
+use tokio::sync::broadcast;
+use tokio_stream::{Stream, StreamExt};
+
+use super::session::Served;
+
+/// The path of the reload event stream (Server-Sent Events).
+pub const EVENTS_PATH: &str = "/__gen/events";
+
+/// What the server answers with: the last good files and the current error, if any.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// The last good build's files.
+    pub files: Arc<HashMap<String, Served>>,
+    /// The current build error, as plain text (diagnostics with source lines).
+    pub error: Option<String>,
+}
+
+/// State shared by the request handlers and the rebuild loop.
+pub struct Shared {
+    snapshot: RwLock<Arc<Snapshot>>,
+    events: broadcast::Sender<u64>,
+}
+
+impl Shared {
+    /// Shared state with no site yet.
+    pub fn new() -> Arc<Shared> {
+        let (events, _) = broadcast::channel(16);
+        Arc::new(Shared {
+            snapshot: RwLock::new(Arc::new(Snapshot::default())),
+            events,
+        })
+    }
+
+    /// Replaces what is served and tells open pages to reload.
+    pub fn publish(&self, snapshot: Snapshot, version: u64) {
+        if let Ok(mut s) = self.snapshot.write() {
+            *s = Arc::new(snapshot);
+        }
+        // No receivers (no open page) is not an error.
+        let _ = self.events.send(version);
+    }
+
+    /// Whether an error is being shown.
+    pub fn has_error(&self) -> bool {
+        self.current().error.is_some()
+    }
+
+    fn current(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(s) => Arc::clone(&s),
+            Err(_) => Arc::new(Snapshot::default()),
+        }
+    }
+}
+
+/// The router: the event stream and every other path from the snapshot.
+pub fn router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new()
+        .route(EVENTS_PATH, axum::routing::get(events))
+        .fallback(file)
+        .with_state(shared)
+}
+
+async fn events(
+    State(shared): State<Arc<Shared>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = shared.events.subscribe();
+    let stream = tokio_stream::wrappers::BroadcastStream::new(rx).map(|v| {
+        let version = v.unwrap_or_default();
+        Ok(Event::default().event("reload").data(version.to_string()))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Why a request path cannot name a file of the site.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BadPath {
+    /// Not UTF-8 after percent-decoding, or holding NUL or a backslash.
+    Malformed,
+    /// A `.` or `..` segment (also when percent-encoded).
+    DotSegment,
+}
+
+/// Maps a request path (still percent-encoded) to a key of the built files:
+/// `/a/b/` → `a/b/index.html`.
+pub fn resolve(raw: &str) -> Result<String, BadPath> {
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| BadPath::Malformed)?;
+    if decoded.contains('\0') || decoded.contains('\\') {
+        return Err(BadPath::Malformed);
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" => {}
+            "." | ".." => return Err(BadPath::DotSegment),
+            s => parts.push(s),
+        }
+    }
+    let mut key = parts.join("/");
+    if decoded.ends_with('/') || key.is_empty() {
+        if !key.is_empty() {
+            key.push('/');
+        }
+        key.push_str("index.html");
+    }
+    Ok(key)
+}
+
+async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response<Body> {
+    let snap = shared.current();
+    let key = match resolve(uri.path()) {
+        Ok(k) => k,
+        Err(_) => return plain(StatusCode::BAD_REQUEST, "400 Bad Request: invalid path\n"),
+    };
+    if let Some(served) = snap.files.get(&key) {
+        return match read(served).await {
+            Some(bytes) => respond(StatusCode::OK, &key, bytes, &snap),
+            None => not_found(&snap),
+        };
+    }
+    // A folder asked for without its slash: relative links need the slash.
+    if snap.files.contains_key(&format!("{key}/index.html")) {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::PERMANENT_REDIRECT;
+        if let Ok(v) = HeaderValue::from_str(&format!("{}/", uri.path())) {
+            r.headers_mut().insert(header::LOCATION, v);
+        }
+        return r;
+    }
+    not_found(&snap)
+}
+
+async fn read(served: &Served) -> Option<Vec<u8>> {
+    match served {
+        Served::Bytes(b) => Some(b.to_vec()),
+        Served::File(p) => tokio::fs::read(p).await.ok(),
+    }
+}
+
+fn not_found(snap: &Snapshot) -> Response<Body> {
+    match snap.files.get("404.html") {
+        Some(Served::Bytes(b)) => respond(StatusCode::NOT_FOUND, "404.html", b.to_vec(), snap),
+        _ => {
+            // Nothing built yet (the first build failed): the overlay says why.
+            let page = b"<!doctype html><html><head><meta charset=\"utf-8\"><title>gen serve</title></head><body></body></html>".to_vec();
+            let status = if snap.error.is_some() {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            respond(status, "index.html", page, snap)
+        }
+    }
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
+    let mut r = (status, text).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// The content type for a path, with `charset=utf-8` on text.
+pub fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let text = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            mime.subtype().as_str(),
+            "javascript" | "json" | "xml" | "svg" | "manifest+json"
+        )
+        || mime.suffix().is_some_and(|s| s == "xml" || s == "json");
+    if text {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    }
+}
+
+fn respond(status: StatusCode, key: &str, mut bytes: Vec<u8>, snap: &Snapshot) -> Response<Body> {
+    let ctype = content_type(key);
+    if ctype.starts_with("text/html") {
+        bytes = inject(bytes, snap.error.as_deref());
+    }
+    let mut r = Response::new(Body::from(bytes));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&ctype) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    // Always ask again: the page may have been rebuilt a moment ago.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// The id of the overlay element, for tests and user styles.
+pub const OVERLAY_ID: &str = "gen-error-overlay";
+
+const RELOAD_SCRIPT: &str = concat!(
+    "<script>/* gen serve: reload after each rebuild */(function(){",
+    "var s=new EventSource(\"/__gen/events\");",
+    "s.addEventListener(\"reload\",function(){location.reload();});",
+    "})();</script>"
+);
+
+/// Adds the reload script (and the error overlay) before `</body>`.
+fn inject(html: Vec<u8>, error: Option<&str>) -> Vec<u8> {
+    let mut extra = String::from(RELOAD_SCRIPT);
+    if let Some(e) = error {
+        extra.push_str(&overlay(e));
+    }
+    let at = find_last(&html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + extra.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(extra.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn overlay(error: &str) -> String {
+    let text = error
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        concat!(
+            "<div id=\"{id}\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;",
+            "overflow:auto;margin:0;padding:1.5rem;background:rgba(24,24,27,.96);color:#fafafa;",
+            "font:14px/1.5 ui-monospace,monospace;text-align:left\">",
+            "<p style=\"margin:0 0 1rem;font-weight:bold;color:#fca5a5\">",
+            "gen serve: the last change has errors. This is the last good build; ",
+            "fix the file and this page reloads.</p>",
+            "<pre style=\"margin:0;white-space:pre-wrap;font:inherit\">{text}</pre></div>"
+        ),
+        id = OVERLAY_ID,
+        text = text
+    )
+}

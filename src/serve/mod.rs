@@ -1,0 +1,183 @@
+//! `gen serve`: build into memory, serve on loopback, watch the sources, rebuild what a
+//! change affects and reload open pages.
+//!
+//! Three parts: [`session`] (the incremental build), [`http`] (axum: files, reload events,
+//! error overlay) and [`watch`] (notify with its debouncer). The output folder is never
+//! touched.
+
+pub mod http;
+pub mod session;
+pub mod watch;
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::error::Error;
+use crate::BuildOptions;
+use http::{Shared, Snapshot};
+use session::Session;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// Include drafts.
+    pub drafts: bool,
+    /// The address to listen on.
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Open the site in a browser once it is served.
+    pub open: bool,
+}
+
+/// Serves until the process is stopped.
+pub fn run(opts: &ServeOptions) -> Result<(), Error> {
+    let addr = SocketAddr::new(opts.bind, opts.port);
+    let listener = std::net::TcpListener::bind(addr)
+        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+    let host = match local.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let url = format!("http://{host}:{}/", local.port());
+    if !local.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}, so other machines can reach this preview; use --bind 127.0.0.1 to keep it local",
+            local.ip()
+        );
+    }
+
+    let root = opts.root.clone();
+    let mut session = Session::new(BuildOptions {
+        root: root.clone(),
+        output: None,
+        base_url: Some(url.clone()),
+        drafts: opts.drafts,
+        force: false,
+    });
+    let shared = Shared::new();
+    let mut version = 0u64;
+    let start = Instant::now();
+    let first = session.rebuild(&[]);
+    report(&mut session, &shared, first, start, &[], &mut version);
+    println!("serving {} at {url} (Ctrl+C to stop)", root.display());
+    let _ = std::io::stdout().flush();
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = watch::Watcher::new(&root, tx)?;
+    {
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            while let Ok(mut paths) = rx.recv() {
+                // Changes that arrived meanwhile are handled in the same rebuild.
+                while let Ok(more) = rx.try_recv() {
+                    paths.extend(more);
+                }
+                paths.sort();
+                paths.dedup();
+                watcher.follow_new_folders(&paths);
+                let start = Instant::now();
+                let result = session.rebuild(&paths);
+                report(&mut session, &shared, result, start, &paths, &mut version);
+            }
+        });
+    }
+    if opts.open {
+        if let Err(e) = open::that_detached(&url) {
+            eprintln!("warning: could not open a browser: {e}");
+        }
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+        axum::serve(listener, http::router(shared))
+            .await
+            .map_err(|e| Error::Usage(format!("the server stopped: {e}")))
+    })
+}
+
+/// Publishes a rebuild's result and prints one line (or the diagnostics) about it.
+fn report(
+    session: &mut Session,
+    shared: &Shared,
+    result: Result<session::Update, Error>,
+    start: Instant,
+    paths: &[PathBuf],
+    version: &mut u64,
+) {
+    *version += 1;
+    let had_error = shared.has_error();
+    let what = match paths {
+        [] => String::new(),
+        [one] => format!(" ({})", shown(session, one)),
+        [one, rest @ ..] => format!(" ({} and {} more)", shown(session, one), rest.len()),
+    };
+    match result {
+        Ok(update) if update.files == 0 && !had_error => {
+            println!("no page changed{what}");
+        }
+        Ok(update) => {
+            shared.publish(
+                Snapshot {
+                    files: session.files(),
+                    error: None,
+                },
+                *version,
+            );
+            println!(
+                "{} {} files in {} ms{what}",
+                if update.full { "built" } else { "rebuilt" },
+                update.files,
+                start.elapsed().as_millis()
+            );
+        }
+        Err(e) => {
+            let text = describe(&e);
+            eprintln!("{text}");
+            eprintln!("still serving the last good build; fix the error and save again");
+            shared.publish(
+                Snapshot {
+                    files: session.files(),
+                    error: Some(text),
+                },
+                *version,
+            );
+        }
+    }
+    let _ = std::io::stdout().flush();
+}
+
+fn shown(session: &Session, p: &std::path::Path) -> String {
+    p.strip_prefix(session.root())
+        .unwrap_or(p)
+        .display()
+        .to_string()
+}
+
+/// An error as the terminal and the overlay show it.
+fn describe(e: &Error) -> String {
+    match e {
+        Error::Content(diags) => diags
+            .iter()
+            .map(crate::diag::render)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => format!("error: {other}"),
+    }
+}

@@ -1,0 +1,411 @@
+//! The incremental build behind `gen serve`: the site kept in memory, one changed file
+//! re-read and re-decoded, and only the pages whose data changed re-rendered.
+//!
+//! Correctness rests on one rule: whatever [`Session::rebuild`] leaves in
+//! [`Session::files`] is byte-identical to a full build of the same sources (the tests
+//! compare the two after every kind of edit). When a change is structural (an incident
+//! added, removed or renamed, a new year or operator, the config or the theme), it
+//! renders everything.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::error::Error;
+use crate::load::{self, Found};
+use crate::model::{self, Decoded};
+use crate::render::theme::Theme;
+use crate::render::views::Views;
+use crate::render::{self, Output, PageKind};
+use crate::site::Site;
+use crate::BuildOptions;
+
+/// A file the server can send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Served {
+    /// Rendered bytes.
+    Bytes(Arc<[u8]>),
+    /// A file copied as it is (read when requested, so it is always current).
+    File(PathBuf),
+}
+
+/// What one rebuild did.
+#[derive(Debug, Clone)]
+pub struct Update {
+    /// Files rendered or copied.
+    pub files: usize,
+    /// Whether every page was rendered.
+    pub full: bool,
+    /// Time from the call to the files being in place.
+    pub elapsed: Duration,
+}
+
+/// A decoded content file, kept until the file changes.
+#[derive(Debug)]
+struct Cached {
+    decoded: Decoded,
+    diags: Vec<Diagnostic>,
+}
+
+/// The in-memory site of `gen serve`.
+pub struct Session {
+    opts: BuildOptions,
+    config: Option<Config>,
+    theme: Option<Theme>,
+    cache: HashMap<PathBuf, Cached>,
+    good: Option<Site>,
+    files: Arc<HashMap<String, Served>>,
+}
+
+/// Which parts of the site a set of changed paths touches.
+#[derive(Debug, Default)]
+struct Touched {
+    config: bool,
+    theme: bool,
+    /// Incidents whose folder (assets) changed.
+    incident_dirs: BTreeSet<String>,
+}
+
+impl Session {
+    /// A session with nothing built yet; call [`Session::rebuild`] with no paths.
+    pub fn new(mut opts: BuildOptions) -> Session {
+        // Watchers report absolute paths; compare like with like.
+        if let Ok(abs) = std::path::absolute(&opts.root) {
+            opts.root = abs;
+        }
+        Session {
+            opts,
+            config: None,
+            theme: None,
+            cache: HashMap::new(),
+            good: None,
+            files: Arc::default(),
+        }
+    }
+
+    /// The files of the last good build, by output path.
+    pub fn files(&self) -> Arc<HashMap<String, Served>> {
+        Arc::clone(&self.files)
+    }
+
+    /// The site root.
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+
+    /// The last good site, if any build has succeeded.
+    pub fn site(&self) -> Option<&Site> {
+        self.good.as_ref()
+    }
+
+    /// Brings the files up to date after `changed` paths changed (absolute or relative
+    /// to the root); an empty list rebuilds everything. On error the files of the last
+    /// good build stay as they were.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Update, Error> {
+        let start = Instant::now();
+        let touched = self.invalidate(changed);
+        if self.config.is_none() {
+            let mut config = match Config::load(&self.opts.root)? {
+                Ok(c) => c,
+                Err(diags) => return Err(Error::Content(diags)),
+            };
+            if let Some(url) = &self.opts.base_url {
+                config.base_url = if url.ends_with('/') {
+                    url.clone()
+                } else {
+                    format!("{url}/")
+                };
+            }
+            self.config = Some(config);
+        }
+        let config = self.config.clone().ok_or(Error::Reported(2))?;
+        if self.theme.is_none() {
+            self.theme = Some(Theme::load(&self.opts.root, &config.theme)?);
+        }
+        let site = self.load(&config)?;
+        let theme = self.theme.as_ref().ok_or(Error::Reported(2))?;
+
+        let plan = match (&self.good, touched.config || touched.theme) {
+            (Some(old), false) => affected(old, &site, &touched.incident_dirs),
+            _ => None,
+        };
+        let (count, full) = match plan {
+            Some(kinds) => {
+                let out = Mutex::new(Vec::new());
+                render::render_pages(&site, theme, &kinds, &|o| {
+                    out.lock().map_err(|_| Error::Reported(101))?.push(o);
+                    Ok(())
+                })?;
+                let mut outputs = out.into_inner().map_err(|_| Error::Reported(101))?;
+                let mut files = (*self.files).clone();
+                for id in &touched.incident_dirs {
+                    if let Some(n) = site.incident_index(id) {
+                        let prefix = format!("incidents/{id}/");
+                        files.retain(|p, s| {
+                            !(p.starts_with(&prefix) && matches!(s, Served::File(_)))
+                        });
+                        outputs.extend(render::incident_assets(&site, n)?);
+                    }
+                }
+                let count = outputs.len();
+                for o in outputs {
+                    insert(&mut files, o);
+                }
+                self.files = Arc::new(files);
+                (count, false)
+            }
+            None => {
+                let out = Mutex::new(HashMap::new());
+                render::render_site(&site, theme, &|o| {
+                    insert(&mut *out.lock().map_err(|_| Error::Reported(101))?, o);
+                    Ok(())
+                })?;
+                self.files = Arc::new(out.into_inner().map_err(|_| Error::Reported(101))?);
+                (self.files.len(), true)
+            }
+        };
+        self.good = Some(site);
+        Ok(Update {
+            files: count,
+            full,
+            elapsed: start.elapsed(),
+        })
+    }
+
+    /// Forgets what the changed paths invalidate and says what kind of change it was.
+    fn invalidate(&mut self, changed: &[PathBuf]) -> Touched {
+        let root = &self.opts.root;
+        let mut t = Touched::default();
+        if changed.is_empty() {
+            t.config = true;
+        }
+        for p in changed {
+            let rel = p.strip_prefix(root).unwrap_or(p);
+            let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+            match parts.next().as_deref() {
+                Some("config.toml") => t.config = true,
+                Some("themes") | Some("static") => t.theme = true,
+                Some("content") => {
+                    let abs = root.join(rel);
+                    // A file, or a folder that was removed or renamed with its files.
+                    self.cache.retain(|k, _| !k.starts_with(&abs));
+                    let collection = parts.next();
+                    let id = parts.next();
+                    let deeper = parts.next();
+                    if let (Some("incidents"), Some(id), Some(_)) =
+                        (collection.as_deref(), id, deeper)
+                    {
+                        t.incident_dirs.insert(id.into_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+        if t.config {
+            // Decoding depends on the config (cause taxonomy, time zone).
+            self.config = None;
+            self.theme = None;
+            self.cache.clear();
+        }
+        if t.theme {
+            self.theme = None;
+        }
+        t
+    }
+
+    /// Discovers the content, decoding only files not in the cache, and builds the site.
+    fn load(&mut self, config: &Config) -> Result<Site, Error> {
+        let root = self.opts.root.clone();
+        let (found, known, mut diags) = load::discover(&root)?;
+        let missing: Vec<&Found> = found
+            .iter()
+            .filter(|f| !self.cache.contains_key(&f.path))
+            .collect();
+        let fresh: Vec<Result<(PathBuf, Cached), Error>> = missing
+            .into_par_iter()
+            .map(|f| {
+                let mut diags = Vec::new();
+                let decoded = match load::read(&root, f.clone())? {
+                    Ok(doc) => model::decode(&doc, config, &mut diags),
+                    Err(d) => {
+                        diags.push(d);
+                        Decoded::Invalid
+                    }
+                };
+                Ok((f.path.clone(), Cached { decoded, diags }))
+            })
+            .collect();
+        for r in fresh {
+            let (path, cached) = r?;
+            self.cache.insert(path, cached);
+        }
+        let mut incidents = Vec::new();
+        let mut meetings = Vec::new();
+        for f in &found {
+            let Some(c) = self.cache.get(&f.path) else {
+                continue;
+            };
+            diags.extend(c.diags.iter().cloned());
+            match &c.decoded {
+                Decoded::Incident(i) => incidents.push((**i).clone()),
+                Decoded::Meeting(m) => meetings.push(m.clone()),
+                Decoded::Invalid => {}
+            }
+        }
+        // Files that disappeared are no longer worth keeping.
+        let live: std::collections::HashSet<&Path> =
+            found.iter().map(|f| f.path.as_path()).collect();
+        self.cache.retain(|k, _| live.contains(k.as_path()));
+        let site = Site::build(
+            config.clone(),
+            incidents,
+            meetings,
+            &known,
+            self.opts.drafts,
+        );
+        match site {
+            Ok(s) if diags.is_empty() => Ok(s),
+            Ok(_) => {
+                crate::diag::sort(&mut diags);
+                Err(Error::Content(diags))
+            }
+            Err(mut more) => {
+                diags.append(&mut more);
+                crate::diag::sort(&mut diags);
+                Err(Error::Content(diags))
+            }
+        }
+    }
+}
+
+fn insert(files: &mut HashMap<String, Served>, o: Output) {
+    match o {
+        Output::Bytes { path, bytes } => files.insert(path, Served::Bytes(bytes.into())),
+        Output::Copy { path, from } => files.insert(path, Served::File(from)),
+    };
+}
+
+/// The pages whose data differ between `old` and `new`, or `None` when the change is
+/// structural and everything must be rendered.
+fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Vec<PageKind>> {
+    let ids = |s: &Site| -> BTreeSet<String> { s.incidents.iter().map(|i| i.id.clone()).collect() };
+    let meeting_ids =
+        |s: &Site| -> Vec<String> { s.meetings.iter().map(|m| m.id.clone()).collect() };
+    let years = |s: &Site| -> Vec<i32> { s.years.iter().map(|g| g.key).collect() };
+    let operators = |s: &Site| -> Vec<(String, String)> {
+        s.operators
+            .iter()
+            .map(|g| (g.key.clone(), g.slug.clone()))
+            .collect()
+    };
+    if ids(old) != ids(new)
+        || meeting_ids(old) != meeting_ids(new)
+        || years(old) != years(new)
+        || operators(old) != operators(new)
+    {
+        return None;
+    }
+    let old_views = Views::new(old);
+    let new_views = Views::new(new);
+    let mut kinds: BTreeSet<PageKind> = BTreeSet::new();
+    let mut lists = false;
+    let tz = new.config.timezone;
+    let year_index = |y: i32| new.years.iter().position(|g| g.key == y);
+    let operator_index = |o: &str| new.operators.iter().position(|g| g.key == o);
+    let cause_index = |c: &crate::config::CauseKey| new.causes.iter().position(|x| x.key == *c);
+
+    for (nn, i) in new.incidents.iter().enumerate() {
+        let on = old.incident_index(&i.id)?;
+        let o = &old.incidents[on];
+        if old.meeting_of(on).map(|m| &m.id) != new.meeting_of(nn).map(|m| &m.id) {
+            kinds.insert(PageKind::Incident(nn));
+            for m in [old.meeting_of(on), new.meeting_of(nn)]
+                .into_iter()
+                .flatten()
+            {
+                kinds.extend(new.meeting_index(&m.id).map(PageKind::Meeting));
+            }
+        }
+        if Arc::ptr_eq(&o.file, &i.file) && !dirs.contains(&i.id) {
+            continue;
+        }
+        kinds.insert(PageKind::Incident(nn));
+        // Pages that name it: incidents relating to it, meetings listing it, its year's report.
+        for (rn, r) in new.incidents.iter().enumerate() {
+            if r.related.iter().any(|x| x.value == i.id) {
+                kinds.insert(PageKind::Incident(rn));
+            }
+        }
+        for (mn, m) in new.meetings.iter().enumerate() {
+            if m.incidents.iter().any(|x| x.value == i.id) {
+                kinds.insert(PageKind::Meeting(mn));
+            }
+        }
+        if let Some(m) = new.meeting_of(nn) {
+            kinds.extend(new.meeting_index(&m.id).map(PageKind::Meeting));
+        }
+        let years_of = [o.started.year_in(tz), i.started.year_in(tz)];
+        kinds.extend(
+            years_of
+                .iter()
+                .filter_map(|&y| year_index(y))
+                .map(PageKind::Annual),
+        );
+        if old_views.row(o) != new_views.row(i) || o.causes != i.causes {
+            lists = true;
+            kinds.extend(
+                years_of
+                    .iter()
+                    .filter_map(|&y| year_index(y))
+                    .map(PageKind::Year),
+            );
+            kinds.extend(
+                o.operators
+                    .iter()
+                    .chain(&i.operators)
+                    .filter_map(|x| operator_index(x))
+                    .map(PageKind::Operator),
+            );
+            kinds.extend(
+                o.causes
+                    .iter()
+                    .chain(&i.causes)
+                    .filter_map(cause_index)
+                    .map(PageKind::Cause),
+            );
+        }
+    }
+    for (mn, m) in new.meetings.iter().enumerate() {
+        let changed = old
+            .meeting(&m.id)
+            .is_none_or(|om| !Arc::ptr_eq(&om.file, &m.file));
+        if changed {
+            kinds.insert(PageKind::Meeting(mn));
+            kinds.insert(PageKind::Meetings);
+            for (n, _) in new.incidents.iter().enumerate() {
+                if new.meeting_of(n).map(|x| &x.id) == Some(&m.id) {
+                    kinds.insert(PageKind::Incident(n));
+                }
+            }
+        }
+    }
+    if lists {
+        kinds.extend([
+            PageKind::Home,
+            PageKind::Incidents,
+            PageKind::Causes,
+            PageKind::Years,
+            PageKind::Operators,
+            PageKind::Meetings,
+            PageKind::Reports,
+        ]);
+        // A moved incident changes the order only in lists that hold it, all of them
+        // included above; the relative order of the others stays.
+    }
+    Some(kinds.into_iter().collect())
+}

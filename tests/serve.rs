@@ -1,0 +1,608 @@
+//! `gen serve`: the incremental build gives exactly what a full build gives, and the
+//! server answers, reloads, shows errors and refuses paths outside the site.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use gen::serve::session::{Served, Session};
+use gen::BuildOptions;
+use tempfile::TempDir;
+
+/// A copy of the shipped site (config and content only; the theme is embedded).
+fn shipped_site() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::copy(src.join("config.toml"), dir.path().join("config.toml")).unwrap();
+    for entry in walkdir::WalkDir::new(src.join("content")) {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix(src).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&to).unwrap();
+        } else {
+            fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    dir
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The files a from-scratch session builds for the same sources.
+fn full(root: &Path) -> HashMap<String, Served> {
+    let mut s = Session::new(BuildOptions::new(root));
+    s.rebuild(&[]).unwrap();
+    (*s.files()).clone()
+}
+
+fn assert_same(session: &Session, root: &Path, what: &str) {
+    let got = session.files();
+    let want = full(root);
+    let mut missing: Vec<&String> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+    let mut stale: Vec<&String> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+    let mut differ: Vec<&String> = want
+        .iter()
+        .filter(|(k, v)| got.get(*k).is_some_and(|g| g != *v))
+        .map(|(k, _)| k)
+        .collect();
+    missing.sort();
+    stale.sort();
+    differ.sort();
+    assert!(
+        missing.is_empty() && stale.is_empty() && differ.is_empty(),
+        "after {what}: missing {missing:?}, stale {stale:?}, different {differ:?}"
+    );
+}
+
+fn page(session: &Session, path: &str) -> String {
+    match session.files().get(path) {
+        Some(Served::Bytes(b)) => String::from_utf8(b.to_vec()).unwrap(),
+        other => panic!("{path}: {other:?}"),
+    }
+}
+
+#[test]
+fn every_kind_of_edit_gives_what_a_full_build_gives() {
+    let dir = shipped_site();
+    let root = dir.path();
+    let inc = |id: &str| root.join(format!("content/incidents/{id}.md"));
+    let meeting = |id: &str| root.join(format!("content/meetings/{id}.md"));
+    let mut s = Session::new(BuildOptions::new(root));
+    let first = s.rebuild(&[]).unwrap();
+    assert!(first.full);
+    let total = s.files().len();
+
+    // Each step: change the sources, rebuild with the changed paths, compare.
+    let step = |s: &mut Session, what: &str, changed: Vec<PathBuf>, expect_partial: bool| {
+        let u = s.rebuild(&changed).unwrap();
+        assert_eq!(!u.full, expect_partial, "{what}: {u:?}");
+        if expect_partial {
+            assert!(
+                u.files < total / 2,
+                "{what} re-rendered {} of {total}",
+                u.files
+            );
+        }
+        assert_same(s, root, what);
+    };
+
+    edit(&inc("2017-07-03-jcom"), "## 発生原因", "## 発生の原因");
+    step(&mut s, "a body edit", vec![inc("2017-07-03-jcom")], true);
+
+    edit(
+        &inc("2017-07-03-jcom"),
+        "affected_users = 52792",
+        "affected_users = 61234",
+    );
+    step(
+        &mut s,
+        "a user count edit",
+        vec![inc("2017-07-03-jcom")],
+        true,
+    );
+
+    edit(
+        &inc("2017-04-13-asahi-net"),
+        "causes = [\"human-error\"]",
+        "causes = [\"vendor-bug\", \"human-error\"]",
+    );
+    step(
+        &mut s,
+        "a cause change",
+        vec![inc("2017-04-13-asahi-net")],
+        true,
+    );
+
+    edit(
+        &inc("2017-04-07-rakuten"),
+        "started = 2017-04-07T19:53:00+09:00",
+        "started = 2016-04-07T19:53:00+09:00",
+    );
+    step(
+        &mut s,
+        "a start moved to another year",
+        vec![inc("2017-04-07-rakuten")],
+        true,
+    );
+
+    edit(
+        &inc("2016-12-12-netforest"),
+        "causes = ",
+        "related = [\"2016-08-17-nifty\"]\ncauses = ",
+    );
+    step(
+        &mut s,
+        "a related link added",
+        vec![inc("2016-12-12-netforest")],
+        true,
+    );
+    edit(&inc("2016-08-17-nifty"), "title = \"", "title = \"(改) ");
+    step(
+        &mut s,
+        "a related incident's title",
+        vec![inc("2016-08-17-nifty")],
+        true,
+    );
+
+    edit(
+        &meeting("2017-06-20-meeting-2"),
+        "incidents = [\"2017-04-07-rakuten\", \"2017-04-13-asahi-net\"]",
+        "incidents = [\"2017-04-13-asahi-net\"]",
+    );
+    step(
+        &mut s,
+        "an agenda change",
+        vec![meeting("2017-06-20-meeting-2")],
+        true,
+    );
+    edit(
+        &meeting("2017-10-13-meeting-4"),
+        "title = \"",
+        "title = \"臨時 ",
+    );
+    step(
+        &mut s,
+        "a meeting title",
+        vec![meeting("2017-10-13-meeting-4")],
+        true,
+    );
+
+    // Folders with assets: moving a file into <id>/index.md and adding a figure.
+    let folder = root.join("content/incidents/2023-10-31-docomo");
+    fs::create_dir(&folder).unwrap();
+    fs::rename(inc("2023-10-31-docomo"), folder.join("index.md")).unwrap();
+    step(
+        &mut s,
+        "a file moved into its folder",
+        vec![inc("2023-10-31-docomo"), folder.join("index.md")],
+        true,
+    );
+    fs::write(
+        folder.join("figure.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    step(
+        &mut s,
+        "an asset added",
+        vec![folder.join("figure.svg")],
+        true,
+    );
+    assert!(s
+        .files()
+        .contains_key("incidents/2023-10-31-docomo/figure.svg"));
+    fs::remove_file(folder.join("figure.svg")).unwrap();
+    step(
+        &mut s,
+        "an asset removed",
+        vec![folder.join("figure.svg")],
+        true,
+    );
+
+    // Structural changes render everything.
+    fs::write(
+        inc("2024-01-15-new"),
+        "+++\ntitle = \"New\"\noperators = [\"新しい事業者\"]\nstarted = 2024-01-15T11:50:00+09:00\ncauses = [\"overload\"]\n+++\n\nBody.\n",
+    )
+    .unwrap();
+    step(&mut s, "a new incident", vec![inc("2024-01-15-new")], false);
+    fs::remove_file(inc("2024-01-15-new")).unwrap();
+    step(
+        &mut s,
+        "a deleted incident",
+        vec![inc("2024-01-15-new")],
+        false,
+    );
+    edit(&root.join("config.toml"), "title = \"", "title = \"新 ");
+    step(
+        &mut s,
+        "a config change",
+        vec![root.join("config.toml")],
+        false,
+    );
+    let templates = root.join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("404.html"),
+        "{% extends \"base.html\" %}{% block content %}<h1>Custom 404</h1>{% endblock content %}",
+    )
+    .unwrap();
+    step(
+        &mut s,
+        "a template override",
+        vec![templates.join("404.html")],
+        false,
+    );
+    assert!(page(&s, "404.html").contains("Custom 404"));
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_files_and_a_fix_recovers() {
+    let dir = shipped_site();
+    let root = dir.path();
+    let jcom = root.join("content/incidents/2017-07-03-jcom.md");
+    let mut s = Session::new(BuildOptions::new(root));
+    s.rebuild(&[]).unwrap();
+    let before = s.files();
+
+    edit(&jcom, "affected_users = 52792", "affected_users = \"many\"");
+    let err = s.rebuild(std::slice::from_ref(&jcom)).unwrap_err();
+    match err {
+        gen::Error::Content(d) => {
+            assert_eq!(d.len(), 1);
+            assert_eq!(
+                d[0].file.path,
+                Path::new("content/incidents/2017-07-03-jcom.md")
+            );
+            assert_eq!(d[0].location(), "content/incidents/2017-07-03-jcom.md:6:18");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(*s.files(), *before, "the last good files are kept");
+
+    edit(&jcom, "affected_users = \"many\"", "affected_users = 52793");
+    s.rebuild(std::slice::from_ref(&jcom)).unwrap();
+    assert!(page(&s, "incidents/2017-07-03-jcom/index.html").contains("52,793"));
+    assert_same(&s, root, "the fix");
+}
+
+// ---------------------------------------------------------------------------------
+// The server, as a user runs it.
+
+struct Server {
+    child: Child,
+    url: String,
+    port: u16,
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(root: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .arg("--root")
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let _ = tx.send(line);
+            }
+        });
+        let stderr = child.stderr.take().unwrap();
+        let (etx, erx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let _ = etx.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let url = loop {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("gen serve printed its address");
+            if let Some(rest) = line.split(" at ").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        let port = url
+            .trim_end_matches('/')
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || while rx.recv().is_ok() {});
+        Server {
+            child,
+            url,
+            port,
+            stderr: erx,
+        }
+    }
+
+    /// A raw GET: (status, headers lowercased, body).
+    fn get(&self, path: &str) -> (u16, String, String) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, head.to_lowercase(), body.to_string())
+    }
+
+    /// Polls a page until `pred` holds on its body, for up to ten seconds.
+    fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let (_, _, body) = self.get(path);
+            if pred(&body) {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "{path} never showed {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Opens the reload event stream; returns a receiver of its lines.
+    fn events(&self) -> mpsc::Receiver<String> {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "GET /__gen/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(s).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        // The response head arrives once the stream is open.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("the event stream opened");
+            if line
+                .to_lowercase()
+                .starts_with("content-type: text/event-stream")
+            {
+                break;
+            }
+        }
+        rx
+    }
+
+    fn stderr_until(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut seen = String::new();
+        while !seen.contains(needle) {
+            match self
+                .stderr
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(line) => {
+                    seen.push_str(&line);
+                    seen.push('\n');
+                }
+                Err(_) => panic!("stderr never said {needle:?}; it said:\n{seen}"),
+            }
+        }
+        seen
+    }
+}
+
+fn wait_event(rx: &mpsc::Receiver<String>) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("a reload event arrived");
+        if line == "event: reload" {
+            return;
+        }
+    }
+}
+
+const JCOM: &str = "/incidents/2017-07-03-jcom/";
+
+#[test]
+fn an_edit_shows_up_over_http_and_open_pages_are_told_to_reload() {
+    let dir = shipped_site();
+    let server = Server::start(dir.path(), &[]);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let (status, head, body) = server.get(JCOM);
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.contains("52,792"));
+    assert!(
+        body.contains("new EventSource(\"/__gen/events\")"),
+        "reload script injected"
+    );
+
+    let events = server.events();
+    edit(
+        &dir.path().join("content/incidents/2017-07-03-jcom.md"),
+        "affected_users = 52792",
+        "affected_users = 61234",
+    );
+    wait_event(&events);
+    let body = server.wait_for(JCOM, "61,234", |b| b.contains("61,234"));
+    assert!(!body.contains("52,792"));
+    // The lists that show the figure changed too.
+    server.wait_for("/incidents/", "61,234", |b| b.contains("61,234"));
+    server.wait_for("/years/2017/", "61,234", |b| b.contains("61,234"));
+    assert!(
+        !dir.path().join("output").exists(),
+        "serve never writes output/"
+    );
+}
+
+#[test]
+fn an_error_shows_as_an_overlay_over_the_last_good_site_until_fixed() {
+    let dir = shipped_site();
+    let server = Server::start(dir.path(), &[]);
+    let jcom = dir.path().join("content/incidents/2017-07-03-jcom.md");
+    let events = server.events();
+
+    edit(&jcom, "title = \"", "title = [\"");
+    wait_event(&events);
+    let body = server.wait_for(JCOM, "the overlay", |b| b.contains("gen-error-overlay"));
+    assert!(
+        body.contains("52,792"),
+        "the last good page is still served"
+    );
+    assert!(body.contains("content/incidents/2017-07-03-jcom.md:2:9: this array is never closed"));
+    let other = server.wait_for("/causes/", "the overlay", |b| {
+        b.contains("gen-error-overlay")
+    });
+    assert!(
+        other.contains("this array is never closed"),
+        "on every page"
+    );
+    let said = server.stderr_until("still serving the last good build");
+    assert!(said.contains("error[toml-syntax]: content/incidents/2017-07-03-jcom.md:2:9: this array is never closed"), "{said}");
+
+    edit(&jcom, "title = [\"", "title = \"");
+    wait_event(&events);
+    server.wait_for(JCOM, "no overlay", |b| !b.contains("gen-error-overlay"));
+}
+
+#[test]
+fn only_files_of_the_site_are_served() {
+    let dir = shipped_site();
+    fs::write(dir.path().join("secret.txt"), "do-not-serve").unwrap();
+    let server = Server::start(dir.path(), &[]);
+    for path in [
+        "/../config.toml",
+        "/%2e%2e/config.toml",
+        "/%2E%2E/%2e%2e/etc/passwd",
+        "/incidents/../../config.toml",
+        "/..%2fconfig.toml",
+        "/%2e%2e%5cconfig.toml",
+        "/..\\config.toml",
+        "//etc/passwd",
+        "/%2Fetc%2Fpasswd",
+        "/secret.txt",
+        "/config.toml",
+        "/content/incidents/2017-07-03-jcom.md",
+        "/%00",
+    ] {
+        let (status, _, body) = server.get(path);
+        assert!(
+            status == 400 || status == 404,
+            "{path} gave {status}: {}",
+            &body[..body.len().min(200)]
+        );
+        assert!(!body.contains("base_url"), "{path} leaked config.toml");
+        assert!(!body.contains("do-not-serve"), "{path} leaked a file");
+        assert!(!body.contains("root:x:0:0"), "{path} leaked /etc/passwd");
+    }
+    // Missing pages get the site's own 404 page, with its status.
+    let (status, head, body) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(head.contains("content-type: text/html; charset=utf-8"));
+    assert!(
+        body.contains("<html lang=\"ja\">") && body.contains("ページが見つかりません"),
+        "{body}"
+    );
+    // Content types.
+    let (status, head, _) = server.get("/style.css");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-type: text/css; charset=utf-8"),
+        "{head}"
+    );
+    assert!(head.contains("cache-control: no-store"));
+    // A folder without its slash is redirected, so relative links keep working.
+    let (status, head, _) = server.get("/incidents");
+    assert_eq!(status, 308);
+    assert!(head.contains("location: /incidents/"), "{head}");
+}
+
+#[test]
+fn a_new_incident_from_gen_new_appears_while_serving() {
+    let dir = shipped_site();
+    let server = Server::start(dir.path(), &[]);
+    let events = server.events();
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args([
+            "new",
+            "incident",
+            "Mail outage",
+            "--operator",
+            "株式会社テスト",
+            "--started",
+            "2024-03-01T09:30:00+09:00",
+            "--root",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    wait_event(&events);
+    let body = server.wait_for("/incidents/2024-03-01-mail-outage/", "the new page", |b| {
+        b.contains("Mail outage")
+    });
+    assert!(
+        !body.contains("gen-error-overlay"),
+        "gen new output serves as it is"
+    );
+    server.wait_for("/", "the new incident on the home page", |b| {
+        b.contains("Mail outage")
+    });
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let dir = shipped_site();
+    let server = Server::start(dir.path(), &["--bind", "0.0.0.0"]);
+    let said = server.stderr_until("warning: listening on 0.0.0.0");
+    assert!(said.contains("other machines can reach this preview"));
+}
