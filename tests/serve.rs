@@ -493,14 +493,16 @@ fn an_error_shows_as_an_overlay_over_the_last_good_site_until_fixed() {
 
     edit(&jcom, "title = \"", "title = [\"");
     wait_event(&events);
-    let body = server.wait_for(JCOM, "the overlay", |b| b.contains("gen-error-overlay"));
+    let body = server.wait_for(JCOM, "the overlay", |b| {
+        b.contains("id=\"gen-error-overlay\"")
+    });
     assert!(
         body.contains("52,792"),
         "the last good page is still served"
     );
     assert!(body.contains("content/incidents/2017-07-03-jcom.md:2:9: this array is never closed"));
     let other = server.wait_for("/causes/", "the overlay", |b| {
-        b.contains("gen-error-overlay")
+        b.contains("id=\"gen-error-overlay\"")
     });
     assert!(
         other.contains("this array is never closed"),
@@ -511,7 +513,9 @@ fn an_error_shows_as_an_overlay_over_the_last_good_site_until_fixed() {
 
     edit(&jcom, "title = [\"", "title = \"");
     wait_event(&events);
-    server.wait_for(JCOM, "no overlay", |b| !b.contains("gen-error-overlay"));
+    server.wait_for(JCOM, "no overlay", |b| {
+        !b.contains("id=\"gen-error-overlay\"")
+    });
 }
 
 #[test]
@@ -591,7 +595,7 @@ fn a_new_incident_from_gen_new_appears_while_serving() {
         b.contains("Mail outage")
     });
     assert!(
-        !body.contains("gen-error-overlay"),
+        !body.contains("id=\"gen-error-overlay\""),
         "gen new output serves as it is"
     );
     server.wait_for("/", "the new incident on the home page", |b| {

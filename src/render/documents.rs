@@ -300,7 +300,7 @@ pub(super) fn annual(
     let list: Vec<&crate::model::Incident> = group
         .incidents
         .iter()
-        .map(|&n| &site.incidents[n])
+        .map(|&n| &*site.incidents[n])
         .collect();
     let title = match f.lang {
         crate::model::Lang::Ja => format!("{year}年 {}", shared.labels["annual_report"]),

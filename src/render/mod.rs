@@ -120,8 +120,7 @@ impl PageKind {
 /// Receives each output file as soon as it is rendered (from any thread).
 pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
 
-/// Every page of the site, the heaviest kinds first so that parallel workers finish
-/// together.
+/// Every page of the site.
 pub fn pages(site: &Site) -> Vec<PageKind> {
     let mut kinds = vec![
         PageKind::Home,

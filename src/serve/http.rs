@@ -2,7 +2,6 @@
 //! error overlay. Only paths of the built site can be answered; nothing is looked up on
 //! disk by request path.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 
@@ -23,7 +22,7 @@ pub const EVENTS_PATH: &str = "/__gen/events";
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// The last good build's files.
-    pub files: Arc<HashMap<String, Served>>,
+    pub files: super::session::Files,
     /// The current build error, as plain text (diagnostics with source lines).
     pub error: Option<String>,
 }
@@ -31,7 +30,7 @@ pub struct Snapshot {
 /// State shared by the request handlers and the rebuild loop.
 pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
-    events: broadcast::Sender<u64>,
+    events: broadcast::Sender<Arc<str>>,
 }
 
 impl Shared {
@@ -44,13 +43,18 @@ impl Shared {
         })
     }
 
-    /// Replaces what is served and tells open pages to reload.
-    pub fn publish(&self, snapshot: Snapshot, version: u64) {
+    /// Replaces what is served and tells open pages showing one of `changed` (output
+    /// paths; `None` for every page) to reload.
+    pub fn publish(&self, snapshot: Snapshot, changed: Option<&[String]>) {
         if let Ok(mut s) = self.snapshot.write() {
             *s = Arc::new(snapshot);
         }
+        let data = match changed {
+            Some(paths) => serde_json::to_string(paths).unwrap_or_else(|_| "\"*\"".into()),
+            None => "\"*\"".to_string(),
+        };
         // No receivers (no open page) is not an error.
-        let _ = self.events.send(version);
+        let _ = self.events.send(data.into());
     }
 
     /// Whether an error is being shown.
@@ -79,8 +83,9 @@ async fn events(
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = shared.events.subscribe();
     let stream = tokio_stream::wrappers::BroadcastStream::new(rx).map(|v| {
-        let version = v.unwrap_or_default();
-        Ok(Event::default().event("reload").data(version.to_string()))
+        // A client that fell behind missed some paths: reload it whatever they were.
+        let data = v.unwrap_or_else(|_| "\"*\"".into());
+        Ok(Event::default().event("reload").data(&*data))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
@@ -212,10 +217,15 @@ fn respond(status: StatusCode, key: &str, mut bytes: Vec<u8>, snap: &Snapshot) -
 /// The id of the overlay element, for tests and user styles.
 pub const OVERLAY_ID: &str = "gen-error-overlay";
 
+/// Reloads the page when a rebuild changed it. The event's data is `"*"` or the list of
+/// changed output paths (`incidents/x/index.html`).
 const RELOAD_SCRIPT: &str = concat!(
-    "<script>/* gen serve: reload after each rebuild */(function(){",
+    "<script>/* gen serve: reload after each rebuild that changed this page */(function(){",
+    "var p=decodeURIComponent(location.pathname).replace(/^\\/+/,\"\");",
+    "if(p===\"\"||p.slice(-1)===\"/\")p+=\"index.html\";",
     "var s=new EventSource(\"/__gen/events\");",
-    "s.addEventListener(\"reload\",function(){location.reload();});",
+    "s.addEventListener(\"reload\",function(e){var d=JSON.parse(e.data);",
+    "if(d===\"*\"||d.indexOf(p)>=0||document.getElementById(\"gen-error-overlay\"))location.reload();});",
     "})();</script>"
 );
 

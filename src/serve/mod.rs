@@ -68,10 +68,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
         force: false,
     });
     let shared = Shared::new();
-    let mut version = 0u64;
-    let start = Instant::now();
-    let first = session.rebuild(&[]);
-    report(&mut session, &shared, first, start, &[], &mut version);
+    rebuild(&mut session, &shared, &[]);
     println!("serving {} at {url} (Ctrl+C to stop)", root.display());
     let _ = std::io::stdout().flush();
 
@@ -88,9 +85,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
                 paths.sort();
                 paths.dedup();
                 watcher.follow_new_folders(&paths);
-                let start = Instant::now();
-                let result = session.rebuild(&paths);
-                report(&mut session, &shared, result, start, &paths, &mut version);
+                rebuild(&mut session, &shared, &paths);
             }
         });
     }
@@ -112,36 +107,41 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
     })
 }
 
-/// Publishes a rebuild's result and prints one line (or the diagnostics) about it.
-fn report(
-    session: &mut Session,
-    shared: &Shared,
-    result: Result<session::Update, Error>,
-    start: Instant,
-    paths: &[PathBuf],
-    version: &mut u64,
-) {
-    *version += 1;
+/// Rebuilds, publishes each stage as it is ready and prints one line (or the
+/// diagnostics) about it.
+fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
+    let start = Instant::now();
     let had_error = shared.has_error();
+    let result = session.rebuild_staged(paths, &mut |files, changed| {
+        // After an error every page shows the overlay, so every page must reload.
+        let changed = (!had_error && !changed.is_empty()).then_some(changed);
+        shared.publish(Snapshot { files, error: None }, changed);
+    });
     let what = match paths {
         [] => String::new(),
         [one] => format!(" ({})", shown(session, one)),
         [one, rest @ ..] => format!(" ({} and {} more)", shown(session, one), rest.len()),
     };
     match result {
-        Ok(update) if update.files == 0 && !had_error => {
+        Ok(update) if update.files == 0 => {
+            if had_error {
+                shared.publish(
+                    Snapshot {
+                        files: session.files(),
+                        error: None,
+                    },
+                    None,
+                );
+            }
             println!("no page changed{what}");
         }
         Ok(update) => {
-            shared.publish(
-                Snapshot {
-                    files: session.files(),
-                    error: None,
-                },
-                *version,
-            );
+            let first = match update.first {
+                Some(t) => format!(", the edited page in {} ms", t.as_millis()),
+                None => String::new(),
+            };
             println!(
-                "{} {} files in {} ms{what}",
+                "{} {} files in {} ms{first}{what}",
                 if update.full { "built" } else { "rebuilt" },
                 update.files,
                 start.elapsed().as_millis()
@@ -156,7 +156,7 @@ fn report(
                     files: session.files(),
                     error: Some(text),
                 },
-                *version,
+                None,
             );
         }
     }

@@ -34,6 +34,9 @@ pub enum Served {
     File(PathBuf),
 }
 
+/// Every file of a build by output path, shared with the server.
+pub type Files = Arc<HashMap<String, Served>>;
+
 /// What one rebuild did.
 #[derive(Debug, Clone)]
 pub struct Update {
@@ -41,6 +44,8 @@ pub struct Update {
     pub files: usize,
     /// Whether every page was rendered.
     pub full: bool,
+    /// Time to the edited documents' own pages, when they were published first.
+    pub first: Option<Duration>,
     /// Time from the call to the files being in place.
     pub elapsed: Duration,
 }
@@ -48,18 +53,35 @@ pub struct Update {
 /// A decoded content file, kept until the file changes.
 #[derive(Debug)]
 struct Cached {
-    decoded: Decoded,
+    decoded: Kept,
     diags: Vec<Diagnostic>,
+}
+
+/// A decoded document as kept: incidents shared with the site.
+#[derive(Debug)]
+enum Kept {
+    Incident(Arc<crate::model::Incident>),
+    Meeting(crate::model::Meeting),
+    Invalid,
+}
+
+/// The content files found by the last walk.
+struct Discovered {
+    found: Vec<Found>,
+    known: load::KnownIds,
+    diags: Vec<Diagnostic>,
+    paths: std::collections::HashSet<PathBuf>,
 }
 
 /// The in-memory site of `gen serve`.
 pub struct Session {
+    discovered: Option<Discovered>,
     opts: BuildOptions,
     config: Option<Config>,
     theme: Option<Theme>,
     cache: HashMap<PathBuf, Cached>,
     good: Option<Site>,
-    files: Arc<HashMap<String, Served>>,
+    files: Files,
 }
 
 /// Which parts of the site a set of changed paths touches.
@@ -69,6 +91,8 @@ struct Touched {
     theme: bool,
     /// Incidents whose folder (assets) changed.
     incident_dirs: BTreeSet<String>,
+    /// Changed paths under `content/`, absolute.
+    content: Vec<PathBuf>,
 }
 
 impl Session {
@@ -79,6 +103,7 @@ impl Session {
             opts.root = abs;
         }
         Session {
+            discovered: None,
             opts,
             config: None,
             theme: None,
@@ -89,7 +114,7 @@ impl Session {
     }
 
     /// The files of the last good build, by output path.
-    pub fn files(&self) -> Arc<HashMap<String, Served>> {
+    pub fn files(&self) -> Files {
         Arc::clone(&self.files)
     }
 
@@ -107,6 +132,17 @@ impl Session {
     /// to the root); an empty list rebuilds everything. On error the files of the last
     /// good build stay as they were.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Update, Error> {
+        self.rebuild_staged(changed, &mut |_, _| {})
+    }
+
+    /// Like [`Session::rebuild`], handing the files to `publish` as soon as the edited
+    /// documents' own pages are rendered (with the paths that changed), and again when
+    /// every affected page is. A full build publishes once, with no paths.
+    pub fn rebuild_staged(
+        &mut self,
+        changed: &[PathBuf],
+        publish: &mut dyn FnMut(Files, &[String]),
+    ) -> Result<Update, Error> {
         let start = Instant::now();
         let touched = self.invalidate(changed);
         if self.config.is_none() {
@@ -127,52 +163,77 @@ impl Session {
         if self.theme.is_none() {
             self.theme = Some(Theme::load(&self.opts.root, &config.theme)?);
         }
-        let site = self.load(&config)?;
+        let site = self.load(&config, &touched)?;
         let theme = self.theme.as_ref().ok_or(Error::Reported(2))?;
 
         let plan = match (&self.good, touched.config || touched.theme) {
             (Some(old), false) => affected(old, &site, &touched.incident_dirs),
             _ => None,
         };
-        let (count, full) = match plan {
-            Some(kinds) => {
-                let out = Mutex::new(Vec::new());
-                render::render_pages(&site, theme, &kinds, &|o| {
-                    out.lock().map_err(|_| Error::Reported(101))?.push(o);
-                    Ok(())
-                })?;
-                let mut outputs = out.into_inner().map_err(|_| Error::Reported(101))?;
-                let mut files = (*self.files).clone();
+        let Some(plan) = plan else {
+            let out = Mutex::new(HashMap::new());
+            render::render_site(&site, theme, &|o| {
+                insert(&mut *out.lock().map_err(|_| Error::Reported(101))?, o);
+                Ok(())
+            })?;
+            self.files = Arc::new(out.into_inner().map_err(|_| Error::Reported(101))?);
+            self.good = Some(site);
+            publish(self.files(), &[]);
+            return Ok(Update {
+                files: self.files.len(),
+                full: true,
+                first: None,
+                elapsed: start.elapsed(),
+            });
+        };
+
+        let before = Arc::clone(&self.files);
+        let mut count = 0;
+        let mut first = None;
+        let mut stages = [plan.first, plan.rest];
+        for (n, kinds) in stages.iter_mut().enumerate() {
+            if kinds.is_empty() {
+                continue;
+            }
+            let out = Mutex::new(Vec::new());
+            let rendered = render::render_pages(&site, theme, kinds, &|o| {
+                out.lock().map_err(|_| Error::Reported(101))?.push(o);
+                Ok(())
+            });
+            if let Err(e) = rendered {
+                // Never leave half an update behind.
+                self.files = before;
+                return Err(e);
+            }
+            let mut outputs = out.into_inner().map_err(|_| Error::Reported(101))?;
+            let mut files = (*self.files).clone();
+            if n == 0 {
                 for id in &touched.incident_dirs {
-                    if let Some(n) = site.incident_index(id) {
+                    if let Some(i) = site.incident_index(id) {
                         let prefix = format!("incidents/{id}/");
                         files.retain(|p, s| {
                             !(p.starts_with(&prefix) && matches!(s, Served::File(_)))
                         });
-                        outputs.extend(render::incident_assets(&site, n)?);
+                        outputs.extend(render::incident_assets(&site, i)?);
                     }
                 }
-                let count = outputs.len();
-                for o in outputs {
-                    insert(&mut files, o);
-                }
-                self.files = Arc::new(files);
-                (count, false)
             }
-            None => {
-                let out = Mutex::new(HashMap::new());
-                render::render_site(&site, theme, &|o| {
-                    insert(&mut *out.lock().map_err(|_| Error::Reported(101))?, o);
-                    Ok(())
-                })?;
-                self.files = Arc::new(out.into_inner().map_err(|_| Error::Reported(101))?);
-                (self.files.len(), true)
+            count += outputs.len();
+            let paths: Vec<String> = outputs.iter().map(|o| o.path().to_string()).collect();
+            for o in outputs {
+                insert(&mut files, o);
             }
-        };
+            self.files = Arc::new(files);
+            if n == 0 {
+                first = Some(start.elapsed());
+            }
+            publish(self.files(), &paths);
+        }
         self.good = Some(site);
         Ok(Update {
             files: count,
-            full,
+            full: false,
+            first,
             elapsed: start.elapsed(),
         })
     }
@@ -192,6 +253,7 @@ impl Session {
                 Some("themes") | Some("static") => t.theme = true,
                 Some("content") => {
                     let abs = root.join(rel);
+                    t.content.push(abs.clone());
                     // A file, or a folder that was removed or renamed with its files.
                     self.cache.retain(|k, _| !k.starts_with(&abs));
                     let collection = parts.next();
@@ -219,10 +281,32 @@ impl Session {
     }
 
     /// Discovers the content, decoding only files not in the cache, and builds the site.
-    fn load(&mut self, config: &Config) -> Result<Site, Error> {
+    fn load(&mut self, config: &Config, touched: &Touched) -> Result<Site, Error> {
         let root = self.opts.root.clone();
-        let (found, known, mut diags) = load::discover(&root)?;
-        let missing: Vec<&Found> = found
+        // Saving an existing document changes no file names: skip the walk.
+        let same_files = match &self.discovered {
+            Some(d) => touched
+                .content
+                .iter()
+                .all(|p| d.paths.contains(p) && p.is_file()),
+            None => false,
+        };
+        if !same_files || touched.config {
+            let (found, known, diags) = load::discover(&root)?;
+            let paths: std::collections::HashSet<PathBuf> =
+                found.iter().map(|f| f.path.clone()).collect();
+            // Files that disappeared are no longer worth keeping.
+            self.cache.retain(|k, _| paths.contains(k));
+            self.discovered = Some(Discovered {
+                found,
+                known,
+                diags,
+                paths,
+            });
+        }
+        let d = self.discovered.as_ref().ok_or(Error::Reported(2))?;
+        let missing: Vec<&Found> = d
+            .found
             .iter()
             .filter(|f| !self.cache.contains_key(&f.path))
             .collect();
@@ -231,10 +315,14 @@ impl Session {
             .map(|f| {
                 let mut diags = Vec::new();
                 let decoded = match load::read(&root, f.clone())? {
-                    Ok(doc) => model::decode(&doc, config, &mut diags),
+                    Ok(doc) => match model::decode(&doc, config, &mut diags) {
+                        Decoded::Incident(i) => Kept::Incident(Arc::new(*i)),
+                        Decoded::Meeting(m) => Kept::Meeting(m),
+                        Decoded::Invalid => Kept::Invalid,
+                    },
                     Err(d) => {
                         diags.push(d);
-                        Decoded::Invalid
+                        Kept::Invalid
                     }
                 };
                 Ok((f.path.clone(), Cached { decoded, diags }))
@@ -244,28 +332,25 @@ impl Session {
             let (path, cached) = r?;
             self.cache.insert(path, cached);
         }
+        let mut diags = d.diags.clone();
         let mut incidents = Vec::new();
         let mut meetings = Vec::new();
-        for f in &found {
+        for f in &d.found {
             let Some(c) = self.cache.get(&f.path) else {
                 continue;
             };
             diags.extend(c.diags.iter().cloned());
             match &c.decoded {
-                Decoded::Incident(i) => incidents.push((**i).clone()),
-                Decoded::Meeting(m) => meetings.push(m.clone()),
-                Decoded::Invalid => {}
+                Kept::Incident(i) => incidents.push(Arc::clone(i)),
+                Kept::Meeting(m) => meetings.push(m.clone()),
+                Kept::Invalid => {}
             }
         }
-        // Files that disappeared are no longer worth keeping.
-        let live: std::collections::HashSet<&Path> =
-            found.iter().map(|f| f.path.as_path()).collect();
-        self.cache.retain(|k, _| live.contains(k.as_path()));
         let site = Site::build(
             config.clone(),
             incidents,
             meetings,
-            &known,
+            &d.known,
             self.opts.drafts,
         );
         match site {
@@ -290,26 +375,42 @@ fn insert(files: &mut HashMap<String, Served>, o: Output) {
     };
 }
 
+/// Pages to re-render, in the order they are published.
+#[derive(Debug)]
+struct Plan {
+    /// The edited documents' own pages.
+    first: Vec<PageKind>,
+    /// Every other page whose data changed.
+    rest: Vec<PageKind>,
+}
+
 /// The pages whose data differ between `old` and `new`, or `None` when the change is
 /// structural and everything must be rendered.
-fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Vec<PageKind>> {
-    let ids = |s: &Site| -> BTreeSet<String> { s.incidents.iter().map(|i| i.id.clone()).collect() };
-    let meeting_ids =
-        |s: &Site| -> Vec<String> { s.meetings.iter().map(|m| m.id.clone()).collect() };
-    let years = |s: &Site| -> Vec<i32> { s.years.iter().map(|g| g.key).collect() };
-    let operators = |s: &Site| -> Vec<(String, String)> {
-        s.operators
+fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Plan> {
+    let same_ids = old.incidents.len() == new.incidents.len()
+        && new
+            .incidents
             .iter()
-            .map(|g| (g.key.clone(), g.slug.clone()))
-            .collect()
-    };
-    if ids(old) != ids(new)
-        || meeting_ids(old) != meeting_ids(new)
-        || years(old) != years(new)
-        || operators(old) != operators(new)
-    {
+            .all(|i| old.incident_index(&i.id).is_some());
+    let same_meetings = old.meetings.len() == new.meetings.len()
+        && new
+            .meetings
+            .iter()
+            .all(|m| old.meeting_index(&m.id).is_some());
+    let same_years = old
+        .years
+        .iter()
+        .map(|g| g.key)
+        .eq(new.years.iter().map(|g| g.key));
+    let same_operators = old
+        .operators
+        .iter()
+        .map(|g| (&g.key, &g.slug))
+        .eq(new.operators.iter().map(|g| (&g.key, &g.slug)));
+    if !(same_ids && same_meetings && same_years && same_operators) {
         return None;
     }
+    let mut first: BTreeSet<PageKind> = BTreeSet::new();
     let old_views = Views::new(old);
     let new_views = Views::new(new);
     let mut kinds: BTreeSet<PageKind> = BTreeSet::new();
@@ -334,7 +435,7 @@ fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Vec<PageK
         if Arc::ptr_eq(&o.file, &i.file) && !dirs.contains(&i.id) {
             continue;
         }
-        kinds.insert(PageKind::Incident(nn));
+        first.insert(PageKind::Incident(nn));
         // Pages that name it: incidents relating to it, meetings listing it, its year's report.
         for (rn, r) in new.incidents.iter().enumerate() {
             if r.related.iter().any(|x| x.value == i.id) {
@@ -385,7 +486,7 @@ fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Vec<PageK
             .meeting(&m.id)
             .is_none_or(|om| !Arc::ptr_eq(&om.file, &m.file));
         if changed {
-            kinds.insert(PageKind::Meeting(mn));
+            first.insert(PageKind::Meeting(mn));
             kinds.insert(PageKind::Meetings);
             for (n, _) in new.incidents.iter().enumerate() {
                 if new.meeting_of(n).map(|x| &x.id) == Some(&m.id) {
@@ -407,5 +508,8 @@ fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Vec<PageK
         // A moved incident changes the order only in lists that hold it, all of them
         // included above; the relative order of the others stays.
     }
-    Some(kinds.into_iter().collect())
+    Some(Plan {
+        rest: kinds.difference(&first).copied().collect(),
+        first: first.into_iter().collect(),
+    })
 }

@@ -7,6 +7,7 @@
 mod lint;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::{CauseKey, Config};
 use crate::diag::Diagnostic;
@@ -95,8 +96,9 @@ pub struct Group<K> {
 pub struct Site {
     /// The configuration.
     pub config: Config,
-    /// Published incidents, newest first (ties by id).
-    pub incidents: Vec<Incident>,
+    /// Published incidents, newest first (ties by id). Shared, so that `gen serve` can
+    /// rebuild the site around one changed incident without copying the others.
+    pub incidents: Vec<Arc<Incident>>,
     /// Meetings, newest first.
     pub meetings: Vec<Meeting>,
     /// Every cause of the taxonomy, in its order, with its incidents.
@@ -121,11 +123,12 @@ impl Site {
     /// Ids are unique: the load stage reports duplicates.
     pub fn build(
         config: Config,
-        mut incidents: Vec<Incident>,
+        incidents: Vec<impl Into<Arc<Incident>>>,
         mut meetings: Vec<Meeting>,
         known: &crate::load::KnownIds,
         drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
+        let mut incidents: Vec<Arc<Incident>> = incidents.into_iter().map(Into::into).collect();
         let mut diags = Vec::new();
         let all_ids: HashMap<&str, ()> = known.incidents.iter().map(|i| (i.as_str(), ())).collect();
         let meeting_ids: Vec<&str> = known.meetings.iter().map(String::as_str).collect();
@@ -253,7 +256,7 @@ impl Site {
                     .collect();
                 CauseIndex {
                     key: c.key.clone(),
-                    stats: Stats::of(entries.iter().map(|e| &incidents[e.incident])),
+                    stats: Stats::of(entries.iter().map(|e| &*incidents[e.incident])),
                     primary_count: entries.iter().filter(|e| e.primary).count(),
                     entries,
                 }
@@ -278,7 +281,7 @@ impl Site {
             .map(|(year, list)| Group {
                 key: year,
                 slug: year.to_string(),
-                stats: Stats::of(list.iter().map(|&n| &incidents[n])),
+                stats: Stats::of(list.iter().map(|&n| &*incidents[n])),
                 incidents: list,
             })
             .collect();
@@ -293,7 +296,7 @@ impl Site {
                 Group {
                     key: name.to_string(),
                     slug,
-                    stats: Stats::of(list.iter().map(|&n| &incidents[n])),
+                    stats: Stats::of(list.iter().map(|&n| &*incidents[n])),
                     incidents: list,
                 }
             })
@@ -303,7 +306,7 @@ impl Site {
             .enumerate()
             .map(|(n, o)| (o.key.clone(), n))
             .collect();
-        let stats = Stats::of(incidents.iter());
+        let stats = Stats::of(incidents.iter().map(|i| &**i));
         Ok(Site {
             config,
             incidents,
@@ -321,7 +324,7 @@ impl Site {
 
     /// The incident with this id, if published.
     pub fn incident(&self, id: &str) -> Option<&Incident> {
-        self.incident_pos.get(id).map(|&n| &self.incidents[n])
+        self.incident_pos.get(id).map(|&n| &*self.incidents[n])
     }
 
     /// The index in [`Site::meetings`] of the meeting with this id.
