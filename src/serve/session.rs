@@ -253,7 +253,9 @@ impl Session {
                 Some("themes") | Some("static") => t.theme = true,
                 Some("content") => {
                     let abs = root.join(rel);
-                    t.content.push(abs.clone());
+                    if could_be_document(rel) {
+                        t.content.push(abs.clone());
+                    }
                     // A file, or a folder that was removed or renamed with its files.
                     self.cache.retain(|k, _| !k.starts_with(&abs));
                     let collection = parts.next();
@@ -366,6 +368,20 @@ impl Session {
             }
         }
     }
+}
+
+/// Whether a changed path under `content/` can add, remove or be a document or asset;
+/// an editor's temporary file beside the documents cannot.
+fn could_be_document(rel: &Path) -> bool {
+    let depth = rel.components().count();
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let hidden = name.starts_with('.') || name.starts_with('_');
+    let ext = rel.extension().map(|e| e.to_string_lossy());
+    // content/incidents/<name>: a document, or a folder holding one.
+    depth != 3 || (!hidden && ext.as_deref().is_none_or(|e| e == "md"))
 }
 
 fn insert(files: &mut HashMap<String, Served>, o: Output) {
