@@ -610,3 +610,35 @@ fn binding_beyond_loopback_warns() {
     let said = server.stderr_until("warning: listening on 0.0.0.0");
     assert!(said.contains("other machines can reach this preview"));
 }
+
+#[test]
+fn a_static_folder_created_while_serving_is_followed() {
+    let dir = shipped_site();
+    let server = Server::start(dir.path(), &[]);
+    let events = server.events();
+    let stat = dir.path().join("static");
+    fs::create_dir(&stat).unwrap();
+    fs::write(stat.join("notes.txt"), "first").unwrap();
+    wait_event(&events);
+    server.wait_for("/notes.txt", "the new file", |b| b == "first");
+    let (_, head, _) = server.get("/notes.txt");
+    assert!(
+        head.contains("content-type: text/plain; charset=utf-8"),
+        "{head}"
+    );
+    // Files in the new folder are watched too.
+    fs::create_dir(stat.join("img")).unwrap();
+    fs::write(
+        stat.join("img/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
+    server.wait_for("/img/logo.svg", "a file in a new subfolder", |b| {
+        b.starts_with("<svg")
+    });
+    let (_, head, _) = server.get("/img/logo.svg");
+    assert!(
+        head.contains("content-type: image/svg+xml; charset=utf-8"),
+        "{head}"
+    );
+}

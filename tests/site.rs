@@ -440,6 +440,27 @@ fn a_theme_overrides_templates_one_by_one() {
 }
 
 #[test]
+fn the_sites_static_folder_is_copied_as_it_is_over_the_themes() {
+    let dir = mini_site(
+        "theme = \"mine\"\n",
+        &[
+            ("content/incidents/a.md", MINI),
+            ("themes/mine/static/robots.txt", "from the theme"),
+            ("themes/mine/static/logo.svg", "<svg/>"),
+            ("static/robots.txt", "User-agent: *\nDisallow:\n"),
+            ("static/downloads/手順書.txt", "手順"),
+            ("static/style.css", "body { color: red }"),
+        ],
+    );
+    let out = build(dir.path());
+    assert_eq!(page(&out, "robots.txt"), "User-agent: *\nDisallow:\n");
+    assert_eq!(page(&out, "logo.svg"), "<svg/>");
+    assert_eq!(page(&out, "downloads/手順書.txt"), "手順");
+    // The stylesheet stays the theme's: a site changes it through a theme.
+    assert!(!page(&out, "style.css").contains("color: red"));
+}
+
+#[test]
 fn an_unknown_theme_is_a_clear_error() {
     let dir = mini_site("theme = \"nope\"\n", &[("content/incidents/a.md", MINI)]);
     let err = gen::build(&BuildOptions::new(dir.path()))

@@ -11,6 +11,7 @@ import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, che
 import { Check, printDetails, printSummary, plural } from './report.mjs';
 import * as C from './checks.mjs';
 import { selfTest } from './selftest.mjs';
+import { checkLiveReload } from './live.mjs';
 
 const QA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = path.resolve(QA, '..');
@@ -114,6 +115,8 @@ async function gate({ gen, tmp, shots }) {
     step('no-JavaScript done');
     const shotFiles = await screenshots(b, variants.root, oneEach, shots);
     step(`screenshots done (${shotFiles.length})`);
+    const live = await checkLiveReload(b, gen, REPO, tmp);
+    step('gen serve live reload done');
     const vnu = await vnuPromise;
     step('Nu Html Checker done');
 
@@ -137,6 +140,7 @@ async function gate({ gen, tmp, shots }) {
     if (shotFiles.length !== wanted || shotFiles.some((f) => !fs.existsSync(f) || fs.statSync(f).size === 0)) sc.fail(`expected ${wanted} non-empty PNGs in ${shots}`);
     sc.summary = `${plural(shotFiles.length, 'PNG')} (${plural(oneEach.length, 'page type')} × 375 and 1280 px) in ${shots}`;
     checks.push(sc);
+    checks.push(live);
   } finally {
     await b.close();
     await servers.root.close();

@@ -20,13 +20,14 @@ pub struct Theme {
     /// Each template's source, by name, for diagnostics.
     sources: HashMap<String, Arc<SourceFile>>,
     stylesheet: String,
-    static_dir: Option<PathBuf>,
+    /// `themes/<name>/static/`, then the site's own `static/` (later folders win).
+    static_dirs: Vec<PathBuf>,
 }
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Theme")
-            .field("static_dir", &self.static_dir)
+            .field("static_dirs", &self.static_dirs)
             .finish_non_exhaustive()
     }
 }
@@ -170,7 +171,10 @@ impl Theme {
             tera,
             sources,
             stylesheet,
-            static_dir: static_dir.is_dir().then_some(static_dir),
+            static_dirs: [static_dir, root.join("static")]
+                .into_iter()
+                .filter(|d| d.is_dir())
+                .collect(),
         })
     }
 
@@ -206,7 +210,8 @@ impl Theme {
         self.stylesheet.clone()
     }
 
-    /// Static files of the default theme and of the site's theme (the latter win).
+    /// Static files of the default theme, the site's theme and the site's `static/`
+    /// folder (later ones win). `style.css` is always the theme's stylesheet.
     pub fn static_files(&self) -> Vec<Output> {
         let mut out: Vec<Output> = Vec::new();
         if let Some(dir) = DEFAULT.get_dir("static") {
@@ -225,7 +230,7 @@ impl Theme {
                 }
             }
         }
-        if let Some(dir) = &self.static_dir {
+        for dir in &self.static_dirs {
             for entry in walkdir::WalkDir::new(dir)
                 .sort_by_file_name()
                 .into_iter()

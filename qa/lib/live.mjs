@@ -1,0 +1,130 @@
+// `gen serve` in a real browser: open pages reload by themselves after an edit (only
+// the pages the edit changed), and an error shows as an overlay over the last good page
+// until it is fixed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+import { Check } from './report.mjs';
+
+const JCOM = 'content/incidents/2017-07-03-jcom.md';
+
+function copySite(repo, to) {
+  fs.mkdirSync(to, { recursive: true });
+  fs.copyFileSync(path.join(repo, 'config.toml'), path.join(to, 'config.toml'));
+  fs.cpSync(path.join(repo, 'content'), path.join(to, 'content'), { recursive: true });
+}
+
+function startServe(gen, root) {
+  const child = spawn(gen, ['serve', '--port', '0', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr = [];
+  child.stderr.on('data', (d) => stderr.push(String(d)));
+  const url = new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout });
+    rl.on('line', (line) => {
+      const m = line.match(/ at (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`gen serve exited with ${code}: ${stderr.join('')}`)));
+    setTimeout(() => reject(new Error('gen serve printed no address in 60 s')), 60_000).unref();
+  });
+  return { child, url, stderr };
+}
+
+/** Saves a file the way editors do: a temporary file renamed over it. */
+function save(file, text) {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+export async function checkLiveReload(b, gen, repo, tmp) {
+  const c = new Check('serve live reload');
+  const root = path.join(tmp, 'live');
+  copySite(repo, root);
+  const file = path.join(root, JCOM);
+  const original = fs.readFileSync(file, 'utf8');
+  const server = startServe(gen, root);
+  const ctx = await b.context();
+  try {
+    const url = await server.url;
+    const open = async (rel) => {
+      const p = await ctx.newPage();
+      await p.goto(url + rel, { waitUntil: 'load' });
+      // Survives until the page reloads.
+      await p.evaluate(() => { window.__qaMark = 1; });
+      // Let the event stream connect before the first edit.
+      await p.waitForTimeout(300);
+      return p;
+    };
+    const marked = (p) => p.evaluate(() => window.__qaMark === 1);
+    const remark = (p) => p.evaluate(() => { window.__qaMark = 1; });
+    const incident = await open('incidents/2017-07-03-jcom/');
+    const list = await open('incidents/');
+    const causes = await open('causes/');
+    const waitText = (p, text) => p.waitForFunction((t) => document.body.innerText.includes(t), text, { timeout: 10_000 });
+
+    // 1. A body edit reloads the incident's page and leaves the lists alone.
+    const marker = 'QA live reload marker';
+    const t0 = Date.now();
+    save(file, original + `\n${marker}\n`);
+    try {
+      await waitText(incident, marker);
+      c.note(`body edit: the open page showed the new text ${Date.now() - t0} ms after the save`);
+      if (await marked(incident)) c.fail('the incident page changed without reloading');
+    } catch {
+      c.fail('the open incident page never showed a body edit');
+    }
+    await list.waitForTimeout(1000);
+    if (!(await marked(list))) c.fail('the incidents list reloaded after a body edit that did not change it');
+    if (!(await marked(causes))) c.fail('the causes page reloaded after a body edit that did not change it');
+
+    // 2. A figure edit reloads the page and the list that shows the figure.
+    await remark(incident);
+    save(file, original.replace('affected_users = 52792', 'affected_users = 61234'));
+    for (const [name, p] of [['incident page', incident], ['incidents list', list]]) {
+      try {
+        await waitText(p, '61,234');
+      } catch {
+        c.fail(`the open ${name} never showed the new user count 61,234`);
+      }
+    }
+
+    // 3. An error: overlay over the last good page, on every open page.
+    save(file, original.replace('title = "', 'title = ["'));
+    for (const [name, p] of [['incident page', incident], ['causes page', causes]]) {
+      try {
+        await p.waitForSelector('#gen-error-overlay', { state: 'visible', timeout: 10_000 });
+        const text = await p.locator('#gen-error-overlay').innerText();
+        if (!text.includes(`${JCOM}:2:9: this array is never closed`)) c.fail(`the overlay on the ${name} lacks the error's place and message: ${text.slice(0, 200)}`);
+      } catch {
+        c.fail(`no error overlay on the open ${name}`);
+      }
+    }
+    if (!(await incident.evaluate(() => document.body.innerText.includes('61,234')))) c.fail('the last good page is not under the overlay');
+
+    // 4. The fix removes it.
+    save(file, original);
+    for (const [name, p] of [['incident page', incident], ['causes page', causes]]) {
+      try {
+        await p.waitForSelector('#gen-error-overlay', { state: 'detached', timeout: 10_000 });
+      } catch {
+        c.fail(`the overlay stayed on the ${name} after the fix`);
+      }
+    }
+    try {
+      await waitText(incident, '52,792');
+    } catch {
+      c.fail('the fixed page did not come back with its figure 52,792');
+    }
+    c.summary = c.ok
+      ? 'pages reload after the edits that change them (only those), an error overlays every open page and the fix removes it'
+      : 'live reload or the error overlay misbehaved';
+  } catch (e) {
+    c.fail(String(e.stack || e));
+  } finally {
+    await ctx.close().catch(() => {});
+    server.child.kill();
+  }
+  return c;
+}
