@@ -58,6 +58,23 @@ fn css_string(s: &str) -> String {
     out
 }
 
+const HIGHLIGHT_TOKEN: &str = "/* gen: highlighting rules */";
+
+/// Puts the highlighting rules the document uses in place of [`HIGHLIGHT_TOKEN`].
+fn finish(html: String) -> String {
+    match html.find(HIGHLIGHT_TOKEN) {
+        Some(at) => {
+            let css = super::markdown::highlight_css_for(&html);
+            let mut out = String::with_capacity(html.len() + css.len());
+            out.push_str(&html[..at]);
+            out.push_str(&css);
+            out.push_str(&html[at + HIGHLIGHT_TOKEN.len()..]);
+            out
+        }
+        None => html,
+    }
+}
+
 fn base_context(
     shared: &Shared<'_>,
     site: &Site,
@@ -71,7 +88,8 @@ fn base_context(
     ctx.insert("doc_root", &doc_root(site, path));
     ctx.insert("doc_title", doc_title);
     ctx.insert("running_header", &css_string(header));
-    ctx.insert("highlight_css", shared.highlight_css.as_str());
+    // Replaced by the rules the rendered document uses (see `finish`).
+    ctx.insert("highlight_css", HIGHLIGHT_TOKEN);
     if site.config.base_url.contains("://") {
         let page = views::href(path.trim_end_matches("index.html"));
         ctx.insert("canonical", &format!("{}{page}", site.config.base_url));
@@ -149,7 +167,7 @@ pub(super) fn incident_report(
     let path = report_path(&view.row.id);
     let mut ctx = base_context(shared, site, &path, &view.row.title, &view.row.title);
     ctx.insert("incident", view);
-    let html = theme.render("incident_report.html", &ctx)?;
+    let html = finish(theme.render("incident_report.html", &ctx)?);
     Ok(Output::Bytes {
         path,
         bytes: html.into_bytes(),
@@ -222,7 +240,7 @@ fn packet_with(
     ctx.insert("minutes", &minutes.html);
     ctx.insert("toc", &toc);
     ctx.insert("only", &only);
-    theme.render("packet.html", &ctx)
+    theme.render("packet.html", &ctx).map(finish)
 }
 
 /// The packet of meeting `n`, as built by `gen build` (contents without page numbers).
@@ -446,7 +464,7 @@ pub(super) fn annual(
     };
     let mut ctx = base_context(shared, site, &path, &title, &title);
     ctx.insert("report", &report);
-    let html = theme.render("annual.html", &ctx)?;
+    let html = finish(theme.render("annual.html", &ctx)?);
     Ok(Output::Bytes {
         path,
         bytes: html.into_bytes(),

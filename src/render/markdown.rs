@@ -319,6 +319,58 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The rules of [`highlight_css`] that can match an element of `html` (every class of
+/// some selector is used in it): printed documents inline their CSS, and the whole
+/// stylesheet would be most of a short report's bytes.
+pub fn highlight_css_for(html: &str) -> String {
+    static RULES: OnceLock<Vec<(Vec<Vec<String>>, String)>> = OnceLock::new();
+    let rules = RULES.get_or_init(|| {
+        let css = highlight_css();
+        css.split_inclusive('}')
+            .filter_map(|rule| {
+                let (selectors, _) = rule.split_once('{')?;
+                // Drop the generator's comment in front of the first rule.
+                let selectors = selectors.rsplit("*/").next().unwrap_or(selectors);
+                let alternatives = selectors
+                    .split(',')
+                    .map(|sel| {
+                        sel.split(|c: char| c == '.' || c.is_whitespace())
+                            .filter(|c| !c.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .collect();
+                let text = format!("{} {}", selectors.trim(), &rule[rule.find('{')?..]);
+                Some((alternatives, text))
+            })
+            .collect()
+    });
+    let mut used: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("class=\"") {
+        rest = &rest[i + 7..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        used.extend(
+            rest[..end]
+                .split_whitespace()
+                .filter(|c| c.starts_with("hl-")),
+        );
+        rest = &rest[end..];
+    }
+    if used.is_empty() {
+        return String::new();
+    }
+    rules
+        .iter()
+        .filter(|(alts, _)| {
+            alts.iter()
+                .any(|classes: &Vec<String>| classes.iter().all(|c| used.contains(c.as_str())))
+        })
+        .map(|(_, text)| text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The stylesheet for highlighted code, light theme.
 pub fn highlight_css() -> String {
     // Loading syntect's themes is costly; the theme, every document and every packet part
@@ -385,5 +437,16 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn printed_documents_carry_only_the_highlighting_rules_they_use() {
+        let r = render("```toml\nx = \"a\"\n```\n", &|_| None);
+        let css = highlight_css_for(&r.html);
+        assert!(css.contains(".hl-string {\n color: #183691;\n}"), "{css}");
+        // Rules for classes that never occur are left out.
+        assert!(!css.contains(".hl-invalid"), "{css}");
+        assert!(css.len() < highlight_css().len() / 3, "{} bytes", css.len());
+        assert_eq!(highlight_css_for("<p class=\"note\">no code</p>"), "");
     }
 }

@@ -120,24 +120,25 @@ impl PageKind {
 /// Receives each output file as soon as it is rendered (from any thread).
 pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
 
-/// Every page of the site.
+/// Every page of the site, the heaviest first: the long lists, annual reports and meeting
+/// packets would otherwise come last and leave one thread working alone at the end.
 pub fn pages(site: &Site) -> Vec<PageKind> {
-    let mut kinds = vec![
+    let mut kinds = vec![PageKind::Incidents];
+    kinds.extend((0..site.years.len()).map(PageKind::Annual));
+    kinds.extend((0..site.causes.len()).map(PageKind::Cause));
+    kinds.extend((0..site.operators.len()).map(PageKind::Operator));
+    kinds.extend((0..site.years.len()).map(PageKind::Year));
+    kinds.extend((0..site.meetings.len()).map(PageKind::Meeting));
+    kinds.extend([
         PageKind::Home,
-        PageKind::Incidents,
         PageKind::Causes,
         PageKind::Years,
         PageKind::Operators,
         PageKind::Meetings,
         PageKind::Reports,
         PageKind::NotFound,
-    ];
+    ]);
     kinds.extend((0..site.incidents.len()).map(PageKind::Incident));
-    kinds.extend((0..site.causes.len()).map(PageKind::Cause));
-    kinds.extend((0..site.years.len()).map(PageKind::Year));
-    kinds.extend((0..site.operators.len()).map(PageKind::Operator));
-    kinds.extend((0..site.meetings.len()).map(PageKind::Meeting));
-    kinds.extend((0..site.years.len()).map(PageKind::Annual));
     kinds
 }
 
@@ -278,7 +279,6 @@ fn assets(dir: &std::path::Path, shown: &std::path::Path, to: &str) -> Result<Ve
 pub(crate) struct Shared<'a> {
     site: SiteView<'a>,
     labels: std::collections::BTreeMap<&'static str, &'static str>,
-    highlight_css: String,
 }
 
 impl<'a> Shared<'a> {
@@ -295,7 +295,6 @@ impl<'a> Shared<'a> {
                 timezone: f.offset(),
             },
             labels: i18n::labels(site.config.language),
-            highlight_css: markdown::highlight_css(),
         }
     }
 }
