@@ -143,6 +143,7 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(super::markdown::escape);
         // Tera's default also escapes `/`, which bloats every link; these five suffice.
         tera.set_escape_fn(escape_html);
         let sources: HashMap<String, Arc<SourceFile>> = templates
