@@ -294,9 +294,14 @@ impl Drop for Server {
 
 impl Server {
     fn start(root: &Path, extra: &[&str]) -> Server {
+        Self::start_with(root, extra, &[])
+    }
+
+    fn start_with(root: &Path, extra: &[&str], env: &[(&str, std::ffi::OsString)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
             .args(["serve", "--port", "0"])
             .args(extra)
+            .envs(env.iter().map(|(k, v)| (*k, v)))
             .arg("--root")
             .arg(root)
             .stdout(Stdio::piped())
@@ -641,4 +646,31 @@ fn a_static_folder_created_while_serving_is_followed() {
         head.contains("content-type: image/svg+xml; charset=utf-8"),
         "{head}"
     );
+}
+
+#[test]
+fn open_hands_the_address_to_the_desktops_opener() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = shipped_site();
+    // A stand-in for xdg-open that records what it was asked to open.
+    let bin = TempDir::new().unwrap();
+    let record = bin.path().join("opened.txt");
+    let opener = bin.path().join("xdg-open");
+    fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", record.display()),
+    )
+    .unwrap();
+    fs::set_permissions(&opener, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut path = std::ffi::OsString::from(bin.path());
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    let server = Server::start_with(dir.path(), &["--open"], &[("PATH", path)]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !record.exists() {
+        assert!(Instant::now() < deadline, "--open never ran the opener");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(fs::read_to_string(&record).unwrap().trim(), server.url);
 }
