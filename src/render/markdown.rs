@@ -360,14 +360,13 @@ pub fn highlight_css_for(html: &str) -> String {
     });
     let mut used: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut rest = html;
-    while let Some(i) = rest.find("class=\"") {
-        rest = &rest[i + 7..];
+    // Highlighted spans list only prefixed classes, the first right after the quote:
+    // searching for that skips every other class attribute of the document.
+    const OPEN: &str = "class=\"hl-";
+    while let Some(i) = rest.find(OPEN) {
+        rest = &rest[i + OPEN.len() - 3..];
         let end = rest.find('"').unwrap_or(rest.len());
-        used.extend(
-            rest[..end]
-                .split_whitespace()
-                .filter(|c| c.starts_with("hl-")),
-        );
+        used.extend(rest[..end].split_whitespace());
         rest = &rest[end..];
     }
     if used.is_empty() {
