@@ -197,7 +197,10 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 drafts: site.drafts,
                 force,
             };
-            let report = crate::build(&opts)?;
+            let progress = Progress::start();
+            let result = crate::build_observed(&opts, &|| progress.tick());
+            progress.finish();
+            let (report, _, _) = result?;
             if verbose {
                 for f in &report.files {
                     println!("wrote {f}");
@@ -329,6 +332,62 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 dir.display()
             );
             Ok(())
+        }
+    }
+}
+
+/// A spinner with the count of files written, on a terminal only and only once a build
+/// has run for a second: short builds and logs stay one line.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Progress {
+    fn start() -> Progress {
+        use std::io::IsTerminal;
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if !std::io::stderr().is_terminal() {
+            return Progress { bar: None, done };
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} building: {human_pos} files written ({elapsed})",
+        ) {
+            bar.set_style(style);
+        }
+        let shown = bar.clone();
+        let finished = std::sync::Arc::clone(&done);
+        // GEN_PROGRESS_AFTER_MS lets the tests see the spinner on a short build.
+        let after = std::env::var("GEN_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(after));
+            if !finished.load(std::sync::atomic::Ordering::Relaxed) {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.tick();
+                shown.enable_steady_tick(std::time::Duration::from_millis(100));
+            }
+        });
+        Progress {
+            bar: Some(bar),
+            done,
+        }
+    }
+
+    fn tick(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
         }
     }
 }

@@ -127,13 +127,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 /// Builds like [`build`] and also returns the site and theme, for output formats made
 /// from the built site (PDF).
 pub fn build_site(opts: &BuildOptions) -> Result<(BuildReport, Site, render::theme::Theme), Error> {
+    build_observed(opts, &|| {})
+}
+
+/// Builds like [`build_site`], calling `written` after each file is written (from any
+/// thread), for progress display.
+pub fn build_observed(
+    opts: &BuildOptions,
+    written: &(dyn Fn() + Sync),
+) -> Result<(BuildReport, Site, render::theme::Theme), Error> {
     write::recover(&opts.output_dir())?;
     let site = load_site(opts)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let output = opts.output_dir();
     write::check_destination(&opts.root, &output, opts.force)?;
     let staging = write::Staging::new(&output)?;
-    let files = render::render_site(&site, &theme, &|f| staging.write(&f))?;
+    let files = render::render_site(&site, &theme, &|f| {
+        staging.write(&f)?;
+        written();
+        Ok(())
+    })?;
     staging.commit()?;
     let report = BuildReport {
         pages: files.iter().filter(|f| f.ends_with(".html")).count(),

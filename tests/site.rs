@@ -502,6 +502,8 @@ fn cli_build_prints_one_summary_line() {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
         .args(["build", "--root"])
         .arg(dir.path())
+        // Even a build past the progress threshold draws nothing off a terminal.
+        .env("GEN_PROGRESS_AFTER_MS", "0")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -522,6 +524,34 @@ fn cli_build_prints_one_summary_line() {
     assert_eq!(
         String::from_utf8_lossy(&check.stdout),
         "ok: 7 incidents, 4 meetings, no errors, 4 warnings\n"
+    );
+}
+
+/// On a terminal a build that runs past the threshold (a second; 0 here) shows a spinner
+/// with the count of files written, and clears it before the summary line.
+#[test]
+fn a_long_build_on_a_terminal_shows_progress() {
+    let dir = shipped();
+    let log = dir.path().join("typescript");
+    // `script` gives the build a terminal (util-linux, in every Debian system).
+    let o = std::process::Command::new("script")
+        .args(["-qec"])
+        .arg(format!(
+            "{} build --root {}",
+            env!("CARGO_BIN_EXE_gen"),
+            dir.path().display()
+        ))
+        .arg(&log)
+        .env("GEN_PROGRESS_AFTER_MS", "0")
+        .output()
+        .expect("script (util-linux) runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let seen = String::from_utf8_lossy(&fs::read(&log).unwrap()).into_owned();
+    assert!(seen.contains("building: "), "{seen}");
+    assert!(seen.contains("files written"), "{seen}");
+    assert!(
+        seen.contains("built 53 pages (7 incidents) into "),
+        "{seen}"
     );
 }
 
