@@ -131,7 +131,9 @@ impl Site {
         let mut incidents: Vec<Arc<Incident>> = incidents.into_iter().map(Into::into).collect();
         let mut diags = Vec::new();
         let all_ids: HashMap<&str, ()> = known.incidents.iter().map(|i| (i.as_str(), ())).collect();
-        let meeting_ids: Vec<&str> = known.meetings.iter().map(String::as_str).collect();
+        // A set: every incident with a meeting looks its id up (100,000 × 5,000 in a list).
+        let meeting_ids: std::collections::HashSet<&str> =
+            known.meetings.iter().map(String::as_str).collect();
         for i in &incidents {
             for r in &i.related {
                 if !all_ids.contains_key(r.value.as_str()) {
@@ -155,7 +157,8 @@ impl Site {
             }
             if let Some(m) = &i.meeting {
                 if !meeting_ids.contains(&m.value.as_str()) {
-                    let near = crate::diag::suggest(&m.value, meeting_ids.iter().copied());
+                    let near =
+                        crate::diag::suggest(&m.value, known.meetings.iter().map(String::as_str));
                     diags.push(
                         Diagnostic::error(
                             "unknown-meeting",
