@@ -674,3 +674,40 @@ fn open_hands_the_address_to_the_desktops_opener() {
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(fs::read_to_string(&record).unwrap().trim(), server.url);
 }
+
+#[test]
+fn a_template_error_keeps_the_last_good_files_until_the_template_is_fixed() {
+    let dir = shipped_site();
+    let root = dir.path();
+    let mut s = Session::new(BuildOptions::new(root));
+    s.rebuild(&[]).unwrap();
+    let before = s.files();
+    let templates = root.join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    let tpl = templates.join("404.html");
+    fs::write(
+        &tpl,
+        "{% extends \"base.html\" %}{% block content %}{{ nope.missing }}{% endblock content %}",
+    )
+    .unwrap();
+    match s.rebuild(std::slice::from_ref(&tpl)).unwrap_err() {
+        gen::Error::Content(d) => {
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert_eq!(d[0].code, "template-render");
+            assert_eq!(
+                d[0].file.path,
+                Path::new("themes/default/templates/404.html")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(*s.files(), *before, "the last good files are kept");
+    fs::write(
+        &tpl,
+        "{% extends \"base.html\" %}{% block content %}<h1>Fixed</h1>{% endblock content %}",
+    )
+    .unwrap();
+    s.rebuild(std::slice::from_ref(&tpl)).unwrap();
+    assert!(page(&s, "404.html").contains("<h1>Fixed</h1>"));
+    assert_same(&s, root, "the template fix");
+}
