@@ -339,6 +339,13 @@ fn english_ui_formats_figures_for_english() {
     assert!(t.contains("Started 15 Jan 2024 11:50"), "{t}");
     assert!(t.contains("+1h 37m"), "{t}");
     assert!(page(&out, "index.html").starts_with("<!doctype html>\n<html lang=\"en\">"));
+    // The scroll box of a markdown table is named in the site's language.
+    assert!(page(&out, "incidents/a/index.html")
+        .contains("role=\"group\" aria-label=\"Table (scrolls sideways)\"><table>"));
+    let ja = mini_site("", &[("content/incidents/a.md", MINI)]);
+    let out = build(ja.path());
+    assert!(page(&out, "incidents/a/index.html")
+        .contains("role=\"group\" aria-label=\"表（横にスクロールできます）\"><table>"));
 }
 
 #[test]

@@ -148,6 +148,7 @@ pub(super) fn report_view(views: &Views<'_>, n: usize, path: &str) -> IncidentVi
         i.body(),
         &link_rewriter(site, ROOT_TOKEN),
         site.config.unsafe_html,
+        site.config.language,
     );
     body.html = embed_images(
         &body.html.replace(ROOT_TOKEN, &doc_root(site, path)),
@@ -217,6 +218,7 @@ fn packet_with(
         m.body(),
         &link_rewriter(site, ROOT_TOKEN),
         site.config.unsafe_html,
+        site.config.language,
     );
     minutes.html = minutes.html.replace(ROOT_TOKEN, &doc_root(site, &path));
     let page = |k: usize| pages.and_then(|p| p.get(k).copied());

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::model::Lang;
+
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -65,8 +67,9 @@ pub fn render_body(
     text: &str,
     rewrite: &dyn Fn(&str) -> Option<String>,
     trust_html: bool,
+    lang: Lang,
 ) -> Rendered {
-    let mut r = render(text, rewrite);
+    let mut r = render(text, rewrite, lang);
     if r.has_raw_html && !trust_html {
         r.html = sanitize(&r.html);
     }
@@ -94,7 +97,12 @@ pub fn sanitize(html: &str) -> String {
 }
 
 /// Renders markdown without sanitizing (see [`render_body`]).
-pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) -> Rendered {
+    // Wide tables scroll in a focusable box; screen readers announce it by this name.
+    let table_label = match lang {
+        Lang::Ja => "表（横にスクロールできます）",
+        Lang::En => "Table (scrolls sideways)",
+    };
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -181,9 +189,9 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered 
             // Wide tables scroll in their own box on phones; the box takes keyboard focus so
             // the hidden part can be reached without a mouse.
             Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html(CowStr::from(
-                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"table\">",
-                )));
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"{table_label}\">"
+                ))));
                 out.push(events[i].clone());
                 i += 1;
             }
@@ -405,9 +413,11 @@ mod tests {
 
     #[test]
     fn japanese_headings_get_anchors() {
-        let r = render("## 発生原因\n\n## 発生原因\n\n## Q&A 1\n", &|_| {
-            None
-        });
+        let r = render(
+            "## 発生原因\n\n## 発生原因\n\n## Q&A 1\n",
+            &|_| None,
+            Lang::Ja,
+        );
         assert!(
             r.html.contains("<h2 id=\"発生原因\">発生原因</h2>"),
             "{}",
@@ -415,7 +425,7 @@ mod tests {
         );
         assert!(r.html.contains("<h2 id=\"発生原因-1\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"qa-1\">"), "{}", r.html);
-        let r = render("## Summary\n", &|_| None);
+        let r = render("## Summary\n", &|_| None, Lang::Ja);
         assert!(
             r.html.contains("<h2 id=\"summary-1\">"),
             "template ids are reserved: {}",
@@ -438,9 +448,11 @@ mod tests {
 
     #[test]
     fn code_is_highlighted_and_unknown_languages_fall_back() {
-        let r = render("```toml\nx = 1\n```\n\n```nosuchlang\n<b>\n```\n", &|_| {
-            None
-        });
+        let r = render(
+            "```toml\nx = 1\n```\n\n```nosuchlang\n<b>\n```\n",
+            &|_| None,
+            Lang::Ja,
+        );
         assert!(r.html.contains("hl-"), "{}", r.html);
         assert!(
             r.html.contains(
@@ -453,7 +465,7 @@ mod tests {
 
     #[test]
     fn printed_documents_carry_only_the_highlighting_rules_they_use() {
-        let r = render("```toml\nx = \"a\"\n```\n", &|_| None);
+        let r = render("```toml\nx = \"a\"\n```\n", &|_| None, Lang::Ja);
         let css = highlight_css_for(&r.html);
         assert!(css.contains(".hl-string {\n color: #183691;\n}"), "{css}");
         // Rules for classes that never occur are left out.

@@ -375,6 +375,7 @@ fn render_page(
                 i.body(),
                 &link_rewriter(site, ROOT_TOKEN),
                 site.config.unsafe_html,
+                site.config.language,
             );
             let depth = if i.asset_dir.is_some() { 3 } else { 2 };
             check_links(&body, &i.file, i.body_range.start, depth)?;
@@ -492,6 +493,7 @@ fn render_page(
                 m.body(),
                 &link_rewriter(site, &root),
                 site.config.unsafe_html,
+                site.config.language,
             );
             check_links(&body, &m.file, m.body_range.start, 2)?;
             ctx.insert("meeting", &views.meeting(m));
