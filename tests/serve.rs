@@ -711,3 +711,32 @@ fn a_template_error_keeps_the_last_good_files_until_the_template_is_fixed() {
     assert!(page(&s, "404.html").contains("<h1>Fixed</h1>"));
     assert_same(&s, root, "the template fix");
 }
+
+#[test]
+fn serving_a_folder_that_is_not_a_site_is_a_usage_error() {
+    let dir = TempDir::new().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no config.toml in"), "{err}");
+    assert!(err.contains("this is not a gen site"), "{err}");
+}
+
+#[test]
+fn a_broken_config_at_start_is_served_as_an_overlay_until_fixed() {
+    let dir = shipped_site();
+    let config = dir.path().join("config.toml");
+    edit(&config, "language = \"ja\"", "language = \"fr\"");
+    let server = Server::start(dir.path(), &[]);
+    let (status, _, body) = server.get("/");
+    assert_eq!(status, 503);
+    assert!(body.contains("id=\"gen-error-overlay\""), "{body}");
+    assert!(body.contains("config.toml:"), "{body}");
+    edit(&config, "language = \"fr\"", "language = \"ja\"");
+    let body = server.wait_for("/", "the site", |b| b.contains("<html lang=\"ja\">"));
+    assert!(!body.contains("id=\"gen-error-overlay\""));
+}
