@@ -51,7 +51,7 @@ fn documents_are_single_files_with_absolute_links() {
     let out = dir.path().join("output");
     for rel in [
         "meetings/2017-10-13-meeting-4/packet/index.html",
-        "incidents/2017-07-03-jcom/report/index.html",
+        "incidents/2017-07-03-jcom/report.html",
         "reports/2017/index.html",
     ] {
         let html = read(&out.join(rel));
@@ -79,7 +79,7 @@ fn documents_are_single_files_with_absolute_links() {
     }
     // Pages link to their documents.
     assert!(read(&out.join("incidents/2017-07-03-jcom/index.html"))
-        .contains("href=\"../../incidents/2017-07-03-jcom/report/index.html\">印刷用の報告書</a>"));
+        .contains("href=\"../../incidents/2017-07-03-jcom/report.html\">印刷用の報告書</a>"));
     assert!(
         read(&out.join("meetings/2017-10-13-meeting-4/index.html")).contains(
             "href=\"../../meetings/2017-10-13-meeting-4/packet/index.html\">会議資料（印刷用）</a>"

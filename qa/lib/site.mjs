@@ -35,7 +35,7 @@ export const htmlFiles = (dir) => listFiles(dir).filter((f) => f.endsWith('.html
 const TYPES = [
   ['home', /^index\.html$/],
   ['incidents-index', /^incidents\/index\.html$/],
-  ['incident-report', /^incidents\/[^/]+\/report\/index\.html$/],
+  ['incident-report', /^incidents\/[^/]+\/report\.html$/],
   ['incident', /^incidents\/[^/]+\/index\.html$/],
   ['causes-index', /^causes\/index\.html$/],
   ['cause', /^causes\/[^/]+\/index\.html$/],

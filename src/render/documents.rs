@@ -20,7 +20,7 @@ use crate::site::{median, Site};
 
 /// Path of an incident's printable report.
 pub fn report_path(id: &str) -> String {
-    format!("incidents/{id}/report/index.html")
+    format!("incidents/{id}/report.html")
 }
 
 /// Path of a meeting's packet.
