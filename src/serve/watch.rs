@@ -30,8 +30,15 @@ impl Watcher {
         let root = std::path::absolute(root).map_err(|e| Error::io(root, e))?;
         let filter_root = root.clone();
         let handler = move |result: DebounceEventResult| {
-            let Ok(events) = result else {
-                return;
+            let events = match result {
+                Ok(events) => events,
+                Err(errors) => {
+                    // E.g. the system's limit on watched folders: say so, keep serving.
+                    for e in errors {
+                        eprintln!("warning: watching the site failed: {e}; changes may be missed (restart gen serve)");
+                    }
+                    return;
+                }
             };
             let mut paths: Vec<PathBuf> = events
                 .iter()
