@@ -63,34 +63,45 @@ impl BuildOptions {
 
 /// Loads, validates and indexes the site; every content problem is reported together.
 pub fn load_site(opts: &BuildOptions) -> Result<Site, Error> {
-    let root = &opts.root;
-    let mut config = match Config::load(root)? {
-        Ok(c) => c,
-        Err(diags) => return Err(Error::Content(diags)),
-    };
-    if let Some(url) = &opts.base_url {
+    let config = load_config(&opts.root, opts.base_url.as_deref())?;
+    let (docs, known, mut diags) = load::load_content(&opts.root)?;
+    let (incidents, meetings, mut more) = model::decode_all(&docs, &config);
+    diags.append(&mut more);
+    assemble(config, incidents, meetings, &known, opts.drafts, diags)
+}
+
+/// Reads `config.toml`, with `base_url` overridden (and given its final slash) when asked.
+pub fn load_config(root: &std::path::Path, base_url: Option<&str>) -> Result<Config, Error> {
+    let mut config = Config::load(root)?.map_err(Error::Content)?;
+    if let Some(url) = base_url {
         config.base_url = if url.ends_with('/') {
-            url.clone()
+            url.to_string()
         } else {
             format!("{url}/")
         };
     }
-    let (docs, known, mut diags) = load::load_content(root)?;
-    let (incidents, meetings, mut more) = model::decode_all(&docs, &config);
-    diags.append(&mut more);
-    // Cross-checks still run when some files failed, to report everything at once.
-    let site = site::Site::build(config, incidents, meetings, &known, opts.drafts);
-    let site = match site {
-        Ok(s) if diags.is_empty() => Some(s),
-        Ok(_) => None,
-        Err(mut d) => {
-            diags.append(&mut d);
-            None
+    Ok(config)
+}
+
+/// Builds the site from what decoded, or reports `diags` (the load and decode problems)
+/// together with the site's own cross-checks, which still run so that everything is
+/// reported at once.
+pub fn assemble(
+    config: Config,
+    incidents: Vec<std::sync::Arc<model::Incident>>,
+    meetings: Vec<model::Meeting>,
+    known: &load::KnownIds,
+    drafts: bool,
+    mut diags: Vec<Diagnostic>,
+) -> Result<Site, Error> {
+    match site::Site::build(config, incidents, meetings, known, drafts) {
+        Ok(s) if diags.is_empty() => Ok(s),
+        Ok(_) => {
+            diag::sort(&mut diags);
+            Err(Error::Content(diags))
         }
-    };
-    match site {
-        Some(s) => Ok(s),
-        None => {
+        Err(mut more) => {
+            diags.append(&mut more);
             diag::sort(&mut diags);
             Err(Error::Content(diags))
         }

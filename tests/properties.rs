@@ -50,7 +50,7 @@ fn pipeline(text: &str) {
         incidents: vec!["a".into()],
         meetings: vec![],
     };
-    let Ok(site) = gen::site::Site::build(cfg, vec![incident], vec![], &known, true) else {
+    let Ok(site) = gen::site::Site::build(cfg, vec![incident.into()], vec![], &known, true) else {
         return;
     };
     static THEME: std::sync::OnceLock<gen::render::theme::Theme> = std::sync::OnceLock::new();

@@ -25,8 +25,8 @@ use crate::load::{Document, Kind};
 /// One decoded document: the value if it was valid.
 #[derive(Debug, Clone)]
 pub enum Decoded {
-    /// A valid incident.
-    Incident(Box<Incident>),
+    /// A valid incident (shared: `gen serve` keeps it across rebuilds).
+    Incident(std::sync::Arc<Incident>),
     /// A valid meeting.
     Meeting(Meeting),
     /// The document had errors (reported as diagnostics).
@@ -37,7 +37,7 @@ pub enum Decoded {
 pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> Decoded {
     let one = match doc.kind {
         Kind::Incident => {
-            incident::decode(doc, config, diags).map(|i| Decoded::Incident(Box::new(i)))
+            incident::decode(doc, config, diags).map(|i| Decoded::Incident(std::sync::Arc::new(i)))
         }
         Kind::Meeting => meeting::decode(doc, config, diags).map(Decoded::Meeting),
     };
@@ -48,7 +48,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> D
 pub fn decode_all(
     docs: &[Document],
     config: &Config,
-) -> (Vec<Incident>, Vec<Meeting>, Vec<Diagnostic>) {
+) -> (Vec<std::sync::Arc<Incident>>, Vec<Meeting>, Vec<Diagnostic>) {
     let results: Vec<(Decoded, Vec<Diagnostic>)> = docs
         .par_iter()
         .map(|doc| {
@@ -61,7 +61,7 @@ pub fn decode_all(
     let mut diags = Vec::new();
     for (one, mut d) in results {
         match one {
-            Decoded::Incident(i) => incidents.push(*i),
+            Decoded::Incident(i) => incidents.push(i),
             Decoded::Meeting(m) => meetings.push(m),
             Decoded::Invalid => {}
         }

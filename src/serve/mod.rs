@@ -38,8 +38,8 @@ pub struct ServeOptions {
 /// Serves until the process is stopped.
 pub fn run(opts: &ServeOptions) -> Result<(), Error> {
     // Not a site at all (no config.toml) is a usage error, as for `gen build`; a config
-    // with mistakes is served with the overlay until it is fixed.
-    let _mistakes_are_served = crate::config::Config::load(&opts.root)?;
+    // with mistakes (the inner result) is served with the overlay until it is fixed.
+    drop(crate::config::Config::load(&opts.root)?);
     let addr = SocketAddr::new(opts.bind, opts.port);
     let listener = std::net::TcpListener::bind(addr)
         .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;

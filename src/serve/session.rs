@@ -53,16 +53,8 @@ pub struct Update {
 /// A decoded content file, kept until the file changes.
 #[derive(Debug)]
 struct Cached {
-    decoded: Kept,
+    decoded: Decoded,
     diags: Vec<Diagnostic>,
-}
-
-/// A decoded document as kept: incidents shared with the site.
-#[derive(Debug)]
-enum Kept {
-    Incident(Arc<crate::model::Incident>),
-    Meeting(crate::model::Meeting),
-    Invalid,
 }
 
 /// The content files found by the last walk.
@@ -123,11 +115,6 @@ impl Session {
         &self.opts.root
     }
 
-    /// The last good site, if any build has succeeded.
-    pub fn site(&self) -> Option<&Site> {
-        self.good.as_ref()
-    }
-
     /// Brings the files up to date after `changed` paths changed (absolute or relative
     /// to the root); an empty list rebuilds everything. On error the files of the last
     /// good build stay as they were.
@@ -146,18 +133,10 @@ impl Session {
         let start = Instant::now();
         let touched = self.invalidate(changed);
         if self.config.is_none() {
-            let mut config = match Config::load(&self.opts.root)? {
-                Ok(c) => c,
-                Err(diags) => return Err(Error::Content(diags)),
-            };
-            if let Some(url) = &self.opts.base_url {
-                config.base_url = if url.ends_with('/') {
-                    url.clone()
-                } else {
-                    format!("{url}/")
-                };
-            }
-            self.config = Some(config);
+            self.config = Some(crate::load_config(
+                &self.opts.root,
+                self.opts.base_url.as_deref(),
+            )?);
         }
         let config = self.config.clone().ok_or(Error::Reported(2))?;
         if self.theme.is_none() {
@@ -317,14 +296,10 @@ impl Session {
             .map(|f| {
                 let mut diags = Vec::new();
                 let decoded = match load::read(&root, f.clone())? {
-                    Ok(doc) => match model::decode(&doc, config, &mut diags) {
-                        Decoded::Incident(i) => Kept::Incident(Arc::new(*i)),
-                        Decoded::Meeting(m) => Kept::Meeting(m),
-                        Decoded::Invalid => Kept::Invalid,
-                    },
+                    Ok(doc) => model::decode(&doc, config, &mut diags),
                     Err(d) => {
                         diags.push(d);
-                        Kept::Invalid
+                        Decoded::Invalid
                     }
                 };
                 Ok((f.path.clone(), Cached { decoded, diags }))
@@ -343,30 +318,19 @@ impl Session {
             };
             diags.extend(c.diags.iter().cloned());
             match &c.decoded {
-                Kept::Incident(i) => incidents.push(Arc::clone(i)),
-                Kept::Meeting(m) => meetings.push(m.clone()),
-                Kept::Invalid => {}
+                Decoded::Incident(i) => incidents.push(Arc::clone(i)),
+                Decoded::Meeting(m) => meetings.push(m.clone()),
+                Decoded::Invalid => {}
             }
         }
-        let site = Site::build(
+        crate::assemble(
             config.clone(),
             incidents,
             meetings,
             &d.known,
             self.opts.drafts,
-        );
-        match site {
-            Ok(s) if diags.is_empty() => Ok(s),
-            Ok(_) => {
-                crate::diag::sort(&mut diags);
-                Err(Error::Content(diags))
-            }
-            Err(mut more) => {
-                diags.append(&mut more);
-                crate::diag::sort(&mut diags);
-                Err(Error::Content(diags))
-            }
-        }
+            diags,
+        )
     }
 }
 

@@ -123,12 +123,11 @@ impl Site {
     /// Ids are unique: the load stage reports duplicates.
     pub fn build(
         config: Config,
-        incidents: Vec<impl Into<Arc<Incident>>>,
+        mut incidents: Vec<Arc<Incident>>,
         mut meetings: Vec<Meeting>,
         known: &crate::load::KnownIds,
         drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
-        let mut incidents: Vec<Arc<Incident>> = incidents.into_iter().map(Into::into).collect();
         let mut diags = Vec::new();
         let all_ids: HashMap<&str, ()> = known.incidents.iter().map(|i| (i.as_str(), ())).collect();
         // A set: every incident with a meeting looks its id up (100,000 × 5,000 in a list).
