@@ -447,6 +447,39 @@ fn a_theme_overrides_templates_one_by_one() {
 }
 
 #[test]
+fn a_theme_uses_the_default_components_and_its_own() {
+    // The syntax docs/themes.md shows: the default theme's components are global, a
+    // theme's own components too, and `@t` takes the labels from the calling page.
+    let dir = mini_site(
+        "theme = \"mine\"\n",
+        &[
+            ("content/incidents/a.md", MINI),
+            (
+                "themes/mine/templates/parts.html",
+                "{% component figure(label, value, @t) %}<b>{{ label }}</b>={{ value }} ({{ t.duration }}){% endcomponent figure %}",
+            ),
+            (
+                "themes/mine/templates/incident.html",
+                "{{<figure label=\"time\" value={incident.row.duration} />}}|{{ incident.phases | length }}|{{ incident.resolved | default(value=\"–\", boolean=true) }}",
+            ),
+            (
+                "themes/mine/templates/incidents.html",
+                "{{<stats s={stats} />}}",
+            ),
+        ],
+    );
+    let out = build(dir.path());
+    assert_eq!(
+        page(&out, "incidents/a/index.html"),
+        "<b>time</b>=4時間26分 (継続時間)|0|2024年1月15日 16:16"
+    );
+    assert_eq!(
+        text(&page(&out, "incidents/index.html")),
+        "事故件数 1件 影響利用者数（合計） 1,234 継続時間（中央値） 4時間26分"
+    );
+}
+
+#[test]
 fn the_sites_static_folder_is_copied_as_it_is_over_the_themes() {
     let dir = mini_site(
         "theme = \"mine\"\n",

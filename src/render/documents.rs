@@ -61,14 +61,14 @@ fn css_string(s: &str) -> String {
 const HIGHLIGHT_TOKEN: &str = "/* gen: highlighting rules */";
 
 /// Puts the highlighting rules the document uses in place of [`HIGHLIGHT_TOKEN`].
-fn finish(html: String) -> String {
-    match html.find(HIGHLIGHT_TOKEN) {
+fn finish(html: Vec<u8>) -> Vec<u8> {
+    match memchr::memmem::find(&html, HIGHLIGHT_TOKEN.as_bytes()) {
         Some(at) => {
             let css = super::markdown::highlight_css_for(&html);
-            let mut out = String::with_capacity(html.len() + css.len());
-            out.push_str(&html[..at]);
-            out.push_str(&css);
-            out.push_str(&html[at + HIGHLIGHT_TOKEN.len()..]);
+            let mut out = Vec::with_capacity(html.len() + css.len());
+            out.extend_from_slice(&html[..at]);
+            out.extend_from_slice(css.as_bytes());
+            out.extend_from_slice(&html[at + HIGHLIGHT_TOKEN.len()..]);
             out
         }
         None => html,
@@ -169,10 +169,7 @@ pub(super) fn incident_report(
     let mut ctx = base_context(shared, site, &path, &view.row.title, &view.row.title);
     ctx.insert("incident", view);
     let html = finish(theme.render("incident_report.html", &ctx)?);
-    Ok(Output::Bytes {
-        path,
-        bytes: html.into_bytes(),
-    })
+    Ok(Output::Bytes { path, bytes: html })
 }
 
 #[derive(Debug, Serialize)]
@@ -242,7 +239,9 @@ fn packet_with(
     ctx.insert("minutes", &minutes.html);
     ctx.insert("toc", &toc);
     ctx.insert("only", &only);
-    theme.render("packet.html", &ctx).map(finish)
+    let html = finish(theme.render("packet.html", &ctx)?);
+    // Tera writes only UTF-8: every piece it joins is a `str`.
+    Ok(String::from_utf8_lossy(&html).into_owned())
 }
 
 /// The packet of meeting `n`, as built by `gen build` (contents without page numbers).
@@ -467,8 +466,5 @@ pub(super) fn annual(
     let mut ctx = base_context(shared, site, &path, &title, &title);
     ctx.insert("report", &report);
     let html = finish(theme.render("annual.html", &ctx)?);
-    Ok(Output::Bytes {
-        path,
-        bytes: html.into_bytes(),
-    })
+    Ok(Output::Bytes { path, bytes: html })
 }

@@ -340,10 +340,30 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// [`escape`] for Tera 2, writing into its output.
+pub fn escape_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = s.as_bytes();
+    let mut last = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[last..i])?;
+        out.write_all(entity)?;
+        last = i + 1;
+    }
+    out.write_all(&bytes[last..])
+}
+
 /// The rules of [`highlight_css`] that can match an element of `html` (every class of
 /// some selector is used in it): printed documents inline their CSS, and the whole
 /// stylesheet would be most of a short report's bytes.
-pub fn highlight_css_for(html: &str) -> String {
+pub fn highlight_css_for(html: &[u8]) -> String {
     static RULES: OnceLock<Vec<(Vec<Vec<String>>, String)>> = OnceLock::new();
     let rules = RULES.get_or_init(|| {
         let css = highlight_css();
@@ -366,15 +386,19 @@ pub fn highlight_css_for(html: &str) -> String {
             })
             .collect()
     });
-    let mut used: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut rest = html;
+    let mut used: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
     // Highlighted spans list only prefixed classes, the first right after the quote:
     // searching for that skips every other class attribute of the document.
-    const OPEN: &str = "class=\"hl-";
-    while let Some(i) = rest.find(OPEN) {
+    const OPEN: &[u8] = b"class=\"hl-";
+    let mut rest = html;
+    while let Some(i) = memchr::memmem::find(rest, OPEN) {
         rest = &rest[i + OPEN.len() - 3..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        used.extend(rest[..end].split_whitespace());
+        let end = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+        used.extend(
+            rest[..end]
+                .split(u8::is_ascii_whitespace)
+                .filter(|c| !c.is_empty()),
+        );
         rest = &rest[end..];
     }
     if used.is_empty() {
@@ -384,7 +408,7 @@ pub fn highlight_css_for(html: &str) -> String {
         .iter()
         .filter(|(alts, _)| {
             alts.iter()
-                .any(|classes: &Vec<String>| classes.iter().all(|c| used.contains(c.as_str())))
+                .any(|classes: &Vec<String>| classes.iter().all(|c| used.contains(c.as_bytes())))
         })
         .map(|(_, text)| text.as_str())
         .collect::<Vec<_>>()
@@ -466,12 +490,12 @@ mod tests {
     #[test]
     fn printed_documents_carry_only_the_highlighting_rules_they_use() {
         let r = render("```toml\nx = \"a\"\n```\n", &|_| None, Lang::Ja);
-        let css = highlight_css_for(&r.html);
+        let css = highlight_css_for(r.html.as_bytes());
         assert!(css.contains(".hl-string {\n color: #183691;\n}"), "{css}");
         // Rules for classes that never occur are left out.
         assert!(!css.contains(".hl-invalid"), "{css}");
         assert!(css.len() < highlight_css().len() / 3, "{} bytes", css.len());
-        assert_eq!(highlight_css_for("<p class=\"note\">no code</p>"), "");
+        assert_eq!(highlight_css_for(b"<p class=\"note\">no code</p>"), "");
     }
 
     #[test]

@@ -541,10 +541,7 @@ fn render_page(
     ctx.insert("page_title", &title);
     ctx.insert("nav", &nav(shared));
     let html = theme.render(kind.template(), &ctx)?;
-    documents.push(Output::Bytes {
-        path,
-        bytes: html.into_bytes(),
-    });
+    documents.push(Output::Bytes { path, bytes: html });
     Ok(documents)
 }
 

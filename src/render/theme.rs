@@ -43,55 +43,122 @@ fn chain(e: &tera::Error) -> Vec<String> {
     out
 }
 
-/// A template that failed to parse, as a diagnostic at the line and column pest reports
-/// (`--> 3:1`) in the template's own file.
-fn parse_error(e: &tera::Error, sources: &HashMap<String, Arc<SourceFile>>) -> Error {
-    let lines = chain(e);
-    let name = lines
-        .first()
-        .and_then(|l| l.split('\'').nth(1))
-        .unwrap_or_default()
-        .to_string();
-    let detail = lines.last().cloned().unwrap_or_default();
-    let Some(file) = sources.get(&name) else {
-        return Error::Template {
-            template: name,
-            message: lines.join(": "),
-        };
+/// The byte offset of a 1-based line and column (in characters) of `text`.
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line_text = text
+        .get(start..)
+        .and_then(|t| t.lines().next())
+        .unwrap_or("");
+    start
+        + line_text
+            .chars()
+            .take(col.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum::<usize>()
+}
+
+/// The reports Tera joins into one message when checking templates together
+/// (`error: MESSAGE` then `--> NAME:LINE:COLUMN`), as (name, message, offset).
+fn reports(text: &str, sources: &HashMap<String, Arc<SourceFile>>) -> Vec<(String, String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|w| {
+            let message = w[0].split("error: ").last()?;
+            let at = w[1].trim_start().strip_prefix("--> ")?;
+            let mut parts = at.rsplitn(3, ':');
+            let col = parts.next()?.parse::<usize>().ok()?;
+            let line = parts.next()?.parse::<usize>().ok()?;
+            let name = parts.next()?;
+            let file = sources.get(name)?;
+            Some((
+                name.to_string(),
+                message.to_string(),
+                offset_of(&file.text, line, col),
+            ))
+        })
+        .collect()
+}
+
+/// A Tera error as diagnostics on the templates' own files, where Tera says where.
+fn template_error(
+    e: &tera::Error,
+    fallback: &str,
+    sources: &HashMap<String, Arc<SourceFile>>,
+) -> Error {
+    let (code, what, help) = match e.kind() {
+        tera::ErrorKind::SyntaxError(_) => (
+            "template-syntax",
+            "template syntax error",
+            "check that every {% if %}, {% for %}, {% block %} and {% component %} is closed; see docs/themes.md for the template syntax",
+        ),
+        _ => (
+            "template-render",
+            "template error",
+            "the variables each template receives are listed in docs/themes.md",
+        ),
     };
-    let position = detail.split("--> ").nth(1).and_then(|rest| {
-        let loc = rest.split_whitespace().next()?;
-        let (l, c) = loc.split_once(':')?;
-        Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?))
-    });
-    let offset = position.map(|(line, col)| {
-        let start: usize = file
-            .text
-            .split_inclusive('\n')
-            .take(line - 1)
-            .map(str::len)
-            .sum();
-        let line_text = file.text[start..].lines().next().unwrap_or("");
-        start
-            + line_text
-                .chars()
-                .take(col - 1)
-                .map(char::len_utf8)
-                .sum::<usize>()
-    });
-    let expected = detail
-        .lines()
-        .rev()
-        .find_map(|l| l.trim().strip_prefix("= "))
-        .unwrap_or("a valid Tera tag")
-        .to_string();
-    Error::Content(vec![Diagnostic::error(
-        "template-syntax",
-        file,
-        offset.map(|o| o..o + 1),
-        format!("template syntax error: {expected}"),
-    )
-    .with_help("check that every {% if %}, {% for %} and {% block %} is closed; see the Tera documentation for tag syntax")])
+    let found: Vec<(String, String, Option<usize>)> = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            vec![(
+                r.filename().to_string(),
+                r.message().to_string(),
+                Some(r.span().range.start),
+            )]
+        }
+        _ => {
+            let text = chain(e).join("\n");
+            let found = reports(&text, sources);
+            if found.is_empty() {
+                vec![(fallback.to_string(), chain(e).join(": "), None)]
+            } else {
+                found.into_iter().map(|(n, m, o)| (n, m, Some(o))).collect()
+            }
+        }
+    };
+    let mut diags = Vec::new();
+    for (name, message, offset) in found {
+        let (message, help) = if message.starts_with("Unknown template") {
+            (
+                message,
+                "add that template to the theme's templates/ folder, or fix its name",
+            )
+        } else if message == "Unexpected end of input" {
+            (
+                "the template ends before every tag is closed".to_string(),
+                help,
+            )
+        } else {
+            (message, help)
+        };
+        let (file, offset) = match sources.get(&name) {
+            Some(file) => (file, offset.filter(|o| *o <= file.text.len())),
+            None => match sources.get(fallback) {
+                Some(file) => (file, None),
+                None => {
+                    return Error::Template {
+                        template: name,
+                        message,
+                    }
+                }
+            },
+        };
+        diags.push(
+            Diagnostic::error(
+                code,
+                file,
+                offset.map(|o| o..o + 1),
+                format!("{what}: {message}"),
+            )
+            .with_help(help),
+        );
+    }
+    Error::Content(diags)
 }
 
 impl Theme {
@@ -141,17 +208,16 @@ impl Theme {
                 templates.push((name, text, shown));
             }
         }
-        let mut tera = Tera::default();
+        let mut tera = Tera::new();
         tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(super::markdown::escape);
         // Tera's default also escapes `/`, which bloats every link; these five suffice.
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(super::markdown::escape_to);
         let sources: HashMap<String, Arc<SourceFile>> = templates
             .iter()
             .map(|(n, t, shown)| (n.clone(), SourceFile::new(shown.clone(), t.clone())))
             .collect();
         tera.add_raw_templates(templates.iter().map(|(n, t, _)| (n.as_str(), t.as_str())))
-            .map_err(|e| parse_error(&e, &sources))?;
+            .map_err(|e| template_error(&e, "", &sources))?;
 
         let user_css = dir.join("static").join("style.css");
         let css = if user_css.is_file() {
@@ -180,30 +246,13 @@ impl Theme {
     }
 
     /// Renders a template; a failure is a diagnostic on the template's file.
-    pub fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
-        self.tera.render(template, ctx).map_err(|e| {
-            let lines = chain(&e);
-            // The first line only says which page failed; the causes say why.
-            let why = lines.iter().skip(1).cloned().collect::<Vec<_>>().join(": ");
-            let why = if why.is_empty() {
-                lines.join(": ")
-            } else {
-                why
-            };
-            match self.sources.get(template) {
-                Some(file) => Error::Content(vec![Diagnostic::error(
-                    "template-render",
-                    file,
-                    None,
-                    format!("template error: {why}"),
-                )
-                .with_help("the variables each template receives are listed in docs/themes.md")]),
-                None => Error::Template {
-                    template: template.to_string(),
-                    message: why,
-                },
-            }
-        })
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, Error> {
+        // Rendered straight to bytes: Tera writes only UTF-8, and the page goes to a file.
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, ctx, &mut out)
+            .map_err(|e| template_error(&e, template, &self.sources))?;
+        Ok(out)
     }
 
     /// The stylesheet: the theme's CSS plus the highlighting classes.
@@ -258,8 +307,4 @@ impl Theme {
         }
         out
     }
-}
-
-fn escape_html(s: &str) -> String {
-    super::markdown::escape(s)
 }

@@ -311,6 +311,8 @@ pub struct IncidentView {
     pub causes: Vec<CauseTag>,
     /// Phases.
     pub phases: Vec<PhaseView>,
+    /// Whether any phase has its own user count.
+    pub phases_have_users: bool,
     /// Countermeasures.
     pub countermeasures: Vec<MeasureView>,
     /// Notices.
@@ -389,6 +391,7 @@ impl Views<'_> {
                     users: p.affected_users.map(|u| f.number(u)),
                 })
                 .collect(),
+            phases_have_users: i.phases.iter().any(|p| p.affected_users.is_some()),
             countermeasures: i
                 .countermeasures
                 .iter()
