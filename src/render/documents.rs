@@ -83,8 +83,7 @@ fn base_context(
     header: &str,
 ) -> Context {
     let mut ctx = Context::new();
-    ctx.insert("site", &shared.site);
-    ctx.insert("t", &shared.labels);
+    shared.insert_into(&mut ctx);
     ctx.insert("doc_root", &doc_root(site, path));
     ctx.insert("doc_title", doc_title);
     ctx.insert("running_header", &css_string(header));

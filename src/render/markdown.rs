@@ -360,59 +360,96 @@ pub fn escape_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     out.write_all(&bytes[last..])
 }
 
+/// The highlighting stylesheet split for [`highlight_css_for`]: each class its bit, each
+/// rule its selectors as class masks.
+struct Rules {
+    class_bit: std::collections::HashMap<Vec<u8>, u32>,
+    /// (the masks of the rule's alternative selectors, the rule's text)
+    rules: Vec<(Vec<u128>, String)>,
+}
+
+fn css_rules() -> &'static Rules {
+    static RULES: OnceLock<Rules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        let css = highlight_css();
+        let mut class_bit: std::collections::HashMap<Vec<u8>, u32> = Default::default();
+        let mut rules = Vec::new();
+        for rule in css.split_inclusive('}') {
+            let Some((selectors, _)) = rule.split_once('{') else {
+                continue;
+            };
+            // Drop the generator's comment in front of the first rule.
+            let selectors = selectors.rsplit("*/").next().unwrap_or(selectors);
+            let mut masks = Vec::new();
+            for sel in selectors.split(',') {
+                let mut mask = 0u128;
+                for class in sel
+                    .split(|c: char| c == '.' || c.is_whitespace())
+                    .filter(|c| !c.is_empty())
+                {
+                    let next = class_bit.len() as u32;
+                    let bit = *class_bit.entry(class.as_bytes().to_vec()).or_insert(next);
+                    // More classes than bits: such a selector is always kept.
+                    if bit < 128 {
+                        mask |= 1 << bit;
+                    }
+                }
+                masks.push(mask);
+            }
+            let Some(open) = rule.find('{') else {
+                continue;
+            };
+            rules.push((masks, format!("{} {}", selectors.trim(), &rule[open..])));
+        }
+        Rules { class_bit, rules }
+    })
+}
+
 /// The rules of [`highlight_css`] that can match an element of `html` (every class of
 /// some selector is used in it): printed documents inline their CSS, and the whole
 /// stylesheet would be most of a short report's bytes.
 pub fn highlight_css_for(html: &[u8]) -> String {
-    static RULES: OnceLock<Vec<(Vec<Vec<String>>, String)>> = OnceLock::new();
-    let rules = RULES.get_or_init(|| {
-        let css = highlight_css();
-        css.split_inclusive('}')
-            .filter_map(|rule| {
-                let (selectors, _) = rule.split_once('{')?;
-                // Drop the generator's comment in front of the first rule.
-                let selectors = selectors.rsplit("*/").next().unwrap_or(selectors);
-                let alternatives = selectors
-                    .split(',')
-                    .map(|sel| {
-                        sel.split(|c: char| c == '.' || c.is_whitespace())
-                            .filter(|c| !c.is_empty())
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .collect();
-                let text = format!("{} {}", selectors.trim(), &rule[rule.find('{')?..]);
-                Some((alternatives, text))
-            })
-            .collect()
-    });
-    let mut used: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    let rules = css_rules();
+    let mut used = 0u128;
     // Highlighted spans list only prefixed classes, the first right after the quote:
     // searching for that skips every other class attribute of the document.
     const OPEN: &[u8] = b"class=\"hl-";
+    let finder = memchr::memmem::Finder::new(OPEN);
     let mut rest = html;
-    while let Some(i) = memchr::memmem::find(rest, OPEN) {
+    while let Some(i) = finder.find(rest) {
         rest = &rest[i + OPEN.len() - 3..];
         let end = memchr::memchr(b'"', rest).unwrap_or(rest.len());
-        used.extend(
-            rest[..end]
-                .split(u8::is_ascii_whitespace)
-                .filter(|c| !c.is_empty()),
-        );
+        for class in rest[..end].split(u8::is_ascii_whitespace) {
+            if let Some(&bit) = rules.class_bit.get(class) {
+                if bit < 128 {
+                    used |= 1 << bit;
+                }
+            }
+        }
         rest = &rest[end..];
     }
-    if used.is_empty() {
+    if used == 0 {
         return String::new();
     }
-    rules
-        .iter()
-        .filter(|(alts, _)| {
-            alts.iter()
-                .any(|classes: &Vec<String>| classes.iter().all(|c| used.contains(c.as_bytes())))
-        })
-        .map(|(_, text)| text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
+    // Documents with the same classes (the same few languages) get the same rules.
+    thread_local! {
+        static DONE: std::cell::RefCell<std::collections::HashMap<u128, String>> =
+            Default::default();
+    }
+    DONE.with(|done| {
+        done.borrow_mut()
+            .entry(used)
+            .or_insert_with(|| {
+                rules
+                    .rules
+                    .iter()
+                    .filter(|(alts, _)| alts.iter().any(|m| m & used == *m))
+                    .map(|(_, text)| text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .clone()
+    })
 }
 
 /// The stylesheet for highlighted code, light theme.

@@ -279,6 +279,9 @@ fn assets(dir: &std::path::Path, shown: &std::path::Path, to: &str) -> Result<Ve
 pub(crate) struct Shared<'a> {
     site: SiteView<'a>,
     labels: std::collections::BTreeMap<&'static str, &'static str>,
+    /// `site`, `t` and `nav` as template values, built once: every page inserts them, and
+    /// a Tera 2 value is shared (reference-counted) rather than copied.
+    values: [tera::Value; 3],
 }
 
 impl<'a> Shared<'a> {
@@ -287,15 +290,32 @@ impl<'a> Shared<'a> {
             lang: site.config.language,
             tz: site.config.timezone,
         };
+        let view = SiteView {
+            title: &site.config.title,
+            lang: crate::model::Choice::as_str(site.config.language),
+            base_url: &site.config.base_url,
+            timezone: f.offset(),
+        };
+        let labels = i18n::labels(site.config.language);
+        let nav = nav(&labels);
+        let values = [
+            tera::Value::from_serializable(&view),
+            tera::Value::from_serializable(&labels),
+            tera::Value::from_serializable(&nav),
+        ];
         Shared {
-            site: SiteView {
-                title: &site.config.title,
-                lang: crate::model::Choice::as_str(site.config.language),
-                base_url: &site.config.base_url,
-                timezone: f.offset(),
-            },
-            labels: i18n::labels(site.config.language),
+            site: view,
+            labels,
+            values,
         }
+    }
+
+    /// Inserts `site`, `t` and `nav`.
+    fn insert_into(&self, ctx: &mut Context) {
+        let [site, t, nav] = &self.values;
+        ctx.insert_value("site", site.clone());
+        ctx.insert_value("t", t.clone());
+        ctx.insert_value("nav", nav.clone());
     }
 }
 
@@ -525,8 +545,7 @@ fn render_page(
         PageKind::NotFound => shared.site.base_url.to_string(),
         _ => root_of(&path),
     };
-    ctx.insert("site", &shared.site);
-    ctx.insert("t", &shared.labels);
+    shared.insert_into(&mut ctx);
     ctx.insert("root", &root);
     ctx.insert("path", &path);
     // A canonical URL only makes sense when the site's address is known.
@@ -539,7 +558,6 @@ fn render_page(
         ctx.insert("canonical", &canonical);
     }
     ctx.insert("page_title", &title);
-    ctx.insert("nav", &nav(shared));
     let html = theme.render(kind.template(), &ctx)?;
     documents.push(Output::Bytes { path, bytes: html });
     Ok(documents)
@@ -580,7 +598,7 @@ fn year_label(f: i18n::Fmt, y: i32) -> String {
     }
 }
 
-fn nav(shared: &Shared<'_>) -> Vec<Link> {
+fn nav(labels: &std::collections::BTreeMap<&'static str, &'static str>) -> Vec<Link> {
     [
         ("incidents", "incidents/index.html"),
         ("causes", "causes/index.html"),
@@ -591,7 +609,7 @@ fn nav(shared: &Shared<'_>) -> Vec<Link> {
     ]
     .iter()
     .map(|(k, p)| Link {
-        text: shared.labels[k].to_string(),
+        text: labels[k].to_string(),
         href: (*p).to_string(),
     })
     .collect()
