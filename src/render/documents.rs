@@ -149,24 +149,50 @@ pub(super) fn report_view(views: &Views<'_>, n: usize, path: &str) -> IncidentVi
         site.config.unsafe_html,
         site.config.language,
     );
-    body.html = embed_images(
-        &body.html.replace(ROOT_TOKEN, &doc_root(site, path)),
-        i.asset_dir.as_deref(),
+    body.html = prefix_ids(
+        &embed_images(
+            &body.html.replace(ROOT_TOKEN, &doc_root(site, path)),
+            i.asset_dir.as_deref(),
+        ),
+        &format!("{}-", i.id),
     );
     views.incident(n, body)
 }
 
-/// The standalone report of one incident, from its already rendered view.
+/// Prefixes every `id="…"` and every `href="#…"` of a body: a packet holds several
+/// bodies, whose headings would otherwise share ids.
+fn prefix_ids(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(at) = memchr::memmem::find(rest.as_bytes(), b"=\"") {
+        let (head, tail) = rest.split_at(at + 2);
+        out.push_str(head);
+        rest = tail;
+        if head.ends_with(" id=\"") {
+            out.push_str(prefix);
+        } else if head.ends_with("href=\"") && tail.starts_with('#') {
+            out.push('#');
+            out.push_str(prefix);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The standalone report of one incident, from the template value of its view (shared
+/// with its page; only the body differs).
 pub(super) fn incident_report(
     views: &Views<'_>,
     shared: &Shared<'_>,
     theme: &Theme,
-    view: &IncidentView,
+    incident: &crate::model::Incident,
+    view: tera::Value,
 ) -> Result<Output, Error> {
     let site = views.site;
-    let path = report_path(&view.row.id);
-    let mut ctx = base_context(shared, site, &path, &view.row.title, &view.row.title);
-    ctx.insert("incident", view);
+    let path = report_path(&incident.id);
+    let mut ctx = base_context(shared, site, &path, &incident.title, &incident.title);
+    ctx.insert_value("incident", view);
     let html = finish(theme.render("incident_report.html", &ctx)?);
     Ok(Output::Bytes { path, bytes: html })
 }
@@ -466,4 +492,18 @@ pub(super) fn annual(
     ctx.insert("report", &report);
     let html = finish(theme.render("annual.html", &ctx)?);
     Ok(Output::Bytes { path, bytes: html })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_ids;
+
+    #[test]
+    fn packet_bodies_get_prefixed_ids_and_in_page_links() {
+        let html = "<h2 id=\"原因\">原因</h2><p><a href=\"#原因\">see</a> <a href=\"https://x/#a\">x</a> <img alt=\"id=\" src=\"a.png\"></p><div data-id=\"k\"></div>";
+        assert_eq!(
+            prefix_ids(html, "2017-x-"),
+            "<h2 id=\"2017-x-原因\">原因</h2><p><a href=\"#2017-x-原因\">see</a> <a href=\"https://x/#a\">x</a> <img alt=\"id=\" src=\"a.png\"></p><div data-id=\"k\"></div>"
+        );
+    }
 }

@@ -401,8 +401,7 @@ fn render_page(
             check_links(&body, &i.file, i.body_range.start, depth)?;
             // One markdown rendering serves the page and the printable report.
             let report_path = documents::report_path(&i.id);
-            let mut report_body = body.clone();
-            report_body.html = documents::embed_images(
+            let report_html = documents::embed_images(
                 &body
                     .html
                     .replace(ROOT_TOKEN, &documents::doc_root(site, &report_path)),
@@ -410,14 +409,17 @@ fn render_page(
             );
             let mut page_body = body;
             page_body.html = page_body.html.replace(ROOT_TOKEN, &root);
-            ctx.insert("incident", &views.incident(n, page_body));
+            // One view serves both: the report's value differs only in its body.
+            let page = tera::Value::from_serializable(&views.incident(n, page_body));
+            let report = page.clone().into_map().map(|mut m| {
+                m.insert("body".into(), report_html.into());
+                tera::Value::from(m)
+            });
+            ctx.insert_value("incident", page);
             ctx.insert("report_href", &views::href(&report_path));
-            documents.push(documents::incident_report(
-                views,
-                shared,
-                theme,
-                &views.incident(n, report_body),
-            )?);
+            if let Some(report) = report {
+                documents.push(documents::incident_report(views, shared, theme, i, report)?);
+            }
             (path, Some(i.title.clone()))
         }
         PageKind::Causes => {
