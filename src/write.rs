@@ -20,6 +20,8 @@ pub struct Staging {
     dir: PathBuf,
     old: PathBuf,
     committed: bool,
+    /// Folders (relative to `dir`) made so far.
+    made: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Staging {
@@ -52,19 +54,33 @@ impl Staging {
             dir,
             old,
             committed: false,
+            made: Default::default(),
         })
     }
 
     /// Writes one file into the staging folder (callable from many threads).
     pub fn write(&self, file: &Output) -> Result<(), Error> {
         let path = self.dir.join(file.path());
+        // Make each folder once, before its first file: trying the write first would cost
+        // a failing lookup per new folder, which on ext4 waits for the other threads'
+        // mkdirs in the same parent (`incidents/` gets one per incident).
+        if let Some((folder, _)) = file.path().rsplit_once('/') {
+            let new = self
+                .made
+                .lock()
+                .map(|mut made| made.insert(folder.to_string()))
+                .unwrap_or(true);
+            if new {
+                let dir = self.dir.join(folder);
+                fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+            }
+        }
         let put = || match file {
             Output::Bytes { bytes, .. } => fs::write(&path, bytes),
             Output::Copy { from, .. } => fs::copy(from, &path).map(|_| ()),
         };
-        // Try the write first: most folders exist already, and a create_dir_all per file
-        // cost one failing mkdir each (half of all mkdir calls at 10,000 incidents).
         match put() {
+            // Another thread may have claimed the folder and not made it yet.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(dir) = path.parent() {
                     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
