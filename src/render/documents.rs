@@ -143,15 +143,15 @@ pub fn embed_images(html: &str, asset_dir: Option<&Path>) -> String {
 pub(super) fn report_view(views: &Views<'_>, n: usize, path: &str) -> IncidentView {
     let site = views.site;
     let i = &site.incidents[n];
-    let mut body = markdown::render_body(
-        i.body(),
-        &link_rewriter(site, ROOT_TOKEN),
-        site.config.unsafe_html,
-        site.config.language,
-    );
+    let shared = views.document_body(n);
+    let mut body = markdown::Rendered {
+        headings: shared.headings.clone(),
+        has_raw_html: shared.has_raw_html,
+        ..Default::default()
+    };
     body.html = prefix_ids(
         &embed_images(
-            &body.html.replace(ROOT_TOKEN, &doc_root(site, path)),
+            &shared.html.replace(ROOT_TOKEN, &doc_root(site, path)),
             i.asset_dir.as_deref(),
         ),
         &format!("{}-", i.id),

@@ -391,12 +391,7 @@ fn render_page(
             let i = &site.incidents[n];
             let path = Views::incident_path(&i.id);
             let root = root_of(&path);
-            let body = markdown::render_body(
-                i.body(),
-                &link_rewriter(site, ROOT_TOKEN),
-                site.config.unsafe_html,
-                site.config.language,
-            );
+            let body = views.page_body(n);
             let depth = if i.asset_dir.is_some() { 3 } else { 2 };
             check_links(&body, &i.file, i.body_range.start, depth)?;
             // One markdown rendering serves the page and the printable report.

@@ -5,9 +5,10 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::Serialize;
 
 use super::i18n::Fmt;
-use super::markdown::Heading;
+use super::markdown::{Heading, Rendered};
 use crate::model::{Incident, Inquiries, Meeting};
 use crate::site::{Group, Site, Stats};
+use std::sync::Arc;
 
 /// Characters escaped in path segments of hrefs (non-ASCII is always escaped).
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -111,7 +112,14 @@ pub struct Views<'s> {
     pub site: &'s Site,
     /// The formatter.
     pub f: Fmt,
+    bodies: Bodies,
 }
+
+/// Incident bodies a meeting packet rendered before the incident's own page: the page
+/// takes its body from here instead of rendering the Markdown (and highlighting its
+/// code) a second time. `None` marks a page already rendered, whose body is not kept.
+#[derive(Default)]
+struct Bodies(std::sync::Mutex<std::collections::HashMap<usize, Option<Arc<Rendered>>>>);
 
 impl<'s> Views<'s> {
     /// Views over a site.
@@ -122,6 +130,51 @@ impl<'s> Views<'s> {
                 lang: site.config.language,
                 tz: site.config.timezone,
             },
+            bodies: Bodies::default(),
+        }
+    }
+
+    /// Renders incident `n`'s Markdown; links to other documents keep the root token.
+    fn render_body(&self, n: usize) -> Rendered {
+        let site = self.site;
+        super::markdown::render_body(
+            site.incidents[n].body(),
+            &super::link_rewriter(site, super::ROOT_TOKEN),
+            site.config.unsafe_html,
+            site.config.language,
+        )
+    }
+
+    /// Incident `n`'s body for its page: the one a packet rendered first, or a new one.
+    pub fn page_body(&self, n: usize) -> Rendered {
+        let kept = match self.bodies.0.lock() {
+            Ok(mut bodies) => bodies.insert(n, None).flatten(),
+            Err(_) => None,
+        };
+        match kept {
+            Some(body) => Arc::try_unwrap(body).unwrap_or_else(|b| (*b).clone()),
+            None => self.render_body(n),
+        }
+    }
+
+    /// Incident `n`'s body for a printed document, kept for its page if that is still to
+    /// be rendered.
+    pub fn document_body(&self, n: usize) -> Arc<Rendered> {
+        let kept = match self.bodies.0.lock() {
+            Ok(bodies) => bodies.get(&n).cloned(),
+            Err(_) => Some(None),
+        };
+        match kept {
+            Some(Some(body)) => body,
+            Some(None) => Arc::new(self.render_body(n)),
+            None => {
+                let body = Arc::new(self.render_body(n));
+                if let Ok(mut bodies) = self.bodies.0.lock() {
+                    // Unless the page was rendered meanwhile.
+                    bodies.entry(n).or_insert_with(|| Some(body.clone()));
+                }
+                body
+            }
         }
     }
 
