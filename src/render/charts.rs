@@ -155,8 +155,9 @@ pub fn scatter(
         escape(&fmt_users(max_y))
     );
     for p in points {
-        let x = left + p.minutes * w / max_x;
-        let y = 10 + h - (p.users as i64 * h) / max_y as i64;
+        // In i128: a count of users near u64::MAX times the height would overflow i64.
+        let x = left + (i128::from(p.minutes) * i128::from(w) / i128::from(max_x)) as i64;
+        let y = 10 + h - (i128::from(p.users) * i128::from(h) / i128::from(max_y)) as i64;
         svg.push_str(&format!(
             "<circle class=\"point\" cx=\"{x}\" cy=\"{y}\" r=\"5\" fill=\"#b3412f\" fill-opacity=\"0.8\"><title>{}</title></circle>",
             escape(&format!("{}: {}h{:02}m, {}", p.label, p.minutes / 60, p.minutes % 60, fmt_users(p.users)))
@@ -164,4 +165,28 @@ pub fn scatter(
     }
     svg.push_str("</svg>");
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{scatter, Point};
+
+    #[test]
+    fn the_largest_figures_land_in_the_top_right_corner() {
+        let points = [
+            Point {
+                label: "huge".into(),
+                minutes: i64::MAX,
+                users: u64::MAX,
+            },
+            Point {
+                label: "none".into(),
+                minutes: 0,
+                users: 0,
+            },
+        ];
+        let svg = scatter("c", "t", &points, &|u| u.to_string());
+        assert!(svg.contains("cx=\"630\" cy=\"10\""), "{svg}");
+        assert!(svg.contains("cx=\"70\" cy=\"270\""), "{svg}");
+    }
 }
