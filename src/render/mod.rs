@@ -191,6 +191,10 @@ pub fn render_pages(
     sink: &Sink<'_>,
 ) -> Result<Vec<String>, Error> {
     let views = Views::new(site);
+    // Rows are worth building up front only for the list pages of a whole build.
+    if kinds.len() > site.incidents.len() {
+        views.prepare_rows();
+    }
     let shared = Shared::new(site);
     let results: Vec<Result<Vec<String>, Error>> = kinds
         .par_iter()
@@ -367,20 +371,13 @@ fn render_page(
     let mut documents = Vec::new();
     let (path, title) = match kind {
         PageKind::Home => {
-            let latest: Vec<_> = site
-                .incidents
-                .iter()
-                .take(10)
-                .map(|i| views.row(i))
-                .collect();
-            ctx.insert("latest", &latest);
+            ctx.insert_value("latest", views.row_values(0..site.incidents.len().min(10)));
             ctx.insert("stats", &StatsView::new(&site.stats, f));
             ctx.insert("causes", &cause_groups(views));
             ("index.html".to_string(), None)
         }
         PageKind::Incidents => {
-            let rows: Vec<_> = site.incidents.iter().map(|i| views.row(i)).collect();
-            ctx.insert("incidents", &rows);
+            ctx.insert_value("incidents", views.row_values(0..site.incidents.len()));
             ctx.insert("stats", &StatsView::new(&site.stats, f));
             (
                 "incidents/index.html".to_string(),
@@ -427,29 +424,21 @@ fn render_page(
         PageKind::Cause(n) => {
             let c = &site.causes[n];
             let cause = site.config.causes.get(c.key.as_str());
-            let rows: Vec<_> = c
-                .entries
-                .iter()
-                .map(|e| {
-                    let mut r = views.row(&site.incidents[e.incident]);
-                    r.primary_here = Some(e.primary);
-                    r
-                })
-                .collect();
             let label = cause
                 .map_or(c.key.as_str(), |c| c.label(f.lang))
                 .to_string();
-            ctx.insert(
-                "cause",
-                &CausePage {
-                    key: c.key.as_str(),
-                    label: label.clone(),
-                    description: cause.map_or("", |c| c.description(f.lang)),
-                    stats: StatsView::new(&c.stats, f),
-                    primary_count: c.primary_count,
-                    incidents: rows,
-                },
-            );
+            let page = tera::Value::from_serializable(&CausePage {
+                key: c.key.as_str(),
+                label: label.clone(),
+                description: cause.map_or("", |c| c.description(f.lang)),
+                stats: StatsView::new(&c.stats, f),
+                primary_count: c.primary_count,
+            });
+            let page = page.into_map().map_or_else(tera::Value::none, |mut m| {
+                m.insert("incidents".into(), views.cause_rows(&c.entries));
+                tera::Value::from(m)
+            });
+            ctx.insert_value("cause", page);
             (Views::cause_path(c.key.as_str()), Some(label))
         }
         PageKind::Years => {
@@ -470,7 +459,7 @@ fn render_page(
                 "group",
                 &views.group(g, year_label(f, g.key), Views::year_path(g.key)),
             );
-            ctx.insert("incidents", &views.rows(&g.incidents));
+            ctx.insert_value("incidents", views.row_values(g.incidents.iter().copied()));
             (Views::year_path(g.key), Some(year_label(f, g.key)))
         }
         PageKind::Operators => {
@@ -491,7 +480,7 @@ fn render_page(
                 "group",
                 &views.group(g, g.key.clone(), Views::operator_path(&g.slug)),
             );
-            ctx.insert("incidents", &views.rows(&g.incidents));
+            ctx.insert_value("incidents", views.row_values(g.incidents.iter().copied()));
             (Views::operator_path(&g.slug), Some(g.key.clone()))
         }
         PageKind::Meetings => {
@@ -663,5 +652,4 @@ struct CausePage<'a> {
     description: &'a str,
     stats: StatsView,
     primary_count: usize,
-    incidents: Vec<views::Row>,
 }

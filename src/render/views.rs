@@ -113,6 +113,8 @@ pub struct Views<'s> {
     /// The formatter.
     pub f: Fmt,
     bodies: Bodies,
+    /// Every incident's row as a template value, when [`Views::prepare_rows`] made them.
+    rows: std::sync::OnceLock<Vec<tera::Value>>,
 }
 
 /// Incident bodies a meeting packet rendered before the incident's own page: the page
@@ -131,7 +133,56 @@ impl<'s> Views<'s> {
                 tz: site.config.timezone,
             },
             bodies: Bodies::default(),
+            rows: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Builds every incident's row once, in parallel: the lists, cause, year and operator
+    /// pages then share them (template values are reference-counted) instead of each
+    /// formatting and converting the same rows again (about six times per incident).
+    pub fn prepare_rows(&self) {
+        use rayon::prelude::*;
+        self.rows.get_or_init(|| {
+            self.site
+                .incidents
+                .par_iter()
+                .map(|i| tera::Value::from_serializable(&self.row(i)))
+                .collect()
+        });
+    }
+
+    /// The rows of the incidents at `list` as one template value.
+    pub fn row_values(&self, list: impl Iterator<Item = usize>) -> tera::Value {
+        let rows: Vec<tera::Value> = match self.rows.get() {
+            Some(rows) => list.map(|n| rows[n].clone()).collect(),
+            None => list
+                .map(|n| tera::Value::from_serializable(&self.row(&self.site.incidents[n])))
+                .collect(),
+        };
+        tera::Value::from(rows)
+    }
+
+    /// Rows of a cause page: each also says whether the cause is the incident's primary one.
+    pub fn cause_rows(&self, entries: &[crate::site::CauseEntry]) -> tera::Value {
+        let rows: Vec<tera::Value> = entries
+            .iter()
+            .map(|e| {
+                let row = match self.rows.get() {
+                    Some(rows) => rows[e.incident].clone(),
+                    None => {
+                        tera::Value::from_serializable(&self.row(&self.site.incidents[e.incident]))
+                    }
+                };
+                match row.into_map() {
+                    Some(mut m) => {
+                        m.insert("primary_here".into(), e.primary.into());
+                        tera::Value::from(m)
+                    }
+                    None => tera::Value::none(),
+                }
+            })
+            .collect();
+        tera::Value::from(rows)
     }
 
     /// Renders incident `n`'s Markdown; links to other documents keep the root token.
