@@ -58,37 +58,21 @@ fn css_string(s: &str) -> String {
     out
 }
 
-const HIGHLIGHT_TOKEN: &str = "/* gen: highlighting rules */";
-
-/// Puts the highlighting rules the document uses in place of [`HIGHLIGHT_TOKEN`].
-fn finish(html: Vec<u8>) -> Vec<u8> {
-    match memchr::memmem::find(&html, HIGHLIGHT_TOKEN.as_bytes()) {
-        Some(at) => {
-            let css = super::markdown::highlight_css_for(&html);
-            let mut out = Vec::with_capacity(html.len() + css.len());
-            out.extend_from_slice(&html[..at]);
-            out.extend_from_slice(css.as_bytes());
-            out.extend_from_slice(&html[at + HIGHLIGHT_TOKEN.len()..]);
-            out
-        }
-        None => html,
-    }
-}
-
 fn base_context(
     shared: &Shared<'_>,
     site: &Site,
     path: &str,
     doc_title: &str,
     header: &str,
+    highlight_css: String,
 ) -> Context {
     let mut ctx = Context::new();
     shared.insert_into(&mut ctx);
     ctx.insert("doc_root", &doc_root(site, path));
     ctx.insert("doc_title", doc_title);
     ctx.insert("running_header", &css_string(header));
-    // Replaced by the rules the rendered document uses (see `finish`).
-    ctx.insert("highlight_css", HIGHLIGHT_TOKEN);
+    // Only the highlighting rules the document's code uses.
+    ctx.insert("highlight_css", &highlight_css);
     if site.config.base_url.contains("://") {
         let page = views::href(path.trim_end_matches("index.html"));
         ctx.insert("canonical", &format!("{}{page}", site.config.base_url));
@@ -188,12 +172,20 @@ pub(super) fn incident_report(
     theme: &Theme,
     incident: &crate::model::Incident,
     view: tera::Value,
+    classes: markdown::HighlightClasses,
 ) -> Result<Output, Error> {
     let site = views.site;
     let path = report_path(&incident.id);
-    let mut ctx = base_context(shared, site, &path, &incident.title, &incident.title);
+    let mut ctx = base_context(
+        shared,
+        site,
+        &path,
+        &incident.title,
+        &incident.title,
+        classes.css(),
+    );
     ctx.insert_value("incident", view);
-    let html = finish(theme.render("incident_report.html", &ctx)?);
+    let html = theme.render("incident_report.html", &ctx)?;
     Ok(Output::Bytes { path, bytes: html })
 }
 
@@ -258,13 +250,18 @@ fn packet_with(
         anchor: "minutes".into(),
         page: page(sections.len()),
     });
-    let mut ctx = base_context(shared, site, &path, &m.title, &m.title);
+    let mut classes = markdown::HighlightClasses::default();
+    for s in &sections {
+        classes.scan(s.body.as_bytes());
+    }
+    classes.scan(minutes.html.as_bytes());
+    let mut ctx = base_context(shared, site, &path, &m.title, &m.title, classes.css());
     ctx.insert("meeting", &views.meeting(m));
     ctx.insert("sections", &sections);
     ctx.insert("minutes", &minutes.html);
     ctx.insert("toc", &toc);
     ctx.insert("only", &only);
-    let html = finish(theme.render("packet.html", &ctx)?);
+    let html = theme.render("packet.html", &ctx)?;
     // Tera writes only UTF-8: every piece it joins is a `str`.
     Ok(String::from_utf8_lossy(&html).into_owned())
 }
@@ -488,9 +485,10 @@ pub(super) fn annual(
             &|u| f.number(u),
         ),
     };
-    let mut ctx = base_context(shared, site, &path, &title, &title);
+    // An annual report quotes no code.
+    let mut ctx = base_context(shared, site, &path, &title, &title, String::new());
     ctx.insert("report", &report);
-    let html = finish(theme.render("annual.html", &ctx)?);
+    let html = theme.render("annual.html", &ctx)?;
     Ok(Output::Bytes { path, bytes: html })
 }
 

@@ -409,47 +409,64 @@ fn css_rules() -> &'static Rules {
 /// some selector is used in it): printed documents inline their CSS, and the whole
 /// stylesheet would be most of a short report's bytes.
 pub fn highlight_css_for(html: &[u8]) -> String {
-    let rules = css_rules();
-    let mut used = 0u128;
-    // Highlighted spans list only prefixed classes, the first right after the quote:
-    // searching for that skips every other class attribute of the document.
-    const OPEN: &[u8] = b"class=\"hl-";
-    let finder = memchr::memmem::Finder::new(OPEN);
-    let mut rest = html;
-    while let Some(i) = finder.find(rest) {
-        rest = &rest[i + OPEN.len() - 3..];
-        let end = memchr::memchr(b'"', rest).unwrap_or(rest.len());
-        for class in rest[..end].split(u8::is_ascii_whitespace) {
-            if let Some(&bit) = rules.class_bit.get(class) {
-                if bit < 128 {
-                    used |= 1 << bit;
+    let mut classes = HighlightClasses::default();
+    classes.scan(html);
+    classes.css()
+}
+
+/// The highlighting classes used by some HTML, gathered over one or more bodies.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct HighlightClasses(u128);
+
+impl HighlightClasses {
+    /// Adds the classes of the highlighted spans in `html`.
+    pub fn scan(&mut self, html: &[u8]) {
+        let rules = css_rules();
+        // Highlighted spans list only prefixed classes, the first right after the quote:
+        // searching for that skips every other class attribute of the document.
+        const OPEN: &[u8] = b"class=\"hl-";
+        let finder = memchr::memmem::Finder::new(OPEN);
+        let mut rest = html;
+        while let Some(i) = finder.find(rest) {
+            rest = &rest[i + OPEN.len() - 3..];
+            let end = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+            for class in rest[..end].split(u8::is_ascii_whitespace) {
+                if let Some(&bit) = rules.class_bit.get(class) {
+                    if bit < 128 {
+                        self.0 |= 1 << bit;
+                    }
                 }
             }
+            rest = &rest[end..];
         }
-        rest = &rest[end..];
     }
-    if used == 0 {
-        return String::new();
+
+    /// The rules of [`highlight_css`] that can match these classes.
+    pub fn css(self) -> String {
+        let used = self.0;
+        if used == 0 {
+            return String::new();
+        }
+        // Documents with the same classes (the same few languages) get the same rules.
+        thread_local! {
+            static DONE: std::cell::RefCell<std::collections::HashMap<u128, String>> =
+                Default::default();
+        }
+        DONE.with(|done| {
+            done.borrow_mut()
+                .entry(used)
+                .or_insert_with(|| {
+                    css_rules()
+                        .rules
+                        .iter()
+                        .filter(|(alts, _)| alts.iter().any(|m| m & used == *m))
+                        .map(|(_, text)| text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .clone()
+        })
     }
-    // Documents with the same classes (the same few languages) get the same rules.
-    thread_local! {
-        static DONE: std::cell::RefCell<std::collections::HashMap<u128, String>> =
-            Default::default();
-    }
-    DONE.with(|done| {
-        done.borrow_mut()
-            .entry(used)
-            .or_insert_with(|| {
-                rules
-                    .rules
-                    .iter()
-                    .filter(|(alts, _)| alts.iter().any(|m| m & used == *m))
-                    .map(|(_, text)| text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .clone()
-    })
 }
 
 /// The stylesheet for highlighted code, light theme.

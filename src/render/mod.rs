@@ -20,7 +20,7 @@ use tera::Context;
 use crate::error::Error;
 use crate::site::Site;
 use theme::Theme;
-use views::{GroupView, Link, StatsView, Views};
+use views::{GroupView, StatsView, Views};
 
 /// One file of the output, relative to the output folder.
 #[derive(Debug)]
@@ -403,6 +403,8 @@ fn render_page(
             page_body.html = page_body.html.replace(ROOT_TOKEN, &root);
             // One view serves both: the report's value differs only in its body.
             let page = tera::Value::from_serializable(&views.incident(n, page_body));
+            let mut classes = markdown::HighlightClasses::default();
+            classes.scan(report_html.as_bytes());
             let report = page.clone().into_map().map(|mut m| {
                 m.insert("body".into(), report_html.into());
                 tera::Value::from(m)
@@ -410,7 +412,9 @@ fn render_page(
             ctx.insert_value("incident", page);
             ctx.insert("report_href", &views::href(&report_path));
             if let Some(report) = report {
-                documents.push(documents::incident_report(views, shared, theme, i, report)?);
+                documents.push(documents::incident_report(
+                    views, shared, theme, i, report, classes,
+                )?);
             }
             (path, Some(i.title.clone()))
         }
@@ -584,7 +588,7 @@ fn year_label(f: i18n::Fmt, y: i32) -> String {
     }
 }
 
-fn nav(labels: &std::collections::BTreeMap<&'static str, &'static str>) -> Vec<Link> {
+fn nav(labels: &std::collections::BTreeMap<&'static str, &'static str>) -> Vec<NavItem> {
     [
         ("incidents", "incidents/index.html"),
         ("causes", "causes/index.html"),
@@ -594,11 +598,22 @@ fn nav(labels: &std::collections::BTreeMap<&'static str, &'static str>) -> Vec<L
         ("reports", "reports/index.html"),
     ]
     .iter()
-    .map(|(k, p)| Link {
+    .map(|(k, p)| NavItem {
         text: labels[k].to_string(),
         href: (*p).to_string(),
+        section: format!("{k}/"),
     })
     .collect()
+}
+
+/// A link of the site's navigation.
+#[derive(Debug, Serialize)]
+struct NavItem {
+    text: String,
+    href: String,
+    /// The folder of the pages it covers (`incidents/`): the current item is the one
+    /// whose section starts the page's path.
+    section: String,
 }
 
 /// A cause in an index, with its figures and definition.
