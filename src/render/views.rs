@@ -298,13 +298,6 @@ impl<'s> Views<'s> {
         }
     }
 
-    /// Rows for a group of incident indexes.
-    pub fn rows(&self, list: &[usize]) -> Vec<Row> {
-        list.iter()
-            .map(|&n| self.row(&self.site.incidents[n]))
-            .collect()
-    }
-
     /// A year or operator group as a link with figures.
     pub fn group<K>(&self, g: &Group<K>, text: String, path: String) -> GroupView {
         GroupView {
