@@ -405,17 +405,12 @@ fn render_page(
             let page = tera::Value::from_serializable(&views.incident(n, page_body));
             let mut classes = markdown::HighlightClasses::default();
             classes.scan(report_html.as_bytes());
-            let report = page.clone().into_map().map(|mut m| {
-                m.insert("body".into(), report_html.into());
-                tera::Value::from(m)
-            });
+            let report = views::with_field(page.clone(), "body", report_html.into());
             ctx.insert_value("incident", page);
             ctx.insert("report_href", &views::href(&report_path));
-            if let Some(report) = report {
-                documents.push(documents::incident_report(
-                    views, shared, theme, i, report, classes,
-                )?);
-            }
+            documents.push(documents::incident_report(
+                views, shared, theme, i, report, classes,
+            )?);
             (path, Some(i.title.clone()))
         }
         PageKind::Causes => {
@@ -438,11 +433,10 @@ fn render_page(
                 stats: StatsView::new(&c.stats, f),
                 primary_count: c.primary_count,
             });
-            let page = page.into_map().map_or_else(tera::Value::none, |mut m| {
-                m.insert("incidents".into(), views.cause_rows(&c.entries));
-                tera::Value::from(m)
-            });
-            ctx.insert_value("cause", page);
+            ctx.insert_value(
+                "cause",
+                views::with_field(page, "incidents", views.cause_rows(&c.entries)),
+            );
             (Views::cause_path(c.key.as_str()), Some(label))
         }
         PageKind::Years => {

@@ -106,6 +106,16 @@ pub struct Row {
     pub status_key: &'static str,
 }
 
+/// A copy of the template value `value` (a struct's map) with one more field set; its
+/// other fields stay shared. Anything but a map is returned as it is.
+pub(crate) fn with_field(value: tera::Value, key: &'static str, field: tera::Value) -> tera::Value {
+    let Some(mut map) = value.as_map().cloned() else {
+        return value;
+    };
+    map.insert(key.into(), field);
+    tera::Value::from(map)
+}
+
 /// Builds view data for one site.
 pub struct Views<'s> {
     /// The site.
@@ -151,36 +161,24 @@ impl<'s> Views<'s> {
         });
     }
 
+    /// Incident `n`'s row as a template value: the shared one when rows were prepared.
+    fn row_value(&self, n: usize) -> tera::Value {
+        match self.rows.get() {
+            Some(rows) => rows[n].clone(),
+            None => tera::Value::from_serializable(&self.row(&self.site.incidents[n])),
+        }
+    }
+
     /// The rows of the incidents at `list` as one template value.
     pub fn row_values(&self, list: impl Iterator<Item = usize>) -> tera::Value {
-        let rows: Vec<tera::Value> = match self.rows.get() {
-            Some(rows) => list.map(|n| rows[n].clone()).collect(),
-            None => list
-                .map(|n| tera::Value::from_serializable(&self.row(&self.site.incidents[n])))
-                .collect(),
-        };
-        tera::Value::from(rows)
+        tera::Value::from(list.map(|n| self.row_value(n)).collect::<Vec<_>>())
     }
 
     /// Rows of a cause page: each also says whether the cause is the incident's primary one.
     pub fn cause_rows(&self, entries: &[crate::site::CauseEntry]) -> tera::Value {
         let rows: Vec<tera::Value> = entries
             .iter()
-            .map(|e| {
-                let row = match self.rows.get() {
-                    Some(rows) => rows[e.incident].clone(),
-                    None => {
-                        tera::Value::from_serializable(&self.row(&self.site.incidents[e.incident]))
-                    }
-                };
-                match row.into_map() {
-                    Some(mut m) => {
-                        m.insert("primary_here".into(), e.primary.into());
-                        tera::Value::from(m)
-                    }
-                    None => tera::Value::none(),
-                }
-            })
+            .map(|e| with_field(self.row_value(e.incident), "primary_here", e.primary.into()))
             .collect();
         tera::Value::from(rows)
     }
