@@ -1,4 +1,4 @@
-//! Property tests: durations and dates round-trip, `resolved - started` is right across
+//! Property tests: durations and dates round-trip, timestamps print as chrono prints them, `resolved - started` is right across
 //! month and year ends and time zones, and no input makes the pipeline panic.
 //!
 //! `GEN_FUZZ_SECONDS=1800 cargo test --release --test properties -- --nocapture` runs the
@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration as ChronoDuration, FixedOffset, TimeZone};
 use gen::config::Config;
 use gen::diag::SourceFile;
 use gen::load::{split, Document, Kind, KnownIds};
-use gen::model::{Duration, PartialDate};
+use gen::model::{Duration, PartialDate, Timestamp};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 
@@ -81,6 +81,34 @@ proptest! {
         if let Some(p) = parsed {
             prop_assert_eq!(p.to_string(), text);
         }
+    }
+
+    /// A date from its parts is the date its text parses to, and absent for the same inputs.
+    #[test]
+    fn partial_dates_from_parts_match_parsing(y in 0i32..=9999, m in 1u32..=12, d in 1u32..=31) {
+        prop_assert_eq!(
+            PartialDate::new(y, Some(m), Some(d)),
+            PartialDate::parse(&format!("{y:04}-{m:02}-{d:02}"))
+        );
+        prop_assert_eq!(PartialDate::new(y, Some(m), None), PartialDate::parse(&format!("{y:04}-{m:02}")));
+        prop_assert_eq!(PartialDate::new(y, None, Some(d)), None);
+    }
+
+    /// The hand-written `<time datetime>` form is chrono's, seconds only when not zero.
+    #[test]
+    fn rfc3339_matches_chrono(
+        secs in 0i64..253_402_300_799,
+        off in -(23 * 60 + 59)..=(23 * 60 + 59),
+        whole_minute in any::<bool>(),
+    ) {
+        let tz = FixedOffset::east_opt(off * 60).unwrap();
+        let secs = if whole_minute { secs - secs % 60 } else { secs };
+        let t = DateTime::from_timestamp(secs, 0).unwrap().with_timezone(&tz);
+        let pattern = if whole_minute { "%Y-%m-%dT%H:%M%:z" } else { "%Y-%m-%dT%H:%M:%S%:z" };
+        let expected = t.format(pattern).to_string();
+        // A zero second in a non-whole-minute draw is printed without seconds too.
+        let expected = if !whole_minute && secs % 60 == 0 { t.format("%Y-%m-%dT%H:%M%:z").to_string() } else { expected };
+        prop_assert_eq!(Timestamp(t).rfc3339(), expected);
     }
 
     /// started and resolved written in different offsets, around month and year ends.

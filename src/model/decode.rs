@@ -423,8 +423,9 @@ impl<'f> Decoder<'f> {
     ) -> Option<Located<Timestamp>> {
         let v = Self::get(t, key)?;
         let example = "2017-07-03T11:50:00+09:00";
-        let help = format!("write an unquoted date and time: {key} = {example}");
-        let name = format!("{}{key}", t.path);
+        // Only for messages: built when one is needed.
+        let help = || format!("write an unquoted date and time: {key} = {example}");
+        let name = || format!("{}{key}", t.path);
         let dt = match v.get_ref() {
             DeValue::Datetime(dt) => *dt,
             DeValue::String(s) => match s.parse::<toml::value::Datetime>() {
@@ -433,8 +434,8 @@ impl<'f> Decoder<'f> {
                     self.error_at(
                         "invalid-date",
                         v.span(),
-                        format!("`{name}` is not a date and time: \"{s}\""),
-                        Some(help),
+                        format!("`{}` is not a date and time: \"{s}\"", name()),
+                        Some(help()),
                     );
                     return None;
                 }
@@ -448,8 +449,11 @@ impl<'f> Decoder<'f> {
             self.error_at(
                 "invalid-date",
                 v.span(),
-                format!("`{name}` needs both a date and a time of day, found `{dt}`"),
-                Some(help),
+                format!(
+                    "`{}` needs both a date and a time of day, found `{dt}`",
+                    name()
+                ),
+                Some(help()),
             );
             return None;
         };
@@ -478,8 +482,8 @@ impl<'f> Decoder<'f> {
                 self.error_at(
                     "invalid-date",
                     v.span(),
-                    format!("`{name}` is not a valid date and time: `{dt}`"),
-                    Some(help),
+                    format!("`{}` is not a valid date and time: `{dt}`", name()),
+                    Some(help()),
                 );
                 None
             }
@@ -489,13 +493,9 @@ impl<'f> Decoder<'f> {
     /// An optional date at year, month or day precision: a TOML date or `"YYYY-MM"`.
     pub(crate) fn partial_date(&mut self, t: &Table<'_, '_>, key: &str) -> Option<PartialDate> {
         let v = Self::get(t, key)?;
-        let name = format!("{}{key}", t.path);
-        let help = format!(
-            "write {key} = 2024-03-31, or {key} = \"2024-03\" when only the month is known"
-        );
         let parsed = match v.get_ref() {
             DeValue::Datetime(dt) if dt.time.is_none() => dt.date.and_then(|d| {
-                PartialDate::parse(&format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+                PartialDate::new(d.year.into(), Some(d.month.into()), Some(d.day.into()))
             }),
             DeValue::String(s) => PartialDate::parse(s),
             DeValue::Datetime(_) => None,
@@ -505,6 +505,10 @@ impl<'f> Decoder<'f> {
             }
         };
         if parsed.is_none() {
+            let name = format!("{}{key}", t.path);
+            let help = format!(
+                "write {key} = 2024-03-31, or {key} = \"2024-03\" when only the month is known"
+            );
             let shown = match v.get_ref() {
                 DeValue::String(s) => format!("\"{s}\""),
                 DeValue::Datetime(dt) => dt.to_string(),

@@ -84,15 +84,52 @@ impl Timestamp {
         self.in_offset(offset).year()
     }
 
-    /// RFC 3339 form, for machine-readable attributes (`<time datetime>`).
+    /// RFC 3339 form, for machine-readable attributes (`<time datetime>`): seconds only
+    /// when not zero, e.g. `2017-07-03T11:50+09:00`.
     pub fn rfc3339(self) -> String {
         let d = self.0;
-        if d.second() == 0 {
-            d.format("%Y-%m-%dT%H:%M%:z").to_string()
-        } else {
-            d.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        let year = d.year();
+        if !(0..=9999).contains(&year) {
+            // chrono writes such years with a sign; front matter cannot hold them.
+            let with_seconds = if d.second() == 0 { "" } else { ":%S" };
+            return d
+                .format(&format!("%Y-%m-%dT%H:%M{with_seconds}%:z"))
+                .to_string();
         }
+        // Written by hand: chrono's `format` interprets its pattern on every call, and
+        // every incident row and notice carries a timestamp.
+        let mut s = String::with_capacity(25);
+        push_padded(&mut s, year as u32, 4);
+        s.push('-');
+        push_padded(&mut s, d.month(), 2);
+        s.push('-');
+        push_padded(&mut s, d.day(), 2);
+        s.push('T');
+        push_padded(&mut s, d.hour(), 2);
+        s.push(':');
+        push_padded(&mut s, d.minute(), 2);
+        if d.second() != 0 {
+            s.push(':');
+            push_padded(&mut s, d.second(), 2);
+        }
+        let offset = d.offset().local_minus_utc();
+        s.push(if offset < 0 { '-' } else { '+' });
+        let offset = offset.unsigned_abs();
+        push_padded(&mut s, offset / 3600, 2);
+        s.push(':');
+        push_padded(&mut s, offset / 60 % 60, 2);
+        s
     }
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits.
+pub fn push_padded(s: &mut String, n: u32, width: usize) {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n);
+    for _ in digits.len()..width {
+        s.push('0');
+    }
+    s.push_str(digits);
 }
 
 /// A calendar date known to the year, the month or the day (`"2024"`, `"2024-03"`, `2024-03-31`).
@@ -135,6 +172,14 @@ impl PartialDate {
             _ => return None,
         };
         d.is_valid().then_some(d)
+    }
+
+    /// A date at the given precision, if it exists in the calendar (a day needs a month).
+    pub fn new(year: i32, month: Option<u32>, day: Option<u32>) -> Option<Self> {
+        let d = Self { year, month, day };
+        (month.is_some() || day.is_none())
+            .then_some(d)
+            .filter(Self::is_valid)
     }
 
     fn is_valid(&self) -> bool {
