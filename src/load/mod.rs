@@ -211,11 +211,14 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
         source: e,
     })?;
     let display = f.path.strip_prefix(root).unwrap_or(&f.path).to_path_buf();
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
+    let text = match simdutf8::compat::from_utf8(&bytes) {
+        // SAFETY: `bytes` was just checked to be UTF-8, and is not changed in between.
+        // (std's `String::from_utf8` checks again, at a cost of 3 % of a build's
+        // instructions on Japanese text; simdutf8 does it with SIMD.)
+        Ok(_) => unsafe { String::from_utf8_unchecked(bytes) },
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let valid = e.valid_up_to();
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
             // The lossy text has the same bytes up to the first invalid one.
             let file = SourceFile::new(display, lossy);
             return Ok(Err(Diagnostic::error(
