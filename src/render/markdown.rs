@@ -59,6 +59,9 @@ pub struct Rendered {
     pub has_raw_html: bool,
     /// Every link and image target with its byte range in the markdown.
     pub links: Vec<(std::ops::Range<usize>, String)>,
+    /// The highlighting classes the HTML uses, for documents that carry only the rules
+    /// they need.
+    pub classes: HighlightClasses,
 }
 
 /// Renders a markdown body. `rewrite` maps link targets (e.g. `../incidents/x.md`).
@@ -72,6 +75,8 @@ pub fn render_body(
     let mut r = render(text, rewrite, lang);
     if r.has_raw_html && !trust_html {
         r.html = sanitize(&r.html);
+        r.classes = HighlightClasses::default();
+        r.classes.scan(r.html.as_bytes());
     }
     r
 }
@@ -129,6 +134,7 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
     let has_raw_html = events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let mut classes = HighlightClasses::default();
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
@@ -183,7 +189,10 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
                     }
                     j += 1;
                 }
-                out.push(Event::Html(CowStr::from(highlight(&code, &lang))));
+                let block = highlight(&code, &lang);
+                // Scanning each block now spares scanning whole documents later.
+                classes.scan(block.as_bytes());
+                out.push(Event::Html(CowStr::from(block)));
                 i = j + 1;
             }
             // Wide tables scroll in their own box on phones; the box takes keyboard focus so
@@ -223,11 +232,16 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
     }
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    if has_raw_html {
+        // Raw HTML may use highlighting classes of its own.
+        classes.scan(html.as_bytes());
+    }
     Rendered {
         html,
         headings,
         has_raw_html,
         links,
+        classes,
     }
 }
 
@@ -363,7 +377,8 @@ pub fn escape_to(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 /// The highlighting stylesheet split for [`highlight_css_for`]: each class its bit, each
 /// rule its selectors as class masks.
 struct Rules {
-    class_bit: std::collections::HashMap<Vec<u8>, u32>,
+    /// Keyed with aHash: every highlighted span's classes are looked up here.
+    class_bit: ahash::AHashMap<Vec<u8>, u32>,
     /// (the masks of the rule's alternative selectors, the rule's text)
     rules: Vec<(Vec<u128>, String)>,
 }
@@ -372,7 +387,7 @@ fn css_rules() -> &'static Rules {
     static RULES: OnceLock<Rules> = OnceLock::new();
     RULES.get_or_init(|| {
         let css = highlight_css();
-        let mut class_bit: std::collections::HashMap<Vec<u8>, u32> = Default::default();
+        let mut class_bit: ahash::AHashMap<Vec<u8>, u32> = Default::default();
         let mut rules = Vec::new();
         for rule in css.split_inclusive('}') {
             let Some(open) = rule.find('{') else {
@@ -548,6 +563,27 @@ mod tests {
         assert!(!css.contains(".hl-invalid"), "{css}");
         assert!(css.len() < highlight_css().len() / 3, "{} bytes", css.len());
         assert_eq!(highlight_css_for(b"<p class=\"note\">no code</p>"), "");
+    }
+
+    #[test]
+    fn a_body_knows_its_highlighting_classes() {
+        let whole = |html: &str| {
+            let mut c = HighlightClasses::default();
+            c.scan(html.as_bytes());
+            c.css()
+        };
+        let r = render("text\n\n```bash\nls -l\n```\n", &|_| None, Lang::Ja);
+        assert!(r.classes.css().contains(".hl-"), "{}", r.classes.css());
+        assert_eq!(r.classes.css(), whole(&r.html));
+        // Raw HTML may carry classes of its own; sanitizing keeps class attributes.
+        let raw = "<span class=\"hl-string\">x</span>\n\n```json\n1\n```\n";
+        let r = render_body(raw, &|_| None, false, Lang::Ja);
+        assert!(
+            r.classes.css().contains(".hl-string"),
+            "{}",
+            r.classes.css()
+        );
+        assert_eq!(r.classes.css(), whole(&r.html));
     }
 
     #[test]

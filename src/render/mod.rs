@@ -399,12 +399,12 @@ fn render_page(
                     .replace(ROOT_TOKEN, &documents::doc_root(site, &report_path)),
                 i.asset_dir.as_deref(),
             );
+            // The report's HTML has the body's classes: only links and images differ.
+            let classes = body.classes;
             let mut page_body = body;
             page_body.html = page_body.html.replace(ROOT_TOKEN, &root);
             // One view serves both: the report's value differs only in its body.
             let page = tera::Value::from_serializable(&views.incident(n, page_body));
-            let mut classes = markdown::HighlightClasses::default();
-            classes.scan(report_html.as_bytes());
             let report = views::with_field(page.clone(), "body", report_html.into());
             ctx.insert_value("incident", page);
             ctx.insert("report_href", &views::href(&report_path));
