@@ -13,7 +13,7 @@ use tera::Context;
 use super::charts::{self, Bar, Point};
 use super::theme::Theme;
 use super::views::{self, IncidentView, Row, StatsView, Views};
-use super::{link_rewriter, markdown, root_of, Output, Shared, ROOT_TOKEN};
+use super::{link_rewriter, markdown, root_of, with_root, Output, Shared, ROOT_TOKEN};
 use crate::error::Error;
 use crate::model::MeasureStatus;
 use crate::site::{median, Site};
@@ -81,12 +81,12 @@ fn base_context(
 }
 
 /// Replaces `src="relative"` images that exist beside the incident with data URIs.
-pub fn embed_images(html: &str, asset_dir: Option<&Path>) -> String {
+pub fn embed_images(html: String, asset_dir: Option<&Path>) -> String {
     let Some(dir) = asset_dir else {
-        return html.to_string();
+        return html;
     };
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(i) = rest.find("src=\"") {
         let (head, tail) = rest.split_at(i + 5);
         out.push_str(head);
@@ -135,7 +135,7 @@ pub(super) fn report_view(views: &Views<'_>, n: usize, path: &str) -> IncidentVi
     };
     body.html = prefix_ids(
         &embed_images(
-            &shared.html.replace(ROOT_TOKEN, &doc_root(site, path)),
+            with_root(&shared.html, &doc_root(site, path)),
             i.asset_dir.as_deref(),
         ),
         &format!("{}-", i.id),
@@ -208,7 +208,10 @@ pub fn packet_html(
 ) -> Result<String, Error> {
     let views = Views::new(site);
     let shared = Shared::new(site);
-    packet_with(&views, &shared, theme, n, pages, only)
+    let html = packet_with(&views, &shared, theme, n, pages, only)?;
+    // Tera writes only UTF-8 (every piece it joins is a `str`).
+    Ok(String::from_utf8(html)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 fn packet_with(
@@ -218,7 +221,7 @@ fn packet_with(
     n: usize,
     pages: Option<&[usize]>,
     only: Option<&str>,
-) -> Result<String, Error> {
+) -> Result<Vec<u8>, Error> {
     let site = views.site;
     let m = &site.meetings[n];
     let path = packet_path(&m.id);
@@ -234,7 +237,7 @@ fn packet_with(
         site.config.unsafe_html,
         site.config.language,
     );
-    minutes.html = minutes.html.replace(ROOT_TOKEN, &doc_root(site, &path));
+    minutes.html = with_root(&minutes.html, &doc_root(site, &path));
     let page = |k: usize| pages.and_then(|p| p.get(k).copied());
     let mut toc: Vec<TocEntry> = sections
         .iter()
@@ -261,9 +264,7 @@ fn packet_with(
     ctx.insert("minutes", &minutes.html);
     ctx.insert("toc", &toc);
     ctx.insert("only", &only);
-    let html = theme.render("packet.html", &ctx)?;
-    // Tera writes only UTF-8: every piece it joins is a `str`.
-    Ok(String::from_utf8_lossy(&html).into_owned())
+    theme.render("packet.html", &ctx)
 }
 
 /// The packet of meeting `n`, as built by `gen build` (contents without page numbers).
@@ -276,7 +277,7 @@ pub(super) fn packet(
     let html = packet_with(views, shared, theme, n, None, None)?;
     Ok(Output::Bytes {
         path: packet_path(&views.site.meetings[n].id),
-        bytes: html.into_bytes(),
+        bytes: html,
     })
 }
 
