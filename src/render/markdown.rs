@@ -327,7 +327,13 @@ pub fn highlight(code: &str, lang: &str) -> String {
 
 /// The entity for a character that HTML text and quoted attributes must escape
 /// (`& < > " '`).
+#[inline(always)]
 fn entity(b: u8) -> Option<&'static str> {
+    // Every escaped character is at most `>`: letters and all non-ASCII bytes (most of a
+    // Japanese page) are answered by one comparison.
+    if b > b'>' {
+        return None;
+    }
     match b {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),

@@ -25,7 +25,9 @@ const SEGMENT: &AsciiSet = &CONTROLS
 
 /// An href for an output path such as `operators/株式会社/index.html`.
 pub fn href(path: &str) -> String {
-    utf8_percent_encode(path, SEGMENT).to_string()
+    // Through `Cow` rather than `to_string`: no formatting machinery, and no copy when
+    // nothing needs encoding.
+    std::borrow::Cow::from(utf8_percent_encode(path, SEGMENT)).into_owned()
 }
 
 /// A link: text and relative href (prefix it with the page's `root`).
