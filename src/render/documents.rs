@@ -124,7 +124,12 @@ pub fn embed_images(html: String, asset_dir: Option<&Path>) -> String {
 }
 
 /// The incident's view for a printed document: body links to the site, images embedded.
-pub(super) fn report_view(views: &Views<'_>, n: usize, path: &str) -> IncidentView {
+/// Also returns the highlighting classes of the body.
+pub(super) fn report_view(
+    views: &Views<'_>,
+    n: usize,
+    path: &str,
+) -> (IncidentView, markdown::HighlightClasses) {
     let site = views.site;
     let i = &site.incidents[n];
     let shared = views.document_body(n);
@@ -140,7 +145,7 @@ pub(super) fn report_view(views: &Views<'_>, n: usize, path: &str) -> IncidentVi
         ),
         &format!("{}-", i.id),
     );
-    views.incident(n, body)
+    (views.incident(n, body), shared.classes)
 }
 
 /// Prefixes every `id="…"` and every `href="#…"` of a body: a packet holds several
@@ -225,11 +230,16 @@ fn packet_with(
     let site = views.site;
     let m = &site.meetings[n];
     let path = packet_path(&m.id);
+    let mut classes = markdown::HighlightClasses::default();
     let sections: Vec<IncidentView> = m
         .incidents
         .iter()
         .filter_map(|r| site.incident_index(&r.value))
-        .map(|k| report_view(views, k, &path))
+        .map(|k| {
+            let (view, body_classes) = report_view(views, k, &path);
+            classes.add(body_classes);
+            view
+        })
         .collect();
     let mut minutes = markdown::render_body(
         m.body(),
@@ -253,11 +263,7 @@ fn packet_with(
         anchor: "minutes".into(),
         page: page(sections.len()),
     });
-    let mut classes = markdown::HighlightClasses::default();
-    for s in &sections {
-        classes.scan(s.body.as_bytes());
-    }
-    classes.scan(minutes.html.as_bytes());
+    classes.add(minutes.classes);
     let mut ctx = base_context(shared, site, &path, &m.title, &m.title, classes.css());
     ctx.insert("meeting", &views.meeting(m));
     ctx.insert("sections", &sections);

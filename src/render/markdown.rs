@@ -190,8 +190,11 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
                     j += 1;
                 }
                 let block = highlight(&code, &lang);
-                // Scanning each block now spares scanning whole documents later.
-                classes.scan(block.as_bytes());
+                // Scanning each block now spares scanning whole documents later (a body
+                // with raw HTML is scanned whole below).
+                if !has_raw_html {
+                    classes.scan(block.as_bytes());
+                }
                 out.push(Event::Html(CowStr::from(block)));
                 i = j + 1;
             }
@@ -438,6 +441,11 @@ pub fn highlight_css_for(html: &[u8]) -> String {
 pub struct HighlightClasses(u128);
 
 impl HighlightClasses {
+    /// Adds the classes of another body.
+    pub fn add(&mut self, other: HighlightClasses) {
+        self.0 |= other.0;
+    }
+
     /// Adds the classes of the highlighted spans in `html`.
     pub fn scan(&mut self, html: &[u8]) {
         let rules = css_rules();
@@ -573,14 +581,9 @@ mod tests {
 
     #[test]
     fn a_body_knows_its_highlighting_classes() {
-        let whole = |html: &str| {
-            let mut c = HighlightClasses::default();
-            c.scan(html.as_bytes());
-            c.css()
-        };
         let r = render("text\n\n```bash\nls -l\n```\n", &|_| None, Lang::Ja);
         assert!(r.classes.css().contains(".hl-"), "{}", r.classes.css());
-        assert_eq!(r.classes.css(), whole(&r.html));
+        assert_eq!(r.classes.css(), highlight_css_for(r.html.as_bytes()));
         // Raw HTML may carry classes of its own; sanitizing keeps class attributes.
         let raw = "<span class=\"hl-string\">x</span>\n\n```json\n1\n```\n";
         let r = render_body(raw, &|_| None, false, Lang::Ja);
@@ -589,7 +592,7 @@ mod tests {
             "{}",
             r.classes.css()
         );
-        assert_eq!(r.classes.css(), whole(&r.html));
+        assert_eq!(r.classes.css(), highlight_css_for(r.html.as_bytes()));
     }
 
     #[test]
