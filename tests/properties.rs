@@ -1,4 +1,4 @@
-//! Property tests: durations and dates round-trip, timestamps print as chrono prints them, `resolved - started` is right across
+//! Property tests: front matter splits where a line-by-line walk would, durations and dates round-trip, timestamps print as chrono prints them, `resolved - started` is right across
 //! month and year ends and time zones, and no input makes the pipeline panic.
 //!
 //! `GEN_FUZZ_SECONDS=1800 cargo test --release --test properties -- --nocapture` runs the
@@ -139,6 +139,57 @@ proptest! {
         let incident = gen::model::incident::decode(&doc, &config(), &mut diags);
         prop_assert!(diags.is_empty(), "{:?}", diags.iter().map(|d| d.to_string()).collect::<Vec<_>>());
         prop_assert_eq!(incident.unwrap().duration(), Some(Duration::from_minutes(length)));
+    }
+}
+
+/// The front matter split as the documentation states it, one line at a time: the first
+/// line (after a BOM) must be `+++`, the closing fence is the next line that is `+++` with
+/// trailing spaces allowed.
+fn split_by_lines(text: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = Vec::new();
+    let mut pos = start;
+    while pos < text.len() {
+        let len = text[pos..].find('\n').map_or(text.len() - pos, |i| i + 1);
+        lines.push((
+            pos..pos + len,
+            text[pos..pos + len].trim_end_matches(['\n', '\r']),
+        ));
+        pos += len;
+    }
+    let fence = |l: &str| l.trim_end() == "+++";
+    let (first, rest) = lines.split_first()?;
+    if !fence(first.1) {
+        return None;
+    }
+    let close = rest.iter().find(|(_, l)| fence(l))?;
+    Some((first.0.end..close.0.start, close.0.end..text.len()))
+}
+
+proptest! {
+    /// `split` finds the same fences as a line-by-line walk, whatever the lines.
+    #[test]
+    fn split_agrees_with_a_line_by_line_walk(
+        bom in any::<bool>(),
+        lines in prop::collection::vec(
+            prop::sample::select(vec![
+                "+++", "+++ ", "+++\t", " +++", "+++x", "++", "++++", "title = \"+++\"",
+                "a = 1", "", "本文", "\"\"\"", "+",
+            ]),
+            0..12,
+        ),
+        crlf in prop::collection::vec(any::<bool>(), 12),
+        final_newline in any::<bool>(),
+    ) {
+        let mut text = String::from(if bom { "\u{feff}" } else { "" });
+        for (k, line) in lines.iter().enumerate() {
+            text.push_str(line);
+            if k + 1 < lines.len() || final_newline {
+                text.push_str(if crlf[k] { "\r\n" } else { "\n" });
+            }
+        }
+        let file: Arc<SourceFile> = SourceFile::new("content/incidents/a.md", text.clone());
+        prop_assert_eq!(split(&file).ok(), split_by_lines(&text));
     }
 }
 

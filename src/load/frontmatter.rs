@@ -18,8 +18,15 @@ pub fn split(file: &Arc<SourceFile>) -> Result<(Range<usize>, Range<usize>), Dia
     match first {
         Some((range, line)) if is_fence(line) => {
             let fm_start = range.end;
-            for (range, line) in lines.by_ref() {
-                if is_fence(line) {
+            // Only a line starting with `+++` can close it: jump from one to the next
+            // instead of walking every line (the first line ended with its `\n`).
+            let from = fm_start.saturating_sub(1);
+            for at in memchr::memmem::find_iter(&text.as_bytes()[from..], b"\n+++") {
+                let mut rest = LineIter {
+                    text,
+                    pos: from + at + 1,
+                };
+                if let Some((range, _)) = rest.next().filter(|(_, l)| is_fence(l)) {
                     return Ok((fm_start..range.start, range.end..text.len()));
                 }
             }
@@ -60,7 +67,7 @@ impl<'a> Iterator for LineIter<'a> {
             return None;
         }
         let rest = &self.text[self.pos..];
-        let len = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let len = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
         let start = self.pos;
         self.pos += len;
         let line = rest[..len].trim_end_matches(['\n', '\r']);
