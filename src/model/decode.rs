@@ -212,10 +212,6 @@ impl<'f> Decoder<'f> {
         }
     }
 
-    fn get<'t, 'i>(t: &Table<'t, 'i>, key: &str) -> Option<&'t Val<'i>> {
-        t.get(key)
-    }
-
     fn wrong_type(
         &mut self,
         t: &Table<'_, '_>,
@@ -253,7 +249,7 @@ impl<'f> Decoder<'f> {
 
     /// An optional string.
     pub(crate) fn string(&mut self, t: &Table<'_, '_>, key: &str) -> Option<Located<String>> {
-        let v = Self::get(t, key)?;
+        let v = t.get(key)?;
         match v.get_ref() {
             DeValue::String(s) => Some(Located {
                 value: s.to_string(),
@@ -268,7 +264,7 @@ impl<'f> Decoder<'f> {
 
     /// A required, non-empty string.
     pub(crate) fn req_string(&mut self, t: &Table<'_, '_>, key: &str) -> Option<Located<String>> {
-        if Self::get(t, key).is_none() {
+        if t.get(key).is_none() {
             self.missing(t, key, "\"…\"");
             return None;
         }
@@ -287,7 +283,7 @@ impl<'f> Decoder<'f> {
 
     /// An optional array of strings (absent = empty).
     pub(crate) fn strings(&mut self, t: &Table<'_, '_>, key: &str) -> Vec<Located<String>> {
-        let Some(v) = Self::get(t, key) else {
+        let Some(v) = t.get(key) else {
             return Vec::new();
         };
         let DeValue::Array(items) = v.get_ref() else {
@@ -318,7 +314,7 @@ impl<'f> Decoder<'f> {
 
     /// A required, non-empty array of strings.
     pub(crate) fn req_strings(&mut self, t: &Table<'_, '_>, key: &str) -> Vec<Located<String>> {
-        let Some(v) = Self::get(t, key) else {
+        let Some(v) = t.get(key) else {
             self.missing(t, key, "[\"…\"]");
             return Vec::new();
         };
@@ -375,7 +371,7 @@ impl<'f> Decoder<'f> {
 
     /// An optional count (integer ≥ 0).
     pub(crate) fn count(&mut self, t: &Table<'_, '_>, key: &str) -> Option<u64> {
-        let v = Self::get(t, key)?;
+        let v = t.get(key)?;
         let name = format!("{}{key}", t.path);
         self.count_value(&name, v)
     }
@@ -386,7 +382,7 @@ impl<'f> Decoder<'f> {
         t: &Table<'_, '_>,
         key: &str,
     ) -> Option<Result<u64, Vec<(String, u64)>>> {
-        let v = Self::get(t, key)?;
+        let v = t.get(key)?;
         if let DeValue::Table(channels) = v.get_ref() {
             let mut out = Vec::new();
             for (k, cv) in channels.iter() {
@@ -404,7 +400,7 @@ impl<'f> Decoder<'f> {
 
     /// An optional boolean.
     pub(crate) fn bool(&mut self, t: &Table<'_, '_>, key: &str) -> Option<bool> {
-        let v = Self::get(t, key)?;
+        let v = t.get(key)?;
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             _ => {
@@ -421,7 +417,7 @@ impl<'f> Decoder<'f> {
         key: &str,
         tz: FixedOffset,
     ) -> Option<Located<Timestamp>> {
-        let v = Self::get(t, key)?;
+        let v = t.get(key)?;
         let example = "2017-07-03T11:50:00+09:00";
         // Only for messages: built when one is needed.
         let help = || format!("write an unquoted date and time: {key} = {example}");
@@ -492,7 +488,7 @@ impl<'f> Decoder<'f> {
 
     /// An optional date at year, month or day precision: a TOML date or `"YYYY-MM"`.
     pub(crate) fn partial_date(&mut self, t: &Table<'_, '_>, key: &str) -> Option<PartialDate> {
-        let v = Self::get(t, key)?;
+        let v = t.get(key)?;
         let parsed = match v.get_ref() {
             DeValue::Datetime(dt) if dt.time.is_none() => dt.date.and_then(|d| {
                 PartialDate::new(d.year.into(), Some(d.month.into()), Some(d.day.into()))
@@ -573,7 +569,7 @@ impl<'f> Decoder<'f> {
         key: &str,
         known: &[&str],
     ) -> Vec<Table<'t, 'i>> {
-        let Some(v) = Self::get(t, key) else {
+        let Some(v) = t.get(key) else {
             return Vec::new();
         };
         let DeValue::Array(items) = v.get_ref() else {
@@ -620,7 +616,7 @@ impl<'f> Decoder<'f> {
         key: &str,
         known: &[&str],
     ) -> Vec<(Located<String>, Table<'t, 'i>)> {
-        let Some(v) = Self::get(t, key) else {
+        let Some(v) = t.get(key) else {
             return Vec::new();
         };
         let DeValue::Table(entries) = v.get_ref() else {
