@@ -13,9 +13,7 @@ use crate::diag::{Diagnostic, SourceFile};
 pub fn split(file: &Arc<SourceFile>) -> Result<(Range<usize>, Range<usize>), Diagnostic> {
     let text = &file.text;
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut lines = LineIter { text, pos: start };
-    let first = lines.next();
-    match first {
+    match (LineIter { text, pos: start }).next() {
         Some((range, line)) if is_fence(line) => {
             let fm_start = range.end;
             // Only a line starting with `+++` can close it: jump from one to the next
