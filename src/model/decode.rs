@@ -250,6 +250,16 @@ impl<'f> Decoder<'f> {
     /// An optional string.
     pub(crate) fn string(&mut self, t: &Table<'_, '_>, key: &str) -> Option<Located<String>> {
         let v = t.get(key)?;
+        self.string_value(t, key, v)
+    }
+
+    /// The string `v` found at `key`.
+    fn string_value(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        v: &Val<'_>,
+    ) -> Option<Located<String>> {
         match v.get_ref() {
             DeValue::String(s) => Some(Located {
                 value: s.to_string(),
@@ -264,11 +274,11 @@ impl<'f> Decoder<'f> {
 
     /// A required, non-empty string.
     pub(crate) fn req_string(&mut self, t: &Table<'_, '_>, key: &str) -> Option<Located<String>> {
-        if t.get(key).is_none() {
+        let Some(v) = t.get(key) else {
             self.missing(t, key, "\"…\"");
             return None;
-        }
-        let s = self.string(t, key)?;
+        };
+        let s = self.string_value(t, key, v)?;
         if s.value.trim().is_empty() {
             self.error_abs(
                 "empty-field",
