@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration as ChronoDuration, FixedOffset, TimeZone};
 use gen::config::Config;
 use gen::diag::SourceFile;
-use gen::load::{split, Document, Kind, KnownIds};
+use gen::load::{split, BodySource, Document, Kind, KnownIds};
 use gen::model::{Duration, PartialDate, Timestamp};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
@@ -27,9 +27,9 @@ fn document(text: &str) -> Option<Document> {
     Some(Document {
         id: "a".into(),
         kind: Kind::Incident,
-        file,
+        file: SourceFile::new("content/incidents/a.md", &text[..body.start]),
         front_matter,
-        body,
+        body: BodySource::Text(text[body].into()),
         asset_dir: None,
     })
 }

@@ -402,6 +402,50 @@ fn links_out_of_the_site_and_symlinked_assets_are_refused() {
     }
 }
 
+/// Bodies are read again when their pages are rendered (only front matter is kept in
+/// memory): an edit to the body meanwhile is published as saved, an edit to the front
+/// matter that was checked stops the build, and so does a file that disappeared.
+#[test]
+fn a_document_edited_during_the_build_is_caught() {
+    let dir = site(&[("content/incidents/a.md", INCIDENT)]);
+    let opts = BuildOptions::new(dir.path());
+    let site = gen::load_site(&opts).unwrap();
+    let theme = gen::render::theme::Theme::load(dir.path(), &site.config.theme).unwrap();
+    let render = || {
+        let page = std::sync::Mutex::new(String::new());
+        gen::render::render_site(&site, &theme, &|o| {
+            if let gen::render::Output::Bytes { path, bytes } = o {
+                if path == "incidents/a/index.html" {
+                    *page.lock().unwrap() = String::from_utf8(bytes).unwrap();
+                }
+            }
+            Ok(())
+        })
+        .map(|_| page.into_inner().unwrap())
+    };
+    assert!(render().unwrap().contains("<p>Body.</p>"));
+
+    let file = "content/incidents/a.md";
+    write(dir.path(), file, &INCIDENT.replace("Body.", "Edited body."));
+    let page = render().unwrap();
+    assert!(page.contains("<p>Edited body.</p>"), "{page}");
+
+    write(dir.path(), file, &INCIDENT.replace("\"Op\"", "\"Other\""));
+    let Err(gen::Error::Content(diags)) = render() else {
+        panic!("an edited front matter must stop the build")
+    };
+    let shown: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        shown,
+        ["error[changed-during-build]: content/incidents/a.md:1:1: the file changed while the site was being built\n  help: run the command again once the file is saved"]
+    );
+
+    fs::remove_file(dir.path().join(file)).unwrap();
+    let err = render().unwrap_err().to_string();
+    let expected = format!("cannot access {}: ", dir.path().join(file).display());
+    assert!(err.starts_with(&expected), "{err}");
+}
+
 /// A 50 MB incident builds. Slow in a debug build: `.ci/run` runs it with `--release`.
 #[test]
 #[ignore = "large input; run with cargo test --release -- --ignored"]

@@ -32,12 +32,12 @@ pub struct Document {
     pub id: String,
     /// Incident or meeting.
     pub kind: Kind,
-    /// The file as read, for diagnostics.
+    /// The file up to the end of its front matter, for diagnostics.
     pub file: Arc<SourceFile>,
     /// Byte range of the TOML front matter inside `file.text`.
     pub front_matter: std::ops::Range<usize>,
-    /// Byte range of the markdown body inside `file.text`.
-    pub body: std::ops::Range<usize>,
+    /// Where the markdown body is.
+    pub body: BodySource,
     /// The folder holding the document's assets, for `<id>/index.md` documents.
     pub asset_dir: Option<PathBuf>,
 }
@@ -47,10 +47,77 @@ impl Document {
     pub fn front_matter_text(&self) -> &str {
         &self.file.text[self.front_matter.clone()]
     }
+}
 
-    /// The markdown body text.
-    pub fn body_text(&self) -> &str {
-        &self.file.text[self.body.clone()]
+/// Where a document's markdown body is.
+///
+/// Files read from disk keep only their front matter in memory: the body is read again
+/// when its page is rendered, so a large site never holds every body at once.
+#[derive(Debug, Clone)]
+pub enum BodySource {
+    /// In the file on disk, after the front matter.
+    File(PathBuf),
+    /// In memory, for documents that were never on disk.
+    Text(Arc<str>),
+}
+
+/// A document's markdown body, with the front matter before it.
+#[derive(Debug)]
+pub struct Body {
+    /// The whole document: front matter, then body.
+    text: String,
+    /// Where the body starts in `text`.
+    start: usize,
+}
+
+impl Body {
+    /// The markdown text.
+    pub fn as_str(&self) -> &str {
+        &self.text[self.start..]
+    }
+
+    /// Where the body starts in the file.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// The whole file, for diagnostics that point into the body.
+    pub fn source(&self, head: &SourceFile) -> Arc<SourceFile> {
+        SourceFile::new(head.path.clone(), self.text.clone())
+    }
+}
+
+impl BodySource {
+    /// Reads the body of the document whose front matter is `head`.
+    ///
+    /// A file is read again: if its front matter is no longer the one validated (it was
+    /// edited during the build), that is an error, so a page never mixes two versions.
+    pub fn read(&self, head: &Arc<SourceFile>) -> Result<Body, Error> {
+        let start = head.text.len();
+        match self {
+            BodySource::Text(body) => Ok(Body {
+                text: format!("{}{body}", head.text),
+                start,
+            }),
+            BodySource::File(path) => {
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                if !bytes.starts_with(head.text.as_bytes())
+                    || simdutf8::basic::from_utf8(&bytes[start..]).is_err()
+                {
+                    return Err(Error::Content(vec![Diagnostic::error(
+                        "changed-during-build",
+                        head,
+                        None,
+                        "the file changed while the site was being built",
+                    )
+                    .with_help("run the command again once the file is saved")]));
+                }
+                // SAFETY: the front matter came from a `String` and ends with a line
+                // break, and the rest was just checked: the whole is UTF-8.
+                let text = unsafe { String::from_utf8_unchecked(bytes) };
+                Ok(Body { text, start })
+            }
+        }
     }
 }
 
@@ -233,12 +300,18 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
         }
     };
     let file = SourceFile::new(display, text);
-    Ok(split(&file).map(|(fm, body)| Document {
+    let (front_matter, body) = match split(&file) {
+        Ok(ranges) => ranges,
+        Err(d) => return Ok(Err(d)),
+    };
+    // Only the front matter stays in memory; see `BodySource`.
+    let head = SourceFile::new(file.path.clone(), &file.text[..body.start]);
+    Ok(Ok(Document {
         id: f.id,
         kind: f.kind,
-        file,
-        front_matter: fm,
-        body,
+        file: head,
+        front_matter,
+        body: BodySource::File(f.path),
         asset_dir: f.asset_dir,
     }))
 }

@@ -182,14 +182,14 @@ pub struct Incident {
     pub notices: Vec<Notice>,
     /// Operational timeline.
     pub timeline: Vec<TimelineEntry>,
-    /// Where the body is in `file` (kept as a range: the text is already in memory once).
-    pub body_range: std::ops::Range<usize>,
+    /// Where the markdown body is; read when the page is rendered.
+    pub body: crate::load::BodySource,
 }
 
 impl Incident {
-    /// The markdown body.
-    pub fn body(&self) -> &str {
-        &self.file.text[self.body_range.clone()]
+    /// Reads the markdown body (see [`crate::load::BodySource`]).
+    pub fn read_body(&self) -> Result<crate::load::Body, crate::Error> {
+        self.body.read(&self.file)
     }
 
     /// The primary cause.
@@ -432,7 +432,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         countermeasures,
         notices,
         timeline,
-        body_range: doc.body.clone(),
+        body: doc.body.clone(),
     })
 }
 

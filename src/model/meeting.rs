@@ -30,14 +30,14 @@ pub struct Meeting {
     pub attendees: Vec<String>,
     /// Incident ids in agenda order, checked by the site stage.
     pub incidents: Vec<Located<String>>,
-    /// Where the body is in `file` (kept as a range: the text is already in memory once).
-    pub body_range: std::ops::Range<usize>,
+    /// Where the markdown body is; read when the page is rendered.
+    pub body: crate::load::BodySource,
 }
 
 impl Meeting {
-    /// The minutes (markdown).
-    pub fn body(&self) -> &str {
-        &self.file.text[self.body_range.clone()]
+    /// Reads the minutes (markdown; see [`crate::load::BodySource`]).
+    pub fn read_body(&self) -> Result<crate::load::Body, crate::Error> {
+        self.body.read(&self.file)
     }
 }
 
@@ -88,6 +88,6 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         place,
         attendees,
         incidents,
-        body_range: doc.body.clone(),
+        body: doc.body.clone(),
     })
 }

@@ -129,10 +129,10 @@ pub(super) fn report_view(
     views: &Views<'_>,
     n: usize,
     path: &str,
-) -> (IncidentView, markdown::HighlightClasses) {
+) -> Result<(IncidentView, markdown::HighlightClasses), Error> {
     let site = views.site;
     let i = &site.incidents[n];
-    let shared = views.document_body(n);
+    let shared = views.document_body(n)?;
     let mut body = markdown::Rendered {
         headings: shared.headings.clone(),
         has_raw_html: shared.has_raw_html,
@@ -145,7 +145,7 @@ pub(super) fn report_view(
         ),
         &format!("{}-", i.id),
     );
-    (views.incident(n, body), shared.classes)
+    Ok((views.incident(n, body), shared.classes))
 }
 
 /// Prefixes every `id="…"` and every `href="#…"` of a body: a packet holds several
@@ -236,13 +236,13 @@ fn packet_with(
         .iter()
         .filter_map(|r| site.incident_index(&r.value))
         .map(|k| {
-            let (view, body_classes) = report_view(views, k, &path);
+            let (view, body_classes) = report_view(views, k, &path)?;
             classes.add(body_classes);
-            view
+            Ok(view)
         })
-        .collect();
+        .collect::<Result<_, Error>>()?;
     let mut minutes = markdown::render_body(
-        m.body(),
+        m.read_body()?.as_str(),
         &link_rewriter(site, ROOT_TOKEN),
         site.config.unsafe_html,
         site.config.language,

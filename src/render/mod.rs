@@ -406,9 +406,7 @@ fn render_page(
             let i = &site.incidents[n];
             let path = Views::incident_path(&i.id);
             let root = root_of(&path);
-            let body = views.page_body(n);
-            let depth = if i.asset_dir.is_some() { 3 } else { 2 };
-            check_links(&body, &i.file, i.body_range.start, depth)?;
+            let body = views.page_body(n)?;
             // One markdown rendering serves the page and the printable report.
             let report_path = documents::report_path(&i.id);
             let report_html = documents::embed_images(
@@ -509,13 +507,14 @@ fn render_page(
             let m = &site.meetings[n];
             let path = Views::meeting_path(&m.id);
             let root = root_of(&path);
+            let source = m.read_body()?;
             let body = markdown::render_body(
-                m.body(),
+                source.as_str(),
                 &link_rewriter(site, &root),
                 site.config.unsafe_html,
                 site.config.language,
             );
-            check_links(&body, &m.file, m.body_range.start, 2)?;
+            check_links(&body, &source, &m.file, 2)?;
             ctx.insert("meeting", &views.meeting(m));
             ctx.insert("minutes", &body.html);
             ctx.insert("packet_href", &views::href(&documents::packet_path(&m.id)));
@@ -564,31 +563,35 @@ fn render_page(
 }
 
 /// Refuses links and images that climb out of the site root from the document's folder.
-fn check_links(
+pub(super) fn check_links(
     body: &markdown::Rendered,
-    file: &std::sync::Arc<crate::diag::SourceFile>,
-    offset: usize,
+    source: &crate::load::Body,
+    head: &crate::diag::SourceFile,
     depth: usize,
 ) -> Result<(), Error> {
-    let diags: Vec<crate::diag::Diagnostic> = body
+    let mut escaping = body
         .links
         .iter()
         .filter(|(_, dest)| markdown::escapes_root(dest, depth))
+        .peekable();
+    if escaping.peek().is_none() {
+        return Ok(());
+    }
+    // Only now is the whole file needed, to point into the body.
+    let file = source.source(head);
+    let offset = source.start();
+    let diags = escaping
         .map(|(range, dest)| {
             crate::diag::Diagnostic::error(
                 "link-outside-site",
-                file,
+                &file,
                 Some(range.start + offset..range.end + offset),
                 format!("the link \"{dest}\" points outside the site"),
             )
             .with_help("link to files inside the site (beside the incident, or in static/), or use a full https:// URL")
         })
         .collect();
-    if diags.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Content(diags))
-    }
+    Err(Error::Content(diags))
 }
 
 fn year_label(f: i18n::Fmt, y: i32) -> String {

@@ -185,48 +185,55 @@ impl<'s> Views<'s> {
         tera::Value::from(rows)
     }
 
-    /// Renders incident `n`'s Markdown; links to other documents keep the root token.
-    fn render_body(&self, n: usize) -> Rendered {
+    /// Reads and renders incident `n`'s Markdown, refusing links that leave the site;
+    /// links to other documents keep the root token.
+    fn render_body(&self, n: usize) -> Result<Rendered, crate::Error> {
         let site = self.site;
-        super::markdown::render_body(
-            site.incidents[n].body(),
+        let i = &site.incidents[n];
+        let source = i.read_body()?;
+        let body = super::markdown::render_body(
+            source.as_str(),
             &super::link_rewriter(site, super::ROOT_TOKEN),
             site.config.unsafe_html,
             site.config.language,
-        )
+        );
+        // Pages of `<id>/index.md` incidents sit one folder deeper.
+        let depth = if i.asset_dir.is_some() { 3 } else { 2 };
+        super::check_links(&body, &source, &i.file, depth)?;
+        Ok(body)
     }
 
     /// Incident `n`'s body for its page: the one a packet rendered first, or a new one.
-    pub fn page_body(&self, n: usize) -> Rendered {
+    pub fn page_body(&self, n: usize) -> Result<Rendered, crate::Error> {
         let kept = match self.bodies.0.lock() {
             Ok(mut bodies) => bodies.insert(n, None).flatten(),
             Err(_) => None,
         };
         match kept {
-            Some(body) => Arc::try_unwrap(body).unwrap_or_else(|b| (*b).clone()),
+            Some(body) => Ok(Arc::try_unwrap(body).unwrap_or_else(|b| (*b).clone())),
             None => self.render_body(n),
         }
     }
 
     /// Incident `n`'s body for a printed document, kept for its page if that is still to
     /// be rendered.
-    pub fn document_body(&self, n: usize) -> Arc<Rendered> {
+    pub fn document_body(&self, n: usize) -> Result<Arc<Rendered>, crate::Error> {
         let kept = match self.bodies.0.lock() {
             Ok(bodies) => bodies.get(&n).cloned(),
             Err(_) => Some(None),
         };
-        match kept {
+        Ok(match kept {
             Some(Some(body)) => body,
-            Some(None) => Arc::new(self.render_body(n)),
+            Some(None) => Arc::new(self.render_body(n)?),
             None => {
-                let body = Arc::new(self.render_body(n));
+                let body = Arc::new(self.render_body(n)?);
                 if let Ok(mut bodies) = self.bodies.0.lock() {
                     // Unless the page was rendered meanwhile.
                     bodies.entry(n).or_insert_with(|| Some(body.clone()));
                 }
                 body
             }
-        }
+        })
     }
 
     fn sep(&self) -> &'static str {
