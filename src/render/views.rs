@@ -108,12 +108,14 @@ pub struct Row {
     pub status_key: &'static str,
 }
 
-/// A copy of the template value `value` (a struct's map) with one more field set; its
-/// other fields stay shared. Anything but a map is returned as it is.
+/// The template value `value` (a struct's map) with one more field set: the map is
+/// copied first only if it is shared, and its other fields stay shared. Anything but a
+/// map is returned as it is.
 pub(crate) fn with_field(value: tera::Value, key: &'static str, field: tera::Value) -> tera::Value {
-    let Some(mut map) = value.as_map().cloned() else {
+    if !value.is_map() {
         return value;
-    };
+    }
+    let mut map = value.into_map().unwrap_or_default();
     map.insert(key.into(), field);
     tera::Value::from(map)
 }
@@ -172,12 +174,8 @@ impl<'s> Views<'s> {
                 .map(|i| {
                     let row = tera::Value::from_serializable(&self.row(i));
                     match tags.get(i.primary_cause().as_str()) {
-                        Some(tag) if row.is_map() => {
-                            let mut map = row.into_map().unwrap_or_default();
-                            map.insert("primary_cause".into(), tag.clone());
-                            tera::Value::from(map)
-                        }
-                        _ => row,
+                        Some(tag) => with_field(row, "primary_cause", tag.clone()),
+                        None => row,
                     }
                 })
                 .collect()
