@@ -173,62 +173,81 @@ pub fn discover(root: &Path) -> Result<(Vec<Found>, KnownIds, Vec<Diagnostic>), 
             find(&dir, kind, &mut found)?;
         }
     }
-    // Stable order whatever the file system returns.
-    found.sort_by(|a, b| a.path.cmp(&b.path));
+    // Stable order whatever the file system returns: `Path`'s order, which compares
+    // component by component. Each path becomes its components joined by a zero byte (a
+    // byte no component holds, below all others), so the sort compares plain bytes; walkdir's
+    // per-folder sort parsed both paths in every comparison (a quarter of discovery's time
+    // at 100,000 files).
+    found.sort_by_cached_key(|f| order_key(&f.path));
 
     let mut diags = Vec::new();
     let mut known = KnownIds::default();
     // Keyed case-insensitively: `A.md` and `a.md` would collide on macOS and Windows.
-    let mut first: std::collections::HashMap<(bool, String), (String, PathBuf)> =
-        std::collections::HashMap::new();
-    found.retain(|f| {
+    let mut first: ahash::AHashMap<(bool, String), usize> =
+        ahash::AHashMap::with_capacity(found.len());
+    let mut keep = vec![true; found.len()];
+    for (n, f) in found.iter().enumerate() {
         let key = (f.kind == Kind::Incident, f.id.to_lowercase());
-        if let Some((other_id, other)) = first.get(&key) {
-            let display = f.path.strip_prefix(root).unwrap_or(&f.path);
-            let file = SourceFile::new(display, String::new());
-            let what = if f.kind == Kind::Incident {
-                "incident"
-            } else {
-                "meeting"
-            };
-            let other = other.strip_prefix(root).unwrap_or(other);
-            let message = if *other_id == f.id {
-                format!(
-                    "two {what}s have the id \"{}\": this file and {}",
-                    f.id,
-                    other.display()
-                )
-            } else {
-                format!(
-                    "{what} ids \"{}\" and \"{other_id}\" ({}) differ only in case: their pages would collide on case-insensitive file systems",
-                    f.id,
-                    other.display()
-                )
-            };
-            diags.push(
-                Diagnostic::error("duplicate-id", &file, None, message)
-                    .with_help("ids come from file or folder names; rename one of them"),
-            );
-            return false;
-        }
-        first.insert(key, (f.id.clone(), f.path.clone()));
-        match f.kind {
-            Kind::Incident => known.incidents.push(f.id.clone()),
-            Kind::Meeting => known.meetings.push(f.id.clone()),
-        }
-        true
-    });
+        let other = match first.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => &found[*e.get()],
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(n);
+                match f.kind {
+                    Kind::Incident => known.incidents.push(f.id.clone()),
+                    Kind::Meeting => known.meetings.push(f.id.clone()),
+                }
+                continue;
+            }
+        };
+        keep[n] = false;
+        let display = f.path.strip_prefix(root).unwrap_or(&f.path);
+        let file = SourceFile::new(display, String::new());
+        let what = if f.kind == Kind::Incident {
+            "incident"
+        } else {
+            "meeting"
+        };
+        let other_path = other.path.strip_prefix(root).unwrap_or(&other.path);
+        let message = if other.id == f.id {
+            format!(
+                "two {what}s have the id \"{}\": this file and {}",
+                f.id,
+                other_path.display()
+            )
+        } else {
+            format!(
+                "{what} ids \"{}\" and \"{}\" ({}) differ only in case: their pages would collide on case-insensitive file systems",
+                f.id,
+                other.id,
+                other_path.display()
+            )
+        };
+        diags.push(
+            Diagnostic::error("duplicate-id", &file, None, message)
+                .with_help("ids come from file or folder names; rename one of them"),
+        );
+    }
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(true));
     known.incidents.sort();
     known.meetings.sort();
     Ok((found, known, diags))
 }
 
+/// A path's components joined by a zero byte: sorting these bytes sorts the paths as `Path`
+/// does.
+fn order_key(path: &Path) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    for c in path.components() {
+        key.extend_from_slice(c.as_os_str().as_encoded_bytes());
+        key.push(0);
+    }
+    key
+}
+
 fn find(dir: &Path, kind: Kind, out: &mut Vec<Found>) -> Result<(), Error> {
-    for entry in walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(2)
-        .sort_by_file_name()
-    {
+    // Unsorted: `discover` sorts what it finds.
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(2) {
         let entry = entry.map_err(|e| Error::Walk {
             path: dir.to_path_buf(),
             source: e,
