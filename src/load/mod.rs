@@ -334,3 +334,42 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
         asset_dir: f.asset_dir,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_keys_sort_paths_as_path_does() {
+        let names = [
+            "c/incidents/b.md",
+            "c/incidents/a.md",
+            "c/incidents/a/index.md",
+            "c/incidents/a-b.md",
+            "c/incidents/A.md",
+            "c/incidents/a b/index.md",
+            "c/incidents/ab/index.md",
+            "c/incidents/障害.md",
+            "c/meetings/a.md",
+        ];
+        let mut by_path: Vec<PathBuf> = names.iter().map(PathBuf::from).collect();
+        let mut by_key = by_path.clone();
+        by_path.sort();
+        by_key.sort_by_cached_key(|p| order_key(p));
+        assert_eq!(by_key, by_path);
+        // A byte sort of the plain strings would put `a b/` and `a-b.md` (space and `-` sort
+        // below `/`) before `a/index.md`.
+        let expected = [
+            "c/incidents/A.md",
+            "c/incidents/a/index.md",
+            "c/incidents/a b/index.md",
+            "c/incidents/a-b.md",
+            "c/incidents/a.md",
+            "c/incidents/ab/index.md",
+            "c/incidents/b.md",
+            "c/incidents/障害.md",
+            "c/meetings/a.md",
+        ];
+        assert_eq!(by_key, expected.map(PathBuf::from));
+    }
+}
