@@ -98,8 +98,10 @@ pub struct Row {
     pub duration: String,
     /// Users, formatted.
     pub users: String,
-    /// The primary cause.
-    pub primary_cause: CauseTag,
+    /// The primary cause; `None` only in rows that are given a value shared by every row
+    /// with the same cause (see `Views::prepare_rows`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_cause: Option<CauseTag>,
     /// Whether this list's cause is the primary one (cause pages only).
     pub primary_here: Option<bool>,
     /// Status label.
@@ -171,12 +173,12 @@ impl<'s> Views<'s> {
             self.site
                 .incidents
                 .par_iter()
-                .map(|i| {
-                    let row = tera::Value::from_serializable(&self.row(i));
-                    match tags.get(i.primary_cause().as_str()) {
-                        Some(tag) => with_field(row, "primary_cause", tag.clone()),
-                        None => row,
+                .map(|i| match tags.get(i.primary_cause().as_str()) {
+                    Some(tag) => {
+                        let row = tera::Value::from_serializable(&self.row_with(i, None));
+                        with_field(row, "primary_cause", tag.clone())
                     }
+                    None => tera::Value::from_serializable(&self.row(i)),
                 })
                 .collect()
         });
@@ -303,6 +305,11 @@ impl<'s> Views<'s> {
 
     /// An incident as a list row.
     pub fn row(&self, i: &Incident) -> Row {
+        self.row_with(i, Some(self.cause_tag(i.primary_cause(), true)))
+    }
+
+    /// An incident as a list row with the given primary cause tag.
+    fn row_with(&self, i: &Incident, primary_cause: Option<CauseTag>) -> Row {
         let f = self.f;
         Row {
             id: i.id.clone(),
@@ -317,7 +324,7 @@ impl<'s> Views<'s> {
             users: i
                 .users()
                 .map_or_else(|| "–".to_string(), |n| f.users(n, i.affected_users_approx)),
-            primary_cause: self.cause_tag(i.primary_cause(), true),
+            primary_cause,
             primary_here: None,
             status: f.choice(i.status),
             status_key: crate::model::Choice::as_str(i.status),
