@@ -200,7 +200,7 @@ fn prefetch(found: &[Found]) {
 /// a cold file waits for its inode, and the advice queues its pages without waiting, so the
 /// disk gets many requests at once. Plain threads with small stacks that allocate nothing of
 /// their own: reading on a 32-thread rayon pool instead cost 37 MiB more peak memory at
-/// 10,000 incidents, these about 20 MiB.
+/// 10,000 incidents, these 10–25 MiB.
 #[cfg(target_os = "linux")]
 fn prefetch_all(found: &[Found]) {
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -227,9 +227,9 @@ fn prefetch_all(found: &[Found]) {
 }
 
 /// Whether `found` looks cached: reading the first byte of 32 files spread over it takes
-/// under 2 ms (tens of µs a file from the page cache, hundreds from this VM's disk). When
+/// under 2 ms (a few µs a file from the page cache, hundreds from this VM's disk). When
 /// the content is cached, as in repeated builds, the prefetch threads would only cost time
-/// (30 ms at 10,000 incidents) and memory (about 20 MiB). `preadv2` with `RWF_NOWAIT`, which
+/// (30 ms at 10,000 incidents) and memory (10–25 MiB). `preadv2` with `RWF_NOWAIT`, which
 /// should tell without reading, read 30 of 32 cold files here anyway.
 #[cfg(target_os = "linux")]
 fn mostly_cached(found: &[Found]) -> bool {
