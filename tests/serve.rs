@@ -450,6 +450,66 @@ fn wait_event(rx: &mpsc::Receiver<String>) {
 
 const JCOM: &str = "/incidents/2017-07-03-jcom/";
 
+/// The build generation a served page carries (`var g=N;` in the reload script).
+fn generation_of(page: &str) -> u64 {
+    let at = page
+        .find("var g=")
+        .expect("the reload script carries a generation")
+        + 6;
+    let end = at + page[at..].find(';').expect("var g=N;");
+    page[at..end].parse().expect("a number")
+}
+
+/// The `hello` event that opens an event stream: the generation served at that moment.
+fn hello(rx: &mpsc::Receiver<String>) -> u64 {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen_hello = false;
+    loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("a hello event arrived");
+        if line == "event: hello" {
+            seen_hello = true;
+        } else if let Some(n) = line.strip_prefix("data: ").filter(|_| seen_hello) {
+            return n.parse().expect("a number");
+        } else {
+            assert!(
+                !line.starts_with("event: "),
+                "hello comes first, not {line}"
+            );
+        }
+    }
+}
+
+/// A page that opens its event stream after a rebuild it never heard of (it was itself
+/// reloading, to show an error overlay, when the fix was published) must still reload:
+/// the stream starts with the generation served now, and each page carries its own.
+#[test]
+fn the_event_stream_starts_with_the_generation_pages_carry() {
+    let dir = shipped_site();
+    let server = Server::start(dir.path(), &[]);
+    let (_, _, body) = server.get(JCOM);
+    let first = generation_of(&body);
+    let events = server.events();
+    assert_eq!(hello(&events), first);
+
+    edit(
+        &dir.path().join("content/incidents/2017-07-03-jcom.md"),
+        "affected_users = 52792",
+        "affected_users = 61234",
+    );
+    wait_event(&events);
+    let body = server.wait_for(JCOM, "61,234", |b| b.contains("61,234"));
+    let newer = generation_of(&body);
+    assert!(newer > first, "{newer} after {first}");
+    // A page served before the rebuild opening its stream now learns of it.
+    let late = server.events();
+    assert_eq!(hello(&late), newer);
+    // And an unchanged page served now carries the same generation: no reload loop.
+    let (_, _, causes) = server.get("/causes/");
+    assert_eq!(generation_of(&causes), newer);
+}
+
 #[test]
 fn an_edit_shows_up_over_http_and_open_pages_are_told_to_reload() {
     let dir = shipped_site();

@@ -25,12 +25,16 @@ pub struct Snapshot {
     pub files: super::session::Files,
     /// The current build error, as plain text (diagnostics with source lines).
     pub error: Option<String>,
+    /// Which publication this is (1, 2, …), set by [`Shared::publish`]: pages carry it, so
+    /// that a page whose event stream opens after a newer publication reloads.
+    pub generation: u64,
 }
 
 /// State shared by the request handlers and the rebuild loop.
 pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<Arc<str>>,
+    published: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -40,13 +44,19 @@ impl Shared {
         Arc::new(Shared {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             events,
+            published: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
     /// Replaces what is served and tells open pages showing one of `changed` (output
     /// paths; `None` for every page) to reload.
-    pub fn publish(&self, snapshot: Snapshot, changed: Option<&[String]>) {
+    pub fn publish(&self, mut snapshot: Snapshot, changed: Option<&[String]>) {
         if let Ok(mut s) = self.snapshot.write() {
+            // Counted under the lock: generations are stored in the order they are made.
+            snapshot.generation = self
+                .published
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1;
             *s = Arc::new(snapshot);
         }
         let data = match changed {
@@ -82,11 +92,18 @@ async fn events(
     State(shared): State<Arc<Shared>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = shared.events.subscribe();
+    // First the generation now served, read after subscribing: a page that reloaded (for
+    // an error, say) and opens its stream after the next publication compares it with its
+    // own and reloads, instead of missing that publication's event.
+    let hello = Event::default()
+        .event("hello")
+        .data(shared.current().generation.to_string());
     let stream = tokio_stream::wrappers::BroadcastStream::new(rx).map(|v| {
         // A client that fell behind missed some paths: reload it whatever they were.
         let data = v.unwrap_or_else(|_| "\"*\"".into());
         Ok(Event::default().event("reload").data(&*data))
     });
+    let stream = tokio_stream::once(Ok(hello)).chain(stream);
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -201,7 +218,7 @@ pub fn content_type(path: &str) -> String {
 fn respond(status: StatusCode, key: &str, mut bytes: Vec<u8>, snap: &Snapshot) -> Response<Body> {
     let ctype = content_type(key);
     if ctype.starts_with("text/html") {
-        bytes = inject(bytes, snap.error.as_deref());
+        bytes = inject(bytes, snap.error.as_deref(), snap.generation);
     }
     let mut r = Response::new(Body::from(bytes));
     *r.status_mut() = status;
@@ -217,21 +234,25 @@ fn respond(status: StatusCode, key: &str, mut bytes: Vec<u8>, snap: &Snapshot) -
 /// The id of the overlay element, for tests and user styles.
 pub const OVERLAY_ID: &str = "gen-error-overlay";
 
-/// Reloads the page when a rebuild changed it. The event's data is `"*"` or the list of
-/// changed output paths (`incidents/x/index.html`).
+/// Reloads the page when a rebuild changed it. A `reload` event's data is `"*"` or the
+/// list of changed output paths (`incidents/x/index.html`); the first event, `hello`, is the
+/// generation served when the stream opened, compared with the page's (`g`, which
+/// [`inject`] sets before this).
 const RELOAD_SCRIPT: &str = concat!(
-    "<script>/* gen serve: reload after each rebuild that changed this page */(function(){",
     "var p=decodeURIComponent(location.pathname).replace(/^\\/+/,\"\");",
     "if(p===\"\"||p.slice(-1)===\"/\")p+=\"index.html\";",
     "var s=new EventSource(\"/__gen/events\");",
+    "s.addEventListener(\"hello\",function(e){if(+e.data!==g)location.reload();});",
     "s.addEventListener(\"reload\",function(e){var d=JSON.parse(e.data);",
     "if(d===\"*\"||d.indexOf(p)>=0||document.getElementById(\"gen-error-overlay\"))location.reload();});",
     "})();</script>"
 );
 
 /// Adds the reload script (and the error overlay) before `</body>`.
-fn inject(html: Vec<u8>, error: Option<&str>) -> Vec<u8> {
-    let mut extra = String::from(RELOAD_SCRIPT);
+fn inject(html: Vec<u8>, error: Option<&str>, generation: u64) -> Vec<u8> {
+    let mut extra = format!(
+        "<script>/* gen serve: reload after each rebuild that changed this page */(function(){{var g={generation};{RELOAD_SCRIPT}"
+    );
     if let Some(e) = error {
         extra.push_str(&overlay(e));
     }

@@ -118,7 +118,14 @@ fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
     let result = session.rebuild_staged(paths, &mut |files, changed| {
         // After an error every page shows the overlay, so every page must reload.
         let changed = (!had_error && !changed.is_empty()).then_some(changed);
-        shared.publish(Snapshot { files, error: None }, changed);
+        shared.publish(
+            Snapshot {
+                files,
+                error: None,
+                ..Default::default()
+            },
+            changed,
+        );
     });
     let what = match paths {
         [] => String::new(),
@@ -132,6 +139,7 @@ fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
                     Snapshot {
                         files: session.files(),
                         error: None,
+                        ..Default::default()
                     },
                     None,
                 );
@@ -158,6 +166,7 @@ fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
                 Snapshot {
                     files: session.files(),
                     error: Some(text),
+                    ..Default::default()
                 },
                 None,
             );
