@@ -12,6 +12,7 @@ pub mod diag;
 pub mod error;
 pub mod init;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod pdf;
 pub mod render;

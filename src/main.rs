@@ -21,6 +21,7 @@ const PURGE_DELAY_MS: std::ffi::c_long = 1000;
 const CRASH: i32 = 101;
 
 fn main() {
+    gen::memory::use_small_pages();
     // The environment variable, mimalloc's own knob, still wins.
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: one call before any other thread exists (mi_option_set is not thread

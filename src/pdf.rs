@@ -217,7 +217,7 @@ fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
             .display()
     );
     let _ = std::fs::remove_file(pdf);
-    let out = Command::new(browser)
+    let out = crate::memory::as_started(&mut Command::new(browser))
         .args([
             "--headless",
             "--no-sandbox",

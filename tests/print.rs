@@ -312,3 +312,40 @@ fn a_packet_copied_alone_renders_the_same() {
         "the packet looks different without the rest of the site"
     );
 }
+
+/// gen's heap uses small pages (src/memory.rs); the browser it starts gets the setting
+/// gen was started with, since the flag is inherited.
+#[cfg(target_os = "linux")]
+#[test]
+fn gen_runs_on_small_pages_and_the_browser_it_starts_does_not() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = shipped();
+    let fake = TempDir::new().unwrap();
+    let record = fake.path().join("record");
+    let browser = fake.path().join("browser");
+    // Records gen's flag ($PPID) and its own, then "prints" the PDF gen asked for.
+    fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\n{{ grep THP_enabled /proc/$PPID/status; grep THP_enabled /proc/$$/status; }} > '{}'\n\
+             for a in \"$@\"; do case \"$a\" in --print-to-pdf=*) echo '%PDF-1.4' > \"${{a#--print-to-pdf=}}\";; esac; done\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&browser, fs::Permissions::from_mode(0o755)).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .env_remove("MIMALLOC_ALLOW_THP")
+        .args(["pdf", "--incident", "2017-07-03-jcom", "--browser"])
+        .arg(&browser)
+        .arg("--root")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(read(&record), "THP_enabled:\t0\nTHP_enabled:\t1\n");
+    assert!(dir
+        .path()
+        .join("output/pdf/incident-2017-07-03-jcom.pdf")
+        .is_file());
+}

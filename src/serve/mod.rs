@@ -93,6 +93,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
         });
     }
     if opts.open {
+        crate::memory::give_back();
         if let Err(e) = open::that_detached(&url) {
             eprintln!("warning: could not open a browser: {e}");
         }
