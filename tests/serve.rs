@@ -730,10 +730,16 @@ fn open_hands_the_address_to_the_desktops_opener() {
     // A stand-in for xdg-open that records what it was asked to open.
     let bin = TempDir::new().unwrap();
     let record = bin.path().join("opened.txt");
+    let pages = bin.path().join("thp.txt");
     let opener = bin.path().join("xdg-open");
+    // Also records its huge-page flag, which gen gives back before starting it.
     fs::write(
         &opener,
-        format!("#!/bin/sh\necho \"$1\" > '{}'\n", record.display()),
+        format!(
+            "#!/bin/sh\ngrep THP_enabled /proc/$$/status > '{}'\necho \"$1\" > '{}'\n",
+            pages.display(),
+            record.display()
+        ),
     )
     .unwrap();
     fs::set_permissions(&opener, fs::Permissions::from_mode(0o755)).unwrap();
@@ -748,6 +754,9 @@ fn open_hands_the_address_to_the_desktops_opener() {
     }
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(fs::read_to_string(&record).unwrap().trim(), server.url);
+    let own = fs::read_to_string("/proc/self/status").unwrap();
+    let own = own.lines().find(|l| l.starts_with("THP_enabled:")).unwrap();
+    assert_eq!(fs::read_to_string(&pages).unwrap().trim(), own);
 }
 
 #[test]
