@@ -166,15 +166,15 @@ pub fn run() -> i32 {
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            eprintln!(
+            crate::term::say(&format!(
                 "error: {n} error{} found; nothing was written",
                 if n == 1 { "" } else { "s" }
-            );
+            ));
             1
         }
         Err(Error::Reported(code)) => code,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::term::say(&format!("error: {e}"));
             2
         }
     }
@@ -207,16 +207,16 @@ fn execute(cli: Cli) -> Result<(), Error> {
             std::mem::forget((site, theme));
             if verbose {
                 for f in &report.files {
-                    println!("wrote {f}");
+                    crate::term::out(&format!("wrote {f}"));
                 }
             }
-            println!(
+            crate::term::out(&format!(
                 "built {} pages ({} incidents) into {} in {} ms",
                 report.pages,
                 report.incidents,
                 report.output.display(),
                 start.elapsed().as_millis()
-            );
+            ));
             Ok(())
         }
         Command::Serve {
@@ -257,7 +257,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 Format::Json => {
                     let all: Vec<serde_json::Value> =
                         warnings.iter().map(crate::diag::to_json).collect();
-                    println!("{}", serde_json::Value::Array(all));
+                    crate::term::out(&format!("{}", serde_json::Value::Array(all)));
                     if site.is_none() {
                         return Err(Error::Reported(1));
                     }
@@ -265,13 +265,13 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 Format::Text => {
                     print_diagnostics(&warnings);
                     if let Some(site) = &site {
-                        println!(
+                        crate::term::out(&format!(
                             "ok: {} incidents, {} meetings, no errors, {} warning{}",
                             site.incidents.len(),
                             site.meetings.len(),
                             warnings.len(),
                             if warnings.len() == 1 { "" } else { "s" }
-                        );
+                        ));
                     }
                 }
             }
@@ -293,7 +293,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                     crate::init::new_meeting(&root, &title, &date)?
                 }
             };
-            println!("created {}", path.display());
+            crate::term::out(&format!("created {}", path.display()));
             Ok(())
         }
         Command::Pdf {
@@ -324,17 +324,17 @@ fn execute(cli: Cli) -> Result<(), Error> {
             };
             let written = crate::pdf::run(&opts)?;
             for p in &written {
-                println!("{}", p.display());
+                crate::term::out(&format!("{}", p.display()));
             }
             Ok(())
         }
         Command::Init { dir } => {
             crate::init::init(&dir)?;
-            println!(
+            crate::term::out(&format!(
                 "created a new site in {}; build it with: gen build --root {}",
                 dir.display(),
                 dir.display()
-            );
+            ));
             Ok(())
         }
     }
@@ -399,6 +399,6 @@ impl Progress {
 /// Prints diagnostics with their source lines to standard error.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
-        eprintln!("{}", crate::diag::render(d));
+        crate::term::say(&crate::diag::render(d).to_string());
     }
 }

@@ -18,6 +18,7 @@ pub mod pdf;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod term;
 pub mod write;
 
 use std::path::PathBuf;
@@ -148,12 +149,14 @@ pub fn build_observed(
     opts: &BuildOptions,
     written: &(dyn Fn() + Sync),
 ) -> Result<(BuildReport, Site, render::theme::Theme), Error> {
-    write::recover(&opts.output_dir())?;
+    let output = opts.output_dir();
+    // Resolved once, so that `nothere/../site` is the site; refused before any work.
+    let dest = write::Destination::resolve(&output)?;
+    dest.check(&opts.root, opts.force)?;
+    write::recover(dest.path())?;
     let site = load_site(opts)?;
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
-    let output = opts.output_dir();
-    write::check_destination(&opts.root, &output, opts.force)?;
-    let staging = write::Staging::new(&output)?;
+    let staging = write::Staging::new(&opts.root, &dest, opts.force)?;
     let files = render::render_site(&site, &theme, &|f| {
         staging.write(&f)?;
         written();

@@ -338,7 +338,7 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
                 }
                 let k = done.fetch_add(1, Ordering::SeqCst) + 1;
                 if progress {
-                    eprintln!("[{k}/{total}] {}", pdf.display());
+                    crate::term::say(&format!("[{k}/{total}] {}", pdf.display()));
                 }
                 Ok(pdf)
             })

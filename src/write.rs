@@ -1,8 +1,14 @@
 //! Write stage: put the rendered files into a fresh folder beside the output and swap it in
 //! only when every file was written, so a failed build leaves the previous output intact.
+//!
+//! The destination is resolved once against the file system ([`Destination::resolve`]),
+//! checked, locked against other builds, and checked again right before the swap. Nothing
+//! here follows a symbolic link when it removes files.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::io::ErrorKind;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -12,50 +18,309 @@ use crate::render::Output;
 /// Marker file that says a folder was made by gen (and may be replaced by it).
 pub const MARKER: &str = ".gen-output";
 
+/// The staging folder of the build in progress, removed by [`out_of_memory_cleanup`] when
+/// the process cannot go on.
+static STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Whether a build of this process has swapped its new output in (for the crash message).
+static SWAPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process has already swapped a new output in; a crash after that point must
+/// not claim the previous output is untouched.
+pub fn output_swapped() -> bool {
+    SWAPPED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Removes the staging folder of a build that cannot go on (out of memory). Best effort:
+/// the next build removes whatever is left.
+pub fn out_of_memory_cleanup() {
+    let dir = match STAGING.try_lock() {
+        Ok(mut slot) => slot.take(),
+        Err(_) => None,
+    };
+    if let Some(dir) = dir {
+        let _ = remove_path(&dir);
+    }
+}
+
+/// An output folder resolved against the file system: absolute, without `.` or `..`, with
+/// every symbolic link among its existing components followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// The path as the user gave it, for messages.
+    given: PathBuf,
+    /// The resolved path.
+    path: PathBuf,
+}
+
+impl Destination {
+    /// Resolves `given`: components that exist are resolved by the file system (so a link
+    /// is followed and `..` means the parent of what the link points at); the rest, which do
+    /// not exist yet, are resolved lexically.
+    pub fn resolve(given: &Path) -> Result<Destination, Error> {
+        let path = resolve_path(given).map_err(|e| Error::io(given, e))?;
+        Ok(Destination {
+            given: given.to_path_buf(),
+            path,
+        })
+    }
+
+    /// The resolved path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The folder that holds the destination (and its staging folder).
+    fn parent(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("/"))
+    }
+
+    /// The destination's own name (`output`).
+    fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned())
+    }
+
+    fn refuse(&self, why: &str, help: &str) -> Error {
+        let shown = if self.given == self.path {
+            self.given.display().to_string()
+        } else {
+            format!(
+                "{} (resolved: {})",
+                self.given.display(),
+                self.path.display()
+            )
+        };
+        Error::Usage(format!(
+            "refusing to replace {shown}: {why}\n  help: {help}"
+        ))
+    }
+
+    /// Refuses destinations whose replacement would destroy files gen did not write: the
+    /// site or a folder holding it, the site's sources, another site, `/`, the home folder
+    /// or a folder holding it, a file, a mount point, or (unless `force`) a non-empty
+    /// folder without gen's marker.
+    pub fn check(&self, root: &Path, force: bool) -> Result<(), Error> {
+        let out = &self.path;
+        let root = resolve_path(root).map_err(|e| Error::io(root, e))?;
+        if root.starts_with(out) {
+            return Err(self.refuse(
+                "it is the site or a folder that holds the site",
+                "pass --output with a separate folder, e.g. --output output",
+            ));
+        }
+        for source in ["content", "static", "themes"] {
+            if out.starts_with(root.join(source)) {
+                return Err(self.refuse(
+                    &format!("it is inside the site's {source}/ folder, which gen reads"),
+                    "pass --output with a folder outside content/, static/ and themes/, e.g. --output output",
+                ));
+            }
+        }
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .and_then(|h| resolve_path(Path::new(&h)).ok());
+        if out.parent().is_none() || home.as_ref().is_some_and(|h| h.starts_with(out)) {
+            return Err(self.refuse(
+                "it is the root folder, the home folder or a folder that holds it",
+                "choose a dedicated folder such as --output output",
+            ));
+        }
+        let meta = match fs::metadata(out) {
+            Ok(m) => m,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Error::io(out, e)),
+        };
+        if !meta.is_dir() {
+            return Err(self.refuse(
+                "it is a file, not a folder",
+                "pass --output with the folder the site should be written to, e.g. --output output",
+            ));
+        }
+        if out.join("config.toml").exists() || out.join("content").is_dir() {
+            return Err(self.refuse(
+                "it is a site (it holds config.toml or content/), not build output",
+                "pass --output with a separate folder, e.g. --output output",
+            ));
+        }
+        if is_mount_point(out, &meta) {
+            return Err(self.refuse(
+                "it is a mount point, and gen replaces its output folder by renaming, which a mount point does not allow",
+                &format!(
+                    "build into a folder inside it, e.g. --output {}",
+                    self.given.join("site").display()
+                ),
+            ));
+        }
+        if force {
+            return Ok(());
+        }
+        let empty = fs::read_dir(out)
+            .map(|mut d| d.next().is_none())
+            .map_err(|e| Error::io(out, e))?;
+        if !empty && !is_marked(out) {
+            return Err(self.refuse(
+                "the folder has files that gen did not write (no .gen-output marker)",
+                "choose another --output folder, empty this one, or pass --force to replace it anyway",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Whether `dir` carries gen's marker as a plain file.
+fn is_marked(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
+#[cfg(unix)]
+fn is_mount_point(dir: &Path, meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    dir.parent()
+        .and_then(|p| fs::metadata(p).ok())
+        .is_some_and(|p| p.dev() != meta.dev())
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_dir: &Path, _meta: &fs::Metadata) -> bool {
+    false
+}
+
+/// See [`Destination::resolve`].
+fn resolve_path(given: &Path) -> std::io::Result<PathBuf> {
+    let absolute = if given.is_absolute() {
+        given.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(given)
+    };
+    // `cur` exists and is canonical; `pending` are the names below it that do not exist
+    // (so none of them can be a link, and `..` simply drops the last one).
+    let mut cur = PathBuf::new();
+    let mut pending: Vec<std::ffi::OsString> = Vec::new();
+    for part in absolute.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => {
+                cur.push(part.as_os_str());
+                pending.clear();
+            }
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if pending.pop().is_none() {
+                    cur.pop();
+                }
+            }
+            Component::Normal(name) => {
+                if !pending.is_empty() {
+                    pending.push(name.to_os_string());
+                    continue;
+                }
+                let next = cur.join(name);
+                match fs::symlink_metadata(&next) {
+                    Ok(_) => cur = fs::canonicalize(&next)?,
+                    Err(e) if e.kind() == ErrorKind::NotFound => pending.push(name.to_os_string()),
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    cur.extend(pending);
+    Ok(cur)
+}
+
+/// Holds other builds into the same folder off until this one has swapped and cleaned up.
+#[derive(Debug)]
+struct Lock {
+    _file: Option<fs::File>,
+}
+
+impl Lock {
+    /// Locks the folder that holds the destination (an advisory lock released when the
+    /// process ends, however it ends); waits, saying so, while another build holds it.
+    fn take(parent: &Path) -> Result<Lock, Error> {
+        // A folder that cannot be opened for locking (another OS) is not locked.
+        let Ok(file) = fs::File::open(parent) else {
+            return Ok(Lock { _file: None });
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                crate::term::say(&format!(
+                    "waiting for another gen build writing into {} to finish…",
+                    parent.display()
+                ));
+                file.lock().map_err(|e| Error::io(parent, e))?;
+            }
+            Err(fs::TryLockError::Error(e)) if e.kind() == ErrorKind::Unsupported => {
+                return Ok(Lock { _file: None })
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io(parent, e)),
+        }
+        Ok(Lock { _file: Some(file) })
+    }
+}
+
 /// A staging folder beside the destination. Files go in as they are rendered; `commit`
 /// swaps it in. Dropped without commit, it removes itself.
 #[derive(Debug)]
 pub struct Staging {
-    dest: PathBuf,
+    dest: Destination,
+    root: PathBuf,
+    force: bool,
     dir: PathBuf,
     old: PathBuf,
     committed: bool,
     /// Folders (relative to `dir`) made so far.
-    made: std::sync::Mutex<std::collections::HashSet<String>>,
+    made: Mutex<std::collections::HashSet<String>>,
+    _lock: Lock,
 }
 
 impl Staging {
-    /// Creates an empty staging folder for `dest`.
-    pub fn new(dest: &Path) -> Result<Staging, Error> {
-        let parent = dest
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let name = dest
-            .file_name()
-            .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-        let dir = parent.join(format!(".{name}.gen-new"));
+    /// Creates an empty staging folder for `dest` after checking it (see
+    /// [`Destination::check`]) and waiting for any other build into the same folder.
+    pub fn new(root: &Path, dest: &Destination, force: bool) -> Result<Staging, Error> {
+        dest.check(root, force)?;
+        let parent = dest.parent().to_path_buf();
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let lock = Lock::take(&parent)?;
+        let name = dest.name();
         let old = parent.join(format!(".{name}.gen-old"));
-        recover(dest)?;
-        for stale in [&dir, &old] {
-            if stale.exists() {
-                remove_tree(stale)?;
+        recover_resolved(&dest.path, &old)?;
+        remove_stale(&parent, &name);
+        // A unique name, made with create_dir (never through an existing link): a stale
+        // folder that could not be removed does not stop the build.
+        let mut n = 0u32;
+        let dir = loop {
+            let dir = parent.join(if n == 0 {
+                format!(".{name}.gen-new")
+            } else {
+                format!(".{name}.gen-new-{n}")
+            });
+            match fs::create_dir(&dir) {
+                Ok(()) => break dir,
+                Err(e) if e.kind() == ErrorKind::AlreadyExists && n < 100 => n += 1,
+                Err(e) => return Err(Error::io(&dir, e)),
             }
+        };
+        if let Ok(mut slot) = STAGING.lock() {
+            *slot = Some(dir.clone());
         }
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        fs::write(
-            dir.join(MARKER),
-            b"This folder is written by gen build and replaced on every build.\n",
-        )
-        .map_err(|e| Error::io(dir.join(MARKER), e))?;
-        Ok(Staging {
-            dest: dest.to_path_buf(),
+        let staging = Staging {
+            dest: dest.clone(),
+            root: root.to_path_buf(),
+            force,
             dir,
             old,
             committed: false,
             made: Default::default(),
-        })
+            _lock: lock,
+        };
+        fs::write(
+            staging.dir.join(MARKER),
+            b"This folder is written by gen build and replaced on every build.\n",
+        )
+        .map_err(|e| Error::io(staging.dir.join(MARKER), e))?;
+        Ok(staging)
     }
 
     /// Writes one file into the staging folder (callable from many threads).
@@ -81,7 +346,7 @@ impl Staging {
         };
         match put() {
             // Another thread may have claimed the folder and not made it yet.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e) if e.kind() == ErrorKind::NotFound => {
                 if let Some(dir) = path.parent() {
                     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
                 }
@@ -98,26 +363,72 @@ impl Staging {
     /// Swaps the staging folder in place of the destination and removes the old output.
     ///
     /// On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: at every instant the
-    /// destination holds either the complete old output or the complete new one.
+    /// destination holds either the complete old output or the complete new one. The
+    /// destination is resolved and checked again first, in case it changed during the
+    /// build. Problems removing the old output after the swap are warnings: the new output
+    /// is in place, and the next build removes what is left.
     pub fn commit(mut self) -> Result<(), Error> {
-        if self.dest.exists() {
-            if exchange(&self.dir, &self.dest).is_ok() {
-                self.committed = true;
+        let again = Destination::resolve(&self.dest.given)?;
+        if again.path != self.dest.path {
+            return Err(self.dest.refuse(
+                "it changed during the build (a link or folder on its path was replaced)",
+                "build again",
+            ));
+        }
+        again.check(&self.root, self.force)?;
+        let dest = self.dest.path.clone();
+        let exists = fs::symlink_metadata(&dest).is_ok();
+        if exists {
+            if exchange(&self.dir, &dest).is_ok() {
+                self.swapped();
                 // The staging path now holds the previous output.
-                return remove_tree(&self.dir);
+                warn_leftover(remove_path(&self.dir), &self.dir);
+                return Ok(());
             }
-            fs::rename(&self.dest, &self.old).map_err(|e| Error::io(&self.dest, e))?;
+            fs::rename(&dest, &self.old).map_err(|e| rename_error(&self.dest, e))?;
         }
-        if let Err(e) = fs::rename(&self.dir, &self.dest) {
+        if let Err(e) = fs::rename(&self.dir, &dest) {
             // Put the previous output back.
-            let _ = fs::rename(&self.old, &self.dest);
-            return Err(Error::io(&self.dest, e));
+            let _ = fs::rename(&self.old, &dest);
+            return Err(rename_error(&self.dest, e));
         }
-        self.committed = true;
-        if self.old.exists() {
-            remove_tree(&self.old)?;
+        self.swapped();
+        if fs::symlink_metadata(&self.old).is_ok() {
+            warn_leftover(remove_path(&self.old), &self.old);
         }
         Ok(())
+    }
+
+    fn swapped(&mut self) {
+        self.committed = true;
+        SWAPPED.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(mut slot) = STAGING.lock() {
+            *slot = None;
+        }
+    }
+}
+
+/// Explains the renames that some file systems refuse.
+fn rename_error(dest: &Destination, e: std::io::Error) -> Error {
+    match e.raw_os_error() {
+        Some(18) => dest.refuse(
+            "the file system refuses to rename it (Invalid cross-device link), as overlayfs does for folders from a lower layer",
+            "remove the folder once (e.g. rm -r it) so that gen can create its own, or build into another folder",
+        ),
+        Some(16) => dest.refuse(
+            "it is busy (Device or resource busy): it may be a mount point or in use",
+            "build into a folder inside it, or into another folder",
+        ),
+        _ => Error::io(&dest.path, e),
+    }
+}
+
+fn warn_leftover(result: Result<(), Error>, path: &Path) {
+    if let Err(e) = result {
+        crate::term::say(&format!(
+            "warning: the new output is in place, but the previous one could not be removed completely ({e}); the next build removes {}",
+            path.display()
+        ));
     }
 }
 
@@ -129,56 +440,22 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+    Err(std::io::Error::from(ErrorKind::Unsupported))
 }
 
-/// Refuses output folders whose replacement would destroy files gen did not write:
-/// the site root, a folder holding a site, `/`, the home folder, or a non-empty folder
-/// without gen's marker. `force` allows the last three.
+/// Refuses output folders whose replacement would destroy files gen did not write; see
+/// [`Destination::check`].
 pub fn check_destination(root: &Path, output: &Path, force: bool) -> Result<(), Error> {
-    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    if !output.exists() {
-        return Ok(());
-    }
-    let out = abs(output);
-    let refuse = |why: &str, help: &str| {
-        Err(Error::Usage(format!(
-            "refusing to replace {}: {why}\n  help: {help}",
-            output.display()
-        )))
-    };
-    if out == abs(root) || output.join("config.toml").exists() || output.join("content").is_dir() {
-        return refuse(
-            "it is a site (it holds config.toml or content/), not build output",
-            "pass --output with a separate folder, e.g. --output output",
-        );
-    }
-    if force {
-        return Ok(());
-    }
-    let home = std::env::var_os("HOME").map(PathBuf::from).map(|h| abs(&h));
-    if out.parent().is_none() || Some(&out) == home.as_ref() {
-        return refuse(
-            "it is the root or the home folder",
-            "choose a dedicated folder such as --output output",
-        );
-    }
-    let empty = fs::read_dir(output)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(false);
-    if !empty && !output.join(MARKER).exists() {
-        return refuse(
-            "the folder has files that gen did not write (no .gen-output marker)",
-            "choose another --output folder, empty this one, or pass --force to replace it anyway",
-        );
-    }
-    Ok(())
+    Destination::resolve(output)?.check(root, force)
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = remove_path(&self.dir);
+            if let Ok(mut slot) = STAGING.lock() {
+                *slot = None;
+            }
         }
     }
 }
@@ -186,44 +463,85 @@ impl Drop for Staging {
 /// Puts back a previous output that a build killed between the two renames of the
 /// fallback swap left under its temporary name. Run before anything can fail.
 pub fn recover(dest: &Path) -> Result<(), Error> {
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dest
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let old = parent.join(format!(".{name}.gen-old"));
-    if !dest.exists() && old.is_dir() {
-        fs::rename(&old, dest).map_err(|e| Error::io(&old, e))?;
+    let dest = Destination::resolve(dest)?;
+    let old = dest.parent().join(format!(".{}.gen-old", dest.name()));
+    recover_resolved(&dest.path, &old)
+}
+
+fn recover_resolved(dest: &Path, old: &Path) -> Result<(), Error> {
+    let old_is_dir = fs::symlink_metadata(old).is_ok_and(|m| m.is_dir());
+    if fs::symlink_metadata(dest).is_err() && old_is_dir {
+        fs::rename(old, dest).map_err(|e| Error::io(old, e))?;
     }
     Ok(())
 }
 
-/// Removes a folder tree, its top-level entries in parallel (large outputs have
-/// thousands of page folders).
-fn remove_tree(dir: &Path) -> Result<(), Error> {
-    let entries: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
+/// Removes staging folders that a killed build, or a removal that failed after a swap, left
+/// beside the destination. Only folders with gen's marker are removed (a link planted under
+/// a staging name is only unlinked); failures are left for a later build.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.gen-new");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        let ours = file == prefix
+            || file
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()));
+        if !ours {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.is_dir() {
+            let _ = fs::remove_file(&path);
+        } else if is_marked(&path) {
+            warn_leftover(remove_path(&path), &path);
+        } else {
+            crate::term::say(&format!(
+                "warning: leaving {} alone: it has gen's staging name but not gen's marker",
+                path.display()
+            ));
+        }
+    }
+}
+
+/// Removes a file, a link (never what it points at) or a folder tree, the tree's top-level
+/// entries in parallel (large outputs have thousands of page folders).
+fn remove_path(path: &Path) -> Result<(), Error> {
+    let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_dir() {
+        return fs::remove_file(path).map_err(|e| Error::io(path, e));
+    }
+    let entries: Vec<PathBuf> = fs::read_dir(path)
+        .map_err(|e| Error::io(path, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.par_iter().try_for_each(|p| {
-        if p.is_dir() && !p.is_symlink() {
-            let children: Vec<PathBuf> = fs::read_dir(p)
-                .map_err(|e| Error::io(p, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            children.par_iter().try_for_each(|c| {
-                if c.is_dir() && !c.is_symlink() {
-                    fs::remove_dir_all(c).map_err(|e| Error::io(c, e))
-                } else {
-                    fs::remove_file(c).map_err(|e| Error::io(c, e))
-                }
-            })?;
-            fs::remove_dir(p).map_err(|e| Error::io(p, e))
-        } else {
-            fs::remove_file(p).map_err(|e| Error::io(p, e))
+        let is_dir = fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+        if !is_dir {
+            return fs::remove_file(p).map_err(|e| Error::io(p, e));
         }
+        let children: Vec<PathBuf> = fs::read_dir(p)
+            .map_err(|e| Error::io(p, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        children.par_iter().try_for_each(|c| {
+            // std's remove_dir_all removes links, never what they point at.
+            let is_dir = fs::symlink_metadata(c).is_ok_and(|m| m.is_dir());
+            if is_dir {
+                fs::remove_dir_all(c).map_err(|e| Error::io(c, e))
+            } else {
+                fs::remove_file(c).map_err(|e| Error::io(c, e))
+            }
+        })?;
+        fs::remove_dir(p).map_err(|e| Error::io(p, e))
     })?;
-    fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
+    fs::remove_dir(path).map_err(|e| Error::io(path, e))
 }

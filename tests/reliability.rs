@@ -125,7 +125,7 @@ fn gen_never_replaces_a_folder_it_did_not_write() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr)
-        .contains("it is a site (it holds config.toml or content/), not build output"));
+        .contains("it is the site or a folder that holds the site"));
     // A folder with someone's files.
     let mine = dir.path().join("mine");
     write(&mine, "thesis.txt", "precious");
@@ -159,7 +159,8 @@ fn gen_never_replaces_a_folder_it_did_not_write() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("it is the root or the home folder"));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("it is the root folder, the home folder or a folder that holds it"));
     // --force replaces a foreign folder, but never the site.
     let o = Command::new(env!("CARGO_BIN_EXE_gen"))
         .args(["build", "--force", "--root"])

@@ -154,7 +154,7 @@ fn push_number(s: &mut String, n: u64) {
     let digits = buf.format(n).as_bytes();
     s.reserve(digits.len() + digits.len() / 3);
     for (i, &c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             s.push(',');
         }
         s.push(char::from(c));

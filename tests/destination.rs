@@ -1,0 +1,487 @@
+//! Where a build may write: the output folder is resolved before any check, never the site
+//! or anything holding it, never through a planted link, one build at a time, and problems
+//! after the swap are warnings. Also: a closed pipe or stream is not a crash, and running
+//! out of memory is one line.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n";
+const INCIDENT: &str = "+++
+title = \"A\"
+operators = [\"Op\"]
+started = 2024-01-15T11:50:00+09:00
+causes = [\"human-error\"]
++++
+
+Body.
+";
+
+/// A folder `work/` holding a site in `work/site`.
+fn workspace() -> (TempDir, PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let site = dir.path().join("site");
+    write(&site, "config.toml", CONFIG);
+    write(&site, "content/incidents/a.md", INCIDENT);
+    (dir, site)
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let p = root.join(path);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+/// Runs `gen build --root SITE ARGS…` in `cwd`.
+fn build(cwd: &Path, site: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gen"))
+        .current_dir(cwd)
+        .arg("build")
+        .arg("--root")
+        .arg(site)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every path under `dir` (files and folders, links not followed) with file bytes, sorted.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let bytes = if e.file_type().is_file() {
+                fs::read(e.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            (e.path().strip_prefix(dir).unwrap().to_path_buf(), bytes)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_path_through_a_folder_that_does_not_exist_is_resolved_before_the_checks() {
+    let (work, site) = workspace();
+    let before = tree(work.path());
+    // `nothere/..` is the work folder; `nothere/../site` the site itself.
+    for (output, why) in [
+        (
+            "nothere/../site",
+            "it is the site or a folder that holds the site",
+        ),
+        (
+            "nothere/../site/./",
+            "it is the site or a folder that holds the site",
+        ),
+        (
+            "a/b/../../site",
+            "it is the site or a folder that holds the site",
+        ),
+        (
+            "nothere/..",
+            "it is the site or a folder that holds the site",
+        ),
+        (
+            "nothere/../site/content/x/..",
+            "it is inside the site's content/ folder, which gen reads",
+        ),
+    ] {
+        for force in [false, true] {
+            let args: Vec<&str> = if force {
+                vec!["--output", output, "--force"]
+            } else {
+                vec!["--output", output]
+            };
+            let o = build(work.path(), &site, &args);
+            assert_eq!(o.status.code(), Some(2), "{output}: {}", stderr(&o));
+            assert!(
+                stderr(&o).starts_with(&format!("error: refusing to replace {output} (resolved: ")),
+                "{}",
+                stderr(&o)
+            );
+            assert!(stderr(&o).contains(why), "{output}: {}", stderr(&o));
+            assert_eq!(before, tree(work.path()), "{output}: nothing changed");
+        }
+    }
+    // A foreign, non-empty folder reached through a folder that does not exist yet.
+    let mine = work.path().join("mine");
+    write(&mine, "thesis.txt", "precious");
+    let o = build(work.path(), &site, &["--output", "nothere/../mine"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no .gen-output marker"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(names(&mine), ["thesis.txt"]);
+    assert!(!work.path().join("nothere").exists());
+}
+
+#[test]
+fn the_home_folder_and_its_ancestors_are_never_replaced_even_with_force() {
+    let (work, site) = workspace();
+    let home = work.path().join("home/me");
+    write(&home, ".bashrc", "x");
+    for output in ["nothere/../home/me", "home", "home/me/", "home/./me"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .current_dir(work.path())
+            .env("HOME", &home)
+            .args(["build", "--force", "--root"])
+            .arg(&site)
+            .args(["--output", output])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{output}");
+        assert!(
+            stderr(&o).contains("it is the root folder, the home folder or a folder that holds it"),
+            "{output}: {}",
+            stderr(&o)
+        );
+        assert_eq!(names(&home), [".bashrc"]);
+    }
+}
+
+#[test]
+fn the_site_its_ancestors_and_its_sources_are_never_replaced_even_with_force() {
+    let (work, site) = workspace();
+    write(&site, "static/robots.txt", "User-agent: *\n");
+    write(&site, "themes/mine/templates/.keep", "");
+    let before = tree(work.path());
+    for (output, why) in [
+        (".", "it is the site or a folder that holds the site"),
+        ("site", "it is the site or a folder that holds the site"),
+        ("site/content", "inside the site's content/ folder"),
+        (
+            "site/content/incidents/b/out",
+            "inside the site's content/ folder",
+        ),
+        ("site/static/out", "inside the site's static/ folder"),
+        ("site/themes", "inside the site's themes/ folder"),
+    ] {
+        let o = build(work.path(), &site, &["--output", output, "--force"]);
+        assert_eq!(o.status.code(), Some(2), "{output}");
+        assert!(stderr(&o).contains(why), "{output}: {}", stderr(&o));
+        assert_eq!(before, tree(work.path()), "{output}");
+    }
+    // Another site is not build output either.
+    let other = work.path().join("other");
+    write(&other, "config.toml", CONFIG);
+    let o = build(work.path(), &site, &["--output", "other", "--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("it is a site (it holds config.toml or content/)"));
+}
+
+#[test]
+fn a_file_or_a_mount_point_is_not_an_output_folder() {
+    let (work, site) = workspace();
+    let o = build(work.path(), &site, &["--output", "site/config.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("site/config.toml (resolved: ") && err.contains("): it is a file, not a folder\n  help: pass --output with the folder the site should be written to"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(site.join("config.toml")).unwrap(),
+        CONFIG
+    );
+    if Path::new("/proc/self").exists() {
+        let o = build(work.path(), &site, &["--output", "/proc", "--force"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            "error: refusing to replace /proc: it is a mount point, and gen replaces its output folder by renaming, which a mount point does not allow\n  help: build into a folder inside it, e.g. --output /proc/site\n"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_under_a_staging_name_is_removed_not_followed() {
+    let (work, site) = workspace();
+    let victim = work.path().join("victim");
+    write(&victim, "precious.txt", "precious");
+    write(&victim, "sub/also.txt", "also");
+    for planted in [".out.gen-new", ".out.gen-new-1", ".out.gen-old"] {
+        std::os::unix::fs::symlink(&victim, work.path().join(planted)).unwrap();
+    }
+    // A folder under a staging name without gen's marker is someone's: left alone.
+    write(work.path(), ".out.gen-new-2/theirs.txt", "theirs");
+    let o = build(work.path(), &site, &["--output", "out"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(victim.join("precious.txt")).unwrap(),
+        "precious"
+    );
+    assert_eq!(
+        fs::read_to_string(victim.join("sub/also.txt")).unwrap(),
+        "also"
+    );
+    assert!(work.path().join("out/index.html").is_file());
+    assert!(stderr(&o).contains("leaving "), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(work.path().join(".out.gen-new-2/theirs.txt")).unwrap(),
+        "theirs"
+    );
+    assert!(!work.path().join(".out.gen-new").exists());
+    assert!(!work.path().join(".out.gen-new-1").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_link_is_rebuilt_where_it_points_and_the_link_stays() {
+    let (work, site) = workspace();
+    fs::create_dir(work.path().join("real-v1")).unwrap();
+    std::os::unix::fs::symlink("real-v1", work.path().join("live")).unwrap();
+    for round in 0..3 {
+        let o = build(work.path(), &site, &["--output", "live"]);
+        assert!(o.status.success(), "round {round}: {}", stderr(&o));
+        let link = fs::symlink_metadata(work.path().join("live")).unwrap();
+        assert!(link.file_type().is_symlink(), "round {round}");
+        assert_eq!(
+            fs::read_link(work.path().join("live")).unwrap(),
+            PathBuf::from("real-v1")
+        );
+        assert!(
+            work.path().join("real-v1/index.html").is_file(),
+            "round {round}"
+        );
+        assert!(work.path().join("real-v1/.gen-output").is_file());
+        assert_eq!(
+            names(work.path()),
+            ["live", "real-v1", "site"],
+            "round {round}"
+        );
+    }
+}
+
+/// A site big enough that two builds overlap.
+fn larger_site(site: &Path) {
+    for n in 0..300 {
+        let text = INCIDENT.replace("title = \"A\"", &format!("title = \"N{n}\""))
+            + &"本文。\n\n".repeat(100);
+        write(site, &format!("content/incidents/n{n:03}.md"), &text);
+    }
+}
+
+#[test]
+fn builds_into_the_same_output_at_once_take_turns_and_each_is_complete() {
+    let (work, site) = workspace();
+    larger_site(&site);
+    let reference = build(work.path(), &site, &["--output", "reference"]);
+    assert!(reference.status.success());
+    let complete = tree(&work.path().join("reference"));
+    for _ in 0..3 {
+        let start = || {
+            Command::new(env!("CARGO_BIN_EXE_gen"))
+                .current_dir(work.path())
+                .arg("build")
+                .arg("--root")
+                .arg(&site)
+                .args(["--output", "out"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (start(), start());
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        assert!(a.status.success() && b.status.success());
+        assert_eq!(tree(&work.path().join("out")), complete);
+        assert_eq!(names(work.path()), ["out", "reference", "site"]);
+    }
+    // The message when one build waits: exercised with a lock held by this test.
+    let parent = fs::File::open(work.path()).unwrap();
+    parent.lock().unwrap();
+    let mut waiting = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .current_dir(work.path())
+        .arg("build")
+        .arg("--root")
+        .arg(&site)
+        .args(["--output", "out"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(waiting.try_wait().unwrap().is_none(), "it waits");
+    parent.unlock().unwrap();
+    let o = waiting.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "waiting for another gen build writing into {} to finish…\n",
+            fs::canonicalize(work.path()).unwrap().display()
+        )
+    );
+}
+
+/// Runs `gen build` as an ordinary user when the test runs as root, so that a folder
+/// without write permission stops it as it would stop a user.
+#[cfg(unix)]
+fn build_as_user(work: &Path, site: &Path) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gen"));
+    cmd.current_dir(work)
+        .arg("build")
+        .arg("--root")
+        .arg(site)
+        .args(["--output", "out"]);
+    if rustix_is_root() {
+        cmd.uid(65534).gid(65534);
+    }
+    cmd.output().unwrap()
+}
+
+#[cfg(unix)]
+fn rustix_is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // The test's own files are owned by whoever runs it.
+    let probe = TempDir::new().unwrap();
+    fs::metadata(probe.path()).unwrap().uid() == 0
+}
+
+#[cfg(unix)]
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_problem_after_the_swap_is_a_warning_and_the_next_build_cleans_up() {
+    let (work, site) = workspace();
+    for p in [work.path().to_path_buf(), site.clone()] {
+        chmod(&p, 0o777);
+    }
+    chmod(&site.join("config.toml"), 0o644);
+    let first = build_as_user(work.path(), &site);
+    assert!(first.status.success(), "{}", stderr(&first));
+    // A folder of the old output whose files cannot be removed.
+    let locked = work.path().join("out/incidents");
+    chmod(&locked, 0o555);
+    write(&site, "content/incidents/b.md", INCIDENT);
+    let second = build_as_user(work.path(), &site);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(
+        stderr(&second).starts_with(
+            "warning: the new output is in place, but the previous one could not be removed completely ("
+        ),
+        "{}",
+        stderr(&second)
+    );
+    assert!(work.path().join("out/incidents/b/index.html").is_file());
+    let leftover = work.path().join(".out.gen-new");
+    assert!(leftover.is_dir());
+    // Still stuck: the next build warns again and builds.
+    let third = build_as_user(work.path(), &site);
+    assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
+    assert!(work.path().join("out/.gen-output").is_file());
+    // Once the folder can be emptied, the next build removes what was left.
+    chmod(&leftover.join("incidents"), 0o777);
+    let fourth = build_as_user(work.path(), &site);
+    assert!(fourth.status.success(), "{}", stderr(&fourth));
+    assert_eq!(names(work.path()), ["out", "site"], "{}", stderr(&fourth));
+}
+
+#[test]
+fn a_reader_that_goes_away_is_not_a_crash() {
+    let (work, site) = workspace();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .current_dir(work.path())
+        .args(["build", "--verbose", "--root"])
+        .arg(&site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -0`: the reader is gone before gen prints.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(141), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    assert!(site.join("output/index.html").is_file());
+}
+
+#[test]
+fn a_standard_error_nobody_reads_is_not_a_crash() {
+    let (work, site) = workspace();
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .current_dir(work.path())
+            .arg("build")
+            .arg("--root")
+            .arg(&site)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        drop(child.stderr.take());
+        child.wait().unwrap().code()
+    };
+    // Content errors go to standard error: still exit 1, the build's verdict.
+    write(&site, "content/incidents/bad.md", "+++\ntitle = 1\n+++\n");
+    assert_eq!(run(&[]), Some(1));
+    assert!(!site.join("output").exists());
+    fs::remove_file(site.join("content/incidents/bad.md")).unwrap();
+    assert_eq!(run(&["--verbose"]), Some(141));
+    assert!(site.join("output/index.html").is_file());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn running_out_of_memory_is_one_line_and_leaves_the_output_as_it_was() {
+    let (work, site) = workspace();
+    let first = build(work.path(), &site, &["--output", "out"]);
+    assert!(first.status.success());
+    let before = tree(&work.path().join("out"));
+    // A table takes far more memory than its size: 4 MB of rows need more than 250 MB.
+    let rows: String = (0..150_000)
+        .map(|i| format!("| a{i} | b{i} | c{i} |\n"))
+        .collect();
+    write(
+        &site,
+        "content/incidents/table.md",
+        &format!("{INCIDENT}\n| x | y | z |\n|---|---|---|\n{rows}"),
+    );
+    let o = Command::new("sh")
+        .current_dir(work.path())
+        .arg("-c")
+        .arg("ulimit -v 250000 && exec \"$0\" build --root \"$1\" --output out")
+        .arg(env!("CARGO_BIN_EXE_gen"))
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: gen ran out of memory (an allocation of ")
+            && err.contains(" bytes failed); the previous output was not touched\n  help: ")
+            && err.lines().count() == 2,
+        "{err}"
+    );
+    assert_eq!(before, tree(&work.path().join("out")));
+    assert_eq!(names(work.path()), ["out", "site"]);
+}
