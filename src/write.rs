@@ -342,7 +342,7 @@ impl Staging {
         }
         let put = || match file {
             Output::Bytes { bytes, .. } => fs::write(&path, bytes),
-            Output::Copy { from, .. } => fs::copy(from, &path).map(|_| ()),
+            Output::Copy { from, .. } => copy_regular(from, &path),
         };
         match put() {
             // Another thread may have claimed the folder and not made it yet.
@@ -406,6 +406,33 @@ impl Staging {
             *slot = None;
         }
     }
+}
+
+/// Copies a regular file, never through a link and never from a FIFO or device: an asset
+/// replaced by a link after it was checked is refused, not followed.
+fn copy_regular(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut open = fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        open.custom_flags(flags.bits() as i32);
+    }
+    let mut source = open.open(from).map_err(|e| {
+        if e.raw_os_error() == Some(40) {
+            std::io::Error::other("it is a symbolic link, and gen does not follow links")
+        } else {
+            e
+        }
+    })?;
+    if !source.metadata()?.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a FIFO, socket or device), and gen copies only files",
+        ));
+    }
+    let mut target = fs::File::create(to)?;
+    std::io::copy(&mut source, &mut target).map(|_| ())
 }
 
 /// Explains the renames that some file systems refuse.
@@ -544,4 +571,66 @@ fn remove_path(path: &Path) -> Result<(), Error> {
         fs::remove_dir(p).map_err(|e| Error::io(p, e))
     })?;
     fs::remove_dir(path).map_err(|e| Error::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn copies_refuse_links_and_fifos() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let secret = dir.path().join("secret");
+        fs::write(&secret, "secret").unwrap();
+        let link = dir.path().join("asset.png");
+        std::os::unix::fs::symlink(&secret, &link).unwrap();
+        let to = dir.path().join("copy");
+        let e = copy_regular(&link, &to).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "it is a symbolic link, and gen does not follow links"
+        );
+        assert!(!to.exists());
+        let fifo = dir.path().join("fifo.png");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+        // Without O_NONBLOCK this open would wait for a writer forever.
+        let e = copy_regular(&fifo, &to).unwrap_err();
+        assert!(e.to_string().starts_with("it is not a regular file"), "{e}");
+        fs::write(dir.path().join("ok.png"), "png").unwrap();
+        copy_regular(&dir.path().join("ok.png"), &to).unwrap();
+        assert_eq!(fs::read_to_string(&to).unwrap(), "png");
+    }
+
+    #[test]
+    fn paths_resolve_lexically_below_what_exists() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let base = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir(base.join("site")).unwrap();
+        assert_eq!(
+            resolve_path(&base.join("nothere/../site")).unwrap(),
+            base.join("site")
+        );
+        assert_eq!(
+            resolve_path(&base.join("a/b/../c/./d/..")).unwrap(),
+            base.join("a/c")
+        );
+        #[cfg(unix)]
+        {
+            // `..` after a link is the parent of where it points, as the kernel reads it.
+            fs::create_dir_all(base.join("deep/inner")).unwrap();
+            std::os::unix::fs::symlink(base.join("deep/inner"), base.join("link")).unwrap();
+            assert_eq!(
+                resolve_path(&base.join("link/../x")).unwrap(),
+                base.join("deep/x")
+            );
+        }
+    }
 }

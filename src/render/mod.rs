@@ -4,6 +4,7 @@
 //! ([`views`]) by a Tera template of the theme. Links are relative to the page, so the
 //! output works at a domain root, under a sub-path and from disk.
 
+pub mod active;
 pub mod charts;
 pub mod documents;
 pub mod i18n;

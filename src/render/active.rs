@@ -1,0 +1,378 @@
+//! Assets that browsers run as documents: HTML, XHTML, SVG and XML files copied from an
+//! incident's folder or `static/` would run their scripts on the site's origin when opened.
+//!
+//! HTML-family files are refused outright (gen cannot tell a page meant for the site from
+//! a planted one); SVG and XML files are published when they hold nothing that runs or
+//! fetches: no script, foreignObject or embedded frame, no event handler attribute, no
+//! script URL, no animation that sets a link, no DTD or stylesheet instruction that could
+//! hide one. `unsafe_html = true` publishes them as they are.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, SourceFile};
+
+/// What kind of document a file name says the browser will open it as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// HTML or a web archive: refused unless `unsafe_html`.
+    Html,
+    /// SVG or XML: checked.
+    Xml,
+    /// Anything else: published as it is.
+    Inert,
+}
+
+/// The kind of `name` by its extension (case-insensitive).
+pub fn kind(name: &str) -> Kind {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" | "shtml" | "xhtml" | "xht" | "mht" | "mhtml" | "hta" => Kind::Html,
+        "svg" | "svgz" | "xml" | "xsl" | "xslt" | "rss" | "atom" => Kind::Xml,
+        _ => Kind::Inert,
+    }
+}
+
+/// Elements that run script, embed other documents or set links by animation.
+const ACTIVE_ELEMENTS: &[&str] = &[
+    "script",
+    "foreignobject",
+    "iframe",
+    "frame",
+    "embed",
+    "object",
+    "applet",
+    "handler",
+    "listener",
+    "set",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "discard",
+];
+
+/// Checks one asset; `shown` is its path for messages. Returns the problem as a located
+/// error, or `None` when the file may be published.
+pub fn check(shown: &Path, name: &str, bytes: &[u8]) -> Option<Diagnostic> {
+    let kind = kind(name);
+    if kind == Kind::Inert {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let file: Arc<SourceFile> = SourceFile::new(shown, text.as_ref());
+    let refuse = |span: Option<Range<usize>>, what: String| {
+        Some(
+            Diagnostic::error("active-asset", &file, span, what).with_help(
+                "remove it from the file (or publish the file elsewhere); set unsafe_html = true in config.toml only if every writer of the site is trusted",
+            ),
+        )
+    };
+    if kind == Kind::Html {
+        return refuse(
+            None,
+            "this HTML file would be published as a page of the site, and any script in it would run there".into(),
+        );
+    }
+    if name.to_ascii_lowercase().ends_with(".svgz") {
+        return refuse(None, "a compressed SVG cannot be checked for script".into());
+    }
+    let t = file.text.as_str();
+    let lower = t.to_ascii_lowercase();
+    for (needle, what) in [
+        (
+            "<!doctype",
+            "a document type declaration (it can define entities that hide script)",
+        ),
+        ("<!entity", "an entity declaration (it can hide script)"),
+        (
+            "<?xml-stylesheet",
+            "a stylesheet instruction (XSLT can run script)",
+        ),
+        (
+            "http://www.w3.org/1999/xhtml",
+            "the XHTML namespace (it embeds HTML, and with it script)",
+        ),
+    ] {
+        if let Some(at) = lower.find(needle) {
+            return refuse(
+                Some(at..at + needle.len()),
+                format!("this file contains {what}"),
+            );
+        }
+    }
+    for tag in tags(t) {
+        let local = tag.name.rsplit(':').next().unwrap_or("");
+        if ACTIVE_ELEMENTS.contains(&local) {
+            return refuse(
+                Some(tag.at.clone()),
+                format!(
+                    "this file contains a <{}> element, which can run script or change a link",
+                    tag.name
+                ),
+            );
+        }
+        for attr in &tag.attrs {
+            let key = attr.name.rsplit(':').next().unwrap_or("");
+            if key.starts_with("on") {
+                return refuse(
+                    Some(attr.at.clone()),
+                    format!(
+                        "the attribute {} is an event handler: it runs script",
+                        attr.name
+                    ),
+                );
+            }
+            let value = as_read(&attr.value);
+            let url = [
+                "href",
+                "src",
+                "action",
+                "formaction",
+                "data",
+                "values",
+                "to",
+                "from",
+                "by",
+            ]
+            .contains(&key);
+            let scheme_ok = !(value.starts_with("javascript:")
+                || value.starts_with("vbscript:")
+                || value.starts_with("data:text")
+                || value.starts_with("data:application")
+                || value.starts_with("data:image/svg"));
+            if url && !scheme_ok {
+                return refuse(
+                    Some(attr.at.clone()),
+                    format!("the attribute {} holds a script URL", attr.name),
+                );
+            }
+            if key == "style" && (value.contains("url(") || value.contains("expression(")) {
+                return refuse(
+                    Some(attr.at.clone()),
+                    "this style attribute fetches or runs something (url() or expression())".into(),
+                );
+            }
+        }
+        if local == "style" {
+            let end = lower[tag.at.end..]
+                .find("</")
+                .map_or(t.len(), |e| tag.at.end + e);
+            let body = as_read(&t[tag.at.end..end]);
+            if body.contains("url(") || body.contains("@import") || body.contains("expression(") {
+                return refuse(
+                    Some(tag.at.clone()),
+                    "this <style> element fetches or runs something (url(), @import or expression())".into(),
+                );
+            }
+        }
+    }
+    None
+}
+
+/// One start tag: its name (lower case), where it is, and its attributes.
+struct Tag {
+    name: String,
+    at: Range<usize>,
+    attrs: Vec<Attr>,
+}
+
+struct Attr {
+    name: String,
+    value: String,
+    at: Range<usize>,
+}
+
+/// Start tags of an XML text, by a tolerant scanner: comments, CDATA and processing
+/// instructions are skipped, quoted values may hold `>`.
+fn tags(t: &str) -> Vec<Tag> {
+    let b = t.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'<', &b[i..]) {
+        i += k;
+        let rest = &t[i..];
+        let skip_to = |end: &str| rest.find(end).map_or(b.len(), |e| i + e + end.len());
+        if rest.starts_with("<!--") {
+            i = skip_to("-->");
+            continue;
+        }
+        if rest.starts_with("<![CDATA[") {
+            i = skip_to("]]>");
+            continue;
+        }
+        if rest.starts_with("<?") || rest.starts_with("</") || rest.starts_with("<!") {
+            i += 2;
+            continue;
+        }
+        let start = i;
+        let mut j = i + 1;
+        while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' && b[j] != b'/' {
+            j += 1;
+        }
+        let name = t[i + 1..j].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        loop {
+            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                break;
+            }
+            let a = j;
+            while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' && b[j] != b'=' {
+                j += 1;
+            }
+            let key = t[a..j].to_ascii_lowercase();
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let mut value = String::new();
+            if j < b.len() && b[j] == b'=' {
+                j += 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                    let q = b[j];
+                    let end = memchr::memchr(q, &b[j + 1..]).map_or(b.len(), |e| j + 1 + e);
+                    value = t[j + 1..end].to_string();
+                    j = (end + 1).min(b.len());
+                } else {
+                    let s = j;
+                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                        j += 1;
+                    }
+                    value = t[s..j].to_string();
+                }
+            }
+            if key.is_empty() {
+                j += 1;
+                continue;
+            }
+            attrs.push(Attr {
+                name: key,
+                value,
+                at: a..j,
+            });
+        }
+        out.push(Tag {
+            name,
+            at: start..(j + 1).min(b.len()),
+            attrs,
+        });
+        i = (j + 1).min(b.len());
+    }
+    out
+}
+
+/// A value as a browser reads it as a URL: character references decoded, whitespace and
+/// control characters dropped, lower case.
+fn as_read(value: &str) -> String {
+    let mut s = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(k) = rest.find('&') {
+        s.push_str(&rest[..k]);
+        let after = &rest[k + 1..];
+        let end = after.find(';');
+        let decoded = end.and_then(|end| {
+            let ent = &after[..end];
+            let c = if let Some(hex) = ent.strip_prefix("#x").or_else(|| ent.strip_prefix("#X")) {
+                u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+            } else if let Some(dec) = ent.strip_prefix('#') {
+                dec.parse().ok().and_then(char::from_u32)
+            } else {
+                match ent.to_ascii_lowercase().as_str() {
+                    "colon" => Some(':'),
+                    "amp" => Some('&'),
+                    "tab" => Some('\t'),
+                    "newline" => Some('\n'),
+                    "lpar" => Some('('),
+                    _ => None,
+                }
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                s.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                s.push('&');
+                rest = after;
+            }
+        }
+    }
+    s.push_str(rest);
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(name: &str, text: &str) -> Option<String> {
+        check(Path::new(name), name, text.as_bytes()).map(|d| d.message)
+    }
+
+    #[test]
+    fn script_in_every_disguise_is_refused() {
+        for svg in [
+            "<svg onload=\"alert(1)\"/>",
+            "<svg><script>alert(1)</script></svg>",
+            "<svg><SCRIPT>alert(1)</SCRIPT></svg>",
+            "<svg><svg:script>alert(1)</svg:script></svg>",
+            "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+            "<svg><a href=\"&#106;avascript:alert(1)\">x</a></svg>",
+            "<svg><a href=\" java&#9;script:alert(1)\">x</a></svg>",
+            "<svg><animate attributeName=\"href\" values=\"javascript:alert(1)\"/></svg>",
+            "<svg><set attributeName=\"href\" to=\"x\"/></svg>",
+            "<svg><foreignObject><iframe src=\"x\"></iframe></foreignObject></svg>",
+            "<!DOCTYPE svg [<!ENTITY x \"&#60;script&#62;\">]><svg>&x;</svg>",
+            "<?xml-stylesheet type=\"text/xsl\" href=\"x.xsl\"?><svg/>",
+            "<svg><image href=\"data:image/svg+xml;base64,AAAA\"/></svg>",
+            "<svg><style>@import url(https://evil.example/x.css);</style></svg>",
+            "<svg><rect style=\"fill:url(https://evil.example/)\"/></svg>",
+            "<svg><rect ONCLICK='alert(1)'/></svg>",
+            "<svg><rect\nonmouseover\n=\nalert(1)/></svg>",
+            "<svg xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:img src=x/></svg>",
+        ] {
+            assert!(refused("d.svg", svg).is_some(), "published: {svg}");
+        }
+        assert!(refused("page.html", "<p>hello</p>").is_some());
+        assert!(refused("page.XHTML", "<p/>").is_some());
+        assert!(refused("d.svgz", "").is_some());
+    }
+
+    #[test]
+    fn plain_drawings_and_other_files_are_published() {
+        for svg in [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\" fill=\"red\"/><!-- <script> --></svg>",
+            "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"https://example.com/\"><text>on=1 x</text></a><style>rect{fill:#f00}</style></svg>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><use href=\"#a\"/><image href=\"data:image/png;base64,AAAA\"/></svg>",
+        ] {
+            assert_eq!(refused("d.svg", svg), None, "{svg}");
+        }
+        assert_eq!(refused("x.png", "<script>"), None);
+        assert_eq!(refused("notes.txt", "<script>"), None);
+    }
+
+    #[test]
+    fn the_error_points_at_the_construct() {
+        let d = check(
+            Path::new("content/incidents/a/d.svg"),
+            "d.svg",
+            b"<svg>\n  <rect onclick=\"x\"/>\n</svg>",
+        )
+        .unwrap();
+        assert_eq!(d.location(), "content/incidents/a/d.svg:2:9");
+        assert_eq!(d.code, "active-asset");
+    }
+}
