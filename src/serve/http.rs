@@ -149,17 +149,14 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response<Body> {
         Ok(k) => k,
         Err(_) => return plain(StatusCode::BAD_REQUEST, "400 Bad Request: invalid path\n"),
     };
-    if let Some(served) = snap.files.get(&key) {
-        return match read(served).await {
-            Some(bytes) => respond(StatusCode::OK, &key, bytes, &snap),
-            None => not_found(&snap),
-        };
+    if let Some(Served::Bytes(b) | Served::Asset(b)) = snap.files.get(&key) {
+        return respond(StatusCode::OK, &key, Arc::clone(b), &snap);
     }
     // A folder asked for without its slash: relative links need the slash.
     if snap.files.contains_key(&format!("{key}/index.html")) {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::PERMANENT_REDIRECT;
-        if let Ok(v) = HeaderValue::from_str(&format!("{}/", uri.path())) {
+        if let Ok(v) = HeaderValue::from_str(&folder_location(&key, uri.query())) {
             r.headers_mut().insert(header::LOCATION, v);
         }
         return r;
@@ -167,19 +164,48 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response<Body> {
     not_found(&snap)
 }
 
-async fn read(served: &Served) -> Option<Vec<u8>> {
-    match served {
-        Served::Bytes(b) => Some(b.to_vec()),
-        Served::File(p) => tokio::fs::read(p).await.ok(),
+/// Where a folder asked for without its slash is redirected: built from the resolved key,
+/// never from the raw request path, so it always starts with a single `/` and can never
+/// be a protocol-relative `//host/` address (asked for as `//evil.example`, say).
+pub fn folder_location(key: &str, query: Option<&str>) -> String {
+    /// Characters a path segment may hold as they are (RFC 3986 `pchar`, minus `%`).
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'!')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')')
+        .remove(b'*')
+        .remove(b'+')
+        .remove(b',')
+        .remove(b';')
+        .remove(b'=')
+        .remove(b':')
+        .remove(b'@');
+    let mut location = String::new();
+    for segment in key.split('/').filter(|s| !s.is_empty()) {
+        location.push('/');
+        location.extend(percent_encoding::utf8_percent_encode(segment, SEGMENT));
     }
+    location.push('/');
+    if let Some(q) = query {
+        location.push('?');
+        location.push_str(q);
+    }
+    location
 }
 
 fn not_found(snap: &Snapshot) -> Response<Body> {
     match snap.files.get("404.html") {
-        Some(Served::Bytes(b)) => respond(StatusCode::NOT_FOUND, "404.html", b.to_vec(), snap),
+        Some(Served::Bytes(b)) => respond(StatusCode::NOT_FOUND, "404.html", Arc::clone(b), snap),
         _ => {
             // Nothing built yet (the first build failed): the overlay says why.
-            let page = b"<!doctype html><html><head><meta charset=\"utf-8\"><title>gen serve</title></head><body></body></html>".to_vec();
+            let page: Arc<[u8]> = Arc::from(&b"<!doctype html><html><head><meta charset=\"utf-8\"><title>gen serve</title></head><body></body></html>"[..]);
             let status = if snap.error.is_some() {
                 StatusCode::SERVICE_UNAVAILABLE
             } else {
@@ -215,12 +241,15 @@ pub fn content_type(path: &str) -> String {
     }
 }
 
-fn respond(status: StatusCode, key: &str, mut bytes: Vec<u8>, snap: &Snapshot) -> Response<Body> {
+fn respond(status: StatusCode, key: &str, bytes: Arc<[u8]>, snap: &Snapshot) -> Response<Body> {
     let ctype = content_type(key);
-    if ctype.starts_with("text/html") {
-        bytes = inject(bytes, snap.error.as_deref(), snap.generation);
-    }
-    let mut r = Response::new(Body::from(bytes));
+    let body = if ctype.starts_with("text/html") {
+        Body::from(inject(&bytes, snap.error.as_deref(), snap.generation))
+    } else {
+        // Shared with the snapshot, not copied: assets can be large.
+        Body::from(axum::body::Bytes::from_owner(bytes))
+    };
+    let mut r = Response::new(body);
     *r.status_mut() = status;
     let h = r.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&ctype) {
@@ -249,14 +278,14 @@ const RELOAD_SCRIPT: &str = concat!(
 );
 
 /// Adds the reload script (and the error overlay) before `</body>`.
-fn inject(html: Vec<u8>, error: Option<&str>, generation: u64) -> Vec<u8> {
+fn inject(html: &[u8], error: Option<&str>, generation: u64) -> Vec<u8> {
     let mut extra = format!(
         "<script>/* gen serve: reload after each rebuild that changed this page */(function(){{var g={generation};{RELOAD_SCRIPT}"
     );
     if let Some(e) = error {
         extra.push_str(&overlay(e));
     }
-    let at = find_last(&html, b"</body>").unwrap_or(html.len());
+    let at = find_last(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + extra.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(extra.as_bytes());
