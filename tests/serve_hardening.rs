@@ -291,3 +291,275 @@ fn a_copied_file_is_held_as_it_was_built() {
         Some(&Served::Asset(b"built notes"[..].into()))
     );
 }
+
+// S7 ------------------------------------------------------------------------------------
+
+#[test]
+fn host_names_of_this_machine_are_allowed_and_others_refused() {
+    use gen::serve::http::host_allowed;
+    let lan: IpAddr = "192.168.1.20".parse().unwrap();
+    let lan6: IpAddr = "fd00::20".parse().unwrap();
+    for host in [
+        "localhost",
+        "localhost:1111",
+        "LOCALHOST:1111",
+        "LocalHost",
+        "localhost.",
+        "localhost.:1111",
+        "localhost:",
+        "127.0.0.1",
+        "127.0.0.1:1111",
+        "127.0.0.1.:1111",
+        "127.1.2.3:1111",
+        "[::1]",
+        "[::1]:1111",
+        "[::ffff:127.0.0.1]:1111",
+        "192.168.1.20:1111",
+    ] {
+        assert!(host_allowed(host, Some(lan)), "{host} refused");
+    }
+    assert!(host_allowed("[fd00::20]:1111", Some(lan6)));
+    for host in [
+        "",
+        ":1111",
+        "evil.example",
+        "evil.example:1111",
+        "localhost.evil.example",
+        "localhost.evil.example:1111",
+        "evil-localhost",
+        "sub.localhost",
+        "localhost..",
+        "localhost:abc",
+        "localhost:1111:1111",
+        "localhost:123456",
+        "127.0.0.1@evil.example",
+        "127.0.0.1 evil.example",
+        "0.0.0.0:1111",
+        "[::]:1111",
+        "192.168.1.21:1111",
+        "[fd00::20]:1111",
+        "[::1",
+        "[::1]x",
+        "::1",
+        "[fe80::1%25eth0]:1111",
+        "2130706433:1111",
+        "127.1:1111",
+    ] {
+        assert!(!host_allowed(host, Some(lan)), "{host:?} allowed");
+    }
+    // The address the request arrived on counts only when it is an address.
+    assert!(!host_allowed("0.0.0.0", Some("0.0.0.0".parse().unwrap())));
+    assert!(!host_allowed("192.168.1.20", None));
+}
+
+const REFUSED: &str =
+    "421 Misdirected Request: gen serve answers only for localhost, a loopback address or the address it was reached at\n";
+
+#[test]
+fn requests_for_another_host_name_are_refused_everywhere() {
+    let dir = site();
+    let server = Server::start(dir.path(), &[], &[]);
+    let port = server.port;
+    for path in [
+        PAGE_URL,
+        "/",
+        FIGURE_URL,
+        "/no/such/page/",
+        "/__gen/events",
+        "/incidents",
+    ] {
+        for host in [
+            format!("evil.example:{port}"),
+            "evil.example".to_string(),
+            format!("localhost.evil.example:{port}"),
+            format!("192.0.2.1:{port}"),
+        ] {
+            let (status, head, body) = server.raw(&format!("GET {path} HTTP/1.1\r\nHost: {host}"));
+            assert_eq!((status, body.as_str()), (421, REFUSED), "{path} for {host}");
+            assert!(!head.contains("location:"), "{head}");
+            assert!(!head.contains("text/event-stream"), "{head}");
+        }
+        // The same for an absolute-form request line naming another host.
+        let (status, _, body) = server.raw(&format!(
+            "GET http://evil.example:{port}{path} HTTP/1.1\r\nHost: 127.0.0.1:{port}"
+        ));
+        assert_eq!((status, body.as_str()), (421, REFUSED), "absolute {path}");
+        // Two Host headers, or none in HTTP/1.1.
+        let (status, _, body) = server.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example"
+        ));
+        assert_eq!(
+            (status, body.as_str()),
+            (400, "400 Bad Request: more than one Host header\n")
+        );
+        let (status, _, body) = server.raw(&format!("GET {path} HTTP/1.1"));
+        assert_eq!(
+            (status, body.as_str()),
+            (400, "400 Bad Request: no Host header\n")
+        );
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("localhost.:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".to_string(),
+    ] {
+        let (status, _, body) = server.raw(&format!("GET {PAGE_URL} HTTP/1.1\r\nHost: {host}"));
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains("Mail outage"), "{host}");
+    }
+    // HTTP/1.0 without a Host is no browser, so no rebinding.
+    let (status, _, body) = server.raw(&format!("GET {PAGE_URL} HTTP/1.0"));
+    assert_eq!(status, 200);
+    assert!(body.contains("Mail outage"));
+}
+
+#[test]
+fn ipv6_loopback_is_served_when_bound() {
+    // Skipped where the machine has no IPv6 loopback.
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        return;
+    }
+    let dir = site();
+    let server = Server::start(dir.path(), &["--bind", "::1"], &[]);
+    let ip: IpAddr = "::1".parse().unwrap();
+    let port = server.port;
+    for host in [format!("[::1]:{port}"), format!("localhost:{port}")] {
+        let (status, _, _) = server.raw_to(ip, &format!("GET / HTTP/1.1\r\nHost: {host}"));
+        assert_eq!(status, 200, "{host}");
+    }
+    let (status, _, _) = server.raw_to(ip, &format!("GET / HTTP/1.1\r\nHost: evil.example:{port}"));
+    assert_eq!(status, 421);
+}
+
+/// This machine's address on its network (the one a packet to TEST-NET would leave from),
+/// if it has one.
+fn own_address() -> Option<IpAddr> {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    s.connect("192.0.2.1:9").ok()?;
+    let ip = s.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[test]
+fn bound_to_every_address_the_address_reached_is_allowed() {
+    let dir = site();
+    let server = Server::start(dir.path(), &["--bind", "0.0.0.0"], &[]);
+    let port = server.port;
+    let (status, _, _) = server.raw(&format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}"));
+    assert_eq!(status, 200);
+    let (status, _, _) = server.raw(&format!("GET / HTTP/1.1\r\nHost: 0.0.0.0:{port}"));
+    assert_eq!(status, 421);
+    let Some(ip) = own_address() else {
+        return;
+    };
+    let (status, _, body) =
+        server.raw_to(ip, &format!("GET {PAGE_URL} HTTP/1.1\r\nHost: {ip}:{port}"));
+    assert_eq!(status, 200, "{ip}");
+    assert!(body.contains("Mail outage"));
+    let (status, _, _) = server.raw_to(
+        ip,
+        &format!("GET {PAGE_URL} HTTP/1.1\r\nHost: evil.example:{port}"),
+    );
+    assert_eq!(status, 421);
+    // Reached on loopback, the machine's other address is not the one reached.
+    let (status, _, _) = server.raw(&format!("GET {PAGE_URL} HTTP/1.1\r\nHost: {ip}:{port}"));
+    assert_eq!(status, 421, "{ip} over loopback");
+}
+
+#[test]
+fn only_get_and_head_are_answered() {
+    let dir = site();
+    let server = Server::start(dir.path(), &[], &[]);
+    let host = format!("Host: 127.0.0.1:{}", server.port);
+    for method in [
+        "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND",
+    ] {
+        for path in [PAGE_URL, "/__gen/events", "/no/such/page", "/"] {
+            let target = if method == "CONNECT" {
+                "127.0.0.1:1"
+            } else {
+                path
+            };
+            let (status, head, body) = server.raw(&format!(
+                "{method} {target} HTTP/1.1\r\n{host}\r\nContent-Length: 0"
+            ));
+            assert_eq!(status, 405, "{method} {target}: {head}");
+            assert!(
+                head.contains("\r\nallow: get, head"),
+                "{method} {path}: {head}"
+            );
+            assert_eq!(
+                body, "405 Method Not Allowed: gen serve only answers GET and HEAD\n",
+                "{method} {path}"
+            );
+        }
+    }
+    let (status, head, body) = server.raw(&format!("HEAD {PAGE_URL} HTTP/1.1\r\n{host}"));
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("content-type: text/html; charset=utf-8"));
+    assert_eq!(body, "");
+    let (status, _, body) = server.raw(&format!("HEAD {FIGURE_URL} HTTP/1.1\r\n{host}"));
+    assert_eq!((status, body.as_str()), (200, ""));
+}
+
+#[test]
+fn a_folder_redirect_never_leaves_the_site() {
+    let dir = site();
+    let server = Server::start(dir.path(), &[], &[]);
+    let location = |path: &str| {
+        let (status, head, _) = server.get(path);
+        let at = head
+            .lines()
+            .find_map(|l| l.strip_prefix("location: "))
+            .map(str::to_string);
+        (status, at)
+    };
+    // However many slashes or encoded slashes lead, the redirect has one.
+    for path in [
+        "//incidents",
+        "///incidents",
+        "//incidents/2024-03-01-mail",
+        "/%2Fincidents",
+        "/%2F%2Fincidents",
+        "/%2f/incidents",
+        "//incidents//2024-03-01-mail",
+    ] {
+        let (status, at) = location(path);
+        assert_eq!(status, 308, "{path}");
+        let at = at.unwrap();
+        assert!(
+            at.starts_with('/') && !at.starts_with("//") && !at.starts_with("/\\"),
+            "{path} redirects to {at}"
+        );
+        assert!(
+            at == "/incidents/" || at == "/incidents/2024-03-01-mail/",
+            "{path} → {at}"
+        );
+    }
+    assert_eq!(location("/incidents"), (308, Some("/incidents/".into())));
+    assert_eq!(
+        location("/incidents/2024-03-01-mail?x=1"),
+        (308, Some("/incidents/2024-03-01-mail/?x=1".into()))
+    );
+    // Backslashes are refused before any redirect: browsers read `/\` as `//`.
+    for path in ["/\\incidents", "/%5Cincidents", "/\\evil.example/.."] {
+        let (status, at) = location(path);
+        assert_eq!((status, at), (400, None), "{path}");
+    }
+    // An encoded folder name stays encoded.
+    let folder = dir.path().join("content/incidents/2024-03-02-障害 a");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(
+        folder.join("index.md"),
+        INCIDENT.replace("2024-03-01", "2024-03-02"),
+    )
+    .unwrap();
+    let enc = "/incidents/2024-03-02-%E9%9A%9C%E5%AE%B3%20a";
+    server.wait_for(&format!("{enc}/"), "the new incident", |s, _| s == 200);
+    assert_eq!(
+        location(enc),
+        (308, Some(format!("{}/", enc.to_lowercase())))
+    );
+}

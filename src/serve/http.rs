@@ -3,13 +3,17 @@
 //! disk by request path.
 
 use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderValue, Response, StatusCode, Uri};
+use axum::extract::connect_info::{ConnectInfo, Connected};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, Response, StatusCode, Uri, Version};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
+use axum::serve::IncomingStream;
 use tokio::sync::broadcast;
 use tokio_stream::{Stream, StreamExt};
 
@@ -80,12 +84,129 @@ impl Shared {
     }
 }
 
-/// The router: the event stream and every other path from the snapshot.
+/// The router: the event stream and every other path from the snapshot, all behind
+/// [`guard`]. Serve it with `into_make_service_with_connect_info::<Arrived>()`, so that
+/// the Host check knows the address each request arrived on.
 pub fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new()
         .route(EVENTS_PATH, axum::routing::get(events))
         .fallback(file)
+        // Last, so that it wraps the event stream and the fallback too.
+        .layer(axum::middleware::from_fn(guard))
         .with_state(shared)
+}
+
+/// The server's side of a connection: the local address it arrived on.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrived(pub Option<IpAddr>);
+
+impl Connected<IncomingStream<'_, tokio::net::TcpListener>> for Arrived {
+    fn connect_info(stream: IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        Arrived(stream.io().local_addr().ok().map(|a| a.ip()))
+    }
+}
+
+/// Answers for the whole server before any handler: refuses requests for another host
+/// name (a DNS-rebinding page reading the preview, drafts included) and every method but
+/// GET and HEAD (the preview only reads).
+async fn guard(req: Request, next: Next) -> Response<Body> {
+    let local = req
+        .extensions()
+        .get::<ConnectInfo<Arrived>>()
+        .and_then(|c| c.0 .0);
+    if let Some(refused) = host_refusal(&req, local) {
+        return refused;
+    }
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        let mut r = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "405 Method Not Allowed: gen serve only answers GET and HEAD\n",
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    next.run(req).await
+}
+
+/// The answer refusing a request whose Host header (or the authority of an absolute-form
+/// request line) does not name this machine as the browser reached it ([`host_allowed`]).
+/// HTTP/1.1 requires exactly one Host; HTTP/1.0 may omit it, and since every browser sends
+/// one, a request without it cannot come from a rebinding page.
+fn host_refusal(req: &Request, local: Option<IpAddr>) -> Option<Response<Body>> {
+    let misdirected = || {
+        plain(
+            StatusCode::MISDIRECTED_REQUEST,
+            "421 Misdirected Request: gen serve answers only for localhost, a loopback address or the address it was reached at\n",
+        )
+    };
+    if let Some(authority) = req.uri().authority() {
+        let host = authority
+            .as_str()
+            .rsplit_once('@')
+            .map_or(authority.as_str(), |(_, h)| h);
+        if !host_allowed(host, local) {
+            return Some(misdirected());
+        }
+    }
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    match (hosts.next(), hosts.next()) {
+        (None, _) if req.version() <= Version::HTTP_10 => None,
+        (None, _) => Some(plain(
+            StatusCode::BAD_REQUEST,
+            "400 Bad Request: no Host header\n",
+        )),
+        (Some(_), Some(_)) => Some(plain(
+            StatusCode::BAD_REQUEST,
+            "400 Bad Request: more than one Host header\n",
+        )),
+        (Some(host), None) => match host.to_str() {
+            Ok(host) if host_allowed(host, local) => None,
+            _ => Some(misdirected()),
+        },
+    }
+}
+
+/// Whether a Host value (`name[:port]`) names this machine: `localhost` (any case, with
+/// or without the final dot), a loopback address (`127.0.0.1`, `[::1]`), or `local`, the
+/// address the request arrived on (the one `--bind` chose, or with `--bind 0.0.0.0` the
+/// machine's address the browser used). Any port is accepted: a forwarded port keeps
+/// working, and only a name can be rebound.
+pub fn host_allowed(host: &str, local: Option<IpAddr>) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((v6, port)) => (v6, port),
+            None => return false,
+        },
+        None => match host.find(':') {
+            Some(at) => host.split_at(at),
+            None => (host, ""),
+        },
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    if !port_ok {
+        return false;
+    }
+    let ip = if host.starts_with('[') {
+        match name.parse::<Ipv6Addr>() {
+            Ok(ip) => IpAddr::V6(ip),
+            Err(_) => return false,
+        }
+    } else {
+        let name = name.strip_suffix('.').unwrap_or(name);
+        if name.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        match name.parse::<Ipv4Addr>() {
+            Ok(ip) => IpAddr::V4(ip),
+            Err(_) => return false,
+        }
+    };
+    let ip = ip.to_canonical();
+    ip.is_loopback() || local.is_some_and(|l| !l.is_unspecified() && l.to_canonical() == ip)
 }
 
 async fn events(

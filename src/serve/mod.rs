@@ -105,7 +105,8 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
-        axum::serve(listener, http::router(shared))
+        let app = http::router(shared).into_make_service_with_connect_info::<http::Arrived>();
+        axum::serve(listener, app)
             .await
             .map_err(|e| Error::Usage(format!("the server stopped: {e}")))
     })
