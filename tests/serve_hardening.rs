@@ -563,3 +563,89 @@ fn a_folder_redirect_never_leaves_the_site() {
         (308, Some(format!("{}/", enc.to_lowercase())))
     );
 }
+
+// C1 ------------------------------------------------------------------------------------
+
+/// The report of a rebuild that panicked on `saved`, as the terminal and the overlay show it.
+fn crash_report(saved: &str) -> String {
+    format!(
+        "gen crashed while rebuilding: GEN_DEBUG_PANIC_REBUILD is set and a changed path contains \"boom\" at src/serve/mod.rs:LINE\n  This is a bug in gen, not in your content. Please report it with the file you saved ({saved})."
+    )
+}
+
+/// `text` with the line number after `src/serve/mod.rs:` replaced by `LINE`.
+fn without_line(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("src/serve/mod.rs:") {
+        let after = at + "src/serve/mod.rs:".len();
+        out.push_str(&rest[..after]);
+        out.push_str("LINE");
+        rest = rest[after..].trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn a_panic_in_a_rebuild_is_reported_and_the_next_save_rebuilds() {
+    let dir = site();
+    let root = dir.path();
+    let server = Server::start(root, &[], &[("GEN_DEBUG_PANIC_REBUILD", "boom")]);
+    let page = root.join("content/incidents/2024-03-01-mail/index.md");
+
+    // Twice: every crash is reported, not only the first of the process.
+    for round in ["Boom one", "Boom two"] {
+        fs::write(
+            root.join("content/incidents/boom.md"),
+            INCIDENT.replace("Mail outage", round),
+        )
+        .unwrap();
+        let said = until(
+            &server.stderr,
+            "still serving the last good build; the next save rebuilds the whole site",
+            "stderr",
+        );
+        assert!(
+            without_line(&said).contains(&crash_report("content/incidents/boom.md")),
+            "{said}"
+        );
+        assert!(
+            !said.contains("Your previous output was not touched"),
+            "{said}"
+        );
+        assert!(!said.contains("stack backtrace"), "{said}");
+        // The overlay says so, over the last good build.
+        let body = server.wait_for(PAGE_URL, "the crash overlay", |_, b| {
+            b.contains("gen crashed while rebuilding")
+        });
+        assert!(body.contains("id=\"gen-error-overlay\""));
+        assert!(
+            body.contains(
+                "gen serve: gen crashed while rebuilding after the last change (a bug in gen)."
+            ),
+            "{body}"
+        );
+        assert!(
+            without_line(&body).contains(&crash_report("content/incidents/boom.md")),
+            "{body}"
+        );
+        let (status, _, _) = server.get("/incidents/boom/");
+        assert_eq!(status, 404, "the crashed rebuild's files are not served");
+        assert_eq!(server.get(FIGURE_URL).2, FIGURE);
+    }
+
+    // A normal save is picked up: the whole site is rebuilt, boom.md included.
+    fs::write(&page, INCIDENT.replace("Mail outage", "Mail outage, fixed")).unwrap();
+    until(&server.stdout, "built ", "stdout");
+    let body = server.wait_for(PAGE_URL, "the fix", |_, b| b.contains("Mail outage, fixed"));
+    assert!(!body.contains("id=\"gen-error-overlay\""), "{body}");
+    let body = server.wait_for("/incidents/boom/", "the other incident", |s, _| s == 200);
+    assert!(body.contains("Boom two"));
+    // And the next one is incremental again.
+    fs::write(&page, INCIDENT.replace("Mail outage", "Mail outage, again")).unwrap();
+    until(&server.stdout, "rebuilt ", "stdout");
+    server.wait_for(PAGE_URL, "the second fix", |_, b| {
+        b.contains("Mail outage, again")
+    });
+}

@@ -29,6 +29,8 @@ pub struct Snapshot {
     pub files: super::session::Files,
     /// The current build error, as plain text (diagnostics with source lines).
     pub error: Option<String>,
+    /// Whether `error` reports a crash of gen while rebuilding, not a mistake in the site.
+    pub crashed: bool,
     /// Which publication this is (1, 2, …), set by [`Shared::publish`]: pages carry it, so
     /// that a page whose event stream opens after a newer publication reloads.
     pub generation: u64,
@@ -55,7 +57,8 @@ impl Shared {
     /// Replaces what is served and tells open pages showing one of `changed` (output
     /// paths; `None` for every page) to reload.
     pub fn publish(&self, mut snapshot: Snapshot, changed: Option<&[String]>) {
-        if let Ok(mut s) = self.snapshot.write() {
+        {
+            let mut s = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
             // Counted under the lock: generations are stored in the order they are made.
             snapshot.generation = self
                 .published
@@ -77,10 +80,8 @@ impl Shared {
     }
 
     fn current(&self) -> Arc<Snapshot> {
-        match self.snapshot.read() {
-            Ok(s) => Arc::clone(&s),
-            Err(_) => Arc::new(Snapshot::default()),
-        }
+        // The lock is only held to swap an Arc, so a poisoned one still holds a whole snapshot.
+        Arc::clone(&self.snapshot.read().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
@@ -365,7 +366,7 @@ pub fn content_type(path: &str) -> String {
 fn respond(status: StatusCode, key: &str, bytes: Arc<[u8]>, snap: &Snapshot) -> Response<Body> {
     let ctype = content_type(key);
     let body = if ctype.starts_with("text/html") {
-        Body::from(inject(&bytes, snap.error.as_deref(), snap.generation))
+        Body::from(inject(&bytes, snap))
     } else {
         // Shared with the snapshot, not copied: assets can be large.
         Body::from(axum::body::Bytes::from_owner(bytes))
@@ -399,12 +400,13 @@ const RELOAD_SCRIPT: &str = concat!(
 );
 
 /// Adds the reload script (and the error overlay) before `</body>`.
-fn inject(html: &[u8], error: Option<&str>, generation: u64) -> Vec<u8> {
+fn inject(html: &[u8], snap: &Snapshot) -> Vec<u8> {
     let mut extra = format!(
-        "<script>/* gen serve: reload after each rebuild that changed this page */(function(){{var g={generation};{RELOAD_SCRIPT}"
+        "<script>/* gen serve: reload after each rebuild that changed this page */(function(){{var g={};{RELOAD_SCRIPT}",
+        snap.generation
     );
-    if let Some(e) = error {
-        extra.push_str(&overlay(e));
+    if let Some(e) = &snap.error {
+        extra.push_str(&overlay(e, snap.crashed));
     }
     let at = find_last(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + extra.len());
@@ -418,22 +420,26 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-fn overlay(error: &str) -> String {
+fn overlay(error: &str, crashed: bool) -> String {
     let text = error
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
+    let heading = if crashed {
+        "gen serve: gen crashed while rebuilding after the last change (a bug in gen). This is the last good build; save again and this page reloads."
+    } else {
+        "gen serve: the last change has errors. This is the last good build; fix the file and this page reloads."
+    };
     format!(
         concat!(
             "<div id=\"{id}\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;",
             "overflow:auto;margin:0;padding:1.5rem;background:rgba(24,24,27,.96);color:#fafafa;",
             "font:14px/1.5 ui-monospace,monospace;text-align:left\">",
-            "<p style=\"margin:0 0 1rem;font-weight:bold;color:#fca5a5\">",
-            "gen serve: the last change has errors. This is the last good build; ",
-            "fix the file and this page reloads.</p>",
+            "<p style=\"margin:0 0 1rem;font-weight:bold;color:#fca5a5\">{heading}</p>",
             "<pre style=\"margin:0;white-space:pre-wrap;font:inherit\">{text}</pre></div>"
         ),
         id = OVERLAY_ID,
+        heading = heading,
         text = text
     )
 }

@@ -11,8 +11,10 @@ pub mod watch;
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Once};
 use std::time::Instant;
 
 use crate::error::Error;
@@ -70,13 +72,16 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
         drafts: opts.drafts,
         force: false,
     });
+    // Watching starts before the first build: a save during it, or right after the
+    // address is printed, is rebuilt instead of missed.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = watch::Watcher::new(&root, tx)?;
     let shared = Shared::new();
-    rebuild(&mut session, &shared, &[]);
+    catch_rebuild_panics();
+    rebuild_guarded(&mut session, &shared, &[]);
     println!("serving {} at {url} (Ctrl+C to stop)", root.display());
     let _ = std::io::stdout().flush();
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = watch::Watcher::new(&root, tx)?;
     {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || {
@@ -88,7 +93,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
                 paths.sort();
                 paths.dedup();
                 watcher.follow_new_folders(&paths);
-                rebuild(&mut session, &shared, &paths);
+                rebuild_guarded(&mut session, &shared, &paths);
             }
         });
     }
@@ -112,11 +117,96 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
     })
 }
 
+/// Set while a rebuild runs: a panic then (on the rebuild's thread or a rendering thread)
+/// is reported by [`rebuild_guarded`], not by the process's crash report.
+static REBUILDING: AtomicBool = AtomicBool::new(false);
+
+/// The first panic of the running rebuild, as the hook saw it: message and location.
+static REBUILD_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// Wraps the process's panic hook: while [`REBUILDING`], a panic is recorded for
+/// [`rebuild_guarded`] instead of printed as a crash of gen (whose report says the output
+/// was not touched, and is printed once per process).
+fn catch_rebuild_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !REBUILDING.load(Ordering::SeqCst) {
+                return previous(info);
+            }
+            let what = panic_text(info.payload());
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let mut seen = REBUILD_PANIC.lock().unwrap_or_else(|e| e.into_inner());
+            // Rendering threads may all fail the same way: the first says it.
+            seen.get_or_insert(format!("{what}{at}"));
+        }));
+    });
+}
+
+/// A panic's message.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// [`rebuild`], surviving a panic in it (a bug in gen): the panic is reported in the
+/// terminal and as the overlay, the last good build stays served, and the session starts
+/// over so that the next save rebuilds the whole site.
+fn rebuild_guarded(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
+    let last_good = session.files();
+    REBUILDING.store(true, Ordering::SeqCst);
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| rebuild(session, shared, paths)));
+    REBUILDING.store(false, Ordering::SeqCst);
+    let seen = REBUILD_PANIC
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    let Err(payload) = outcome else {
+        return;
+    };
+    let what = seen.unwrap_or_else(|| panic_text(&*payload));
+    let saved = match paths {
+        [] => String::new(),
+        [one, ..] => format!(" ({})", shown(session, one)),
+    };
+    let text = format!(
+        "gen crashed while rebuilding: {what}\n  This is a bug in gen, not in your content. Please report it with the file you saved{saved}."
+    );
+    eprintln!("{text}");
+    eprintln!("still serving the last good build; the next save rebuilds the whole site");
+    session.forget(Arc::clone(&last_good));
+    shared.publish(
+        Snapshot {
+            files: last_good,
+            error: Some(text),
+            crashed: true,
+            ..Default::default()
+        },
+        None,
+    );
+}
+
 /// Rebuilds, publishes each stage as it is ready and prints one line (or the
 /// diagnostics) about it.
 fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
     let start = Instant::now();
     let had_error = shared.has_error();
+    // A test hook: rebuilding a changed path that contains this text panics, once the
+    // first files are published (the worst moment), as a bug in gen would.
+    let panic_on = std::env::var("GEN_DEBUG_PANIC_REBUILD")
+        .ok()
+        .filter(|needle| {
+            paths
+                .iter()
+                .any(|p| p.to_string_lossy().contains(needle.as_str()))
+        });
     let result = session.rebuild_staged(paths, &mut |files, changed| {
         // After an error every page shows the overlay, so every page must reload.
         let changed = (!had_error && !changed.is_empty()).then_some(changed);
@@ -128,6 +218,9 @@ fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
             },
             changed,
         );
+        if let Some(needle) = &panic_on {
+            panic!("GEN_DEBUG_PANIC_REBUILD is set and a changed path contains {needle:?}");
+        }
     });
     let what = match paths {
         [] => String::new(),

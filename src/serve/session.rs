@@ -106,6 +106,14 @@ impl Session {
         }
     }
 
+    /// Forgets everything the session cached, keeping `files` as the last good build: after
+    /// a rebuild that stopped half-way (it panicked) nothing cached can be trusted, so the
+    /// next rebuild is a full one.
+    pub fn forget(&mut self, files: Files) {
+        *self = Session::new(self.opts.clone());
+        self.files = files;
+    }
+
     /// The files of the last good build, by output path.
     pub fn files(&self) -> Files {
         Arc::clone(&self.files)
