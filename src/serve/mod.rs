@@ -117,9 +117,14 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
     })
 }
 
-/// Set while a rebuild runs: a panic then (on the rebuild's thread or a rendering thread)
-/// is reported by [`rebuild_guarded`], not by the process's crash report.
+/// Set while a rebuild runs: a panic then on a rendering thread is reported by
+/// [`rebuild_guarded`], not by the process's crash report.
 static REBUILDING: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// Set on the thread running a rebuild, while it runs.
+    static IN_REBUILD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 /// The first panic of the running rebuild, as the hook saw it: message and location.
 static REBUILD_PANIC: Mutex<Option<String>> = Mutex::new(None);
@@ -132,7 +137,11 @@ fn catch_rebuild_panics() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !REBUILDING.load(Ordering::SeqCst) {
+            // The rebuild's thread, or one of rayon's, which only builds use; a panic in
+            // a request handler meanwhile is still gen's ordinary crash report.
+            let rendering =
+                REBUILDING.load(Ordering::SeqCst) && rayon::current_thread_index().is_some();
+            if !(IN_REBUILD.get() || rendering) {
                 return previous(info);
             }
             let what = panic_text(info.payload());
@@ -162,7 +171,9 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 fn rebuild_guarded(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
     let last_good = session.files();
     REBUILDING.store(true, Ordering::SeqCst);
+    IN_REBUILD.set(true);
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| rebuild(session, shared, paths)));
+    IN_REBUILD.set(false);
     REBUILDING.store(false, Ordering::SeqCst);
     let seen = REBUILD_PANIC
         .lock()
@@ -199,7 +210,8 @@ fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
     let start = Instant::now();
     let had_error = shared.has_error();
     // A test hook: rebuilding a changed path that contains this text panics, once the
-    // first files are published (the worst moment), as a bug in gen would.
+    // first files are published (the worst moment), on a rendering thread as most of a
+    // rebuild's bugs would.
     let panic_on = std::env::var("GEN_DEBUG_PANIC_REBUILD")
         .ok()
         .filter(|needle| {
@@ -219,7 +231,10 @@ fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
             changed,
         );
         if let Some(needle) = &panic_on {
-            panic!("GEN_DEBUG_PANIC_REBUILD is set and a changed path contains {needle:?}");
+            rayon::join(
+                || panic!("GEN_DEBUG_PANIC_REBUILD is set and a changed path contains {needle:?}"),
+                || (),
+            );
         }
     });
     let what = match paths {
