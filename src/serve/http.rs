@@ -3,13 +3,17 @@
 //! disk by request path.
 
 use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{header, HeaderValue, Response, StatusCode, Uri};
+use axum::extract::connect_info::{ConnectInfo, Connected};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, Response, StatusCode, Uri, Version};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
+use axum::serve::IncomingStream;
 use tokio::sync::broadcast;
 use tokio_stream::{Stream, StreamExt};
 
@@ -25,6 +29,8 @@ pub struct Snapshot {
     pub files: super::session::Files,
     /// The current build error, as plain text (diagnostics with source lines).
     pub error: Option<String>,
+    /// Whether `error` reports a crash of gen while rebuilding, not a mistake in the site.
+    pub crashed: bool,
     /// Which publication this is (1, 2, …), set by [`Shared::publish`]: pages carry it, so
     /// that a page whose event stream opens after a newer publication reloads.
     pub generation: u64,
@@ -51,7 +57,8 @@ impl Shared {
     /// Replaces what is served and tells open pages showing one of `changed` (output
     /// paths; `None` for every page) to reload.
     pub fn publish(&self, mut snapshot: Snapshot, changed: Option<&[String]>) {
-        if let Ok(mut s) = self.snapshot.write() {
+        {
+            let mut s = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
             // Counted under the lock: generations are stored in the order they are made.
             snapshot.generation = self
                 .published
@@ -73,19 +80,134 @@ impl Shared {
     }
 
     fn current(&self) -> Arc<Snapshot> {
-        match self.snapshot.read() {
-            Ok(s) => Arc::clone(&s),
-            Err(_) => Arc::new(Snapshot::default()),
-        }
+        // The lock is only held to swap an Arc, so a poisoned one still holds a whole snapshot.
+        Arc::clone(&self.snapshot.read().unwrap_or_else(|e| e.into_inner()))
     }
 }
 
-/// The router: the event stream and every other path from the snapshot.
+/// The router: the event stream and every other path from the snapshot, all behind
+/// [`guard`]. Serve it with `into_make_service_with_connect_info::<Arrived>()`, so that
+/// the Host check knows the address each request arrived on.
 pub fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new()
         .route(EVENTS_PATH, axum::routing::get(events))
         .fallback(file)
+        // Last, so that it wraps the event stream and the fallback too.
+        .layer(axum::middleware::from_fn(guard))
         .with_state(shared)
+}
+
+/// The server's side of a connection: the local address it arrived on.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrived(pub Option<IpAddr>);
+
+impl Connected<IncomingStream<'_, tokio::net::TcpListener>> for Arrived {
+    fn connect_info(stream: IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        Arrived(stream.io().local_addr().ok().map(|a| a.ip()))
+    }
+}
+
+/// Answers for the whole server before any handler: refuses requests for another host
+/// name (a DNS-rebinding page reading the preview, drafts included) and every method but
+/// GET and HEAD (the preview only reads).
+async fn guard(req: Request, next: Next) -> Response<Body> {
+    let local = req
+        .extensions()
+        .get::<ConnectInfo<Arrived>>()
+        .and_then(|c| c.0 .0);
+    if let Some(refused) = host_refusal(&req, local) {
+        return refused;
+    }
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        let mut r = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "405 Method Not Allowed: gen serve only answers GET and HEAD\n",
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    next.run(req).await
+}
+
+/// The answer refusing a request whose Host header (or the authority of an absolute-form
+/// request line) does not name this machine as the browser reached it ([`host_allowed`]).
+/// HTTP/1.1 requires exactly one Host; HTTP/1.0 may omit it, and since every browser sends
+/// one, a request without it cannot come from a rebinding page.
+fn host_refusal(req: &Request, local: Option<IpAddr>) -> Option<Response<Body>> {
+    let misdirected = || {
+        plain(
+            StatusCode::MISDIRECTED_REQUEST,
+            "421 Misdirected Request: gen serve answers only for localhost, a loopback address or the address it was reached at\n",
+        )
+    };
+    if let Some(authority) = req.uri().authority() {
+        let host = authority
+            .as_str()
+            .rsplit_once('@')
+            .map_or(authority.as_str(), |(_, h)| h);
+        if !host_allowed(host, local) {
+            return Some(misdirected());
+        }
+    }
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    match (hosts.next(), hosts.next()) {
+        (None, _) if req.version() <= Version::HTTP_10 => None,
+        (None, _) => Some(plain(
+            StatusCode::BAD_REQUEST,
+            "400 Bad Request: no Host header\n",
+        )),
+        (Some(_), Some(_)) => Some(plain(
+            StatusCode::BAD_REQUEST,
+            "400 Bad Request: more than one Host header\n",
+        )),
+        (Some(host), None) => match host.to_str() {
+            Ok(host) if host_allowed(host, local) => None,
+            _ => Some(misdirected()),
+        },
+    }
+}
+
+/// Whether a Host value (`name[:port]`) names this machine: `localhost` (any case, with
+/// or without the final dot), a loopback address (`127.0.0.1`, `[::1]`), or `local`, the
+/// address the request arrived on (the one `--bind` chose, or with `--bind 0.0.0.0` the
+/// machine's address the browser used). Any port is accepted: a forwarded port keeps
+/// working, and only a name can be rebound.
+pub fn host_allowed(host: &str, local: Option<IpAddr>) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((v6, port)) => (v6, port),
+            None => return false,
+        },
+        None => match host.find(':') {
+            Some(at) => host.split_at(at),
+            None => (host, ""),
+        },
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    if !port_ok {
+        return false;
+    }
+    let ip = if host.starts_with('[') {
+        match name.parse::<Ipv6Addr>() {
+            Ok(ip) => IpAddr::V6(ip),
+            Err(_) => return false,
+        }
+    } else {
+        let name = name.strip_suffix('.').unwrap_or(name);
+        if name.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        match name.parse::<Ipv4Addr>() {
+            Ok(ip) => IpAddr::V4(ip),
+            Err(_) => return false,
+        }
+    };
+    let ip = ip.to_canonical();
+    ip.is_loopback() || local.is_some_and(|l| !l.is_unspecified() && l.to_canonical() == ip)
 }
 
 async fn events(
@@ -149,17 +271,14 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response<Body> {
         Ok(k) => k,
         Err(_) => return plain(StatusCode::BAD_REQUEST, "400 Bad Request: invalid path\n"),
     };
-    if let Some(served) = snap.files.get(&key) {
-        return match read(served).await {
-            Some(bytes) => respond(StatusCode::OK, &key, bytes, &snap),
-            None => not_found(&snap),
-        };
+    if let Some(Served::Bytes(b) | Served::Asset(b)) = snap.files.get(&key) {
+        return respond(StatusCode::OK, &key, Arc::clone(b), &snap);
     }
     // A folder asked for without its slash: relative links need the slash.
     if snap.files.contains_key(&format!("{key}/index.html")) {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::PERMANENT_REDIRECT;
-        if let Ok(v) = HeaderValue::from_str(&format!("{}/", uri.path())) {
+        if let Ok(v) = HeaderValue::from_str(&folder_location(&key, uri.query())) {
             r.headers_mut().insert(header::LOCATION, v);
         }
         return r;
@@ -167,19 +286,48 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response<Body> {
     not_found(&snap)
 }
 
-async fn read(served: &Served) -> Option<Vec<u8>> {
-    match served {
-        Served::Bytes(b) => Some(b.to_vec()),
-        Served::File(p) => tokio::fs::read(p).await.ok(),
+/// Where a folder asked for without its slash is redirected: built from the resolved key,
+/// never from the raw request path, so it always starts with a single `/` and can never
+/// be a protocol-relative `//host/` address (asked for as `//evil.example`, say).
+pub fn folder_location(key: &str, query: Option<&str>) -> String {
+    /// Characters a path segment may hold as they are (RFC 3986 `pchar`, minus `%`).
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'!')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')')
+        .remove(b'*')
+        .remove(b'+')
+        .remove(b',')
+        .remove(b';')
+        .remove(b'=')
+        .remove(b':')
+        .remove(b'@');
+    let mut location = String::new();
+    for segment in key.split('/').filter(|s| !s.is_empty()) {
+        location.push('/');
+        location.extend(percent_encoding::utf8_percent_encode(segment, SEGMENT));
     }
+    location.push('/');
+    if let Some(q) = query {
+        location.push('?');
+        location.push_str(q);
+    }
+    location
 }
 
 fn not_found(snap: &Snapshot) -> Response<Body> {
     match snap.files.get("404.html") {
-        Some(Served::Bytes(b)) => respond(StatusCode::NOT_FOUND, "404.html", b.to_vec(), snap),
+        Some(Served::Bytes(b)) => respond(StatusCode::NOT_FOUND, "404.html", Arc::clone(b), snap),
         _ => {
             // Nothing built yet (the first build failed): the overlay says why.
-            let page = b"<!doctype html><html><head><meta charset=\"utf-8\"><title>gen serve</title></head><body></body></html>".to_vec();
+            let page: Arc<[u8]> = Arc::from(&b"<!doctype html><html><head><meta charset=\"utf-8\"><title>gen serve</title></head><body></body></html>"[..]);
             let status = if snap.error.is_some() {
                 StatusCode::SERVICE_UNAVAILABLE
             } else {
@@ -215,12 +363,15 @@ pub fn content_type(path: &str) -> String {
     }
 }
 
-fn respond(status: StatusCode, key: &str, mut bytes: Vec<u8>, snap: &Snapshot) -> Response<Body> {
+fn respond(status: StatusCode, key: &str, bytes: Arc<[u8]>, snap: &Snapshot) -> Response<Body> {
     let ctype = content_type(key);
-    if ctype.starts_with("text/html") {
-        bytes = inject(bytes, snap.error.as_deref(), snap.generation);
-    }
-    let mut r = Response::new(Body::from(bytes));
+    let body = if ctype.starts_with("text/html") {
+        Body::from(inject(&bytes, snap))
+    } else {
+        // Shared with the snapshot, not copied: assets can be large.
+        Body::from(axum::body::Bytes::from_owner(bytes))
+    };
+    let mut r = Response::new(body);
     *r.status_mut() = status;
     let h = r.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&ctype) {
@@ -249,14 +400,15 @@ const RELOAD_SCRIPT: &str = concat!(
 );
 
 /// Adds the reload script (and the error overlay) before `</body>`.
-fn inject(html: Vec<u8>, error: Option<&str>, generation: u64) -> Vec<u8> {
+fn inject(html: &[u8], snap: &Snapshot) -> Vec<u8> {
     let mut extra = format!(
-        "<script>/* gen serve: reload after each rebuild that changed this page */(function(){{var g={generation};{RELOAD_SCRIPT}"
+        "<script>/* gen serve: reload after each rebuild that changed this page */(function(){{var g={};{RELOAD_SCRIPT}",
+        snap.generation
     );
-    if let Some(e) = error {
-        extra.push_str(&overlay(e));
+    if let Some(e) = &snap.error {
+        extra.push_str(&overlay(e, snap.crashed));
     }
-    let at = find_last(&html, b"</body>").unwrap_or(html.len());
+    let at = find_last(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + extra.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(extra.as_bytes());
@@ -268,22 +420,26 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-fn overlay(error: &str) -> String {
+fn overlay(error: &str, crashed: bool) -> String {
     let text = error
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
+    let heading = if crashed {
+        "gen serve: gen crashed while rebuilding after the last change (a bug in gen). This is the last good build; save again and this page reloads."
+    } else {
+        "gen serve: the last change has errors. This is the last good build; fix the file and this page reloads."
+    };
     format!(
         concat!(
             "<div id=\"{id}\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;",
             "overflow:auto;margin:0;padding:1.5rem;background:rgba(24,24,27,.96);color:#fafafa;",
             "font:14px/1.5 ui-monospace,monospace;text-align:left\">",
-            "<p style=\"margin:0 0 1rem;font-weight:bold;color:#fca5a5\">",
-            "gen serve: the last change has errors. This is the last good build; ",
-            "fix the file and this page reloads.</p>",
+            "<p style=\"margin:0 0 1rem;font-weight:bold;color:#fca5a5\">{heading}</p>",
             "<pre style=\"margin:0;white-space:pre-wrap;font:inherit\">{text}</pre></div>"
         ),
         id = OVERLAY_ID,
+        heading = heading,
         text = text
     )
 }

@@ -11,8 +11,10 @@ pub mod watch;
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Once};
 use std::time::Instant;
 
 use crate::error::Error;
@@ -70,13 +72,16 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
         drafts: opts.drafts,
         force: false,
     });
+    // Watching starts before the first build: a save during it, or right after the
+    // address is printed, is rebuilt instead of missed.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = watch::Watcher::new(&root, tx)?;
     let shared = Shared::new();
-    rebuild(&mut session, &shared, &[]);
+    catch_rebuild_panics();
+    rebuild_guarded(&mut session, &shared, &[]);
     println!("serving {} at {url} (Ctrl+C to stop)", root.display());
     let _ = std::io::stdout().flush();
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut watcher = watch::Watcher::new(&root, tx)?;
     {
         let shared = Arc::clone(&shared);
         std::thread::spawn(move || {
@@ -88,7 +93,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
                 paths.sort();
                 paths.dedup();
                 watcher.follow_new_folders(&paths);
-                rebuild(&mut session, &shared, &paths);
+                rebuild_guarded(&mut session, &shared, &paths);
             }
         });
     }
@@ -105,10 +110,98 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
-        axum::serve(listener, http::router(shared))
+        let app = http::router(shared).into_make_service_with_connect_info::<http::Arrived>();
+        axum::serve(listener, app)
             .await
             .map_err(|e| Error::Usage(format!("the server stopped: {e}")))
     })
+}
+
+/// Set while a rebuild runs: a panic then on a rendering thread is reported by
+/// [`rebuild_guarded`], not by the process's crash report.
+static REBUILDING: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// Set on the thread running a rebuild, while it runs.
+    static IN_REBUILD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The first panic of the running rebuild, as the hook saw it: message and location.
+static REBUILD_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// Wraps the process's panic hook: while [`REBUILDING`], a panic is recorded for
+/// [`rebuild_guarded`] instead of printed as a crash of gen (whose report says the output
+/// was not touched, and is printed once per process).
+fn catch_rebuild_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // The rebuild's thread, or one of rayon's, which only builds use; a panic in
+            // a request handler meanwhile is still gen's ordinary crash report.
+            let rendering =
+                REBUILDING.load(Ordering::SeqCst) && rayon::current_thread_index().is_some();
+            if !(IN_REBUILD.get() || rendering) {
+                return previous(info);
+            }
+            let what = panic_text(info.payload());
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let mut seen = REBUILD_PANIC.lock().unwrap_or_else(|e| e.into_inner());
+            // Rendering threads may all fail the same way: the first says it.
+            seen.get_or_insert(format!("{what}{at}"));
+        }));
+    });
+}
+
+/// A panic's message.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+/// [`rebuild`], surviving a panic in it (a bug in gen): the panic is reported in the
+/// terminal and as the overlay, the last good build stays served, and the session starts
+/// over so that the next save rebuilds the whole site.
+fn rebuild_guarded(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
+    let last_good = session.files();
+    REBUILDING.store(true, Ordering::SeqCst);
+    IN_REBUILD.set(true);
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| rebuild(session, shared, paths)));
+    IN_REBUILD.set(false);
+    REBUILDING.store(false, Ordering::SeqCst);
+    let seen = REBUILD_PANIC
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    let Err(payload) = outcome else {
+        return;
+    };
+    let what = seen.unwrap_or_else(|| panic_text(&*payload));
+    let saved = match paths {
+        [] => String::new(),
+        [one, ..] => format!(" ({})", shown(session, one)),
+    };
+    let text = format!(
+        "gen crashed while rebuilding: {what}\n  This is a bug in gen, not in your content. Please report it with the file you saved{saved}."
+    );
+    eprintln!("{text}");
+    eprintln!("still serving the last good build; the next save rebuilds the whole site");
+    session.forget(Arc::clone(&last_good));
+    shared.publish(
+        Snapshot {
+            files: last_good,
+            error: Some(text),
+            crashed: true,
+            ..Default::default()
+        },
+        None,
+    );
 }
 
 /// Rebuilds, publishes each stage as it is ready and prints one line (or the
@@ -116,6 +209,16 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
 fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
     let start = Instant::now();
     let had_error = shared.has_error();
+    // A test hook: rebuilding a changed path that contains this text panics, once the
+    // first files are published (the worst moment), on a rendering thread as most of a
+    // rebuild's bugs would.
+    let panic_on = std::env::var("GEN_DEBUG_PANIC_REBUILD")
+        .ok()
+        .filter(|needle| {
+            paths
+                .iter()
+                .any(|p| p.to_string_lossy().contains(needle.as_str()))
+        });
     let result = session.rebuild_staged(paths, &mut |files, changed| {
         // After an error every page shows the overlay, so every page must reload.
         let changed = (!had_error && !changed.is_empty()).then_some(changed);
@@ -127,6 +230,12 @@ fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
             },
             changed,
         );
+        if let Some(needle) = &panic_on {
+            rayon::join(
+                || panic!("GEN_DEBUG_PANIC_REBUILD is set and a changed path contains {needle:?}"),
+                || (),
+            );
+        }
     });
     let what = match paths {
         [] => String::new(),

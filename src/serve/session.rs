@@ -30,8 +30,9 @@ use crate::BuildOptions;
 pub enum Served {
     /// Rendered bytes.
     Bytes(Arc<[u8]>),
-    /// A file copied as it is (read when requested, so it is always current).
-    File(PathBuf),
+    /// A file copied as it is (an incident's asset, a static file), read once by the build
+    /// that copied it: what is served is what was built, whatever happens on disk later.
+    Asset(Arc<[u8]>),
 }
 
 /// Every file of a build by output path, shared with the server.
@@ -105,6 +106,14 @@ impl Session {
         }
     }
 
+    /// Forgets everything the session cached, keeping `files` as the last good build: after
+    /// a rebuild that stopped half-way (it panicked) nothing cached can be trusted, so the
+    /// next rebuild is a full one.
+    pub fn forget(&mut self, files: Files) {
+        *self = Session::new(self.opts.clone());
+        self.files = files;
+    }
+
     /// The files of the last good build, by output path.
     pub fn files(&self) -> Files {
         Arc::clone(&self.files)
@@ -151,8 +160,13 @@ impl Session {
         };
         let Some(plan) = plan else {
             let out = Mutex::new(HashMap::new());
+            let root = &self.opts.root;
             render::render_site(&site, theme, &|o| {
-                insert(&mut *out.lock().map_err(|_| Error::Reported(101))?, o);
+                // Read outside the lock: assets are read on every rendering thread at once.
+                let (path, served) = served(root, o)?;
+                out.lock()
+                    .map_err(|_| Error::Reported(101))?
+                    .insert(path, served);
                 Ok(())
             })?;
             self.files = Arc::new(out.into_inner().map_err(|_| Error::Reported(101))?);
@@ -191,7 +205,7 @@ impl Session {
                     if let Some(i) = site.incident_index(id) {
                         let prefix = format!("incidents/{id}/");
                         files.retain(|p, s| {
-                            !(p.starts_with(&prefix) && matches!(s, Served::File(_)))
+                            !(p.starts_with(&prefix) && matches!(s, Served::Asset(_)))
                         });
                         outputs.extend(render::incident_assets(&site, i)?);
                     }
@@ -200,7 +214,13 @@ impl Session {
             count += outputs.len();
             let paths: Vec<String> = outputs.iter().map(|o| o.path().to_string()).collect();
             for o in outputs {
-                insert(&mut files, o);
+                match served(&self.opts.root, o) {
+                    Ok((path, served)) => files.insert(path, served),
+                    Err(e) => {
+                        self.files = before;
+                        return Err(e);
+                    }
+                };
             }
             self.files = Arc::new(files);
             if n == 0 {
@@ -348,11 +368,128 @@ fn could_be_document(rel: &Path) -> bool {
     depth != 3 || (!hidden && ext.as_deref().is_none_or(|e| e == "md"))
 }
 
-fn insert(files: &mut HashMap<String, Served>, o: Output) {
-    match o {
-        Output::Bytes { path, bytes } => files.insert(path, Served::Bytes(bytes.into())),
-        Output::Copy { path, from } => files.insert(path, Served::File(from)),
-    };
+/// An output as the server holds it; a copied file is read now, without following a
+/// symbolic link (see [`read_asset`]).
+fn served(root: &Path, o: Output) -> Result<(String, Served), Error> {
+    Ok(match o {
+        Output::Bytes { path, bytes } => (path, Served::Bytes(bytes.into())),
+        Output::Copy { path, from } => {
+            let bytes = read_asset(root, &from, &path)?;
+            (path, Served::Asset(bytes.into()))
+        }
+    })
+}
+
+/// Reads a file the build copies (`from`, served at the output path `path`), refusing a
+/// symbolic link in place of the file or of any folder the build walked to find it.
+///
+/// Those folders are the components `from` shares with `path` from the end (`img/a.png`
+/// of `static/img/a.png`; `incidents/<id>/a.png` of `content/incidents/<id>/a.png`): the
+/// walks that find copied files do not follow links there, so a link there appeared after
+/// the walk. Folders above (a linked `themes/<name>`) are followed, as `gen build` does.
+fn read_asset(root: &Path, from: &Path, path: &str) -> Result<Vec<u8>, Error> {
+    let walked = path.split('/').filter(|s| !s.is_empty()).count();
+    let comps: Vec<&std::ffi::OsStr> = from.components().map(|c| c.as_os_str()).collect();
+    let shared = comps
+        .iter()
+        .rev()
+        .zip(path.rsplit('/'))
+        .take_while(|(c, p)| **c == std::ffi::OsStr::new(p))
+        .count()
+        .clamp(1, walked.max(1));
+    let (base, below) = comps.split_at(comps.len() - shared.min(comps.len()));
+    let base: PathBuf = base.iter().collect();
+    let shown = from.strip_prefix(root).unwrap_or(from);
+    open_no_follow(&base, below).map_err(|e| match e {
+        NoFollow::Link(at) => {
+            let at = at.strip_prefix(root).unwrap_or(&at).to_path_buf();
+            let file = crate::diag::SourceFile::new(at, String::new());
+            Error::Content(vec![Diagnostic::error(
+                "symlink",
+                &file,
+                None,
+                "this is a symbolic link; gen does not follow links out of the site",
+            )
+            .with_help("copy the file into the site instead of linking it")])
+        }
+        NoFollow::NotAFile => Error::io(
+            shown,
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file"),
+        ),
+        NoFollow::Io(e) => Error::io(shown, e),
+    })
+}
+
+/// Why [`open_no_follow`] refused or failed.
+enum NoFollow {
+    /// This path (the file or a folder on the way) is a symbolic link.
+    Link(PathBuf),
+    /// The file is a FIFO, a device, a folder…
+    NotAFile,
+    /// Any other failure (the file was deleted, say).
+    Io(std::io::Error),
+}
+
+/// Reads `base/below…`, following links in `base` but not in any of `below`: each folder
+/// is opened relative to the previous one with `O_NOFOLLOW`, so a link swapped in at any
+/// moment is never followed.
+#[cfg(target_os = "linux")]
+fn open_no_follow(base: &Path, below: &[&std::ffi::OsStr]) -> Result<Vec<u8>, NoFollow> {
+    use rustix::fs::{fstat, openat, statat, AtFlags, FileType, Mode, OFlags, CWD};
+    use std::io::Read;
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+    let mut dir = openat(CWD, base, flags | OFlags::DIRECTORY, Mode::empty())
+        .map_err(|e| NoFollow::Io(e.into()))?;
+    let mut at = base.to_path_buf();
+    for (n, name) in below.iter().enumerate() {
+        at.push(name);
+        let last = n + 1 == below.len();
+        // NONBLOCK: opening a FIFO planted as the file must not hang the rebuild.
+        let kind = if last {
+            OFlags::NONBLOCK
+        } else {
+            OFlags::DIRECTORY
+        };
+        match openat(&dir, *name, flags | OFlags::NOFOLLOW | kind, Mode::empty()) {
+            Ok(fd) => dir = fd,
+            Err(e) => {
+                let link = statat(&dir, *name, AtFlags::SYMLINK_NOFOLLOW)
+                    .is_ok_and(|s| FileType::from_raw_mode(s.st_mode) == FileType::Symlink);
+                return Err(if link {
+                    NoFollow::Link(at)
+                } else {
+                    NoFollow::Io(e.into())
+                });
+            }
+        }
+    }
+    let stat = fstat(&dir).map_err(|e| NoFollow::Io(e.into()))?;
+    if below.is_empty() || FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+        return Err(NoFollow::NotAFile);
+    }
+    let mut file = std::fs::File::from(dir);
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(NoFollow::Io)?;
+    Ok(bytes)
+}
+
+/// Reads `base/below…`, refusing a link among `below`. Without `openat` and
+/// `O_NOFOLLOW` at hand, a link swapped in between the check and the read is possible.
+#[cfg(not(target_os = "linux"))]
+fn open_no_follow(base: &Path, below: &[&std::ffi::OsStr]) -> Result<Vec<u8>, NoFollow> {
+    let mut at = base.to_path_buf();
+    for name in below {
+        at.push(name);
+        let meta = std::fs::symlink_metadata(&at).map_err(NoFollow::Io)?;
+        if meta.file_type().is_symlink() {
+            return Err(NoFollow::Link(at));
+        }
+    }
+    let meta = std::fs::symlink_metadata(&at).map_err(NoFollow::Io)?;
+    if below.is_empty() || !meta.is_file() {
+        return Err(NoFollow::NotAFile);
+    }
+    std::fs::read(&at).map_err(NoFollow::Io)
 }
 
 /// Pages to re-render, in the order they are published.
