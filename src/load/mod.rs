@@ -372,16 +372,17 @@ fn invalid_id(root: &Path, f: &Found, problem: &str) -> Diagnostic {
     let display = f.path.strip_prefix(root).unwrap_or(&f.path);
     let file = SourceFile::new(display, String::new());
     let (what, name) = match (f.kind, f.asset_dir.is_some()) {
-        (Kind::Incident, false) => ("incident", "file"),
-        (Kind::Incident, true) => ("incident", "folder"),
-        (Kind::Meeting, _) => ("meeting", "file"),
+        (Kind::Incident, false) => ("an incident", "file"),
+        (Kind::Incident, true) => ("an incident", "folder"),
+        (Kind::Meeting, false) => ("a meeting", "file"),
+        (Kind::Meeting, true) => ("a meeting", "folder"),
     };
     Diagnostic::error(
         "invalid-id",
         &file,
         None,
         format!(
-            "the {name} name \"{}\" cannot be an {what} id: {problem}",
+            "the {name} name \"{}\" cannot be {what} id: {problem}",
             f.id.escape_debug()
         ),
     )
