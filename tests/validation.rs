@@ -685,11 +685,11 @@ fn file_names_that_cannot_be_ids_are_refused() {
         got,
         [
             "invalid-id content/incidents/CON.md:1:1: the file name \"CON\" cannot be an incident id: `CON` is a reserved device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9, with or without an extension)",
-            "invalid-id content/incidents/a\"onmouseover=alert(1) x.md:1:1: the file name \"a\\\"onmouseover=alert(1) x\" cannot be an incident id: \"\"\" (U+0022) is not allowed in an id",
-            "invalid-id content/incidents/b<i>/index.md:1:1: the folder name \"b<i>\" cannot be an incident id: \"<\" (U+003C) is not allowed in an id",
-            "invalid-id content/incidents/c%2F.md:1:1: the file name \"c%2F\" cannot be an incident id: \"%\" (U+0025) is not allowed in an id",
+            "invalid-id content/incidents/a\"onmouseover=alert(1) x.md:1:1: the file name \"a\\\"onmouseover=alert(1) x\" cannot be an incident id: `\"` (U+0022) is not allowed in an id",
+            "invalid-id content/incidents/b<i>/index.md:1:1: the folder name \"b<i>\" cannot be an incident id: `<` (U+003C) is not allowed in an id",
+            "invalid-id content/incidents/c%2F.md:1:1: the file name \"c%2F\" cannot be an incident id: `%` (U+0025) is not allowed in an id",
             "invalid-id content/incidents/lpt1.txt/index.md:1:1: the folder name \"lpt1.txt\" cannot be an incident id: `lpt1.txt` is a reserved device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9, with or without an extension)",
-            "invalid-id content/meetings/m#1.md:1:1: the file name \"m#1\" cannot be a meeting id: \"#\" (U+0023) is not allowed in an id",
+            "invalid-id content/meetings/m#1.md:1:1: the file name \"m#1\" cannot be a meeting id: `#` (U+0023) is not allowed in an id",
         ],
         "{}",
         show(&diags)

@@ -44,7 +44,7 @@ pub fn id_char(c: char) -> bool {
     (c.is_alphanumeric() && !combining(c)) || matches!(c, '-' | '_' | '.' | ' ')
 }
 
-/// `c` for a message: `U+200B (an invisible character)`, `"/"`.
+/// `c` for a message: `U+200B (an invisible character)`, `` `/` (U+002F) ``.
 pub fn describe(c: char) -> String {
     let code = format!("U+{:04X}", u32::from(c));
     if c.is_control() {
@@ -56,7 +56,7 @@ pub fn describe(c: char) -> String {
     } else if c.is_whitespace() {
         format!("{code} (a space other than the plain space)")
     } else {
-        format!("\"{c}\" ({code})")
+        format!("`{c}` ({code})")
     }
 }
 
