@@ -1038,3 +1038,31 @@ fn a_key_nested_too_deeply_is_reported_at_its_line() {
     assert_eq!(d.location(), "config.toml:5:1");
     assert_eq!(d.message, "keys, tables or arrays are nested too deeply");
 }
+
+/// A folder of `static/` that cannot be read is an error naming it, not skipped. Tests
+/// run as root, so permissions cannot make it unreadable: a path longer than the system
+/// allows (`ENAMETOOLONG`) can.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_static_folder_is_an_error_not_skipped() {
+    let dir = site(&[(A, INCIDENT), ("static/logo.svg", "<svg/>")]);
+    let name = "d".repeat(250);
+    // `cd` one level at a time: each step is short, the whole path is not.
+    let script =
+        format!("cd static && for i in $(seq 1 18); do mkdir {name} && cd {name} || exit 0; done");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let d = only_error(&dir);
+    assert_eq!(d.code, "unreadable");
+    assert!(
+        d.message.starts_with("cannot read this folder: "),
+        "{}",
+        d.message
+    );
+    assert!(d.path().starts_with(format!("static/{name}/{name}")));
+}
