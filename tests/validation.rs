@@ -1066,3 +1066,41 @@ fn an_unreadable_static_folder_is_an_error_not_skipped() {
     );
     assert!(d.path().starts_with(format!("static/{name}/{name}")));
 }
+
+#[test]
+fn a_cause_key_windows_reserves_is_an_error() {
+    let dir = site(&[(A, INCIDENT)]);
+    let config = format!("{CONFIG}[causes.aux]\nja = \"補助\"\n");
+    write(&dir, "config.toml", config.as_bytes());
+    assert_diag(
+        &only_error(&dir),
+        "invalid-value",
+        "config.toml",
+        (4, 9),
+        "cause key `aux` is a reserved device name on Windows",
+        "it becomes a folder of the site; choose another key",
+    );
+}
+
+#[test]
+fn operators_differing_only_in_case_are_a_warning() {
+    let inc = |op: &str| {
+        replaced(
+            "operators = [\"Op\"]\n",
+            &format!("operators = [\"{op}\"]\n"),
+        )
+    };
+    let dir = site(&[(A, &inc("NTT")), ("content/incidents/b.md", &inc("ntt"))]);
+    let site = gen::check(&BuildOptions::new(dir.path())).expect("a warning is not an error");
+    let today = chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+    let warnings: Vec<String> = site
+        .warnings(today)
+        .iter()
+        .filter(|d| d.code == "operator-case")
+        .map(|d| format!("{}: {}", d.location(), d.message))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["content/incidents/b.md:3:14: operator \"ntt\" differs from \"NTT\" only in case: they get two pages"]
+    );
+}

@@ -90,6 +90,10 @@ pub fn combining(c: char) -> bool {
             | '\u{20D0}'..='\u{20FF}'
             | '\u{3099}'..='\u{309A}'
             | '\u{FE20}'..='\u{FE2F}'
+            // Conjoining Hangul jamo: what NFD makes of a composed syllable (한 → ᄒ ᅡ ᆫ).
+            | '\u{1100}'..='\u{11FF}'
+            | '\u{A960}'..='\u{A97F}'
+            | '\u{D7B0}'..='\u{D7FF}'
     )
 }
 
@@ -155,6 +159,7 @@ mod tests {
             "a\u{200B}b",
             "ka\u{3099}",
             "e\u{301}",
+            "\u{1112}\u{1161}\u{11AB}",
             "a\u{3000}b",
             ".env",
             "-a",
@@ -184,5 +189,7 @@ mod tests {
         assert!(name_problem("株式会社カ\u{3099}ス").is_some());
         assert!(name_problem("Op\u{200B}").is_some());
         assert!(name_problem("Op\u{7}").is_some());
+        assert_eq!(name_problem("한국"), None);
+        assert!(name_problem("\u{1112}\u{1161}\u{11AB}국").is_some());
     }
 }
