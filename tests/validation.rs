@@ -1104,3 +1104,22 @@ fn operators_differing_only_in_case_are_a_warning() {
         ["content/incidents/b.md:3:14: operator \"ntt\" differs from \"NTT\" only in case: they get two pages"]
     );
 }
+
+#[test]
+fn an_id_or_operator_named_like_the_list_page_does_not_replace_it() {
+    let dir = site(&[("content/incidents/index.html.md", INCIDENT)]);
+    let d = only_error(&dir);
+    assert_eq!(d.code, "invalid-id");
+    assert_eq!(
+        d.message,
+        "the file name \"index.html\" cannot be an incident id: `index.html` is the file name of the list page the id's folder would sit beside"
+    );
+    let dir = site(&[(
+        A,
+        &replaced("operators = [\"Op\"]\n", "operators = [\"index.html\"]\n"),
+    )]);
+    gen::build(&BuildOptions::new(dir.path())).expect("builds");
+    let out = dir.path().join("output/operators");
+    assert!(out.join("index.html").is_file());
+    assert!(out.join("index.html-2/index.html").is_file());
+}

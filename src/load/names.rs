@@ -27,6 +27,12 @@ pub fn id_problem(id: &str) -> Option<String> {
     if id.contains("  ") {
         return Some("an id must not hold two spaces in a row".to_string());
     }
+    if id.eq_ignore_ascii_case("index.html") {
+        return Some(
+            "`index.html` is the file name of the list page the id's folder would sit beside"
+                .to_string(),
+        );
+    }
     if is_windows_reserved(id) {
         return Some(format!(
             "`{id}` is a reserved device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9, with or without an extension)"
@@ -174,6 +180,8 @@ mod tests {
             "nul.txt",
             "prn.tar.gz",
             "con .md",
+            "index.html",
+            "INDEX.HTML",
         ] {
             assert!(id_problem(bad).is_some(), "{bad:?} was accepted");
         }

@@ -425,7 +425,10 @@ pub fn unique_slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
     bases
         .into_iter()
         .map(|base| {
-            let usable = |s: &str| !crate::load::names::is_windows_reserved(s);
+            // `operators/index.html` is the list page: no operator folder may take its name.
+            let usable = |s: &str| {
+                !crate::load::names::is_windows_reserved(s) && !s.eq_ignore_ascii_case("index.html")
+            };
             if usable(&base) && taken.insert(base.to_lowercase()) {
                 return base;
             }
@@ -458,10 +461,10 @@ mod tests {
 
     #[test]
     fn slugs_are_unique_and_stable() {
-        let names = ["a 2", "A", "a", "Aux", "b"];
+        let names = ["a 2", "A", "a", "Aux", "b", "Index.html"];
         let slugs = unique_slugs(names);
-        // Sorted: "A", "Aux", "a", "a 2", "b".
-        assert_eq!(slugs, ["a", "aux-2", "a-3", "a-2", "b"]);
+        // Sorted: "A", "Aux", "Index.html", "a", "a 2", "b".
+        assert_eq!(slugs, ["a", "aux-2", "index.html-2", "a-3", "a-2", "b"]);
         let mut reversed = names;
         reversed.reverse();
         assert_eq!(unique_slugs(reversed), slugs);
