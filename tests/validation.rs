@@ -904,7 +904,7 @@ fn symlinked_and_fifo_documents_are_errors_not_skipped() {
 fn assets_and_static_files_where_pages_go_are_errors() {
     let dir = site(&[
         ("content/incidents/a/index.md", INCIDENT),
-        ("content/incidents/a/report.html", "x"),
+        ("content/incidents/a/Report.html", "x"),
         ("static/index.html", "x"),
         ("static/incidents/index.html", "x"),
         ("static/fine/index.html", "x"),
@@ -916,7 +916,7 @@ fn assets_and_static_files_where_pages_go_are_errors() {
     assert_eq!(
         got,
         [
-            "page-collision content/incidents/a/report.html:1:1: this file would be published as incidents/a/report.html, where gen writes a page",
+            "page-collision content/incidents/a/Report.html:1:1: this file would be published as incidents/a/Report.html, where gen writes a page",
             "page-collision static/incidents/index.html:1:1: this file would be published as incidents/index.html, where gen writes a page",
             "page-collision static/index.html:1:1: this file would be published as index.html, where gen writes a page",
         ]

@@ -155,7 +155,8 @@ pub fn list(
             continue;
         }
         let published = format!("{to}{rel}");
-        if reserved(&rel) {
+        // Lower-cased: `Index.html` takes the page's place on a case-insensitive disk.
+        if reserved(&rel.to_lowercase()) {
             diags.push(
                 Diagnostic::error(
                     "page-collision",
