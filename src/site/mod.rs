@@ -422,6 +422,9 @@ pub fn unique_slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
     // Every slug some name gives as it is: no suffixed slug may take one.
     let given: HashSet<String> = bases.iter().map(|b| b.to_lowercase()).collect();
     let mut taken: HashSet<String> = HashSet::new();
+    // Where the search for a free suffix resumes, per slug: many names with one slug
+    // must not make the search quadratic.
+    let mut next: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     bases
         .into_iter()
         .map(|base| {
@@ -432,13 +435,19 @@ pub fn unique_slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String>
             if usable(&base) && taken.insert(base.to_lowercase()) {
                 return base;
             }
-            (2u64..)
-                .map(|k| format!("{base}-{k}"))
-                .find(|s| {
-                    let key = s.to_lowercase();
-                    usable(s) && !given.contains(&key) && taken.insert(key)
-                })
-                .unwrap_or(base)
+            let from = next.entry(base.to_lowercase()).or_insert(2);
+            let found = (*from..).find_map(|k| {
+                let s = format!("{base}-{k}");
+                let key = s.to_lowercase();
+                (usable(&s) && !given.contains(&key) && taken.insert(key)).then_some((k, s))
+            });
+            match found {
+                Some((k, s)) => {
+                    *from = k + 1;
+                    s
+                }
+                None => base,
+            }
         })
         .collect()
 }
