@@ -215,8 +215,8 @@ impl Config {
     /// Reads `root/config.toml`. Content problems are diagnostics; a missing file is an error.
     pub fn load(root: &Path) -> Result<Result<Config, Vec<Diagnostic>>, Error> {
         let path = root.join("config.toml");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::Usage(format!(
                     "no config.toml in {}: this is not a gen site\n  help: run `gen init` to create one, or pass --root DIR",
@@ -224,6 +224,25 @@ impl Config {
                 )))
             }
             Err(e) => return Err(Error::io(path, e)),
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                // Shift_JIS or EUC-JP: point at the first byte that is not UTF-8, as for
+                // documents; the lossy text keeps the bytes before it.
+                let valid = e.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                let file = SourceFile::new("config.toml", lossy);
+                return Ok(Err(vec![Diagnostic::error(
+                    "not-utf8",
+                    &file,
+                    Some(valid..valid + 1),
+                    "the file is not valid UTF-8",
+                )
+                .with_help(
+                    "save the file as UTF-8 (without Shift_JIS or EUC-JP encoding)",
+                )]));
+            }
         };
         Ok(Self::parse(SourceFile::new("config.toml", text)))
     }
@@ -267,6 +286,15 @@ impl Config {
         let mut causes = Taxonomy::default();
         for (name, sub) in d.named_tables(&t, "causes", CAUSE_FIELDS) {
             let key = name.value.clone();
+            if crate::load::names::is_windows_reserved(&key) {
+                d.error_abs(
+                    "invalid-value",
+                    name.span.clone(),
+                    format!("cause key `{key}` is a reserved device name on Windows"),
+                    Some("it becomes a folder of the site; choose another key".to_string()),
+                );
+                continue;
+            }
             if !key
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

@@ -4,8 +4,11 @@
 //! fields; it hands the model stage a [`Document`] whose front matter keeps its byte
 //! offset so diagnostics can point into the original file.
 
+pub mod assets;
 mod frontmatter;
+pub mod names;
 
+pub use assets::Asset;
 pub use frontmatter::split;
 
 use std::path::{Path, PathBuf};
@@ -151,15 +154,35 @@ pub struct Found {
 /// reported on the later path; only the first is kept.
 pub fn load_content(root: &Path) -> Result<(Vec<Document>, KnownIds, Vec<Diagnostic>), Error> {
     let (found, known, mut diags) = discover(root)?;
+    // The site's `static/` is published with the theme's: its problems are content errors.
+    let static_dir = root.join("static");
+    if static_dir.is_dir() {
+        diags.extend(assets::static_files(&static_dir, Path::new("static")).1);
+    }
     prefetch(&found);
-    let results: Vec<Result<Result<Document, Diagnostic>, Error>> =
-        found.into_par_iter().map(|f| read(root, f)).collect();
+    type Read = (Result<Result<Document, Diagnostic>, Error>, Vec<Diagnostic>);
+    let results: Vec<Read> = found
+        .into_par_iter()
+        .map(|f| {
+            // The assets are checked with their document, so that `check` reports a
+            // symbolic link or a pipe among them as a build would.
+            let asset_problems = match &f.asset_dir {
+                Some(dir) if f.kind == Kind::Incident => {
+                    let shown = dir.strip_prefix(root).unwrap_or(dir);
+                    assets::incident(dir, shown, &f.id).1
+                }
+                _ => Vec::new(),
+            };
+            (read(root, f), asset_problems)
+        })
+        .collect();
     let mut docs = Vec::new();
-    for r in results {
+    for (r, mut asset_problems) in results {
         match r? {
             Ok(doc) => docs.push(doc),
             Err(d) => diags.push(d),
         }
+        diags.append(&mut asset_problems);
     }
     Ok((docs, known, diags))
 }
@@ -255,10 +278,11 @@ fn prefetch(_found: &[Found]) {}
 /// ids of all of them and a diagnostic for each duplicate id (duplicates are dropped).
 pub fn discover(root: &Path) -> Result<(Vec<Found>, KnownIds, Vec<Diagnostic>), Error> {
     let mut found = Vec::new();
+    let mut problems = Vec::new();
     for (dir, kind) in [("incidents", Kind::Incident), ("meetings", Kind::Meeting)] {
         let dir = root.join("content").join(dir);
         if dir.is_dir() {
-            find(&dir, kind, &mut found)?;
+            find(root, &dir, kind, &mut found, &mut problems)?;
         }
     }
     // Stable order whatever the file system returns: `Path`'s order, which compares
@@ -268,13 +292,23 @@ pub fn discover(root: &Path) -> Result<(Vec<Found>, KnownIds, Vec<Diagnostic>), 
     // at 100,000 files).
     found.sort_by_cached_key(|f| order_key(&f.path));
 
-    let mut diags = Vec::new();
+    let mut diags = problems;
     let mut known = KnownIds::default();
     // Keyed case-insensitively: `A.md` and `a.md` would collide on macOS and Windows.
     let mut first: ahash::AHashMap<(bool, String), usize> =
         ahash::AHashMap::with_capacity(found.len());
     let mut keep = vec![true; found.len()];
     for (n, f) in found.iter().enumerate() {
+        if let Some(problem) = names::id_problem(&f.id) {
+            keep[n] = false;
+            // Still known: a reference to it is not a second error.
+            match f.kind {
+                Kind::Incident => known.incidents.push(f.id.clone()),
+                Kind::Meeting => known.meetings.push(f.id.clone()),
+            }
+            diags.push(invalid_id(root, f, &problem));
+            continue;
+        }
         let key = (f.kind == Kind::Incident, f.id.to_lowercase());
         let other = match first.entry(key) {
             std::collections::hash_map::Entry::Occupied(e) => &found[*e.get()],
@@ -333,46 +367,124 @@ fn order_key(path: &Path) -> Vec<u8> {
     key
 }
 
-fn find(dir: &Path, kind: Kind, out: &mut Vec<Found>) -> Result<(), Error> {
+/// The diagnostic for a document whose id (file or folder name) is not a safe id.
+fn invalid_id(root: &Path, f: &Found, problem: &str) -> Diagnostic {
+    let display = f.path.strip_prefix(root).unwrap_or(&f.path);
+    let file = SourceFile::new(display, String::new());
+    let (what, name) = match (f.kind, f.asset_dir.is_some()) {
+        (Kind::Incident, false) => ("an incident", "file"),
+        (Kind::Incident, true) => ("an incident", "folder"),
+        (Kind::Meeting, false) => ("a meeting", "file"),
+        (Kind::Meeting, true) => ("a meeting", "folder"),
+    };
+    Diagnostic::error(
+        "invalid-id",
+        &file,
+        None,
+        format!(
+            "the {name} name \"{}\" cannot be {what} id: {problem}",
+            f.id.escape_debug()
+        ),
+    )
+    .with_help(format!(
+        "the id becomes the page's URL; rename the {name} using letters and digits (any script), `-`, `_`, `.` and single spaces, e.g. 2024-03-01-example"
+    ))
+}
+
+/// Collects the documents of one collection folder. A document that is a symbolic link,
+/// a named pipe or a device, or whose name is not UTF-8, is an error (in `problems`), not
+/// silently skipped; names starting with `.` or `_` are private and skipped.
+fn find(
+    root: &Path,
+    dir: &Path,
+    kind: Kind,
+    out: &mut Vec<Found>,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<(), Error> {
+    let shown = |p: &Path| -> Arc<SourceFile> {
+        SourceFile::new(p.strip_prefix(root).unwrap_or(p), String::new())
+    };
     // Unsorted: `discover` sorts what it finds.
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).max_depth(2) {
+    let walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(2)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().as_encoded_bytes().starts_with(b"."));
+    for entry in walk {
         let entry = entry.map_err(|e| Error::Walk {
             path: dir.to_path_buf(),
             source: e,
         })?;
         let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
-            continue;
-        }
         let depth = entry.depth();
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        if name.starts_with('.') || name.starts_with('_') {
+        let is_md = path.extension().is_some_and(|e| e == "md");
+        // A document is `<id>.md` at the top, or `index.md` in a folder.
+        let document = if depth == 1 {
+            is_md
+        } else {
+            entry.file_name() == "index.md"
+        };
+        let link = entry.path_is_symlink();
+        // A linked folder at the top would hold an incident's `index.md`.
+        let linked_folder = depth == 1 && link && path.is_dir();
+        if !document && !linked_folder {
             continue;
         }
-        if depth == 1 {
-            out.push(Found {
-                id: name.to_string(),
-                kind,
-                path: path.to_path_buf(),
-                asset_dir: None,
-            });
-        } else if name == "index" {
-            // `<id>/index.md`: the folder is the id and holds the assets.
-            let folder = path.parent().unwrap_or(dir);
-            let id = folder
-                .file_name()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default();
-            out.push(Found {
-                id: id.to_string(),
-                kind,
-                path: path.to_path_buf(),
-                asset_dir: Some(folder.to_path_buf()),
-            });
+        let stem = path.file_stem().map(|s| s.as_encoded_bytes());
+        if depth == 1 && stem.is_some_and(|s| s.starts_with(b"_")) {
+            continue;
         }
+        if link {
+            problems.push(
+                Diagnostic::error(
+                    "symlink",
+                    &shown(path),
+                    None,
+                    "this document is a symbolic link; gen reads only files inside the site",
+                )
+                .with_help("move or copy the file here instead of linking it"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            if !entry.file_type().is_dir() {
+                problems.push(
+                    Diagnostic::error(
+                        "not-a-file",
+                        &shown(path),
+                        None,
+                        "this document is not a regular file (a named pipe, socket or device)",
+                    )
+                    .with_help("replace it with a regular file, or remove it"),
+                );
+            }
+            continue;
+        }
+        // `<id>.md` names the id; `<id>/index.md` its folder.
+        let (named, asset_dir) = if depth == 1 {
+            (path.file_stem(), None)
+        } else {
+            let folder = path.parent().unwrap_or(dir);
+            (folder.file_name(), Some(folder.to_path_buf()))
+        };
+        let Some(id) = named.and_then(|n| n.to_str()) else {
+            problems.push(
+                Diagnostic::error(
+                    "invalid-id",
+                    &shown(path),
+                    None,
+                    "this name is not valid UTF-8, so it cannot be an id",
+                )
+                .with_help("rename it using letters and digits (any script), `-`, `_`, `.` and single spaces"),
+            );
+            continue;
+        };
+        out.push(Found {
+            id: id.to_string(),
+            kind,
+            path: path.to_path_buf(),
+            asset_dir,
+        });
     }
     Ok(())
 }
@@ -413,6 +525,7 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
     };
     // Only the front matter stays in memory; see `BodySource`.
     let head = SourceFile::new(file.path.clone(), &file.text[..body.start]);
+
     Ok(Ok(Document {
         id: f.id,
         kind: f.kind,

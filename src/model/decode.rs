@@ -11,8 +11,12 @@ use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::types::{Choice, Duration, PartialDate, Timestamp};
+use super::types::{Choice, Duration, DurationError, PartialDate, Timestamp};
 use crate::diag::{suggest, Diagnostic, SourceFile};
+
+/// The largest count accepted (users, inquiries): 10^12, far above any real figure, so
+/// that sums over a whole site can never overflow.
+pub(crate) const MAX_COUNT: i64 = 1_000_000_000_000;
 
 /// A spanned TOML value.
 pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
@@ -105,7 +109,7 @@ impl<'f> Decoder<'f> {
         // An array left open swallows the next lines; the parser's first complaint is a
         // missing comma at the start of the following line. Point at the `[` instead.
         if let Some(first) = errors.first() {
-            let at = first.span().map_or(0, |s| s.start).min(text.len());
+            let at = floor_char_boundary(text, first.span().map_or(0, |s| s.start));
             let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
             if first
                 .message()
@@ -133,25 +137,33 @@ impl<'f> Decoder<'f> {
         // A recovering parser reports a cascade after one mistake (an unclosed array
         // swallows the rest of the file): one error per line, and only the first few.
         const SHOWN: usize = 3;
-        let mut lines_seen: Vec<usize> = Vec::new();
+        // A set and the file's line index: a file can hold tens of thousands of errors.
+        let mut lines_seen = std::collections::HashSet::new();
         let mut errors: Vec<_> = errors
             .into_iter()
             .filter(|e| {
-                let line = text[..e.span().map_or(0, |s| s.start).min(text.len())]
-                    .matches('\n')
-                    .count();
-                let new = !lines_seen.contains(&line);
-                lines_seen.push(line);
-                new
+                let at = e.span().map_or(0, |s| s.start).min(text.len());
+                lines_seen.insert(self.file.line_col(self.base + at).0)
             })
             .collect();
         let hidden = errors.len().saturating_sub(SHOWN);
         errors.truncate(SHOWN);
         let last = errors.len().saturating_sub(1);
         for (n, e) in errors.into_iter().enumerate() {
-            let span = e.span().unwrap_or(0..0);
             let message = e.message().trim_end().to_string();
-            let (message, help) = if message.starts_with("duplicate key") {
+            let span = match e.span() {
+                Some(span) => span,
+                // The parser gives no position when it gives up on nesting: point at the
+                // line that nests deepest (`a.a.a.…`, `[[[…`), not at the first line.
+                None if message.contains("recursion limit") => deepest_line(text),
+                None => 0..0,
+            };
+            let (message, help) = if message.contains("recursion limit") {
+                (
+                    "keys, tables or arrays are nested too deeply".to_string(),
+                    "write fewer dotted parts or nested brackets; front matter needs only a few levels".to_string(),
+                )
+            } else if message.starts_with("duplicate key") {
                 let key = text.get(span.clone()).unwrap_or("").trim();
                 (
                     format!("the field `{key}` is given twice"),
@@ -261,15 +273,45 @@ impl<'f> Decoder<'f> {
         v: &Val<'_>,
     ) -> Option<Located<String>> {
         match v.get_ref() {
-            DeValue::String(s) => Some(Located {
-                value: s.to_string(),
-                span: self.abs(v.span()),
-            }),
+            DeValue::String(s) => {
+                let span = self.abs(v.span());
+                self.check_text(&format!("{}{key}", t.path), s, span.clone())
+                    .then(|| Located {
+                        value: s.to_string(),
+                        span,
+                    })
+            }
             _ => {
                 self.wrong_type(t, key, v, "a string", "\"…\"");
                 None
             }
         }
+    }
+
+    /// Whether `value` (the string at `name`, at absolute `span`) is free of control
+    /// characters; records an error if not. A NUL or an escape sequence in a title is
+    /// invisible in an editor and would be written into every page as it is. Tabs and
+    /// line breaks (multi-line strings) are text.
+    pub(crate) fn check_text(&mut self, name: &str, value: &str, span: Range<usize>) -> bool {
+        let Some(c) = value
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        else {
+            return true;
+        };
+        self.error_abs(
+            "control-character",
+            span,
+            format!(
+                "`{name}` contains the control character U+{:04X}",
+                u32::from(c)
+            ),
+            Some(
+                "remove it: control characters are invisible in editors and break pages"
+                    .to_string(),
+            ),
+        );
+        false
     }
 
     /// A required, non-empty string.
@@ -303,10 +345,15 @@ impl<'f> Decoder<'f> {
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             match item.get_ref() {
-                DeValue::String(s) => out.push(Located {
-                    value: s.to_string(),
-                    span: self.abs(item.span()),
-                }),
+                DeValue::String(s) => {
+                    let span = self.abs(item.span());
+                    if self.check_text(&format!("{}{key}[{i}]", t.path), s, span.clone()) {
+                        out.push(Located {
+                            value: s.to_string(),
+                            span,
+                        });
+                    }
+                }
                 other => self.error_at(
                     "wrong-type",
                     item.span(),
@@ -366,13 +413,14 @@ impl<'f> Decoder<'f> {
                 );
                 None
             }
-            Ok(n) => Some(n as u64),
-            Err(_) => {
+            Ok(n) if n <= MAX_COUNT => Some(n as u64),
+            // Out of i64 or above the bound: either way too large, never wrapped.
+            _ => {
                 self.error_at(
                     "count-too-large",
                     v.span(),
                     format!("`{name}` is too large"),
-                    Some(format!("counts go up to {}", i64::MAX)),
+                    Some("counts go up to 1,000,000,000,000 (10^12); check the figure".to_string()),
                 );
                 None
             }
@@ -397,6 +445,9 @@ impl<'f> Decoder<'f> {
             let mut out = Vec::new();
             for (k, cv) in channels.iter() {
                 let name = format!("{}{key}.{}", t.path, k.get_ref());
+                if !self.check_text(&name, k.get_ref(), self.abs(k.span())) {
+                    continue;
+                }
                 if let Some(n) = self.count_value(&name, cv) {
                     out.push((k.get_ref().to_string(), n));
                 }
@@ -533,12 +584,24 @@ impl<'f> Decoder<'f> {
     /// An optional duration such as `"23h08m"`.
     pub(crate) fn duration(&mut self, t: &Table<'_, '_>, key: &str) -> Option<Located<Duration>> {
         let s = self.string(t, key)?;
-        match Duration::parse(&s.value) {
-            Some(d) => Some(Located {
+        match Duration::parse_checked(&s.value) {
+            Ok(d) => Some(Located {
                 value: d,
                 span: s.span,
             }),
-            None => {
+            Err(DurationError::TooLarge) => {
+                self.error_abs(
+                    "duration-too-large",
+                    s.span,
+                    format!("`{}{key}` is too large: \"{}\"", t.path, s.value),
+                    Some(format!(
+                        "durations go up to {} days (100 years); check the figure",
+                        Duration::MAX_MINUTES / (24 * 60)
+                    )),
+                );
+                None
+            }
+            Err(DurationError::Invalid) => {
                 self.error_abs(
                     "invalid-duration",
                     s.span,
@@ -670,6 +733,33 @@ impl<'f> Decoder<'f> {
         }
         out
     }
+}
+
+/// The span of the start of the line of `text` with the most nesting characters (`.`,
+/// `[`, `{`), for an error the parser reports without a position.
+fn deepest_line(text: &str) -> Range<usize> {
+    let mut best = (0, 0);
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let depth = line
+            .bytes()
+            .filter(|b| matches!(b, b'.' | b'[' | b'{'))
+            .count();
+        if depth > best.1 {
+            best = (start, depth);
+        }
+        start += line.len();
+    }
+    best.0..best.0
+}
+
+/// The largest char boundary of `s` at or below `i` (clamped to `s`).
+fn floor_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 fn quoted(names: &[&str]) -> String {

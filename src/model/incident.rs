@@ -56,7 +56,9 @@ impl Inquiries {
     pub fn total(&self) -> u64 {
         match self {
             Inquiries::Total(n) => *n,
-            Inquiries::ByChannel(v) => v.iter().map(|(_, n)| n).sum(),
+            // Each count is at most 10^12 (`MAX_COUNT`); saturating all the same, so
+            // that no input can wrap a total.
+            Inquiries::ByChannel(v) => v.iter().fold(0u64, |t, (_, n)| t.saturating_add(*n)),
         }
     }
 }
@@ -211,7 +213,7 @@ impl Incident {
                 .iter()
                 .filter_map(|p| p.affected_users)
                 .collect();
-            (!v.is_empty()).then(|| v.iter().sum())
+            (!v.is_empty()).then(|| v.iter().fold(0u64, |t, n| t.saturating_add(*n)))
         })
     }
 }
@@ -232,6 +234,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
 
     let title = d.req_string(&t, "title");
     let operators = d.req_strings(&t, "operators");
+    let operators_ok = check_operators(&mut d, &operators);
     let started = match d.datetime(&t, "started", tz) {
         None if !has(&t, "started") => {
             d.missing(&t, "started", "2017-07-03T11:50:00+09:00");
@@ -400,7 +403,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     }
     timeline.sort_by_key(|e| e.at);
 
-    let ok = d.diags.is_empty();
+    let ok = d.diags.is_empty() && operators_ok;
     diags.append(&mut d.diags);
     if !ok {
         return None;
@@ -434,6 +437,35 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         timeline,
         body: doc.body.clone(),
     })
+}
+
+/// Reports blank operator names and names with invisible, decomposed (NFD) or control
+/// characters: each operator gets a page, and such a name would make a second page for
+/// an operator that looks the same. Returns whether every name is usable.
+fn check_operators(d: &mut Decoder<'_>, operators: &[Located<String>]) -> bool {
+    let mut ok = true;
+    for (n, o) in operators.iter().enumerate() {
+        if o.value.trim().is_empty() {
+            d.error_abs(
+                "empty-field",
+                o.span.clone(),
+                format!("`operators[{n}]` must not be empty"),
+                Some(
+                    "write the operator's name between the quotes, or remove the entry".to_string(),
+                ),
+            );
+            ok = false;
+        } else if let Some(problem) = crate::load::names::name_problem(&o.value) {
+            d.error_abs(
+                "invalid-name",
+                o.span.clone(),
+                format!("`operators[{n}]`: {problem}"),
+                Some("retype the name: it would make a second operator page that looks like the first".to_string()),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 fn has(t: &Table<'_, '_>, key: &str) -> bool {

@@ -13,7 +13,8 @@ pub use decode::Located;
 pub use incident::{Countermeasure, Incident, Inquiries, Notice, Phase, TimelineEntry};
 pub use meeting::Meeting;
 pub use types::{
-    Choice, Duration, Lang, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term, Timestamp,
+    Choice, Duration, DurationError, Lang, MeasureStatus, NoticeKind, PartialDate, Scope, Status,
+    Term, Timestamp,
 };
 
 use rayon::prelude::*;
@@ -53,7 +54,10 @@ pub fn decode_all(
         .par_iter()
         .map(|doc| {
             let mut diags = Vec::new();
-            (decode(doc, config, &mut diags), diags)
+            let decoded = decode(doc, config, &mut diags);
+            crate::diag::sort(&mut diags);
+            crate::diag::cap_per_file(&mut diags);
+            (decoded, diags)
         })
         .collect();
     let mut incidents = Vec::new();

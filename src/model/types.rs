@@ -22,39 +22,70 @@ impl Duration {
         self.minutes
     }
 
+    /// The longest duration accepted in front matter: 36,500 days (100 years). Bounding
+    /// it keeps every sum and median of durations far from integer overflow.
+    pub const MAX_MINUTES: i64 = 36_500 * 24 * 60;
+
     /// Parses the front-matter form: `"23h08m"`, `"4h"`, `"45m"`, `"2d3h"`, with optional spaces.
     pub fn parse(s: &str) -> Option<Self> {
+        Self::parse_checked(s).ok()
+    }
+
+    /// Parses like [`Duration::parse`], telling a duration beyond [`Duration::MAX_MINUTES`]
+    /// from text that is not a duration at all.
+    pub fn parse_checked(s: &str) -> Result<Self, DurationError> {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
         if s.is_empty() {
-            return None;
+            return Err(DurationError::Invalid);
         }
-        let mut total: i64 = 0;
-        let mut num = String::new();
+        // u128 and saturation: any run of digits is read without overflow, so a huge
+        // number is "too large", never "not a duration".
+        let mut total: u128 = 0;
+        let mut num: Option<u128> = None;
         let mut last_unit = 0u8; // enforce d > h > m order
         for c in s.chars() {
-            if c.is_ascii_digit() {
-                num.push(c);
+            if let Some(digit) = c.to_digit(10) {
+                num = Some(
+                    num.unwrap_or(0)
+                        .saturating_mul(10)
+                        .saturating_add(u128::from(digit)),
+                );
                 continue;
             }
             let (rank, factor) = match c {
                 'd' => (3, 24 * 60),
                 'h' => (2, 60),
                 'm' => (1, 1),
-                _ => return None,
+                _ => return Err(DurationError::Invalid),
             };
-            if num.is_empty() || (last_unit != 0 && rank >= last_unit) {
-                return None;
+            let Some(n) = num.take() else {
+                return Err(DurationError::Invalid);
+            };
+            if last_unit != 0 && rank >= last_unit {
+                return Err(DurationError::Invalid);
             }
-            let n: i64 = num.parse().ok()?;
-            total = total.checked_add(n.checked_mul(factor)?)?;
-            num.clear();
+            total = total.saturating_add(n.saturating_mul(factor));
             last_unit = rank;
         }
-        if !num.is_empty() {
-            return None;
+        if num.is_some() {
+            return Err(DurationError::Invalid);
         }
-        Some(Self { minutes: total })
+        match i64::try_from(total) {
+            Ok(minutes) if minutes <= Self::MAX_MINUTES => Ok(Self { minutes }),
+            _ => Err(DurationError::TooLarge),
+        }
     }
+}
+
+/// Why a duration in front matter was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    /// Not of the form `"23h08m"`.
+    #[error("not a duration")]
+    Invalid,
+    /// Longer than [`Duration::MAX_MINUTES`].
+    #[error("too large")]
+    TooLarge,
 }
 
 impl fmt::Display for Duration {
@@ -325,6 +356,30 @@ mod tests {
             assert_eq!(Duration::parse(bad), None, "{bad}");
         }
         assert_eq!(Duration::from_minutes(1388).to_string(), "23h08m");
+    }
+
+    #[test]
+    fn huge_durations_are_too_large_not_invalid() {
+        assert_eq!(
+            Duration::parse_checked("36500d").map(Duration::minutes),
+            Ok(Duration::MAX_MINUTES)
+        );
+        for big in [
+            "36500d1m",
+            "99999999999999999999h",
+            "9223372036854775807m",
+            "1d99999999999999999999999999999999999999999m",
+        ] {
+            assert_eq!(
+                Duration::parse_checked(big),
+                Err(DurationError::TooLarge),
+                "{big}"
+            );
+        }
+        assert_eq!(
+            Duration::parse_checked("99999999999999999999x"),
+            Err(DurationError::Invalid)
+        );
     }
 
     #[test]

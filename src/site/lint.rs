@@ -88,7 +88,56 @@ impl Site {
                 }
             }
         }
+        out.extend(self.operators_differing_in_case());
         crate::diag::sort(&mut out);
+        out
+    }
+
+    /// Operators whose names differ only in case (`NTT`, `ntt`): each has its own page
+    /// (their slugs are told apart), but they are most likely one operator typed two ways.
+    /// Reported at the name in the newest incident that spells it the later way.
+    fn operators_differing_in_case(&self) -> Vec<Diagnostic> {
+        let mut by_lower: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+        for g in &self.operators {
+            by_lower
+                .entry(g.key.to_lowercase())
+                .or_default()
+                .push(&g.key);
+        }
+        let mut out = Vec::new();
+        for names in by_lower.values().filter(|n| n.len() > 1) {
+            for name in &names[1..] {
+                let Some(&n) = self
+                    .operators
+                    .iter()
+                    .find(|g| g.key == *name)
+                    .and_then(|g| g.incidents.first())
+                else {
+                    continue;
+                };
+                let i = &self.incidents[n];
+                let quoted = format!("\"{name}\"");
+                // An escaped name (`\u00e9`) is not found as written: point at the fence.
+                let span = i
+                    .file
+                    .text
+                    .find(&quoted)
+                    .map(|at| at..at + quoted.len())
+                    .or_else(|| i.file.text.find("+++").map(|at| at..at + 3));
+                out.push(
+                    Diagnostic::warning(
+                        "operator-case",
+                        &i.file,
+                        span,
+                        format!(
+                            "operator \"{name}\" differs from \"{}\" only in case: they get two pages",
+                            names[0]
+                        ),
+                    )
+                    .with_help("if they are one operator, write the name the same way in every incident"),
+                );
+            }
+        }
         out
     }
 }

@@ -52,7 +52,9 @@ pub fn median(values: &mut [Duration]) -> Option<Duration> {
     Some(if n % 2 == 1 {
         values[n / 2]
     } else {
-        Duration::from_minutes((values[n / 2 - 1].minutes() + values[n / 2].minutes()) / 2)
+        // In i128: the sum of two durations must not wrap, whatever they are.
+        let sum = i128::from(values[n / 2 - 1].minutes()) + i128::from(values[n / 2].minutes());
+        Duration::from_minutes(i64::try_from(sum.div_euclid(2)).unwrap_or(i64::MAX))
     })
 }
 
@@ -287,20 +289,15 @@ impl Site {
                 incidents: list,
             })
             .collect();
-        let mut used_slugs: HashMap<String, usize> = HashMap::new();
+        let slugs = unique_slugs(by_operator.keys().copied());
         let operators: Vec<Group<String>> = by_operator
             .into_iter()
-            .map(|(name, list)| {
-                let base = slug(name);
-                let k = used_slugs.entry(base.to_lowercase()).or_insert(0);
-                *k += 1;
-                let slug = if *k == 1 { base } else { format!("{base}-{k}") };
-                Group {
-                    key: name.to_string(),
-                    slug,
-                    stats: Stats::of(list.iter().map(|&n| &*incidents[n])),
-                    incidents: list,
-                }
+            .zip(slugs)
+            .map(|((name, list), slug)| Group {
+                key: name.to_string(),
+                slug,
+                stats: Stats::of(list.iter().map(|&n| &*incidents[n])),
+                incidents: list,
             })
             .collect();
         let operator_pos = operators
@@ -379,24 +376,80 @@ fn unknown_incident<'a>(
     })
 }
 
+/// Longest slug in bytes, before a `-2` suffix: far below a file name's 255 bytes.
+pub const MAX_SLUG_BYTES: usize = 100;
+
 /// A URL path segment for a name: kept readable (Japanese stays Japanese), with characters
-/// that URLs or file systems treat specially replaced by `-`.
+/// that URLs or file systems treat specially replaced by `-`, cut to [`MAX_SLUG_BYTES`].
+/// Several names can give one slug; [`unique_slugs`] tells them apart.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.trim().chars() {
         let c = c.to_ascii_lowercase();
-        if c.is_alphanumeric() || c == '_' || c == '.' && !out.is_empty() {
+        if out.len() + c.len_utf8() > MAX_SLUG_BYTES {
+            break;
+        }
+        if crate::load::names::id_char(c) && c != ' ' && c != '-' && (c != '.' || !out.is_empty()) {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
     }
-    let out = out.trim_end_matches(['-', '.']).to_string();
+    let mut out = out.trim_end_matches(['-', '.']).to_string();
+    // `con.json` is as unusable as `con` on Windows; `con-json` is fine.
+    if crate::load::names::is_windows_reserved(&out) {
+        out = out.replacen('.', "-", 1);
+    }
     if out.is_empty() {
         "-".to_string()
     } else {
         out
     }
+}
+
+/// One slug per name, unique even on case-insensitive file systems and never a name
+/// Windows reserves, and the same for the same set of names whatever their order.
+///
+/// Names are taken in sorted order. A slug only one name gives is kept; when several
+/// names give one slug (`A`, `a`), the first in sorted order keeps it and each other gets
+/// the first `slug-2`, `slug-3` … that no name gives and no earlier name took.
+pub fn unique_slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    use std::collections::HashSet;
+    let mut names: Vec<&str> = names.into_iter().collect();
+    names.sort_unstable();
+    names.dedup();
+    let bases: Vec<String> = names.iter().map(|n| slug(n)).collect();
+    // Every slug some name gives as it is: no suffixed slug may take one.
+    let given: HashSet<String> = bases.iter().map(|b| b.to_lowercase()).collect();
+    let mut taken: HashSet<String> = HashSet::new();
+    // Where the search for a free suffix resumes, per slug: many names with one slug
+    // must not make the search quadratic.
+    let mut next: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    bases
+        .into_iter()
+        .map(|base| {
+            // `operators/index.html` is the list page: no operator folder may take its name.
+            let usable = |s: &str| {
+                !crate::load::names::is_windows_reserved(s) && !s.eq_ignore_ascii_case("index.html")
+            };
+            if usable(&base) && taken.insert(base.to_lowercase()) {
+                return base;
+            }
+            let from = next.entry(base.to_lowercase()).or_insert(2);
+            let found = (*from..).find_map(|k| {
+                let s = format!("{base}-{k}");
+                let key = s.to_lowercase();
+                (usable(&s) && !given.contains(&key) && taken.insert(key)).then_some((k, s))
+            });
+            match found {
+                Some((k, s)) => {
+                    *from = k + 1;
+                    s
+                }
+                None => base,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -408,6 +461,25 @@ mod tests {
         assert_eq!(slug("株式会社NTTドコモ"), "株式会社nttドコモ");
         assert_eq!(slug("Example Networks Inc."), "example-networks-inc");
         assert_eq!(slug("a/b?c#d"), "a-b-c-d");
+        assert_eq!(slug("a\"b<c>&'%\\d"), "a-b-c-d");
+        assert_eq!(slug("x\u{200B}y"), "x-y");
+        assert_eq!(slug("CON"), "con");
+        assert_eq!(slug("con.json"), "con-json");
+        assert!(slug(&"長".repeat(200)).len() <= MAX_SLUG_BYTES);
+    }
+
+    #[test]
+    fn slugs_are_unique_and_stable() {
+        let names = ["a 2", "A", "a", "Aux", "b", "Index.html"];
+        let slugs = unique_slugs(names);
+        // Sorted: "A", "Aux", "Index.html", "a", "a 2", "b".
+        assert_eq!(slugs, ["a", "aux-2", "index.html-2", "a-3", "a-2", "b"]);
+        let mut reversed = names;
+        reversed.reverse();
+        assert_eq!(unique_slugs(reversed), slugs);
+        let lower: std::collections::HashSet<String> =
+            slugs.iter().map(|s| s.to_lowercase()).collect();
+        assert_eq!(lower.len(), slugs.len());
     }
 
     #[test]

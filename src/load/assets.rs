@@ -1,0 +1,210 @@
+//! Files published as they are: the assets beside an `<id>/index.md` and the site's
+//! `static/` folder.
+//!
+//! Only regular files are published. Dotfiles and dot-folders (`.env`, `.git/`,
+//! `.DS_Store`) are skipped; a symbolic link, a named pipe or device, an unreadable
+//! folder, a non-UTF-8 name, two names differing only in case, or a file where gen writes
+//! a page is an error naming the file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, SourceFile};
+
+/// A file copied into the output byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Path inside the output folder, `/`-separated.
+    pub path: String,
+    /// The file on disk.
+    pub from: PathBuf,
+}
+
+/// The top-level folders of the output that gen fills with pages.
+pub const SECTIONS: &[&str] = &[
+    "incidents",
+    "causes",
+    "years",
+    "operators",
+    "meetings",
+    "reports",
+];
+
+/// The assets of the incident whose folder is `dir` (`shown` is that folder relative to
+/// the site root), published under `incidents/<id>/`. `index.md` is the document itself.
+pub fn incident(dir: &Path, shown: &Path, id: &str) -> (Vec<Asset>, Vec<Diagnostic>) {
+    // The page and the printable report are written beside the assets.
+    let reserved = |rel: &str| matches!(rel, "index.html" | "report.html");
+    list(
+        dir,
+        shown,
+        &format!("incidents/{id}/"),
+        Some("index.md"),
+        &reserved,
+    )
+}
+
+/// The files of a `static/` folder (`shown` relative to the site root), published at the
+/// root of the output.
+pub fn static_files(dir: &Path, shown: &Path) -> (Vec<Asset>, Vec<Diagnostic>) {
+    list(dir, shown, "", None, &static_reserved)
+}
+
+/// Whether a file of `static/` at `rel` would be published where gen writes a page:
+/// `index.html`, `404.html`, or an `index.html` or `report.html` inside one of the
+/// [`SECTIONS`].
+pub fn static_reserved(rel: &str) -> bool {
+    if matches!(rel, "index.html" | "404.html") {
+        return true;
+    }
+    let (top, _) = rel.split_once('/').unwrap_or((rel, ""));
+    let last = rel.rsplit('/').next().unwrap_or(rel);
+    SECTIONS.contains(&top) && matches!(last, "index.html" | "report.html")
+}
+
+/// Every regular file under `dir`, sorted by path, to be published at `to` + its path
+/// relative to `dir`, except `document` (the `index.md` beside its assets), which is not
+/// copied; a file at a relative path `reserved` says a page is written to is an error.
+/// Problems are diagnostics, each naming its file; the files without problems are still
+/// listed.
+pub fn list(
+    dir: &Path,
+    shown: &Path,
+    to: &str,
+    document: Option<&str>,
+    reserved: &dyn Fn(&str) -> bool,
+) -> (Vec<Asset>, Vec<Diagnostic>) {
+    let mut out: Vec<Asset> = Vec::new();
+    let mut diags = Vec::new();
+    // Lower-cased output path → index in `out`, for collisions on case-insensitive disks.
+    let mut lower: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        // Dotfiles and dot-folders are private (`.env`, `.git/`, `.DS_Store`): never
+        // published, and a dot-folder is not even entered.
+        .filter_entry(|e| !e.file_name().as_encoded_bytes().starts_with(b"."));
+    for entry in walk {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e.path().unwrap_or(dir);
+                let file = whole(shown, dir, at);
+                diags.push(
+                    Diagnostic::error(
+                        "unreadable",
+                        &file,
+                        None,
+                        format!("cannot read this folder: {}", io_reason(&e)),
+                    )
+                    .with_help("check its permissions, or move it out of the site"),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        let file = || whole(shown, dir, path);
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::error(
+                    "symlink",
+                    &file(),
+                    None,
+                    "this asset is a symbolic link; gen does not follow links out of the site",
+                )
+                .with_help("copy the file into the incident's folder instead of linking it"),
+            );
+            continue;
+        }
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            diags.push(
+                Diagnostic::error(
+                    "not-a-file",
+                    &file(),
+                    None,
+                    "this is not a regular file (a named pipe, socket or device); gen publishes only files",
+                )
+                .with_help("remove it from the site"),
+            );
+            continue;
+        }
+        let Some(parts) = rel
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect::<Option<Vec<&str>>>()
+        else {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-name",
+                    &file(),
+                    None,
+                    "this file name is not valid UTF-8, so it cannot be part of a URL",
+                )
+                .with_help("rename the file"),
+            );
+            continue;
+        };
+        let rel = parts.join("/");
+        if document == Some(rel.as_str()) {
+            continue;
+        }
+        let published = format!("{to}{rel}");
+        // Lower-cased: `Index.html` takes the page's place on a case-insensitive disk.
+        if reserved(&rel.to_lowercase()) {
+            diags.push(
+                Diagnostic::error(
+                    "page-collision",
+                    &file(),
+                    None,
+                    format!("this file would be published as {published}, where gen writes a page"),
+                )
+                .with_help("rename the file or move it into another folder"),
+            );
+            continue;
+        }
+        match lower.entry(published.to_lowercase()) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        "case-collision",
+                        &file(),
+                        None,
+                        format!(
+                            "this asset and {} differ only in case: they would collide on case-insensitive file systems",
+                            out[*e.get()].path
+                        ),
+                    )
+                    .with_help("rename one of them"),
+                );
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(Asset {
+                    path: published,
+                    from: path.to_path_buf(),
+                });
+            }
+        }
+    }
+    (out, diags)
+}
+
+/// A whole-file diagnostic target: `at` (under `dir`) as the user knows it.
+fn whole(shown: &Path, dir: &Path, at: &Path) -> Arc<SourceFile> {
+    SourceFile::new(
+        shown.join(at.strip_prefix(dir).unwrap_or(at)),
+        String::new(),
+    )
+}
+
+/// The operating system's reason for a walk error, without walkdir's path prefix.
+fn io_reason(e: &walkdir::Error) -> String {
+    e.io_error()
+        .map_or_else(|| e.to_string(), std::string::ToString::to_string)
+}
