@@ -397,8 +397,13 @@ impl Progress {
 }
 
 /// Prints diagnostics with their source lines to standard error.
+///
+/// Each file shows at most [`crate::diag::MAX_PER_FILE`] of them and a line counting the
+/// rest: a file with 40,000 unknown fields is one mistake repeated.
 pub fn print_diagnostics(diags: &[Diagnostic]) {
-    for d in diags {
+    let mut shown = diags.to_vec();
+    crate::diag::cap_per_file(&mut shown);
+    for d in &shown {
         crate::term::say(&crate::diag::render(d).to_string());
     }
 }

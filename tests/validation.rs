@@ -1002,7 +1002,9 @@ fn many_errors_in_one_file_are_reported_in_linear_time_and_capped() {
     }
     let dir = site(&[(A, &with(&extra))]);
     let start = std::time::Instant::now();
-    let diags = errors(&dir);
+    let mut diags = errors(&dir);
+    assert_eq!(diags.len(), 40_000, "every error is found");
+    gen::diag::cap_per_file(&mut diags);
     let text: String = diags.iter().map(gen::diag::render).collect();
     assert_eq!(diags.len(), gen::diag::MAX_PER_FILE + 1);
     let last = diags.last().unwrap();
@@ -1122,4 +1124,29 @@ fn an_id_or_operator_named_like_the_list_page_does_not_replace_it() {
     let out = dir.path().join("output/operators");
     assert!(out.join("index.html").is_file());
     assert!(out.join("index.html-2/index.html").is_file());
+}
+
+#[test]
+fn the_terminal_shows_fifty_errors_a_file_and_counts_them_all() {
+    let mut extra = String::new();
+    for n in 0..200 {
+        extra.push_str(&format!("field{n} = 1\n"));
+    }
+    let dir = site(&[(A, &with(&extra))]);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("error[unknown-field]").count(), 50, "{err}");
+    assert!(
+        err.contains("… and 150 more errors in content/incidents/a.md"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("error: 200 errors found; nothing was written\n"),
+        "{err}"
+    );
 }

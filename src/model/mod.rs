@@ -56,7 +56,6 @@ pub fn decode_all(
             let mut diags = Vec::new();
             let decoded = decode(doc, config, &mut diags);
             crate::diag::sort(&mut diags);
-            crate::diag::cap_per_file(&mut diags);
             (decoded, diags)
         })
         .collect();

@@ -295,11 +295,15 @@ fn shown(session: &Session, p: &std::path::Path) -> String {
 /// An error as the terminal and the overlay show it.
 fn describe(e: &Error) -> String {
     match e {
-        Error::Content(diags) => diags
-            .iter()
-            .map(crate::diag::render)
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Error::Content(diags) => {
+            let mut shown = diags.clone();
+            crate::diag::cap_per_file(&mut shown);
+            shown
+                .iter()
+                .map(crate::diag::render)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
         other => format!("error: {other}"),
     }
 }
