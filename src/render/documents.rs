@@ -13,7 +13,7 @@ use tera::Context;
 use super::charts::{self, Bar, Point};
 use super::theme::Theme;
 use super::views::{self, IncidentView, Row, StatsView, Views};
-use super::{link_rewriter, markdown, root_of, with_root, Output, Shared, ROOT_TOKEN};
+use super::{link_rewriter, markdown, root_of, root_token, with_root, Output, Shared};
 use crate::error::Error;
 use crate::model::MeasureStatus;
 use crate::site::{median, Site};
@@ -42,16 +42,29 @@ pub(crate) fn doc_root(site: &Site, path: &str) -> String {
     }
 }
 
-/// A CSS string literal; `<` is escaped so the text cannot close the `<style>` element.
+/// A CSS string literal that no text can leave: every character outside a safe set is
+/// written as a `\HEX ` escape. Safe are ASCII letters, digits, space and `-_.,:;!?()#/`,
+/// and any other character beyond ASCII that is not a control, separator, space or
+/// invisible format character (Japanese titles stay readable). So quotes, `\`, `<`, `>`,
+/// `&`, newlines, form feeds (which end a CSS string) and U+2028/9 are all escaped.
 fn css_string(s: &str) -> String {
-    let mut out = String::from("\"");
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\22 "),
-            '\\' => out.push_str("\\5c "),
-            '<' => out.push_str("\\3c "),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
+        let safe = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || " -_.,:;!?()#/".contains(c)
+        } else {
+            !c.is_control() && !c.is_whitespace() && !markdown::is_invisible(c)
+        };
+        if safe {
+            out.push(c);
+        } else if c == '\0' {
+            // CSS reads an escaped NUL as U+FFFD anyway.
+            out.push_str("\\fffd ");
+        } else {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "\\{:x} ", c as u32);
         }
     }
     out.push('"');
@@ -81,6 +94,8 @@ fn base_context(
 }
 
 /// Replaces `src="relative"` images that exist beside the incident with data URIs.
+/// Only image files strictly inside the incident's folder are embedded (see
+/// [`embeddable_image`]); any other `src` is left as it is.
 pub fn embed_images(html: String, asset_dir: Option<&Path>) -> String {
     let Some(dir) = asset_dir else {
         return html;
@@ -92,35 +107,124 @@ pub fn embed_images(html: String, asset_dir: Option<&Path>) -> String {
         out.push_str(head);
         let end = tail.find('"').unwrap_or(tail.len());
         let src = &tail[..end];
-        let decoded = percent_encoding::percent_decode_str(src).decode_utf8_lossy();
-        let local = !src.contains(':') && !src.starts_with('/') && !src.contains("..");
-        let file = dir.join(decoded.as_ref());
-        match (local, std::fs::read(&file)) {
-            (true, Ok(bytes)) => {
-                let mime = match file
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase)
-                    .as_deref()
-                {
-                    Some("png") => "image/png",
-                    Some("jpg" | "jpeg") => "image/jpeg",
-                    Some("gif") => "image/gif",
-                    Some("svg") => "image/svg+xml",
-                    Some("webp") => "image/webp",
-                    _ => "application/octet-stream",
-                };
+        let image = embeddable_image(dir, src)
+            .and_then(|(file, mime)| std::fs::read(file).ok().map(|bytes| (bytes, mime)));
+        match image {
+            Some((bytes, mime)) => {
                 out.push_str("data:");
                 out.push_str(mime);
                 out.push_str(";base64,");
                 out.push_str(&base64::engine::general_purpose::STANDARD.encode(bytes));
             }
-            _ => out.push_str(src),
+            None => out.push_str(src),
         }
         rest = &tail[end..];
     }
     out.push_str(rest);
     out
+}
+
+/// The file and media type of the image an attribute's `src` names, when it may be
+/// embedded: after decoding (HTML entities, then percent-encoding, once), a relative path
+/// of plain names with an image extension, every step of it inside `dir` and none a
+/// symbolic link. Refused: absolute paths, `..`, `\`, any `:` (`file:`, `C:`), a `%`
+/// left after decoding (double encoding), queries and fragments.
+fn embeddable_image(dir: &Path, src: &str) -> Option<(std::path::PathBuf, &'static str)> {
+    let unescaped = unescape_attribute(src);
+    let decoded = percent_encoding::percent_decode_str(&unescaped)
+        .decode_utf8()
+        .ok()?;
+    if decoded.is_empty()
+        || decoded.starts_with('/')
+        || decoded
+            .chars()
+            .any(|c| matches!(c, '\\' | ':' | '%' | '?' | '#') || c.is_control())
+    {
+        return None;
+    }
+    let mut file = dir.to_path_buf();
+    for part in decoded.split('/') {
+        if matches!(part, "" | "." | "..") {
+            return None;
+        }
+        file.push(part);
+        // Never follow a link, not even one to a file inside the folder.
+        if std::fs::symlink_metadata(&file)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return None;
+        }
+    }
+    if !std::fs::symlink_metadata(&file).ok()?.is_file() {
+        return None;
+    }
+    let mime = match file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("svg") => "image/svg+xml",
+        Some("webp") => "image/webp",
+        Some("avif") => "image/avif",
+        // Only images: `index.md` or any other file is linked, never copied in.
+        _ => return None,
+    };
+    Some((file, mime))
+}
+
+/// An attribute's text as a browser reads it: the entities pulldown-cmark and the
+/// sanitizer write (`&amp;`, `&quot;` …) and numeric ones decoded; others kept as written.
+fn unescape_attribute(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let entity = rest
+            .find(';')
+            .filter(|&e| e <= 12)
+            .map(|e| (&rest[1..e], e + 1));
+        let decoded = entity.and_then(|(name, len)| {
+            let c = match name {
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, len))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// The incident's view for a printed document: body links to the site, images embedded.
@@ -243,7 +347,7 @@ fn packet_with(
         .collect::<Result<_, Error>>()?;
     let mut minutes = markdown::render_body(
         m.read_body()?.as_str(),
-        &link_rewriter(site, ROOT_TOKEN),
+        &link_rewriter(site, root_token()),
         site.config.unsafe_html,
         site.config.language,
     );

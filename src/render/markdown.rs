@@ -1,5 +1,10 @@
 //! Markdown to HTML: CommonMark plus tables, footnotes, strikethrough and task lists;
 //! heading anchors that work for Japanese; fenced code highlighted into CSS classes.
+//!
+//! The output is safe to publish without a sanitizer when the body has no raw HTML:
+//! every link and image target passes [`refused_scheme`], headings keep only a safe
+//! `{#id}` and `{.class}`, and everything else is escaped by pulldown-cmark. What is
+//! refused is listed in [`Rendered::refused`] with its place in the markdown.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -62,17 +67,92 @@ pub struct Rendered {
     /// The highlighting classes the HTML uses, for documents that carry only the rules
     /// they need.
     pub classes: HighlightClasses,
+    /// What was left out of the HTML because it is unsafe: errors of the document.
+    pub refused: Vec<Refusal>,
+    /// Code shown as plain text because it is too long to highlight: warnings.
+    pub unhighlighted: Vec<Refusal>,
+}
+
+/// Something a body asked for that gen did not publish as written, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Byte range in the markdown.
+    pub range: std::ops::Range<usize>,
+    /// The diagnostic code.
+    pub code: &'static str,
+    /// What was refused, in one sentence.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// URL schemes a body's links and images may use; relative URLs and `#fragments` are
+/// always allowed. Everything else (`javascript:`, `vbscript:`, `data:`, `file:` …) is
+/// refused.
+pub const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// The scheme of `dest` when it is not one of [`SAFE_SCHEMES`], as a browser could read
+/// it: percent-decoded (repeatedly), with every control and white-space character
+/// removed, lowercased. `None` for a safe or relative URL.
+///
+/// Deliberately stricter than a browser: `java\tscript:`, `%6Aavascript:` and
+/// `c:\\file` all count as schemes, so that no spelling of one slips through.
+pub fn refused_scheme(dest: &str) -> Option<String> {
+    let mut url = std::borrow::Cow::Borrowed(dest);
+    // Bounded: each round only shortens the text, but `%252525…` could take many.
+    for _ in 0..8 {
+        let decoded = percent_encoding::percent_decode_str(&url).decode_utf8_lossy();
+        if decoded == url {
+            break;
+        }
+        url = std::borrow::Cow::Owned(decoded.into_owned());
+    }
+    let squeezed: String = url
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace() && !is_invisible(*c))
+        .collect();
+    let head = squeezed.split(['/', '?', '#']).next().unwrap_or("");
+    let (scheme, _) = head.split_once(':')?;
+    let scheme = scheme.to_lowercase();
+    if SAFE_SCHEMES.contains(&scheme.as_str()) {
+        None
+    } else {
+        Some(scheme)
+    }
+}
+
+/// Zero-width, direction and other invisible format characters, which some parsers drop.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{feff}'
+    )
+}
+
+/// Whether `name` may be published as a heading's id or class: letters and digits of any
+/// script, `-` and `_`.
+fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Renders a markdown body. `rewrite` maps link targets (e.g. `../incidents/x.md`).
-/// Raw HTML in the markdown is sanitized unless `trust_html`.
+/// Raw HTML in the markdown is sanitized unless `trust_html`; markdown links, images and
+/// heading attributes are filtered either way (see [`Rendered::refused`]).
 pub fn render_body(
     text: &str,
     rewrite: &dyn Fn(&str) -> Option<String>,
     trust_html: bool,
     lang: Lang,
 ) -> Rendered {
-    let mut r = render(text, rewrite, lang);
+    let mut r = render_with(text, rewrite, lang, !trust_html);
     if r.has_raw_html && !trust_html {
         r.html = sanitize(&r.html);
         r.classes = HighlightClasses::default();
@@ -82,8 +162,8 @@ pub fn render_body(
 }
 
 /// The allow-list for raw HTML in bodies: ammonia's defaults (tables, details/summary,
-/// sup/sub, kbd, img with http(s)/relative src; no script, no event handlers, no
-/// `javascript:` URLs) plus what our own markdown output uses.
+/// sup/sub, kbd, img with a relative src; no script, no event handlers) plus what our own
+/// markdown output uses, with the URL schemes of markdown links ([`SAFE_SCHEMES`]).
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static B: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     B.get_or_init(|| {
@@ -91,6 +171,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         b.add_generic_attributes(["id", "class", "data-lang"])
             .add_tags(["input"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .url_schemes(SAFE_SCHEMES.iter().copied().collect())
             .link_rel(None);
         b
     })
@@ -101,8 +182,25 @@ pub fn sanitize(html: &str) -> String {
     sanitizer().clean(html).to_string()
 }
 
-/// Renders markdown without sanitizing (see [`render_body`]).
+/// How deeply a body's elements may nest when its raw HTML is sanitized. The sanitizer's
+/// HTML parser takes time in proportion to the depth for every element (31 s for 100,000
+/// nested `<div>`s); Chromium's own parser stops nesting at 512.
+pub const MAX_HTML_DEPTH: usize = 512;
+
+/// Renders markdown without sanitizing raw HTML (see [`render_body`]); links, images and
+/// headings are filtered all the same.
 pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) -> Rendered {
+    render_with(text, rewrite, lang, false)
+}
+
+/// [`render`], and with `bound_depth` raw HTML nested deeper than [`MAX_HTML_DEPTH`] is
+/// refused and shown as text, so that the sanitizer's time stays linear.
+fn render_with(
+    text: &str,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+    lang: Lang,
+    bound_depth: bool,
+) -> Rendered {
     // Wide tables scroll in a focusable box; screen readers announce it by this name.
     let table_label = match lang {
         Lang::Ja => "表（横にスクロールできます）",
@@ -126,22 +224,46 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
         .collect();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut headings = Vec::new();
+    let mut refused = Vec::new();
+    let mut unhighlighted = Vec::new();
     // Ids the templates use around the body; a body heading gets a suffix instead.
     let mut used: HashMap<String, usize> = RESERVED_IDS
         .iter()
         .map(|id| ((*id).to_string(), 1))
         .collect();
-    let has_raw_html = events
+    let mut has_raw_html = events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    // Too deep to sanitize in linear time: the raw HTML is shown as text instead.
+    let raw_as_text = if bound_depth && has_raw_html {
+        too_deep(&events, &ranges).map(|range| {
+            refused.push(Refusal {
+                range,
+                code: "html-too-deep",
+                message: format!(
+                    "the HTML here nests elements more than {MAX_HTML_DEPTH} levels deep"
+                ),
+                help: "close the elements you open (</div>), or use less nesting".to_string(),
+            });
+        })
+    } else {
+        None
+    }
+    .is_some();
+    if raw_as_text {
+        has_raw_html = false;
+    }
+    // For each open link or image: whether its start was left out (its end is too).
+    let mut dropped: Vec<bool> = Vec::new();
     let mut classes = HighlightClasses::default();
+    let mut highlight_spent = 0u64;
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
             Event::Start(Tag::Heading {
                 level,
                 id,
-                classes,
+                classes: names,
                 attrs,
             }) => {
                 // Gather the heading's text to make its anchor.
@@ -153,7 +275,47 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
                     }
                     j += 1;
                 }
-                let base = id.as_ref().map_or_else(|| anchor(&text), |s| s.to_string());
+                // `{#id .class}` only, with names that cannot break out of anything;
+                // `key=value` attributes (`onfocus=…`, `autofocus`) are never published.
+                let id = match id {
+                    Some(id) if !is_safe_name(id) => {
+                        refused.push(Refusal {
+                            range: ranges[i].clone(),
+                            code: "unsafe-heading-attribute",
+                            message: format!(
+                                "the heading id \"{}\" may hold only letters, digits, - and _",
+                                id.escape_debug()
+                            ),
+                            help: "write the id as {#letters-digits_and-dashes}".to_string(),
+                        });
+                        None
+                    }
+                    id => id.as_ref(),
+                };
+                for name in names.iter().filter(|c| !is_safe_name(c)) {
+                    refused.push(Refusal {
+                        range: ranges[i].clone(),
+                        code: "unsafe-heading-attribute",
+                        message: format!(
+                            "the heading class \"{}\" may hold only letters, digits, - and _",
+                            name.escape_debug()
+                        ),
+                        help: "write the class as {.letters-digits_and-dashes}".to_string(),
+                    });
+                }
+                for (key, _) in attrs {
+                    refused.push(Refusal {
+                        range: ranges[i].clone(),
+                        code: "unsafe-heading-attribute",
+                        message: format!(
+                            "the heading attribute \"{}\" is not published",
+                            key.escape_debug()
+                        ),
+                        help: "a heading takes only {#id} and {.class}; remove the attribute"
+                            .to_string(),
+                    });
+                }
+                let base = id.map_or_else(|| anchor(&text), |s| s.to_string());
                 let n = used.entry(base.clone()).or_insert(0);
                 let unique = if *n == 0 {
                     base.clone()
@@ -169,8 +331,8 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
                 out.push(Event::Start(Tag::Heading {
                     level: *level,
                     id: Some(CowStr::from(unique)),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
+                    classes: names.iter().filter(|c| is_safe_name(c)).cloned().collect(),
+                    attrs: Vec::new(),
                 }));
                 i += 1;
             }
@@ -189,7 +351,13 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
                     }
                     j += 1;
                 }
-                let block = highlight(&code, &lang);
+                let block = match too_long_to_highlight(&code, &lang, &mut highlight_spent) {
+                    Some(why) => {
+                        unhighlighted.push(not_highlighted(ranges[i].clone(), &why));
+                        plain_block(&code, &lang)
+                    }
+                    None => highlight(&code, &lang),
+                };
                 // Scanning each block now spares scanning whole documents later (a body
                 // with raw HTML is scanned whole below).
                 if !has_raw_html {
@@ -212,6 +380,29 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
                 out.push(Event::Html(CowStr::from("</div>")));
                 i += 1;
             }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if refused_scheme(dest_url).is_some() =>
+            {
+                // The link's text (an image's description) stays, as plain text.
+                let what = if matches!(events[i], Event::Start(Tag::Link { .. })) {
+                    "link"
+                } else {
+                    "image"
+                };
+                let scheme = refused_scheme(dest_url).unwrap_or_default();
+                refused.push(Refusal {
+                    range: ranges[i].clone(),
+                    code: "unsafe-link",
+                    message: format!(
+                        "the {what} \"{}\" uses the scheme \"{}:\", which gen does not publish",
+                        dest_url.escape_debug(),
+                        scheme.escape_debug()
+                    ),
+                    help: "use an http:, https:, mailto: or tel: URL, a path relative to this file, or a #fragment".to_string(),
+                });
+                dropped.push(true);
+                i += 1;
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -225,6 +416,36 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
                     title: title.clone(),
                     id: id.clone(),
                 }));
+                dropped.push(false);
+                i += 1;
+            }
+            Event::Start(Tag::Image { .. }) => {
+                out.push(events[i].clone());
+                dropped.push(false);
+                i += 1;
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if !dropped.pop().unwrap_or(false) {
+                    out.push(events[i].clone());
+                }
+                i += 1;
+            }
+            // Footnote ids get a prefix of their own: `[^main]` must not take an id the
+            // templates or a heading use.
+            Event::FootnoteReference(label) => {
+                out.push(Event::FootnoteReference(CowStr::from(format!(
+                    "fn-{label}"
+                ))));
+                i += 1;
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                out.push(Event::Start(Tag::FootnoteDefinition(CowStr::from(
+                    format!("fn-{label}"),
+                ))));
+                i += 1;
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) if raw_as_text => {
+                out.push(Event::Text(raw.clone()));
                 i += 1;
             }
             e => {
@@ -245,7 +466,84 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
         has_raw_html,
         links,
         classes,
+        refused,
+        unhighlighted,
     }
+}
+
+/// Where the elements of a body nest deeper than [`MAX_HTML_DEPTH`]: the range of the
+/// raw HTML that goes past it. Markdown containers count one level each; in raw HTML,
+/// an end tag closes up to the last open element of its name, as an HTML parser does,
+/// and void elements and those whose end tag may be left out (`<p>`, `<li>`) count none.
+fn too_deep(
+    events: &[Event<'_>],
+    ranges: &[std::ops::Range<usize>],
+) -> Option<std::ops::Range<usize>> {
+    let mut markdown = 0usize;
+    let mut open: Vec<String> = Vec::new();
+    for (e, range) in events.iter().zip(ranges) {
+        match e {
+            Event::Start(_) => markdown += 1,
+            Event::End(_) => markdown = markdown.saturating_sub(1),
+            Event::Html(raw) | Event::InlineHtml(raw)
+                if scan_tags(raw, &mut open, MAX_HTML_DEPTH.saturating_sub(markdown)) =>
+            {
+                return Some(range.clone());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Follows the tags of `raw` on the stack of `open` elements; true as soon as more than
+/// `max` are open. Comments are skipped, and so is the text of `script` and `style`.
+fn scan_tags(raw: &str, open: &mut Vec<String>, max: usize) -> bool {
+    // Elements that never nest: void ones, and those an HTML parser closes by itself.
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
+        "thead", "tbody", "tfoot", "rb", "rt", "rp", "colgroup",
+    ];
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while let Some(at) = memchr::memchr(b'<', &bytes[i..]) {
+        i += at + 1;
+        if bytes[i..].starts_with(b"!--") {
+            i = memchr::memmem::find(&bytes[i..], b"-->").map_or(bytes.len(), |e| i + e + 3);
+            continue;
+        }
+        let closing = bytes.get(i) == Some(&b'/');
+        let name_start = if closing { i + 1 } else { i };
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = raw[name_start..name_start + name_len].to_ascii_lowercase();
+        let tag_end =
+            memchr::memchr(b'>', &bytes[name_start..]).map_or(bytes.len(), |e| name_start + e);
+        let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
+        i = tag_end.min(bytes.len());
+        if closing {
+            if let Some(k) = open.iter().rposition(|n| *n == name) {
+                open.truncate(k);
+            }
+        } else if matches!(name.as_str(), "script" | "style") {
+            let end = format!("</{name}");
+            let lower = raw[i..].to_ascii_lowercase();
+            i = memchr::memmem::find(lower.as_bytes(), end.as_bytes())
+                .map_or(bytes.len(), |e| i + e);
+        } else if !self_closing && !FLAT.contains(&name.as_str()) {
+            open.push(name);
+            if open.len() > max {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
@@ -253,16 +551,27 @@ fn level_num(l: HeadingLevel) -> u8 {
 }
 
 /// Whether a relative link, followed from a folder `depth` levels below the site root,
-/// climbs out of the site (`../../../etc/passwd` from `content/incidents/`).
+/// climbs out of the site (`../../../etc/passwd` from `content/incidents/`). The link is
+/// percent-decoded first: a browser reads `%2e%2e/` as `../`.
 pub fn escapes_root(dest: &str, depth: usize) -> bool {
-    if dest.contains(':') || dest.starts_with('#') {
+    let mut decoded = std::borrow::Cow::Borrowed(dest);
+    // Bounded like `refused_scheme`: `%252e` is `%2e` once decoded, `.` twice.
+    for _ in 0..8 {
+        let next = percent_encoding::percent_decode_str(&decoded).decode_utf8_lossy();
+        if next == decoded {
+            break;
+        }
+        decoded = std::borrow::Cow::Owned(next.into_owned());
+    }
+    let head = decoded.split(['/', '\\', '?', '#']).next().unwrap_or("");
+    if head.contains(':') || decoded.starts_with('#') {
         // A URL with a scheme (https:, mailto:) or a fragment: not a file path.
         return false;
     }
-    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let path = decoded.split(['#', '?']).next().unwrap_or("");
     let mut level = depth as isize;
     for part in path.split(['/', '\\']) {
-        match part {
+        match part.trim_matches(|c: char| c.is_control() || c.is_whitespace()) {
             ".." => level -= 1,
             "" | "." => {}
             _ => level += 1,
@@ -314,31 +623,140 @@ fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
     })
 }
 
-/// Highlights code into `<pre><code>` with classes; an unknown language is plain text.
-pub fn highlight(code: &str, lang: &str) -> String {
-    let ss = syntaxes();
-    let syntax = (!lang.is_empty()).then(|| syntax_for(lang)).flatten();
+/// The longest line gen highlights, in bytes. The time to highlight a line grows with
+/// the square of its length in some syntaxes (a 4,000-byte line of random letters takes
+/// 0.43 s as `log`, a 64 KiB line of words 132 s): a longer line is shown as plain text.
+pub const MAX_HIGHLIGHT_LINE: usize = 1000;
+
+/// The largest code block gen highlights, in bytes.
+pub const MAX_HIGHLIGHT_BLOCK: usize = 256 * 1024;
+
+/// The most highlighting work one block may take, as the sum of the squares of its line
+/// lengths in bytes (16 lines of 1,000 bytes, 2,500 lines of 80): about 0.4 s at worst.
+pub const MAX_HIGHLIGHT_WORK: u64 = 16_000_000;
+
+/// The most highlighting work one body may take over all its blocks; blocks past it are
+/// plain text.
+pub const MAX_HIGHLIGHT_BODY_WORK: u64 = 4 * MAX_HIGHLIGHT_WORK;
+
+/// The highlighting work of `code` (see [`MAX_HIGHLIGHT_WORK`]).
+fn highlight_work(code: &str) -> u64 {
+    code.split('\n').map(|l| (l.len() as u64).pow(2)).sum()
+}
+
+/// Why `code` is shown as plain text rather than highlighted as `lang`, if it is, given
+/// the work the body's blocks before it took (`spent`, updated).
+fn too_long_to_highlight(code: &str, lang: &str, spent: &mut u64) -> Option<String> {
+    if lang.is_empty() || syntax_for(lang).is_none() {
+        return None;
+    }
+    if code.len() > MAX_HIGHLIGHT_BLOCK {
+        return Some(format!(
+            "it is {} bytes long, more than {MAX_HIGHLIGHT_BLOCK}",
+            code.len()
+        ));
+    }
+    if let Some((n, line)) = code
+        .split('\n')
+        .enumerate()
+        .find(|(_, l)| l.len() > MAX_HIGHLIGHT_LINE)
+    {
+        return Some(format!(
+            "its line {} is {} bytes long, more than {MAX_HIGHLIGHT_LINE}",
+            n + 1,
+            line.len()
+        ));
+    }
+    let work = highlight_work(code);
+    if work > MAX_HIGHLIGHT_WORK {
+        return Some(format!(
+            "its lines are too long to highlight together ({work} units of work, more than {MAX_HIGHLIGHT_WORK}: the sum of the squares of the line lengths)"
+        ));
+    }
+    if *spent + work > MAX_HIGHLIGHT_BODY_WORK {
+        return Some(format!(
+            "the code blocks before it took all the highlighting work of a body ({MAX_HIGHLIGHT_BODY_WORK} units: the sum of the squares of the line lengths)"
+        ));
+    }
+    *spent += work;
+    None
+}
+
+/// The code blocks of a body that [`render`] shows as plain text because they are too
+/// long to highlight, found without highlighting anything (for `gen check`'s warnings).
+pub fn unhighlighted(text: &str) -> Vec<Refusal> {
+    let mut found = Vec::new();
+    let mut spent = 0u64;
+    let mut parser = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES)
+        .into_offset_iter();
+    while let Some((event, range)) = parser.next() {
+        let Event::Start(Tag::CodeBlock(kind)) = event else {
+            continue;
+        };
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        for (event, _) in parser.by_ref() {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        if let Some(why) = too_long_to_highlight(&code, &lang, &mut spent) {
+            found.push(not_highlighted(range, &why));
+        }
+    }
+    found
+}
+
+/// The warning for a code block shown as plain text.
+fn not_highlighted(range: std::ops::Range<usize>, why: &str) -> Refusal {
+    Refusal {
+        range,
+        code: "not-highlighted",
+        message: format!("this code block is shown as plain text: {why}"),
+        help: format!(
+            "shorten or split the code, or mark it as ```text; gen highlights lines of up to {MAX_HIGHLIGHT_LINE} bytes and blocks of up to {MAX_HIGHLIGHT_BLOCK}"
+        ),
+    }
+}
+
+/// A code block as plain, escaped text.
+fn plain_block(code: &str, lang: &str) -> String {
     let lang_attr = if lang.is_empty() {
         String::new()
     } else {
         format!(" data-lang=\"{}\"", escape(lang))
     };
+    format!(
+        "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
+        escape(code)
+    )
+}
+
+/// Highlights code into `<pre><code>` with classes; an unknown language, and code too
+/// long to highlight in bounded time ([`MAX_HIGHLIGHT_LINE`], [`MAX_HIGHLIGHT_BLOCK`]),
+/// is plain text.
+pub fn highlight(code: &str, lang: &str) -> String {
+    let ss = syntaxes();
+    let syntax = (!lang.is_empty()).then(|| syntax_for(lang)).flatten();
     let Some(syntax) = syntax else {
-        return format!(
-            "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
-            escape(code)
-        );
+        return plain_block(code, lang);
     };
+    if too_long_to_highlight(code, lang, &mut 0).is_some() {
+        return plain_block(code, lang);
+    }
+    let lang_attr = format!(" data-lang=\"{}\"", escape(lang));
     let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
         if gen
             .parse_html_for_line_which_includes_newline(line)
             .is_err()
         {
-            return format!(
-                "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
-                escape(code)
-            );
+            return plain_block(code, lang);
         }
     }
     format!(

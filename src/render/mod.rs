@@ -53,21 +53,39 @@ impl Output {
 
 /// Stands for the page's root prefix in rendered markdown, so one rendering of a body
 /// serves pages at different depths (the web page, the printable report).
-pub(crate) const ROOT_TOKEN: &str = "gen-root-token/";
+///
+/// Chosen at random when gen starts (128 bits), so that no body can contain it: a fixed
+/// text such as `gen-root-token/` could be typed in a body, or written in trusted raw
+/// HTML, and would then be rewritten too. It never reaches the output, which stays the
+/// same from run to run.
+pub(crate) fn root_token() -> &'static str {
+    static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TOKEN.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        // Each `RandomState` is keyed from the operating system's random source.
+        let half = || {
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        format!("gen-root-{:016x}{:016x}/", half(), half())
+    })
+}
 
-/// `html` with every [`ROOT_TOKEN`] replaced by `root` (a page's `../../`). Searched with
+/// `html` with every [`root_token`] replaced by `root` (a page's `../../`). Searched with
 /// memchr's SIMD finder: each body is rewritten for two or three documents.
 pub(crate) fn with_root(html: &str, root: &str) -> String {
     static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
         std::sync::OnceLock::new();
-    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(ROOT_TOKEN));
+    let token = root_token();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new(token));
     let mut out = String::with_capacity(html.len());
     let mut last = 0;
     // The token is ASCII, so every match starts and ends on a character boundary.
     for i in finder.find_iter(html.as_bytes()) {
         out.push_str(&html[last..i]);
         out.push_str(root);
-        last = i + ROOT_TOKEN.len();
+        last = i + token.len();
     }
     out.push_str(&html[last..]);
     out
@@ -563,7 +581,8 @@ fn render_page(
     Ok(documents)
 }
 
-/// Refuses links and images that climb out of the site root from the document's folder.
+/// Refuses links and images that climb out of the site root from the document's folder,
+/// and everything the markdown renderer left out as unsafe ([`markdown::Rendered::refused`]).
 pub(super) fn check_links(
     body: &markdown::Rendered,
     source: &crate::load::Body,
@@ -575,13 +594,13 @@ pub(super) fn check_links(
         .iter()
         .filter(|(_, dest)| markdown::escapes_root(dest, depth))
         .peekable();
-    if escaping.peek().is_none() {
+    if escaping.peek().is_none() && body.refused.is_empty() {
         return Ok(());
     }
     // Only now is the whole file needed, to point into the body.
     let file = source.source(head);
     let offset = source.start();
-    let diags = escaping
+    let mut diags: Vec<crate::diag::Diagnostic> = escaping
         .map(|(range, dest)| {
             crate::diag::Diagnostic::error(
                 "link-outside-site",
@@ -592,7 +611,43 @@ pub(super) fn check_links(
             .with_help("link to files inside the site (beside the incident, or in static/), or use a full https:// URL")
         })
         .collect();
+    diags.extend(body.refused.iter().map(|r| {
+        crate::diag::Diagnostic::error(
+            r.code,
+            &file,
+            Some(r.range.start + offset..r.range.end + offset),
+            r.message.clone(),
+        )
+        .with_help(r.help.clone())
+    }));
+    crate::diag::sort(&mut diags);
     Err(Error::Content(diags))
+}
+
+/// Warnings about the bodies of the site's incidents and meetings: code blocks shown as
+/// plain text because they are too long to highlight (`not-highlighted`). Reads every
+/// body but highlights nothing; `gen check` reports them with [`Site::warnings`].
+pub fn body_warnings(site: &Site) -> Result<Vec<crate::diag::Diagnostic>, Error> {
+    let docs = site
+        .incidents
+        .iter()
+        .map(|i| (i.read_body(), &i.file))
+        .chain(site.meetings.iter().map(|m| (m.read_body(), &m.file)));
+    let mut out = Vec::new();
+    for (body, head) in docs {
+        let body = body?;
+        let found = markdown::unhighlighted(body.as_str());
+        if found.is_empty() {
+            continue;
+        }
+        let file = body.source(head);
+        out.extend(found.into_iter().map(|w| {
+            let span = w.range.start + body.start()..w.range.end + body.start();
+            crate::diag::Diagnostic::warning(w.code, &file, Some(span), w.message).with_help(w.help)
+        }));
+    }
+    crate::diag::sort(&mut out);
+    Ok(out)
 }
 
 fn year_label(f: i18n::Fmt, y: i32) -> String {
@@ -689,7 +744,8 @@ mod tests {
 
     #[test]
     fn the_root_token_is_replaced_everywhere() {
-        let html = format!("<a href=\"{ROOT_TOKEN}a/\">障害</a><img src=\"{ROOT_TOKEN}b.png\">");
+        let token = root_token();
+        let html = format!("<a href=\"{token}a/\">障害</a><img src=\"{token}b.png\">");
         assert_eq!(
             with_root(&html, "../../"),
             "<a href=\"../../a/\">障害</a><img src=\"../../b.png\">"

@@ -214,7 +214,7 @@ impl<'s> Views<'s> {
         let source = i.read_body()?;
         let body = super::markdown::render_body(
             source.as_str(),
-            &super::link_rewriter(site, super::ROOT_TOKEN),
+            &super::link_rewriter(site, super::root_token()),
             site.config.unsafe_html,
             site.config.language,
         );
