@@ -247,7 +247,10 @@ fn execute(cli: Cli) -> Result<(), Error> {
             let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
             let (site, warnings) = match crate::check(&opts) {
                 Ok(site) => {
-                    let w = site.warnings(today);
+                    let mut w = site.warnings(today);
+                    // Code blocks too long to highlight (shown as plain text).
+                    w.extend(crate::render::body_warnings(&site)?);
+                    crate::diag::sort(&mut w);
                     (Some(site), w)
                 }
                 Err(Error::Content(diags)) if format == Format::Json => (None, diags),

@@ -66,7 +66,7 @@ impl BuildOptions {
 /// Loads, validates and indexes the site; every content problem is reported together.
 pub fn load_site(opts: &BuildOptions) -> Result<Site, Error> {
     let config = load_config(&opts.root, opts.base_url.as_deref())?;
-    let (docs, known, mut diags) = load::load_content(&opts.root)?;
+    let (docs, known, mut diags) = load::load_content(&opts.root, config.unsafe_html)?;
     let (incidents, meetings, mut more) = model::decode_all(&docs, &config);
     diags.append(&mut more);
     assemble(config, incidents, meetings, &known, opts.drafts, diags)

@@ -350,9 +350,22 @@ fn embedding_refuses_symlinks_backslashes_file_urls_and_double_encoding() {
 
 #[test]
 fn report_headers_escape_every_character_that_could_leave_the_css_string() {
-    // A form feed ends a CSS string; the rest would be read as rules.
+    // A form feed would end a CSS string (the rest read as rules); it is refused with the
+    // other control characters before rendering (see the unit test of `css_string` for
+    // the escape). Everything else that could leave the string is escaped.
+    let refused = site(&[(
+        "content/incidents/a.md",
+        &format!(
+            "{}\nBody.\n",
+            HEAD.replace("title = \"A\"", "title = \"x\\f}\"")
+        ),
+    )]);
+    match gen::build(&BuildOptions::new(refused.path())) {
+        Err(gen::Error::Content(d)) => assert_eq!(d[0].code, "control-character"),
+        other => panic!("{other:?}"),
+    }
     let title =
-        "x\\f} @import url(https://evil.example/a.css); \\\" \\\\ </style> \\u2028 障害（第1回）";
+        "x} @import url(https://evil.example/a.css); \\\" \\\\ </style> \\u2028 障害（第1回）";
     let dir = site(&[
         (
             "content/incidents/a.md",
@@ -364,7 +377,7 @@ fn report_headers_escape_every_character_that_could_leave_the_css_string() {
         ),
     ]);
     gen::build(&BuildOptions::new(dir.path())).unwrap();
-    let expected = "--running-header: \"x\\c \\7d  \\40 import url(https://evil.example/a.css); \\22  \\5c  \\3c /style\\3e  \\2028  障害（第1回）\";";
+    let expected = "--running-header: \"x\\7d  \\40 import url(https://evil.example/a.css); \\22  \\5c  \\3c /style\\3e  \\2028  障害（第1回）\";";
     for doc in ["incidents/a/report.html", "meetings/m/packet/index.html"] {
         let html = read(&dir.path().join("output").join(doc));
         let line = html

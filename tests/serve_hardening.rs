@@ -249,9 +249,16 @@ fn a_folder_of_assets_swapped_for_a_link_is_never_served() {
     assert_eq!((status, body.as_str()), (200, FIGURE));
     nothing_leaks(&server);
 
-    // The incident's whole folder swapped for a link to a look-alike outside the site.
+    // The incident's whole folder swapped for a link to a look-alike outside the site: a
+    // linked document is an error, as in `gen build`, and the last good build stays.
     swap_for_link(&folder, out.path());
-    server.wait_for(PAGE_URL, "the incident gone", |status, _| status == 404);
+    let said = until(
+        &server.stderr,
+        "still serving the last good build",
+        "stderr",
+    );
+    assert!(said.contains("error[symlink]"), "{said}");
+    assert_eq!(server.get(PAGE_URL).0, 200);
     nothing_leaks(&server);
 }
 
@@ -265,8 +272,14 @@ fn a_static_file_swapped_for_a_link_is_never_served() {
         &dir.path().join("static/notes.txt"),
         &out.path().join("notes.txt"),
     );
-    // A link in static/ is skipped, as `gen build` skips it.
-    server.wait_for("/notes.txt", "the link skipped", |status, _| status == 404);
+    // A link in static/ is an error, as in `gen build`; the file stays as it was built.
+    let said = until(
+        &server.stderr,
+        "still serving the last good build",
+        "stderr",
+    );
+    assert!(said.contains("error[symlink]: static/notes.txt"), "{said}");
+    assert_eq!(server.get("/notes.txt").2, "built notes");
     nothing_leaks(&server);
 }
 

@@ -942,7 +942,7 @@ fn dotfiles_links_and_pipes_among_assets_are_never_listed() {
         .unwrap();
     assert!(status.success());
     let (assets, diags) =
-        gen::load::assets::incident(&folder, Path::new("content/incidents/a"), "a");
+        gen::load::assets::incident(&folder, Path::new("content/incidents/a"), "a", false);
     let paths: Vec<&str> = assets.iter().map(|a| a.path.as_str()).collect();
     assert_eq!(paths, ["incidents/a/diagram.png", "incidents/a/sub/b.png"]);
     let got: Vec<String> = diags
@@ -966,17 +966,13 @@ fn dotfiles_links_and_pipes_among_assets_are_never_listed() {
         ("static/logo.svg", "<svg/>"),
     ]);
     let (assets, diags) =
-        gen::load::assets::static_files(&dir.path().join("static"), Path::new("static"));
+        gen::load::assets::static_files(&dir.path().join("static"), Path::new("static"), false);
     let paths: Vec<&str> = assets.iter().map(|a| a.path.as_str()).collect();
     assert_eq!(paths, ["logo.svg"]);
     assert!(diags.is_empty());
 }
 
-/// Needs the render stage to publish the files `gen::load::assets` lists (see the
-/// hardening report): today `render::incident_assets` and `Theme::static_files` walk the
-/// folders themselves.
 #[test]
-#[ignore = "render must list assets and static files with gen::load::assets"]
 fn dotfiles_are_not_published() {
     let dir = site(&[
         ("content/incidents/a/index.md", INCIDENT),
@@ -1149,4 +1145,47 @@ fn the_terminal_shows_fifty_errors_a_file_and_counts_them_all() {
         err.ends_with("error: 200 errors found; nothing was written\n"),
         "{err}"
     );
+}
+
+#[test]
+fn assets_that_would_run_script_are_errors_unless_html_is_trusted() {
+    let evil_svg =
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <rect onload=\"alert(1)\"/>\n</svg>\n";
+    let files = [
+        ("content/incidents/a/index.md", INCIDENT),
+        ("content/incidents/a/evil.svg", evil_svg),
+        (
+            "content/incidents/a/plain.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>",
+        ),
+        ("static/page.html", "<p>ok</p>\n<script>alert(1)</script>\n"),
+        ("static/verify.html", "<p>site verification</p>"),
+    ];
+    let dir = site(&files);
+    let got: Vec<String> = errors(&dir)
+        .iter()
+        .map(|d| format!("{} {}: {}", d.code, d.location(), d.message))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "active-asset content/incidents/a/evil.svg:2:9: the attribute onload is an event handler: it runs script",
+            "active-asset static/page.html:2:1: this file contains a <script> element, which can run script or change a link",
+        ]
+    );
+    assert!(!dir.path().join("output").exists());
+    // Trusted writers may publish them as they are.
+    write(
+        &dir,
+        "config.toml",
+        format!("{CONFIG}unsafe_html = true\n").as_bytes(),
+    );
+    gen::build(&BuildOptions::new(dir.path())).expect("builds");
+    let out = dir.path().join("output");
+    assert_eq!(
+        std::fs::read_to_string(out.join("incidents/a/evil.svg")).unwrap(),
+        evil_svg
+    );
+    assert!(out.join("page.html").is_file() && out.join("verify.html").is_file());
+    assert!(out.join("incidents/a/plain.svg").is_file());
 }

@@ -3,8 +3,9 @@
 //!
 //! Only regular files are published. Dotfiles and dot-folders (`.env`, `.git/`,
 //! `.DS_Store`) are skipped; a symbolic link, a named pipe or device, an unreadable
-//! folder, a non-UTF-8 name, two names differing only in case, or a file where gen writes
-//! a page is an error naming the file.
+//! folder, a non-UTF-8 name, two names differing only in case, a file where gen writes
+//! a page, or (unless `unsafe_html`) an HTML, SVG or XML file that could run script
+//! ([`super::active`]) is an error naming the file.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,7 +33,12 @@ pub const SECTIONS: &[&str] = &[
 
 /// The assets of the incident whose folder is `dir` (`shown` is that folder relative to
 /// the site root), published under `incidents/<id>/`. `index.md` is the document itself.
-pub fn incident(dir: &Path, shown: &Path, id: &str) -> (Vec<Asset>, Vec<Diagnostic>) {
+pub fn incident(
+    dir: &Path,
+    shown: &Path,
+    id: &str,
+    trust_html: bool,
+) -> (Vec<Asset>, Vec<Diagnostic>) {
     // The page and the printable report are written beside the assets.
     let reserved = |rel: &str| matches!(rel, "index.html" | "report.html");
     list(
@@ -41,13 +47,14 @@ pub fn incident(dir: &Path, shown: &Path, id: &str) -> (Vec<Asset>, Vec<Diagnost
         &format!("incidents/{id}/"),
         Some("index.md"),
         &reserved,
+        trust_html,
     )
 }
 
 /// The files of a `static/` folder (`shown` relative to the site root), published at the
 /// root of the output.
-pub fn static_files(dir: &Path, shown: &Path) -> (Vec<Asset>, Vec<Diagnostic>) {
-    list(dir, shown, "", None, &static_reserved)
+pub fn static_files(dir: &Path, shown: &Path, trust_html: bool) -> (Vec<Asset>, Vec<Diagnostic>) {
+    list(dir, shown, "", None, &static_reserved, trust_html)
 }
 
 /// Whether a file of `static/` at `rel` would be published where gen writes a page:
@@ -64,7 +71,8 @@ pub fn static_reserved(rel: &str) -> bool {
 
 /// Every regular file under `dir`, sorted by path, to be published at `to` + its path
 /// relative to `dir`, except `document` (the `index.md` beside its assets), which is not
-/// copied; a file at a relative path `reserved` says a page is written to is an error.
+/// copied; a file at a relative path `reserved` says a page is written to is an error, and
+/// so is a document that would run script, unless `trust_html`.
 /// Problems are diagnostics, each naming its file; the files without problems are still
 /// listed.
 pub fn list(
@@ -73,6 +81,7 @@ pub fn list(
     to: &str,
     document: Option<&str>,
     reserved: &dyn Fn(&str) -> bool,
+    trust_html: bool,
 ) -> (Vec<Asset>, Vec<Diagnostic>) {
     let mut out: Vec<Asset> = Vec::new();
     let mut diags = Vec::new();
@@ -184,6 +193,24 @@ pub fn list(
                 );
             }
             std::collections::hash_map::Entry::Vacant(e) => {
+                if !trust_html && super::active::kind(&rel) != super::active::Kind::Inert {
+                    let problem = match std::fs::read(path) {
+                        Ok(bytes) => super::active::check(&file().path, &rel, &bytes),
+                        Err(e) => Some(
+                            Diagnostic::error(
+                                "unreadable",
+                                &file(),
+                                None,
+                                format!("cannot read this file: {e}"),
+                            )
+                            .with_help("check its permissions, or move it out of the site"),
+                        ),
+                    };
+                    if let Some(d) = problem {
+                        diags.push(d);
+                        continue;
+                    }
+                }
                 e.insert(out.len());
                 out.push(Asset {
                     path: published,

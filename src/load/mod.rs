@@ -4,6 +4,7 @@
 //! fields; it hands the model stage a [`Document`] whose front matter keeps its byte
 //! offset so diagnostics can point into the original file.
 
+pub mod active;
 pub mod assets;
 mod frontmatter;
 pub mod names;
@@ -152,12 +153,18 @@ pub struct Found {
 /// failures abort.
 /// Two documents of one kind with the same id (`a.md` and `a/index.md`) are an error,
 /// reported on the later path; only the first is kept.
-pub fn load_content(root: &Path) -> Result<(Vec<Document>, KnownIds, Vec<Diagnostic>), Error> {
+///
+/// `trust_html` is the site's `unsafe_html`: when set, HTML, SVG and XML assets are
+/// published without the check for script.
+pub fn load_content(
+    root: &Path,
+    trust_html: bool,
+) -> Result<(Vec<Document>, KnownIds, Vec<Diagnostic>), Error> {
     let (found, known, mut diags) = discover(root)?;
     // The site's `static/` is published with the theme's: its problems are content errors.
     let static_dir = root.join("static");
     if static_dir.is_dir() {
-        diags.extend(assets::static_files(&static_dir, Path::new("static")).1);
+        diags.extend(assets::static_files(&static_dir, Path::new("static"), trust_html).1);
     }
     prefetch(&found);
     type Read = (Result<Result<Document, Diagnostic>, Error>, Vec<Diagnostic>);
@@ -169,7 +176,7 @@ pub fn load_content(root: &Path) -> Result<(Vec<Document>, KnownIds, Vec<Diagnos
             let asset_problems = match &f.asset_dir {
                 Some(dir) if f.kind == Kind::Incident => {
                     let shown = dir.strip_prefix(root).unwrap_or(dir);
-                    assets::incident(dir, shown, &f.id).1
+                    assets::incident(dir, shown, &f.id, trust_html).1
                 }
                 _ => Vec::new(),
             };
@@ -570,7 +577,7 @@ mod tests {
             });
             prefetch_all(&found);
         }
-        let (docs, known, diags) = load_content(dir.path()).expect("load");
+        let (docs, known, diags) = load_content(dir.path(), false).expect("load");
         assert!(diags.is_empty(), "{diags:?}");
         let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
         let mut sorted = ids.clone();

@@ -605,7 +605,15 @@ pub(super) fn annual(
 
 #[cfg(test)]
 mod tests {
-    use super::prefix_ids;
+    use super::{css_string, prefix_ids};
+
+    #[test]
+    fn no_character_leaves_a_css_string() {
+        assert_eq!(
+            css_string("x\u{c}}\n\r\"'\\<>\u{2028}\0障害"),
+            "\"x\\c \\7d \\a \\d \\22 \\27 \\5c \\3c \\3e \\2028 \\fffd 障害\""
+        );
+    }
 
     #[test]
     fn packet_bodies_get_prefixed_ids_and_in_page_links() {

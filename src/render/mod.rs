@@ -4,7 +4,6 @@
 //! ([`views`]) by a Tera template of the theme. Links are relative to the page, so the
 //! output works at a domain root, under a sub-path and from disk.
 
-pub mod active;
 pub mod charts;
 pub mod documents;
 pub mod i18n;
@@ -186,7 +185,7 @@ pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
         path: "style.css".to_string(),
         bytes: theme.stylesheet().into_bytes(),
     }];
-    extra.extend(theme.static_files());
+    extra.extend(theme.static_files(site.config.unsafe_html)?);
     for n in 0..site.incidents.len() {
         extra.extend(incident_assets(site, n)?);
     }
@@ -199,7 +198,18 @@ pub fn incident_assets(site: &Site, n: usize) -> Result<Vec<Output>, Error> {
     match &i.asset_dir {
         Some(dir) => {
             let shown = i.file.path.parent().unwrap_or(std::path::Path::new(""));
-            assets(dir, shown, &format!("incidents/{}", i.id))
+            let (files, problems) =
+                crate::load::assets::incident(dir, shown, &i.id, site.config.unsafe_html);
+            if !problems.is_empty() {
+                return Err(Error::Content(problems));
+            }
+            Ok(files
+                .into_iter()
+                .map(|a| Output::Copy {
+                    path: a.path,
+                    from: a.from,
+                })
+                .collect())
         }
         None => Ok(Vec::new()),
     }
@@ -263,58 +273,6 @@ pub fn render_pages(
         return Err(Error::Content(diags));
     }
     Ok(paths)
-}
-
-/// Files beside an `<id>/index.md`, copied next to its page.
-/// `shown` is the folder as the user knows it (relative to the site root).
-fn assets(dir: &std::path::Path, shown: &std::path::Path, to: &str) -> Result<Vec<Output>, Error> {
-    let mut out: Vec<Output> = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Walk {
-            path: dir.to_path_buf(),
-            source: e,
-        })?;
-        let rel_shown = shown.join(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
-        if entry.path_is_symlink() {
-            let file = crate::diag::SourceFile::new(rel_shown, String::new());
-            return Err(Error::Content(vec![crate::diag::Diagnostic::error(
-                "symlink",
-                &file,
-                None,
-                "this asset is a symbolic link; gen does not follow links out of the site",
-            )
-            .with_help(
-                "copy the file into the incident's folder instead of linking it",
-            )]));
-        }
-        if !entry.file_type().is_file() || entry.file_name() == "index.md" {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let path = format!("{to}/{}", rel.join("/"));
-        if let Some(other) = out
-            .iter()
-            .find(|o| o.path().to_lowercase() == path.to_lowercase())
-        {
-            let file = crate::diag::SourceFile::new(rel_shown, String::new());
-            return Err(Error::Content(vec![crate::diag::Diagnostic::error(
-                "case-collision",
-                &file,
-                None,
-                format!("this asset and {} differ only in case: they would collide on case-insensitive file systems", other.path()),
-            )
-            .with_help("rename one of them")]));
-        }
-        out.push(Output::Copy {
-            path,
-            from: entry.path().to_path_buf(),
-        });
-    }
-    Ok(out)
 }
 
 pub(crate) struct Shared<'a> {

@@ -20,8 +20,10 @@ pub struct Theme {
     /// Each template's source, by name, for diagnostics.
     sources: HashMap<String, Arc<SourceFile>>,
     stylesheet: String,
-    /// `themes/<name>/static/`, then the site's own `static/` (later folders win).
-    static_dirs: Vec<PathBuf>,
+    /// `themes/<name>/static/`, then the site's own `static/` (later folders win), each
+    /// with whether it is the theme's: a theme is code (its templates may hold script), so
+    /// its files are not checked for script.
+    static_dirs: Vec<(PathBuf, bool)>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -238,9 +240,9 @@ impl Theme {
             tera,
             sources,
             stylesheet,
-            static_dirs: [static_dir, root.join("static")]
+            static_dirs: [(static_dir, true), (root.join("static"), false)]
                 .into_iter()
-                .filter(|d| d.is_dir())
+                .filter(|(d, _)| d.is_dir())
                 .collect(),
         })
     }
@@ -262,7 +264,8 @@ impl Theme {
 
     /// Static files of the default theme, the site's theme and the site's `static/`
     /// folder (later ones win). `style.css` is always the theme's stylesheet.
-    pub fn static_files(&self) -> Vec<Output> {
+    /// `trust_html` is the site's `unsafe_html` (see [`crate::load::assets`]).
+    pub fn static_files(&self, trust_html: bool) -> Result<Vec<Output>, Error> {
         let mut out: Vec<Output> = Vec::new();
         if let Some(dir) = DEFAULT.get_dir("static") {
             for f in dir.files() {
@@ -280,31 +283,30 @@ impl Theme {
                 }
             }
         }
-        for dir in &self.static_dirs {
-            for entry in walkdir::WalkDir::new(dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if !entry.file_type().is_file() {
+        for (dir, theme) in &self.static_dirs {
+            // The site's static/ is listed with its problems by the load stage too; the
+            // theme's are reported here.
+            let shown = if *theme {
+                dir.as_path()
+            } else {
+                Path::new("static")
+            };
+            let (files, problems) =
+                crate::load::assets::static_files(dir, shown, *theme || trust_html);
+            if !problems.is_empty() {
+                return Err(Error::Content(problems));
+            }
+            for a in files {
+                if a.path == "style.css" {
                     continue;
                 }
-                let rel = entry
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap_or(entry.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                if rel == "style.css" {
-                    continue;
-                }
-                out.retain(|o| o.path() != rel);
+                out.retain(|o| o.path() != a.path);
                 out.push(Output::Copy {
-                    path: rel,
-                    from: entry.path().to_path_buf(),
+                    path: a.path,
+                    from: a.from,
                 });
             }
         }
-        out
+        Ok(out)
     }
 }

@@ -1,11 +1,13 @@
 //! Assets that browsers run as documents: HTML, XHTML, SVG and XML files copied from an
 //! incident's folder or `static/` would run their scripts on the site's origin when opened.
 //!
-//! HTML-family files are refused outright (gen cannot tell a page meant for the site from
-//! a planted one); SVG and XML files are published when they hold nothing that runs or
-//! fetches: no script, foreignObject or embedded frame, no event handler attribute, no
-//! script URL, no animation that sets a link, no DTD or stylesheet instruction that could
-//! hide one. `unsafe_html = true` publishes them as they are.
+//! They are published when they hold nothing that runs or fetches script: no script,
+//! frame, plug-in or `<base>` element, no foreignObject, no SVG animation (it can set a
+//! link), no event handler attribute, no script URL, no refresh, and in XML no DTD or
+//! stylesheet instruction that could hide one. The scan is conservative: it also looks
+//! inside comments and CDATA, so a commented-out `<script>` is refused too. Web archives,
+//! HTML applications and compressed SVG cannot be checked and are refused.
+//! `unsafe_html = true` publishes all of them as they are.
 
 use std::ops::Range;
 use std::path::Path;
@@ -16,10 +18,12 @@ use crate::diag::{Diagnostic, SourceFile};
 /// What kind of document a file name says the browser will open it as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// HTML or a web archive: refused unless `unsafe_html`.
+    /// HTML: checked.
     Html,
-    /// SVG or XML: checked.
+    /// SVG, XHTML or XML: checked, DTDs and stylesheet instructions refused.
     Xml,
+    /// A web archive, an HTML application or compressed SVG: refused.
+    Opaque,
     /// Anything else: published as it is.
     Inert,
 }
@@ -31,8 +35,9 @@ pub fn kind(name: &str) -> Kind {
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "html" | "htm" | "shtml" | "xhtml" | "xht" | "mht" | "mhtml" | "hta" => Kind::Html,
-        "svg" | "svgz" | "xml" | "xsl" | "xslt" | "rss" | "atom" => Kind::Xml,
+        "html" | "htm" | "shtml" => Kind::Html,
+        "svg" | "xhtml" | "xht" | "xml" | "xsl" | "xslt" | "rss" | "atom" => Kind::Xml,
+        "svgz" | "mht" | "mhtml" | "hta" => Kind::Opaque,
         _ => Kind::Inert,
     }
 }
@@ -43,9 +48,12 @@ const ACTIVE_ELEMENTS: &[&str] = &[
     "foreignobject",
     "iframe",
     "frame",
+    "frameset",
     "embed",
     "object",
     "applet",
+    "base",
+    "portal",
     "handler",
     "listener",
     "set",
@@ -71,37 +79,32 @@ pub fn check(shown: &Path, name: &str, bytes: &[u8]) -> Option<Diagnostic> {
             ),
         )
     };
-    if kind == Kind::Html {
+    if kind == Kind::Opaque {
         return refuse(
             None,
-            "this HTML file would be published as a page of the site, and any script in it would run there".into(),
+            "gen cannot check this kind of file (a web archive, an HTML application or compressed SVG) for script".into(),
         );
     }
-    if name.to_ascii_lowercase().ends_with(".svgz") {
-        return refuse(None, "a compressed SVG cannot be checked for script".into());
-    }
     let t = file.text.as_str();
-    let lower = t.to_ascii_lowercase();
-    for (needle, what) in [
-        (
-            "<!doctype",
-            "a document type declaration (it can define entities that hide script)",
-        ),
-        ("<!entity", "an entity declaration (it can hide script)"),
-        (
-            "<?xml-stylesheet",
-            "a stylesheet instruction (XSLT can run script)",
-        ),
-        (
-            "http://www.w3.org/1999/xhtml",
-            "the XHTML namespace (it embeds HTML, and with it script)",
-        ),
-    ] {
-        if let Some(at) = lower.find(needle) {
-            return refuse(
-                Some(at..at + needle.len()),
-                format!("this file contains {what}"),
-            );
+    if kind == Kind::Xml {
+        let lower = t.to_ascii_lowercase();
+        for (needle, what) in [
+            (
+                "<!doctype",
+                "a document type declaration (it can define entities that hide script)",
+            ),
+            ("<!entity", "an entity declaration (it can hide script)"),
+            (
+                "<?xml-stylesheet",
+                "a stylesheet instruction (XSLT can run script)",
+            ),
+        ] {
+            if let Some(at) = lower.find(needle) {
+                return refuse(
+                    Some(at..at + needle.len()),
+                    format!("this file contains {what}"),
+                );
+            }
         }
     }
     for tag in tags(t) {
@@ -137,6 +140,18 @@ pub fn check(shown: &Path, name: &str, bytes: &[u8]) -> Option<Diagnostic> {
                 "to",
                 "from",
                 "by",
+                "background",
+                "poster",
+                "srcset",
+                "ping",
+                "lowsrc",
+                "dynsrc",
+                "codebase",
+                "cite",
+                "longdesc",
+                "manifest",
+                "icon",
+                "content",
             ]
             .contains(&key);
             let scheme_ok = !(value.starts_with("javascript:")
@@ -157,8 +172,15 @@ pub fn check(shown: &Path, name: &str, bytes: &[u8]) -> Option<Diagnostic> {
                 );
             }
         }
+        let http_equiv = tag.attrs.iter().find(|a| a.name == "http-equiv");
+        if local == "meta" && http_equiv.is_some_and(|a| as_read(&a.value) == "refresh") {
+            return refuse(
+                Some(tag.at.clone()),
+                "this <meta http-equiv=\"refresh\"> sends the reader elsewhere".into(),
+            );
+        }
         if local == "style" {
-            let end = lower[tag.at.end..]
+            let end = t[tag.at.end..]
                 .find("</")
                 .map_or(t.len(), |e| tag.at.end + e);
             let body = as_read(&t[tag.at.end..end]);
@@ -186,8 +208,8 @@ struct Attr {
     at: Range<usize>,
 }
 
-/// Start tags of an XML text, by a tolerant scanner: comments, CDATA and processing
-/// instructions are skipped, quoted values may hold `>`.
+/// Start tags of an HTML or XML text, by a tolerant scanner that reads names and attributes
+/// as an HTML parser does (a `/` ends a name, quoted values may hold `>`).
 fn tags(t: &str) -> Vec<Tag> {
     let b = t.as_bytes();
     let mut out = Vec::new();
@@ -195,16 +217,9 @@ fn tags(t: &str) -> Vec<Tag> {
     while let Some(k) = memchr::memchr(b'<', &b[i..]) {
         i += k;
         let rest = &t[i..];
-        let skip_to = |end: &str| rest.find(end).map_or(b.len(), |e| i + e + end.len());
-        if rest.starts_with("<!--") {
-            i = skip_to("-->");
-            continue;
-        }
-        if rest.starts_with("<![CDATA[") {
-            i = skip_to("]]>");
-            continue;
-        }
-        if rest.starts_with("<?") || rest.starts_with("</") || rest.starts_with("<!") {
+        // Comments, CDATA and declarations are scanned like the rest: HTML and XML end
+        // comments differently (`<!-->`, `--!>`), and a false alarm is better than a miss.
+        if rest.starts_with("</") || rest.starts_with("<!") || rest.starts_with("<?") {
             i += 2;
             continue;
         }
@@ -223,7 +238,8 @@ fn tags(t: &str) -> Vec<Tag> {
                 break;
             }
             let a = j;
-            while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' && b[j] != b'=' {
+            while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'>' | b'=' | b'/')
+            {
                 j += 1;
             }
             let key = t[a..j].to_ascii_lowercase();
@@ -342,24 +358,51 @@ mod tests {
             "<svg><rect style=\"fill:url(https://evil.example/)\"/></svg>",
             "<svg><rect ONCLICK='alert(1)'/></svg>",
             "<svg><rect\nonmouseover\n=\nalert(1)/></svg>",
-            "<svg xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:img src=x/></svg>",
+            "<svg xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:script>alert(1)</h:script></svg>",
+            "<svg><!-- x --><![CDATA[ ]]><script>alert(1)</script></svg>",
         ] {
             assert!(refused("d.svg", svg).is_some(), "published: {svg}");
         }
-        assert!(refused("page.html", "<p>hello</p>").is_some());
-        assert!(refused("page.XHTML", "<p/>").is_some());
-        assert!(refused("d.svgz", "").is_some());
+        for html in [
+            "<!DOCTYPE html><p>hi</p><script>alert(1)</script>",
+            "<!--><script>alert(1)</script><!-- -->",
+            "<p>x</p><!-- --!><script>alert(1)</script>",
+            "<a x/onclick=alert(1)>x</a>",
+            "<img/onerror=alert(1) src=x>",
+            "<a href=javascript:alert(1)>x</a>",
+            "<iframe srcdoc=\"&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>",
+            "<meta http-equiv=\"Refresh\" content=\"0;url=https://evil.example/\">",
+            "<base href=\"https://evil.example/\">",
+            "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+            "<svg><animate attributeName=href to=javascript:alert(1) /></svg>",
+            "<object data=\"x.swf\"></object>",
+            "<video poster=\"javascript:alert(1)\"></video>",
+            "<div style=\"background:url(&#106;avascript:alert(1))\">x</div>",
+        ] {
+            assert!(refused("page.html", html).is_some(), "published: {html}");
+        }
+        assert!(refused("page.XHTML", "<html><script>x</script></html>").is_some());
+        for opaque in ["d.svgz", "a.mht", "a.hta"] {
+            assert!(refused(opaque, "").is_some(), "{opaque}");
+        }
     }
 
     #[test]
     fn plain_drawings_and_other_files_are_published() {
         for svg in [
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\" fill=\"red\"/><!-- <script> --></svg>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\" fill=\"red\"/><!-- a drawing --></svg>",
             "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"https://example.com/\"><text>on=1 x</text></a><style>rect{fill:#f00}</style></svg>",
             "<svg xmlns=\"http://www.w3.org/2000/svg\"><use href=\"#a\"/><image href=\"data:image/png;base64,AAAA\"/></svg>",
         ] {
             assert_eq!(refused("d.svg", svg), None, "{svg}");
         }
+        assert_eq!(
+            refused(
+                "google1234.html",
+                "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Verify</title></head><body><p>google-site-verification: google1234.html</p><a href=\"/\">home</a></body></html>"
+            ),
+            None
+        );
         assert_eq!(refused("x.png", "<script>"), None);
         assert_eq!(refused("notes.txt", "<script>"), None);
     }
