@@ -355,3 +355,105 @@ fn gen_runs_on_small_pages_and_the_browser_it_starts_does_not() {
         .join("output/pdf/incident-2017-07-03-jcom.pdf")
         .is_file());
 }
+
+/// A PNG of `side`×`side` red pixels.
+fn png(side: u32) -> Vec<u8> {
+    fn chunk(kind: &[u8], data: &[u8], out: &mut Vec<u8>) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend(kind);
+        out.extend(data);
+        // CRC-32 of type and data.
+        let mut crc = 0xffff_ffffu32;
+        for &b in &out[start..] {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        out.extend((!crc).to_be_bytes());
+    }
+    // Each row: filter byte 0, then the pixels.
+    let mut row = vec![0u8];
+    row.extend([255u8, 0, 0].repeat(side as usize));
+    let raw = row.repeat(side as usize);
+    // Stored (uncompressed) deflate blocks inside a zlib stream.
+    let mut z = vec![0x78u8, 0x01];
+    let chunks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (k, c) in chunks.iter().enumerate() {
+        z.push(u8::from(k + 1 == chunks.len()));
+        z.extend((c.len() as u16).to_le_bytes());
+        z.extend((!(c.len() as u16)).to_le_bytes());
+        z.extend(*c);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &x in &raw {
+        a = (a + u32::from(x)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    z.extend(((b << 16) | a).to_be_bytes());
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(side.to_be_bytes());
+    ihdr.extend(side.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr, &mut out);
+    chunk(b"IDAT", &z, &mut out);
+    chunk(b"IEND", &[], &mut out);
+    out
+}
+
+/// `gen pdf` prints from file:// pages: a root-absolute image in a body (`/etc/…`) would
+/// be read from the printing machine's disk. Printed documents load nothing but their own
+/// data, so the local picture never reaches the PDF.
+#[test]
+fn a_printed_report_never_reads_a_local_file_the_body_names() {
+    let dir = TempDir::new().unwrap();
+    let secret = dir.path().join("secret.png");
+    fs::write(&secret, png(40)).unwrap();
+    let site = dir.path().join("site");
+    fs::create_dir_all(site.join("content/incidents/a")).unwrap();
+    fs::write(
+        site.join("config.toml"),
+        "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n",
+    )
+    .unwrap();
+    // A picture of its own, embedded as data, shows that images still print.
+    fs::write(site.join("content/incidents/a/own.png"), png(24)).unwrap();
+    fs::write(
+        site.join("content/incidents/a/index.md"),
+        format!(
+            "+++\ntitle = \"A\"\noperators = [\"Op\"]\nstarted = 2024-01-15T11:50:00+09:00\ncauses = [\"human-error\"]\n+++\n\n![own](own.png)\n\n![x]({0})\n\n<img src=\"{0}\">\n\n<img src=\"file://{0}\">\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["pdf", "--incident", "a", "--root"])
+        .arg(&site)
+        .arg("--output")
+        .arg(dir.path().join("pdfs"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pdf = dir.path().join("pdfs/incident-a.pdf");
+    let list = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    let sizes: Vec<(u32, u32)> = list
+        .lines()
+        .skip(2)
+        .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f[3].parse().unwrap(), f[4].parse().unwrap())
+        })
+        .collect();
+    assert!(sizes.contains(&(24, 24)), "the report's own image: {list}");
+    assert!(
+        !sizes.contains(&(40, 40)),
+        "a local file was printed: {list}"
+    );
+}

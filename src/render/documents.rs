@@ -84,6 +84,8 @@ fn base_context(
     ctx.insert("doc_root", &doc_root(site, path));
     ctx.insert("doc_title", doc_title);
     ctx.insert("running_header", &css_string(header));
+    // The site's address in a CSS selector: escaped like the header.
+    ctx.insert("base_url_css", &css_string(&site.config.base_url));
     // Only the highlighting rules the document's code uses.
     ctx.insert("highlight_css", &highlight_css);
     if site.config.base_url.contains("://") {
