@@ -505,3 +505,19 @@ fn a_kill_at_any_moment_leaves_a_complete_output() {
         );
     }
 }
+
+/// A body just under the table limit builds (about 430 MB and under a second in a
+/// release build: docs/guarantees.md).
+#[test]
+#[ignore = "large input; run with cargo test --release -- --ignored"]
+fn a_table_at_the_cell_limit_builds() {
+    let row = format!("|{}\n", "c|".repeat(19));
+    let rows = row.repeat(gen::render::markdown::MAX_TABLE_BARS / 20 - 2);
+    let body = format!("|{}\n|{}\n{rows}", "h|".repeat(19), "-|".repeat(19));
+    assert!(body.matches('|').count() <= gen::render::markdown::MAX_TABLE_BARS);
+    let dir = site(&[("content/incidents/t.md", &format!("{INCIDENT}{body}"))]);
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let page = fs::read_to_string(dir.path().join("output/incidents/t/index.html")).unwrap();
+    let rows = gen::render::markdown::MAX_TABLE_BARS / 20 - 2;
+    assert_eq!(page.matches("<td>c</td>").count(), rows * 19);
+}

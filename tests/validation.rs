@@ -1189,3 +1189,16 @@ fn assets_that_would_run_script_are_errors_unless_html_is_trusted() {
     assert!(out.join("page.html").is_file() && out.join("verify.html").is_file());
     assert!(out.join("incidents/a/plain.svg").is_file());
 }
+
+#[test]
+fn a_body_with_more_table_cells_than_gen_renders_is_an_error() {
+    let rows = "| x |\n".repeat(gen::render::markdown::MAX_TABLE_BARS / 2);
+    let dir = site(&[(A, &format!("{INCIDENT}\nText.\n\n| h |\n|---|\n{rows}"))]);
+    let d = only_error(&dir);
+    assert_eq!(d.code, "table-too-large");
+    assert_eq!(d.location(), "content/incidents/a.md:12:1");
+    assert_eq!(
+        d.message,
+        "this body has 2000004 `|` characters (table cells); gen renders up to 2000000"
+    );
+}

@@ -187,6 +187,11 @@ pub fn sanitize(html: &str) -> String {
 /// nested `<div>`s); Chromium's own parser stops nesting at 512.
 pub const MAX_HTML_DEPTH: usize = 512;
 
+/// The most `|` characters a body may hold. Every table cell needs one, and the parser
+/// keeps a node of about 100 bytes per cell while the body is rendered: 2,000,000 cells
+/// peaked at 450 MB (a 5 MB table), where prose of the same size takes a tenth of that.
+pub const MAX_TABLE_BARS: usize = 2_000_000;
+
 /// Renders markdown without sanitizing raw HTML (see [`render_body`]); links, images and
 /// headings are filtered all the same.
 pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) -> Rendered {
@@ -195,213 +200,175 @@ pub fn render(text: &str, rewrite: &dyn Fn(&str) -> Option<String>, lang: Lang) 
 
 /// [`render`], and with `bound_depth` raw HTML nested deeper than [`MAX_HTML_DEPTH`] is
 /// refused and shown as text, so that the sanitizer's time stays linear.
+///
+/// Events stream from the parser through [`Transform`] into the HTML writer: only a
+/// heading's or a code block's own events are held at a time, so a body's memory is the
+/// parser's and the HTML's, not a list of every event (a 4 MB table made 2.3 GB of them).
 fn render_with(
     text: &str,
     rewrite: &dyn Fn(&str) -> Option<String>,
     lang: Lang,
     bound_depth: bool,
 ) -> Rendered {
-    // Wide tables scroll in a focusable box; screen readers announce it by this name.
-    let table_label = match lang {
-        Lang::Ja => "表（横にスクロールできます）",
-        Lang::En => "Table (scrolls sideways)",
-    };
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let (events, ranges): (Vec<Event<'_>>, Vec<std::ops::Range<usize>>) =
-        Parser::new_ext(text, opts).into_offset_iter().unzip();
-    let links: Vec<(std::ops::Range<usize>, String)> = events
-        .iter()
-        .zip(&ranges)
-        .filter_map(|(e, r)| match e {
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => Some((r.clone(), dest_url.to_string())),
-            _ => None,
-        })
-        .collect();
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    let mut headings = Vec::new();
+    let parse = || Parser::new_ext(text, opts).into_offset_iter();
     let mut refused = Vec::new();
-    let mut unhighlighted = Vec::new();
-    // Ids the templates use around the body; a body heading gets a suffix instead.
-    let mut used: HashMap<String, usize> = RESERVED_IDS
-        .iter()
-        .map(|id| ((*id).to_string(), 1))
-        .collect();
-    let mut has_raw_html = events
-        .iter()
-        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
-    // Too deep to sanitize in linear time: the raw HTML is shown as text instead.
-    let raw_as_text = if bound_depth && has_raw_html {
-        too_deep(&events, &ranges).map(|range| {
-            refused.push(Refusal {
-                range,
-                code: "html-too-deep",
-                message: format!(
-                    "the HTML here nests elements more than {MAX_HTML_DEPTH} levels deep"
-                ),
-                help: "close the elements you open (</div>), or use less nesting".to_string(),
-            });
-        })
-    } else {
-        None
+    let bars = memchr::memchr_iter(b'|', text.as_bytes()).count();
+    if bars > MAX_TABLE_BARS {
+        let at = memchr::memchr(b'|', text.as_bytes()).unwrap_or(0);
+        refused.push(Refusal {
+            range: at..at + 1,
+            code: "table-too-large",
+            message: format!(
+                "this body has {bars} `|` characters (table cells); gen renders up to {MAX_TABLE_BARS}"
+            ),
+            help: "split the table over several incidents, or put it in a CSV file beside the incident and link to it".to_string(),
+        });
+        return Rendered {
+            html: String::new(),
+            headings: Vec::new(),
+            has_raw_html: false,
+            links: Vec::new(),
+            classes: HighlightClasses::default(),
+            refused,
+            unhighlighted: Vec::new(),
+        };
     }
-    .is_some();
+    // Raw HTML needs a `<`: only a body with one is parsed a first time to find out
+    // whether it has raw HTML, and how deep it nests.
+    let mut has_raw_html = memchr::memchr(b'<', text.as_bytes()).is_some()
+        && parse().any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    // Too deep to sanitize in linear time: the raw HTML is shown as text instead.
+    let raw_as_text = bound_depth && has_raw_html && {
+        match too_deep(parse()) {
+            Some(range) => {
+                refused.push(Refusal {
+                    range,
+                    code: "html-too-deep",
+                    message: format!(
+                        "the HTML here nests elements more than {MAX_HTML_DEPTH} levels deep"
+                    ),
+                    help: "close the elements you open (</div>), or use less nesting".to_string(),
+                });
+                true
+            }
+            None => false,
+        }
+    };
     if raw_as_text {
         has_raw_html = false;
     }
-    // For each open link or image: whether its start was left out (its end is too).
-    let mut dropped: Vec<bool> = Vec::new();
-    let mut classes = HighlightClasses::default();
-    let mut highlight_spent = 0u64;
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i] {
+    let mut t = Transform {
+        events: parse(),
+        pending: std::collections::VecDeque::new(),
+        rewrite,
+        table_label: match lang {
+            // Wide tables scroll in a focusable box; screen readers announce it by this name.
+            Lang::Ja => "表（横にスクロールできます）",
+            Lang::En => "Table (scrolls sideways)",
+        },
+        raw_as_text,
+        scan_blocks: !has_raw_html,
+        links: Vec::new(),
+        headings: Vec::new(),
+        refused,
+        unhighlighted: Vec::new(),
+        used: RESERVED_IDS
+            .iter()
+            .map(|id| ((*id).to_string(), 1))
+            .collect(),
+        dropped: Vec::new(),
+        classes: HighlightClasses::default(),
+        highlight_spent: 0,
+    };
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, t.by_ref());
+    if has_raw_html {
+        // Raw HTML may use highlighting classes of its own.
+        t.classes.scan(html.as_bytes());
+    }
+    Rendered {
+        html,
+        headings: t.headings,
+        has_raw_html,
+        links: t.links,
+        classes: t.classes,
+        refused: t.refused,
+        unhighlighted: t.unhighlighted,
+    }
+}
+
+/// The rewriting between the parser and the HTML writer: heading ids and attributes,
+/// highlighted code, table boxes, link targets, refused links, footnote ids. What it finds
+/// on the way (links, headings, refusals) is kept for the caller.
+struct Transform<'a, 'r, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> {
+    events: I,
+    /// Output made ahead of time (a table box's opening and its first event).
+    pending: std::collections::VecDeque<Event<'a>>,
+    rewrite: &'r dyn Fn(&str) -> Option<String>,
+    table_label: &'static str,
+    /// Raw HTML is shown as text (it nests too deep).
+    raw_as_text: bool,
+    /// Scan each code block for its highlighting classes (a body with raw HTML is scanned
+    /// whole afterwards instead).
+    scan_blocks: bool,
+    links: Vec<(std::ops::Range<usize>, String)>,
+    headings: Vec<Heading>,
+    refused: Vec<Refusal>,
+    unhighlighted: Vec<Refusal>,
+    /// Ids taken so far (the templates' own first), and how often.
+    used: HashMap<String, usize>,
+    /// For each open link or image: whether its start was left out (its end is too).
+    dropped: Vec<bool>,
+    classes: HighlightClasses,
+    highlight_spent: u64,
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator
+    for Transform<'a, '_, I>
+{
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(e) = self.pending.pop_front() {
+                return Some(e);
+            }
+            let (event, range) = self.events.next()?;
+            if let Some(out) = self.one(event, range) {
+                return Some(out);
+            }
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, '_, I> {
+    /// What `event` becomes, if anything (more may be queued in `pending`).
+    fn one(&mut self, event: Event<'a>, range: std::ops::Range<usize>) -> Option<Event<'a>> {
+        match event {
             Event::Start(Tag::Heading {
                 level,
                 id,
-                classes: names,
+                classes,
                 attrs,
-            }) => {
-                // Gather the heading's text to make its anchor.
-                let mut text = String::new();
-                let mut j = i + 1;
-                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                    if let Event::Text(t) | Event::Code(t) = &events[j] {
-                        text.push_str(t);
-                    }
-                    j += 1;
-                }
-                // `{#id .class}` only, with names that cannot break out of anything;
-                // `key=value` attributes (`onfocus=…`, `autofocus`) are never published.
-                let id = match id {
-                    Some(id) if !is_safe_name(id) => {
-                        refused.push(Refusal {
-                            range: ranges[i].clone(),
-                            code: "unsafe-heading-attribute",
-                            message: format!(
-                                "the heading id \"{}\" may hold only letters, digits, - and _",
-                                id.escape_debug()
-                            ),
-                            help: "write the id as {#letters-digits_and-dashes}".to_string(),
-                        });
-                        None
-                    }
-                    id => id.as_ref(),
-                };
-                for name in names.iter().filter(|c| !is_safe_name(c)) {
-                    refused.push(Refusal {
-                        range: ranges[i].clone(),
-                        code: "unsafe-heading-attribute",
-                        message: format!(
-                            "the heading class \"{}\" may hold only letters, digits, - and _",
-                            name.escape_debug()
-                        ),
-                        help: "write the class as {.letters-digits_and-dashes}".to_string(),
-                    });
-                }
-                for (key, _) in attrs {
-                    refused.push(Refusal {
-                        range: ranges[i].clone(),
-                        code: "unsafe-heading-attribute",
-                        message: format!(
-                            "the heading attribute \"{}\" is not published",
-                            key.escape_debug()
-                        ),
-                        help: "a heading takes only {#id} and {.class}; remove the attribute"
-                            .to_string(),
-                    });
-                }
-                let base = id.map_or_else(|| anchor(&text), |s| s.to_string());
-                let n = used.entry(base.clone()).or_insert(0);
-                let unique = if *n == 0 {
-                    base.clone()
-                } else {
-                    format!("{base}-{n}")
-                };
-                *n += 1;
-                headings.push(Heading {
-                    level: level_num(*level),
-                    id: unique.clone(),
-                    text,
-                });
-                out.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id: Some(CowStr::from(unique)),
-                    classes: names.iter().filter(|c| is_safe_name(c)).cloned().collect(),
-                    attrs: Vec::new(),
-                }));
-                i += 1;
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
-                    CodeBlockKind::Indented => String::new(),
-                };
-                let mut code = String::new();
-                let mut j = i + 1;
-                while j < events.len() && !matches!(events[j], Event::End(TagEnd::CodeBlock)) {
-                    if let Event::Text(t) = &events[j] {
-                        code.push_str(t);
-                    }
-                    j += 1;
-                }
-                let block = match too_long_to_highlight(&code, &lang, &mut highlight_spent) {
-                    Some(why) => {
-                        unhighlighted.push(not_highlighted(ranges[i].clone(), &why));
-                        plain_block(&code, &lang)
-                    }
-                    None => highlight(&code, &lang),
-                };
-                // Scanning each block now spares scanning whole documents later (a body
-                // with raw HTML is scanned whole below).
-                if !has_raw_html {
-                    classes.scan(block.as_bytes());
-                }
-                out.push(Event::Html(CowStr::from(block)));
-                i = j + 1;
-            }
+            }) => Some(self.heading(level, id, classes, attrs, range)),
+            Event::Start(Tag::CodeBlock(kind)) => Some(self.code_block(kind, range)),
             // Wide tables scroll in their own box on phones; the box takes keyboard focus so
             // the hidden part can be reached without a mouse.
-            Event::Start(Tag::Table(_)) => {
-                out.push(Event::Html(CowStr::from(format!(
-                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"{table_label}\">"
-                ))));
-                out.push(events[i].clone());
-                i += 1;
+            e @ Event::Start(Tag::Table(_)) => {
+                self.pending.push_back(e);
+                Some(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"{}\">",
+                    self.table_label
+                ))))
             }
-            Event::End(TagEnd::Table) => {
-                out.push(events[i].clone());
-                out.push(Event::Html(CowStr::from("</div>")));
-                i += 1;
-            }
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if refused_scheme(dest_url).is_some() =>
-            {
-                // The link's text (an image's description) stays, as plain text.
-                let what = if matches!(events[i], Event::Start(Tag::Link { .. })) {
-                    "link"
-                } else {
-                    "image"
-                };
-                let scheme = refused_scheme(dest_url).unwrap_or_default();
-                refused.push(Refusal {
-                    range: ranges[i].clone(),
-                    code: "unsafe-link",
-                    message: format!(
-                        "the {what} \"{}\" uses the scheme \"{}:\", which gen does not publish",
-                        dest_url.escape_debug(),
-                        scheme.escape_debug()
-                    ),
-                    help: "use an http:, https:, mailto: or tel: URL, a path relative to this file, or a #fragment".to_string(),
-                });
-                dropped.push(true);
-                i += 1;
+            e @ Event::End(TagEnd::Table) => {
+                self.pending.push_back(Event::Html(CowStr::from("</div>")));
+                Some(e)
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -409,65 +376,186 @@ fn render_with(
                 title,
                 id,
             }) => {
-                let dest = rewrite(dest_url).map_or_else(|| dest_url.clone(), CowStr::from);
-                out.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: dest,
-                    title: title.clone(),
-                    id: id.clone(),
-                }));
-                dropped.push(false);
-                i += 1;
-            }
-            Event::Start(Tag::Image { .. }) => {
-                out.push(events[i].clone());
-                dropped.push(false);
-                i += 1;
-            }
-            Event::End(TagEnd::Link | TagEnd::Image) => {
-                if !dropped.pop().unwrap_or(false) {
-                    out.push(events[i].clone());
+                self.links.push((range.clone(), dest_url.to_string()));
+                if self.refuse_scheme(&dest_url, "link", range) {
+                    return None;
                 }
-                i += 1;
+                let dest = (self.rewrite)(&dest_url).map_or(dest_url, CowStr::from);
+                self.dropped.push(false);
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }))
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                self.links.push((range.clone(), dest_url.to_string()));
+                if self.refuse_scheme(&dest_url, "image", range) {
+                    return None;
+                }
+                self.dropped.push(false);
+                Some(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
+            e @ Event::End(TagEnd::Link | TagEnd::Image) => {
+                if self.dropped.pop().unwrap_or(false) {
+                    None
+                } else {
+                    Some(e)
+                }
             }
             // Footnote ids get a prefix of their own: `[^main]` must not take an id the
             // templates or a heading use.
-            Event::FootnoteReference(label) => {
-                out.push(Event::FootnoteReference(CowStr::from(format!(
-                    "fn-{label}"
-                ))));
-                i += 1;
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                out.push(Event::Start(Tag::FootnoteDefinition(CowStr::from(
-                    format!("fn-{label}"),
-                ))));
-                i += 1;
-            }
-            Event::Html(raw) | Event::InlineHtml(raw) if raw_as_text => {
-                out.push(Event::Text(raw.clone()));
-                i += 1;
-            }
-            e => {
-                out.push(e.clone());
-                i += 1;
-            }
+            Event::FootnoteReference(label) => Some(Event::FootnoteReference(CowStr::from(
+                format!("fn-{label}"),
+            ))),
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(Event::Start(
+                Tag::FootnoteDefinition(CowStr::from(format!("fn-{label}"))),
+            )),
+            Event::Html(raw) | Event::InlineHtml(raw) if self.raw_as_text => Some(Event::Text(raw)),
+            e => Some(e),
         }
     }
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    if has_raw_html {
-        // Raw HTML may use highlighting classes of its own.
-        classes.scan(html.as_bytes());
+
+    /// A link or image with a scheme gen does not publish: refused, its text kept as plain
+    /// text (its start and end are left out).
+    fn refuse_scheme(&mut self, dest: &str, what: &str, range: std::ops::Range<usize>) -> bool {
+        let Some(scheme) = refused_scheme(dest) else {
+            return false;
+        };
+        self.refused.push(Refusal {
+            range,
+            code: "unsafe-link",
+            message: format!(
+                "the {what} \"{}\" uses the scheme \"{}:\", which gen does not publish",
+                dest.escape_debug(),
+                scheme.escape_debug()
+            ),
+            help: "use an http:, https:, mailto: or tel: URL, a path relative to this file, or a #fragment".to_string(),
+        });
+        self.dropped.push(true);
+        true
     }
-    Rendered {
-        html,
-        headings,
-        has_raw_html,
-        links,
-        classes,
-        refused,
-        unhighlighted,
+
+    /// A heading's start, with its unique id; its own events are queued behind it.
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        names: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        range: std::ops::Range<usize>,
+    ) -> Event<'a> {
+        // Gather the heading's text to make its anchor; its events go out after the start.
+        let mut text = String::new();
+        let mut inner = Vec::new();
+        for (e, r) in self.events.by_ref() {
+            let end = matches!(e, Event::End(TagEnd::Heading(_)));
+            if let Event::Text(t) | Event::Code(t) = &e {
+                text.push_str(t);
+            }
+            inner.push((e, r));
+            if end {
+                break;
+            }
+        }
+        // `{#id .class}` only, with names that cannot break out of anything; `key=value`
+        // attributes (`onfocus=…`, `autofocus`) are never published.
+        let id = match id {
+            Some(id) if !is_safe_name(&id) => {
+                self.refused.push(Refusal {
+                    range: range.clone(),
+                    code: "unsafe-heading-attribute",
+                    message: format!(
+                        "the heading id \"{}\" may hold only letters, digits, - and _",
+                        id.escape_debug()
+                    ),
+                    help: "write the id as {#letters-digits_and-dashes}".to_string(),
+                });
+                None
+            }
+            id => id,
+        };
+        for name in names.iter().filter(|c| !is_safe_name(c)) {
+            self.refused.push(Refusal {
+                range: range.clone(),
+                code: "unsafe-heading-attribute",
+                message: format!(
+                    "the heading class \"{}\" may hold only letters, digits, - and _",
+                    name.escape_debug()
+                ),
+                help: "write the class as {.letters-digits_and-dashes}".to_string(),
+            });
+        }
+        for (key, _) in &attrs {
+            self.refused.push(Refusal {
+                range: range.clone(),
+                code: "unsafe-heading-attribute",
+                message: format!(
+                    "the heading attribute \"{}\" is not published",
+                    key.escape_debug()
+                ),
+                help: "a heading takes only {#id} and {.class}; remove the attribute".to_string(),
+            });
+        }
+        let base = id.map_or_else(|| anchor(&text), |s| s.to_string());
+        let n = self.used.entry(base.clone()).or_insert(0);
+        let unique = if *n == 0 { base } else { format!("{base}-{n}") };
+        *n += 1;
+        self.headings.push(Heading {
+            level: level_num(level),
+            id: unique.clone(),
+            text,
+        });
+        // The heading's own events, rewritten like any others (links, footnotes).
+        for (e, r) in inner {
+            if let Some(out) = self.one(e, r) {
+                self.pending.push_back(out);
+            }
+        }
+        Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(unique)),
+            classes: names.into_iter().filter(|c| is_safe_name(c)).collect(),
+            attrs: Vec::new(),
+        })
+    }
+
+    /// A code block, highlighted (or plain past the limits) as one piece of HTML.
+    fn code_block(&mut self, kind: CodeBlockKind<'a>, range: std::ops::Range<usize>) -> Event<'a> {
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        for (e, _) in self.events.by_ref() {
+            match e {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(t) => code.push_str(&t),
+                _ => {}
+            }
+        }
+        let block = match too_long_to_highlight(&code, &lang, &mut self.highlight_spent) {
+            Some(why) => {
+                self.unhighlighted.push(not_highlighted(range, &why));
+                plain_block(&code, &lang)
+            }
+            None => highlight(&code, &lang),
+        };
+        if self.scan_blocks {
+            self.classes.scan(block.as_bytes());
+        }
+        Event::Html(CowStr::from(block))
     }
 }
 
@@ -475,20 +563,19 @@ fn render_with(
 /// raw HTML that goes past it. Markdown containers count one level each; in raw HTML,
 /// an end tag closes up to the last open element of its name, as an HTML parser does,
 /// and void elements and those whose end tag may be left out (`<p>`, `<li>`) count none.
-fn too_deep(
-    events: &[Event<'_>],
-    ranges: &[std::ops::Range<usize>],
+fn too_deep<'a>(
+    events: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
 ) -> Option<std::ops::Range<usize>> {
     let mut markdown = 0usize;
     let mut open: Vec<String> = Vec::new();
-    for (e, range) in events.iter().zip(ranges) {
+    for (e, range) in events {
         match e {
             Event::Start(_) => markdown += 1,
             Event::End(_) => markdown = markdown.saturating_sub(1),
             Event::Html(raw) | Event::InlineHtml(raw)
-                if scan_tags(raw, &mut open, MAX_HTML_DEPTH.saturating_sub(markdown)) =>
+                if scan_tags(&raw, &mut open, MAX_HTML_DEPTH.saturating_sub(markdown)) =>
             {
-                return Some(range.clone());
+                return Some(range);
             }
             _ => {}
         }
@@ -506,6 +593,9 @@ fn scan_tags(raw: &str, open: &mut Vec<String>, max: usize) -> bool {
         "thead", "tbody", "tfoot", "rb", "rt", "rp", "colgroup",
     ];
     let bytes = raw.as_bytes();
+    // Lower-cased once (same byte offsets): searching for `</script` from each script tag
+    // in a fresh copy would be quadratic.
+    let lower = raw.to_ascii_lowercase();
     let mut i = 0;
     while let Some(at) = memchr::memchr(b'<', &bytes[i..]) {
         i += at + 1;
@@ -533,8 +623,7 @@ fn scan_tags(raw: &str, open: &mut Vec<String>, max: usize) -> bool {
             }
         } else if matches!(name.as_str(), "script" | "style") {
             let end = format!("</{name}");
-            let lower = raw[i..].to_ascii_lowercase();
-            i = memchr::memmem::find(lower.as_bytes(), end.as_bytes())
+            i = memchr::memmem::find(&lower.as_bytes()[i..], end.as_bytes())
                 .map_or(bytes.len(), |e| i + e);
         } else if !self_closing && !FLAT.contains(&name.as_str()) {
             open.push(name);
