@@ -29,7 +29,7 @@ pub enum Error {
         source: walkdir::Error,
     },
     /// A theme template failed to parse or render.
-    #[error("template error in {template}: {message}")]
+    #[error("template error{}: {message}", if .template.is_empty() { String::new() } else { format!(" in {}", .template) })]
     Template {
         /// The template's name.
         template: String,

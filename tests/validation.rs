@@ -1202,3 +1202,49 @@ fn a_body_with_more_table_cells_than_gen_renders_is_an_error() {
         "this body has 2000004 `|` characters (table cells); gen renders up to 2000000"
     );
 }
+
+#[test]
+fn a_template_that_includes_or_extends_itself_is_located() {
+    let theme = format!("{CONFIG}theme = \"mine\"\n");
+    for (files, location, chain) in [
+        (
+            vec![(
+                "incident.html",
+                "<p>x</p>\n{% include \"incident.html\" %}\n",
+            )],
+            "themes/mine/templates/incident.html:2:12",
+            "Include chain: `[\"incident.html\", \"incident.html\"]`",
+        ),
+        (
+            vec![("index.html", "{% extends 'index.html' %}\n")],
+            "themes/mine/templates/index.html:1:12",
+            "Inheritance chain: `[\"index.html\"]`",
+        ),
+        (
+            vec![
+                ("incident.html", "{% include \"a.html\" %}"),
+                ("a.html", "{% include \"b.html\" %}"),
+                ("b.html", "<b>\n{% include \"a.html\" %}"),
+            ],
+            "themes/mine/templates/a.html:1:12",
+            "Include chain: `[\"a.html\", \"b.html\", \"a.html\"]`",
+        ),
+    ] {
+        let dir = site(&[(A, INCIDENT), ("config.toml", &theme)]);
+        for (name, text) in &files {
+            write(
+                &dir,
+                &format!("themes/mine/templates/{name}"),
+                text.as_bytes(),
+            );
+        }
+        let d = only_error(&dir);
+        assert_eq!(d.code, "template-render");
+        assert_eq!(d.location(), location);
+        assert!(d.message.ends_with(chain), "{}", d.message);
+        assert!(d
+            .help
+            .unwrap()
+            .starts_with("a template may not include or extend itself"));
+    }
+}

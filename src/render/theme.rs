@@ -117,7 +117,30 @@ fn template_error(
             let text = chain(e).join("\n");
             let found = reports(&text, sources);
             if found.is_empty() {
-                vec![(fallback.to_string(), chain(e).join(": "), None)]
+                // Tera names the template only in the message of some errors (a template
+                // that includes or extends itself): point at that file.
+                let named = text
+                    .split_once("template '")
+                    .and_then(|(_, rest)| rest.split_once('\''))
+                    .map(|(name, _)| name)
+                    .filter(|name| sources.contains_key(*name))
+                    .unwrap_or(fallback);
+                // The tag that closes the loop names the next template of the chain.
+                let next = text
+                    .split_once("`[")
+                    .and_then(|(_, rest)| rest.split_once("]`"))
+                    .and_then(|(list, _)| {
+                        let names: Vec<&str> =
+                            list.split(", ").map(|n| n.trim_matches('"')).collect();
+                        names.get(1).or(names.first()).map(|n| n.to_string())
+                    });
+                let offset = next.and_then(|next| {
+                    let file = sources.get(named)?;
+                    file.text
+                        .find(&format!("\"{next}\""))
+                        .or_else(|| file.text.find(&format!("'{next}'")))
+                });
+                vec![(named.to_string(), chain(e).join(": "), offset)]
             } else {
                 found.into_iter().map(|(n, m, o)| (n, m, Some(o))).collect()
             }
@@ -125,7 +148,12 @@ fn template_error(
     };
     let mut diags = Vec::new();
     for (name, message, offset) in found {
-        let (message, help) = if message.starts_with("Unknown template") {
+        let (message, help) = if message.starts_with("Circular") {
+            (
+                message,
+                "a template may not include or extend itself, directly or through others: remove the include or extends that closes the loop",
+            )
+        } else if message.starts_with("Unknown template") {
             (
                 message,
                 "add that template to the theme's templates/ folder, or fix its name",
