@@ -352,6 +352,20 @@ fn japanese_and_spaced_names_work() {
         list.contains("href=\"../incidents/%E9%9A%9C%E5%AE%B3%202024/index.html\""),
         "{list}"
     );
+    // A link to it, written as editors encode a space, leads to its page.
+    write(
+        dir.path(),
+        "content/incidents/b.md",
+        &format!("{INCIDENT}\n[see](障害%202024/index.md#top) [raw](<障害 2024/index.md>)\n"),
+    );
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let page = fs::read_to_string(dir.path().join("output/incidents/b/index.html")).unwrap();
+    assert_eq!(
+        page.matches("href=\"../../incidents/%E9%9A%9C%E5%AE%B3%202024/index.html")
+            .count(),
+        2,
+        "{page}"
+    );
 }
 
 #[test]

@@ -333,6 +333,10 @@ pub(crate) fn link_rewriter<'a>(
             return None;
         }
         let (file, frag) = dest.split_once('#').map_or((dest, ""), |(a, b)| (a, b));
+        // Editors write `障害 2024.md` as `障害%202024.md`.
+        let file = percent_encoding::percent_decode_str(file)
+            .decode_utf8()
+            .ok()?;
         let file = file.strip_suffix(".md")?;
         let mut parts: Vec<&str> = file.split('/').collect();
         if parts.last() == Some(&"index") {
