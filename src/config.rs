@@ -231,16 +231,10 @@ impl Config {
                 // Shift_JIS or EUC-JP: point at the first byte that is not UTF-8, as for
                 // documents; the lossy text keeps the bytes before it.
                 let valid = e.utf8_error().valid_up_to();
-                let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let file = SourceFile::new("config.toml", lossy);
-                return Ok(Err(vec![Diagnostic::error(
-                    "not-utf8",
-                    &file,
-                    Some(valid..valid + 1),
-                    "the file is not valid UTF-8",
-                )
-                .with_help(
-                    "save the file as UTF-8 (without Shift_JIS or EUC-JP encoding)",
+                return Ok(Err(vec![crate::diag::not_utf8(
+                    "config.toml",
+                    e.as_bytes(),
+                    valid,
                 )]));
             }
         };

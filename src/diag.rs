@@ -226,6 +226,19 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The error for a file that is not UTF-8 (Shift_JIS, EUC-JP), at its first bad byte,
+/// `valid` bytes in; the text shown is the lossy decoding, the same up to that byte.
+pub fn not_utf8(path: impl Into<PathBuf>, bytes: &[u8], valid: usize) -> Diagnostic {
+    let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
+    Diagnostic::error(
+        "not-utf8",
+        &file,
+        Some(valid..valid + 1),
+        "the file is not valid UTF-8",
+    )
+    .with_help("save the file as UTF-8 (without Shift_JIS or EUC-JP encoding)")
+}
+
 /// Sorts diagnostics by file, then position, so output is stable whatever the load order.
 /// The line standing for a file's diagnostics not shown ([`cap_per_file`]) comes last.
 pub fn sort(diags: &mut [Diagnostic]) {

@@ -510,19 +510,7 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
         // instructions on Japanese text; simdutf8 does it with SIMD.)
         Ok(_) => unsafe { String::from_utf8_unchecked(bytes) },
         Err(e) => {
-            let valid = e.valid_up_to();
-            let lossy = String::from_utf8_lossy(&bytes).into_owned();
-            // The lossy text has the same bytes up to the first invalid one.
-            let file = SourceFile::new(display, lossy);
-            return Ok(Err(Diagnostic::error(
-                "not-utf8",
-                &file,
-                Some(valid..valid + 1),
-                "the file is not valid UTF-8",
-            )
-            .with_help(
-                "save the file as UTF-8 (without Shift_JIS or EUC-JP encoding)",
-            )));
+            return Ok(Err(crate::diag::not_utf8(display, &bytes, e.valid_up_to())));
         }
     };
     let file = SourceFile::new(display, text);

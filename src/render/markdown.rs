@@ -98,15 +98,7 @@ pub const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 /// Deliberately stricter than a browser: `java\tscript:`, `%6Aavascript:` and
 /// `c:\\file` all count as schemes, so that no spelling of one slips through.
 pub fn refused_scheme(dest: &str) -> Option<String> {
-    let mut url = std::borrow::Cow::Borrowed(dest);
-    // Bounded: each round only shortens the text, but `%252525…` could take many.
-    for _ in 0..8 {
-        let decoded = percent_encoding::percent_decode_str(&url).decode_utf8_lossy();
-        if decoded == url {
-            break;
-        }
-        url = std::borrow::Cow::Owned(decoded.into_owned());
-    }
+    let url = decoded_fully(dest);
     let squeezed: String = url
         .chars()
         .filter(|c| !c.is_control() && !c.is_whitespace() && !is_invisible(*c))
@@ -639,19 +631,26 @@ fn level_num(l: HeadingLevel) -> u8 {
     l as u8
 }
 
+/// `dest` percent-decoded until nothing changes (`%252e` is `%2e` once decoded, `.`
+/// twice), so that no spelling hides a scheme or a `..`. Bounded: each round only shortens
+/// the text, but `%252525…` could take many.
+fn decoded_fully(dest: &str) -> std::borrow::Cow<'_, str> {
+    let mut url = std::borrow::Cow::Borrowed(dest);
+    for _ in 0..8 {
+        let next = percent_encoding::percent_decode_str(&url).decode_utf8_lossy();
+        if next == url {
+            break;
+        }
+        url = std::borrow::Cow::Owned(next.into_owned());
+    }
+    url
+}
+
 /// Whether a relative link, followed from a folder `depth` levels below the site root,
 /// climbs out of the site (`../../../etc/passwd` from `content/incidents/`). The link is
 /// percent-decoded first: a browser reads `%2e%2e/` as `../`.
 pub fn escapes_root(dest: &str, depth: usize) -> bool {
-    let mut decoded = std::borrow::Cow::Borrowed(dest);
-    // Bounded like `refused_scheme`: `%252e` is `%2e` once decoded, `.` twice.
-    for _ in 0..8 {
-        let next = percent_encoding::percent_decode_str(&decoded).decode_utf8_lossy();
-        if next == decoded {
-            break;
-        }
-        decoded = std::borrow::Cow::Owned(next.into_owned());
-    }
+    let decoded = decoded_fully(dest);
     let head = decoded.split(['/', '\\', '?', '#']).next().unwrap_or("");
     if head.contains(':') || decoded.starts_with('#') {
         // A URL with a scheme (https:, mailto:) or a fragment: not a file path.
