@@ -174,7 +174,7 @@ pub fn run() -> i32 {
         }
         Err(Error::Reported(code)) => code,
         Err(e) => {
-            crate::term::say(&format!("error: {e}"));
+            crate::term::say(&format!("error: {}", crate::diag::visible(&e.to_string())));
             2
         }
     }

@@ -351,7 +351,12 @@ pub fn render(d: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut out = format!("{sev}[{}]: {}: {}\n", d.code, d.location(), d.message);
+    let mut out = format!(
+        "{sev}[{}]: {}: {}\n",
+        d.code,
+        visible(&d.location()),
+        visible(&d.message)
+    );
     if let Some(span) = &d.span {
         let text = &d.file.text;
         // Every bound is clamped to the text, to the span's line and to character
@@ -384,13 +389,13 @@ pub fn render(d: &Diagnostic) -> String {
         let line = &text[shown_start..shown_end];
         let (line_no, _) = d.line_col();
         let gutter = line_no.to_string().len();
-        let before = text[shown_start..start].trim_start_matches('\u{feff}');
+        let before = visible(text[shown_start..start].trim_start_matches('\u{feff}'));
         let end = floor_char_boundary(text, span.end.clamp(start, shown_end));
-        let width = text[start..end].width().max(1);
+        let width = visible(&text[start..end]).width().max(1);
         let pad = " ".repeat(gutter);
         out.push_str(&format!(
             "{pad} |\n{line_no} | {lead}{}{trail}\n",
-            line.trim_start_matches('\u{feff}')
+            visible(line.trim_start_matches('\u{feff}'))
         ));
         out.push_str(&format!(
             "{pad} | {}{}\n",
@@ -399,9 +404,32 @@ pub fn render(d: &Diagnostic) -> String {
         ));
     }
     if let Some(help) = &d.help {
-        out.push_str(&format!("  = help: {help}\n"));
+        out.push_str(&format!("  = help: {}\n", visible(help)));
     }
     out
+}
+
+/// `text` safe to print on a terminal: control characters (an escape sequence in a title
+/// could recolour or rewrite the terminal) become their visible symbols (`␛`, one column
+/// wide, so the underline stays aligned); C1 controls and the characters that reorder
+/// text (bidirectional overrides) become `�`. Tabs and line breaks stay.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\t' && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if hidden(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 /// One diagnostic as a JSON object (file, line, column, severity, code, message, help),

@@ -1248,3 +1248,25 @@ fn a_template_that_includes_or_extends_itself_is_located() {
             .starts_with("a template may not include or extend itself"));
     }
 }
+
+#[test]
+fn control_characters_from_content_never_reach_the_terminal() {
+    let stderr = |front: &str| {
+        let dir = site(&[(A, &with(front))]);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+            .args(["check", "--root"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
+        err
+    };
+    // A raw escape sequence in the file, shown on the source line.
+    let err = stderr("summary = \"red \u{1b}[31m text\"\n");
+    assert!(err.contains("summary = \"red ␛[31m text\""), "{err}");
+    // One in a key name, quoted in the message.
+    let err = stderr("inquiries = { \"p\\u001b]0;owned\\u0007\" = 1 }\n");
+    assert!(err.contains("`inquiries.p␛]0;owned␇`"), "{err}");
+}
