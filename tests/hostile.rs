@@ -20,7 +20,6 @@ const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n"
 const NAMES: &[&str] = &[
     "a",
     "b-2024",
-    "A",
     "日本語の障害",
     "a b",
     "caf\u{e9}",
@@ -31,6 +30,7 @@ const NAMES: &[&str] = &[
 
 /// File names gen refuses (a located error).
 const BAD_NAMES: &[&str] = &[
+    "A", // with `a`: ids differing only in case
     "x\"y",
     "x'><svg onload=alert(1)>",
     "q&amp;",
@@ -505,7 +505,8 @@ fn no_hostile_site_publishes_script_or_dotfiles_or_loses_a_page() {
         println!("tried {runs} hostile sites in {seconds} s; {built} built and were checked");
     }
     // A generator whose every site is refused would check nothing.
-    assert!(built * 5 >= runs, "only {built} of {runs} sites built");
+    // About a third build; a tenth is far below what chance gives over 64 draws.
+    assert!(built * 10 >= runs, "only {built} of {runs} sites built");
 }
 
 #[test]
