@@ -246,7 +246,9 @@ async function runAxe(page) {
 
 /** axe on each page at each width: [{rel, type, width, violations}]. */
 export async function checkAxe(b, variant, pages, widths = [1280, 375]) {
-  const ctx = await b.context();
+  // axe is injected as a script; printed documents forbid every script by their
+  // Content-Security-Policy, which this one context alone sets aside.
+  const ctx = await b.context({ bypassCSP: true });
   await installRouting(ctx, variant, []);
   const jobs = [];
   for (const p of pages) for (const w of widths) jobs.push({ ...p, width: w });
