@@ -368,12 +368,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
                 title,
                 id,
             }) => {
-                self.links.push((range.clone(), dest_url.to_string()));
-                if self.refuse_scheme(&dest_url, "link", range) {
+                if !self.admit(&dest_url, "link", range) {
                     return None;
                 }
                 let dest = (self.rewrite)(&dest_url).map_or(dest_url, CowStr::from);
-                self.dropped.push(false);
                 Some(Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,
@@ -387,11 +385,9 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
                 title,
                 id,
             }) => {
-                self.links.push((range.clone(), dest_url.to_string()));
-                if self.refuse_scheme(&dest_url, "image", range) {
+                if !self.admit(&dest_url, "image", range) {
                     return None;
                 }
-                self.dropped.push(false);
                 Some(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -419,11 +415,13 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
         }
     }
 
-    /// A link or image with a scheme gen does not publish: refused, its text kept as plain
-    /// text (its start and end are left out).
-    fn refuse_scheme(&mut self, dest: &str, what: &str, range: std::ops::Range<usize>) -> bool {
+    /// Records a link or image and whether its start and end are published: not when its
+    /// scheme is one gen does not publish (refused; its text stays, as plain text).
+    fn admit(&mut self, dest: &str, what: &str, range: std::ops::Range<usize>) -> bool {
+        self.links.push((range.clone(), dest.to_string()));
         let Some(scheme) = refused_scheme(dest) else {
-            return false;
+            self.dropped.push(false);
+            return true;
         };
         self.refused.push(Refusal {
             range,
@@ -436,7 +434,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
             help: "use an http:, https:, mailto: or tel: URL, a path relative to this file, or a #fragment".to_string(),
         });
         self.dropped.push(true);
-        true
+        false
     }
 
     /// A heading's start, with its unique id; its own events are queued behind it.
