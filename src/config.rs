@@ -264,7 +264,7 @@ impl Config {
                 let tz = parse_offset(&s.value);
                 if tz.is_none() {
                     d.error_abs(
-                        "invalid-value",
+                        crate::diag::Code::InvalidValue,
                         s.span,
                         format!("`timezone` is not a UTC offset: \"{}\"", s.value),
                         Some("write it like timezone = \"+09:00\"".to_string()),
@@ -282,7 +282,7 @@ impl Config {
             let key = name.value.clone();
             if crate::load::names::is_windows_reserved(&key) {
                 d.error_abs(
-                    "invalid-value",
+                    crate::diag::Code::InvalidValue,
                     name.span.clone(),
                     format!("cause key `{key}` is a reserved device name on Windows"),
                     Some("it becomes a folder of the site; choose another key".to_string()),
@@ -295,7 +295,7 @@ impl Config {
                 || key.is_empty()
             {
                 d.error_abs(
-                    "invalid-value",
+                    crate::diag::Code::InvalidValue,
                     name.span.clone(),
                     format!("cause key `{key}` must be lowercase ASCII letters, digits and `-`"),
                     Some("it appears in URLs; write it like [causes.power-outage]".to_string()),

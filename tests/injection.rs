@@ -361,7 +361,7 @@ fn report_headers_escape_every_character_that_could_leave_the_css_string() {
         ),
     )]);
     match gen::build(&BuildOptions::new(refused.path())) {
-        Err(gen::Error::Content(d)) => assert_eq!(d[0].code, "control-character"),
+        Err(gen::Error::Content(d)) => assert_eq!(d[0].code.as_str(), "control-character"),
         other => panic!("{other:?}"),
     }
     let title =

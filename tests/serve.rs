@@ -777,7 +777,7 @@ fn a_template_error_keeps_the_last_good_files_until_the_template_is_fixed() {
     match s.rebuild(std::slice::from_ref(&tpl)).unwrap_err() {
         gen::Error::Content(d) => {
             assert_eq!(d.len(), 1, "{d:?}");
-            assert_eq!(d[0].code, "template-render");
+            assert_eq!(d[0].code.as_str(), "template-render");
             assert_eq!(
                 d[0].file.path,
                 Path::new("themes/default/templates/404.html")

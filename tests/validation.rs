@@ -100,7 +100,7 @@ fn assert_diag(
     help: &str,
 ) {
     let ctx = format!("diagnostic: {d}");
-    assert_eq!(d.code, code, "code; {ctx}");
+    assert_eq!(d.code.as_str(), code, "code; {ctx}");
     assert_eq!(d.message, message, "message; {ctx}");
     assert_eq!(d.help.as_deref(), Some(help), "help; {ctx}");
     assert_eq!(d.path(), Path::new(path), "path; {ctx}");
@@ -454,7 +454,7 @@ fn check_reports_every_error_at_once_sorted_by_file() {
     assert!(diags.len() >= 3, "expected every error:\n{}", show(&diags));
     let found: Vec<(PathBuf, &str)> = diags
         .iter()
-        .map(|d| (d.path().to_path_buf(), d.code))
+        .map(|d| (d.path().to_path_buf(), d.code.as_str()))
         .collect();
     let expected: Vec<(PathBuf, &str)> = [
         ("content/incidents/a.md", "invalid-duration"),
@@ -515,7 +515,7 @@ fn failed_build_leaves_previous_output_untouched() {
     match gen::build(&opts) {
         Err(gen::Error::Content(diags)) => {
             assert_eq!(diags.len(), 1, "{}", show(&diags));
-            assert_eq!(diags[0].code, "unknown-field");
+            assert_eq!(diags[0].code.as_str(), "unknown-field");
         }
         other => panic!("expected content errors, got {other:?}"),
     }
@@ -590,7 +590,7 @@ fn a_broken_incident_does_not_break_references_to_it() {
     ]);
     let diags = errors(&dir);
     assert_eq!(diags.len(), 1, "{}", show(&diags));
-    assert_eq!(diags[0].code, "unknown-field");
+    assert_eq!(diags[0].code.as_str(), "unknown-field");
 }
 
 #[test]
@@ -615,7 +615,7 @@ fn cli_underlines_japanese_text_at_the_right_width() {
 fn a_byte_order_mark_is_not_a_column() {
     let dir = site(&[(A, "\u{feff}title = \"x\"\n")]);
     let diags = errors(&dir);
-    assert_eq!(diags[0].code, "frontmatter-missing");
+    assert_eq!(diags[0].code.as_str(), "frontmatter-missing");
     assert_eq!(diags[0].line_col(), (1, 1));
 }
 
@@ -651,10 +651,11 @@ fn no_span_can_make_rendering_panic() {
         let n = text.len() + 3;
         for start in 0..n {
             for end in 0..n {
-                let d = Diagnostic::error("x", &file, Some(start..end), "m");
+                let d =
+                    Diagnostic::error(gen::diag::Code::InvalidValue, &file, Some(start..end), "m");
                 let out = gen::diag::render(&d);
                 assert!(
-                    out.starts_with("error[x]: a.md:"),
+                    out.starts_with("error[invalid-value]: a.md:"),
                     "{text:?} {start}..{end}"
                 );
             }
@@ -679,7 +680,7 @@ fn file_names_that_cannot_be_ids_are_refused() {
     let diags = errors(&dir);
     let got: Vec<String> = diags
         .iter()
-        .map(|d| format!("{} {}: {}", d.code, d.location(), d.message))
+        .map(|d| format!("{} {}: {}", d.code.as_str(), d.location(), d.message))
         .collect();
     assert_eq!(
         got,
@@ -708,7 +709,7 @@ fn a_file_name_that_is_not_utf8_is_refused_not_made_an_empty_id() {
     let name = std::ffi::OsStr::from_bytes(b"\x83e\x83X\x83g.md");
     std::fs::write(dir.path().join("content/incidents").join(name), INCIDENT).unwrap();
     let d = only_error(&dir);
-    assert_eq!(d.code, "invalid-id");
+    assert_eq!(d.code.as_str(), "invalid-id");
     assert_eq!(
         d.message,
         "this name is not valid UTF-8, so it cannot be an id"
@@ -802,7 +803,7 @@ fn blank_invisible_and_decomposed_operator_names_are_errors() {
     )]);
     let got: Vec<String> = errors(&dir)
         .iter()
-        .map(|d| format!("{} {}: {}", d.code, d.location(), d.message))
+        .map(|d| format!("{} {}: {}", d.code.as_str(), d.location(), d.message))
         .collect();
     assert_eq!(
         got,
@@ -822,7 +823,7 @@ fn control_characters_in_front_matter_strings_are_errors() {
     )]);
     let got: Vec<String> = errors(&dir)
         .iter()
-        .map(|d| format!("{} {}: {}", d.code, d.location(), d.message))
+        .map(|d| format!("{} {}: {}", d.code.as_str(), d.location(), d.message))
         .collect();
     assert_eq!(
         got,
@@ -845,7 +846,7 @@ fn figures_beyond_the_bounds_are_too_large() {
     )]);
     let got: Vec<String> = errors(&dir)
         .iter()
-        .map(|d| format!("{} {}: {}", d.code, d.location(), d.message))
+        .map(|d| format!("{} {}: {}", d.code.as_str(), d.location(), d.message))
         .collect();
     assert_eq!(
         got,
@@ -889,7 +890,7 @@ fn symlinked_and_fifo_documents_are_errors_not_skipped() {
     assert!(status.success());
     let got: Vec<String> = errors(&dir)
         .iter()
-        .map(|d| format!("{} {}: {}", d.code, d.location(), d.message))
+        .map(|d| format!("{} {}: {}", d.code.as_str(), d.location(), d.message))
         .collect();
     assert_eq!(
         got,
@@ -911,7 +912,7 @@ fn assets_and_static_files_where_pages_go_are_errors() {
     ]);
     let got: Vec<String> = errors(&dir)
         .iter()
-        .map(|d| format!("{} {}: {}", d.code, d.location(), d.message))
+        .map(|d| format!("{} {}: {}", d.code.as_str(), d.location(), d.message))
         .collect();
     assert_eq!(
         got,
@@ -947,7 +948,7 @@ fn dotfiles_links_and_pipes_among_assets_are_never_listed() {
     assert_eq!(paths, ["incidents/a/diagram.png", "incidents/a/sub/b.png"]);
     let got: Vec<String> = diags
         .iter()
-        .map(|d| format!("{} {}", d.code, d.location()))
+        .map(|d| format!("{} {}", d.code.as_str(), d.location()))
         .collect();
     assert_eq!(
         got,
@@ -957,7 +958,7 @@ fn dotfiles_links_and_pipes_among_assets_are_never_listed() {
         ]
     );
     // `check` reports them too.
-    let codes: Vec<&str> = errors(&dir).iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = errors(&dir).iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["symlink", "not-a-file"]);
 
     let dir = site(&[
@@ -1004,7 +1005,7 @@ fn many_errors_in_one_file_are_reported_in_linear_time_and_capped() {
     let text: String = diags.iter().map(gen::diag::render).collect();
     assert_eq!(diags.len(), gen::diag::MAX_PER_FILE + 1);
     let last = diags.last().unwrap();
-    assert_eq!(last.code, "too-many-errors");
+    assert_eq!(last.code.as_str(), "too-many-errors");
     assert_eq!(
         last.message,
         "… and 39950 more errors in content/incidents/a.md"
@@ -1024,7 +1025,7 @@ fn a_shift_jis_config_points_at_the_first_bad_byte() {
     write(&dir, "config.toml", b"title = \"\x93\xfa\x96\x7b\"\n");
     let d = only_error(&dir);
     assert_eq!(d.location(), "config.toml:1:10");
-    assert_eq!(d.code, "not-utf8");
+    assert_eq!(d.code.as_str(), "not-utf8");
 }
 
 #[test]
@@ -1056,7 +1057,7 @@ fn an_unreadable_static_folder_is_an_error_not_skipped() {
         .unwrap();
     assert!(status.success());
     let d = only_error(&dir);
-    assert_eq!(d.code, "unreadable");
+    assert_eq!(d.code.as_str(), "unreadable");
     assert!(
         d.message.starts_with("cannot read this folder: "),
         "{}",
@@ -1094,7 +1095,7 @@ fn operators_differing_only_in_case_are_a_warning() {
     let warnings: Vec<String> = site
         .warnings(today)
         .iter()
-        .filter(|d| d.code == "operator-case")
+        .filter(|d| d.code.as_str() == "operator-case")
         .map(|d| format!("{}: {}", d.location(), d.message))
         .collect();
     assert_eq!(
@@ -1107,7 +1108,7 @@ fn operators_differing_only_in_case_are_a_warning() {
 fn an_id_or_operator_named_like_the_list_page_does_not_replace_it() {
     let dir = site(&[("content/incidents/index.html.md", INCIDENT)]);
     let d = only_error(&dir);
-    assert_eq!(d.code, "invalid-id");
+    assert_eq!(d.code.as_str(), "invalid-id");
     assert_eq!(
         d.message,
         "the file name \"index.html\" cannot be an incident id: `index.html` is the file name of the list page the id's folder would sit beside"
@@ -1164,7 +1165,7 @@ fn assets_that_would_run_script_are_errors_unless_html_is_trusted() {
     let dir = site(&files);
     let got: Vec<String> = errors(&dir)
         .iter()
-        .map(|d| format!("{} {}: {}", d.code, d.location(), d.message))
+        .map(|d| format!("{} {}: {}", d.code.as_str(), d.location(), d.message))
         .collect();
     assert_eq!(
         got,
@@ -1195,7 +1196,7 @@ fn a_body_with_more_table_cells_than_gen_renders_is_an_error() {
     let rows = "| x |\n".repeat(gen::render::markdown::MAX_TABLE_BARS / 2);
     let dir = site(&[(A, &format!("{INCIDENT}\nText.\n\n| h |\n|---|\n{rows}"))]);
     let d = only_error(&dir);
-    assert_eq!(d.code, "table-too-large");
+    assert_eq!(d.code.as_str(), "table-too-large");
     assert_eq!(d.location(), "content/incidents/a.md:12:1");
     assert_eq!(
         d.message,
@@ -1239,7 +1240,7 @@ fn a_template_that_includes_or_extends_itself_is_located() {
             );
         }
         let d = only_error(&dir);
-        assert_eq!(d.code, "template-render");
+        assert_eq!(d.code.as_str(), "template-render");
         assert_eq!(d.location(), location);
         assert!(d.message.ends_with(chain), "{}", d.message);
         assert!(d

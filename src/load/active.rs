@@ -74,7 +74,7 @@ pub fn check(shown: &Path, name: &str, bytes: &[u8]) -> Option<Diagnostic> {
     let file: Arc<SourceFile> = SourceFile::new(shown, text.as_ref());
     let refuse = |span: Option<Range<usize>>, what: String| {
         Some(
-            Diagnostic::error("active-asset", &file, span, what).with_help(
+            Diagnostic::error(crate::diag::Code::ActiveAsset, &file, span, what).with_help(
                 "remove it from the file (or publish the file elsewhere); set unsafe_html = true in config.toml only if every writer of the site is trusted",
             ),
         )
@@ -416,6 +416,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.location(), "content/incidents/a/d.svg:2:9");
-        assert_eq!(d.code, "active-asset");
+        assert_eq!(d.code.as_str(), "active-asset");
     }
 }

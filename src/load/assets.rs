@@ -102,7 +102,7 @@ pub fn list(
                 let file = whole(shown, dir, at);
                 diags.push(
                     Diagnostic::error(
-                        "unreadable",
+                        crate::diag::Code::Unreadable,
                         &file,
                         None,
                         format!("cannot read this folder: {}", io_reason(&e)),
@@ -118,7 +118,7 @@ pub fn list(
         if entry.path_is_symlink() {
             diags.push(
                 Diagnostic::error(
-                    "symlink",
+                    crate::diag::Code::Symlink,
                     &file(),
                     None,
                     "this asset is a symbolic link; gen does not follow links out of the site",
@@ -134,7 +134,7 @@ pub fn list(
         if !kind.is_file() {
             diags.push(
                 Diagnostic::error(
-                    "not-a-file",
+                    crate::diag::Code::NotAFile,
                     &file(),
                     None,
                     "this is not a regular file (a named pipe, socket or device); gen publishes only files",
@@ -150,7 +150,7 @@ pub fn list(
         else {
             diags.push(
                 Diagnostic::error(
-                    "invalid-name",
+                    crate::diag::Code::InvalidName,
                     &file(),
                     None,
                     "this file name is not valid UTF-8, so it cannot be part of a URL",
@@ -168,7 +168,7 @@ pub fn list(
         if reserved(&rel.to_lowercase()) {
             diags.push(
                 Diagnostic::error(
-                    "page-collision",
+                    crate::diag::Code::PageCollision,
                     &file(),
                     None,
                     format!("this file would be published as {published}, where gen writes a page"),
@@ -181,7 +181,7 @@ pub fn list(
             std::collections::hash_map::Entry::Occupied(e) => {
                 diags.push(
                     Diagnostic::error(
-                        "case-collision",
+                        crate::diag::Code::CaseCollision,
                         &file(),
                         None,
                         format!(
@@ -198,7 +198,7 @@ pub fn list(
                         Ok(bytes) => super::active::check(&file().path, &rel, &bytes),
                         Err(e) => Some(
                             Diagnostic::error(
-                                "unreadable",
+                                crate::diag::Code::Unreadable,
                                 &file(),
                                 None,
                                 format!("cannot read this file: {e}"),

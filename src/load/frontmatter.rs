@@ -29,7 +29,7 @@ pub fn split(file: &Arc<SourceFile>) -> Result<(Range<usize>, Range<usize>), Dia
                 }
             }
             Err(Diagnostic::error(
-                "frontmatter-unclosed",
+                crate::diag::Code::FrontmatterUnclosed,
                 file,
                 Some(range.start..range.start + 3),
                 "the front matter opened here is never closed",
@@ -37,7 +37,7 @@ pub fn split(file: &Arc<SourceFile>) -> Result<(Range<usize>, Range<usize>), Dia
             .with_help("add a line containing only `+++` after the last field"))
         }
         _ => Err(Diagnostic::error(
-            "frontmatter-missing",
+            crate::diag::Code::FrontmatterMissing,
             file,
             Some(start..start),
             "expected the file to start with a `+++` line opening the TOML front matter",

@@ -109,7 +109,7 @@ impl BodySource {
                     || simdutf8::basic::from_utf8(&bytes[start..]).is_err()
                 {
                     return Err(Error::Content(vec![Diagnostic::error(
-                        "changed-during-build",
+                        crate::diag::Code::ChangedDuringBuild,
                         head,
                         None,
                         "the file changed while the site was being built",
@@ -352,7 +352,7 @@ pub fn discover(root: &Path) -> Result<(Vec<Found>, KnownIds, Vec<Diagnostic>), 
             )
         };
         diags.push(
-            Diagnostic::error("duplicate-id", &file, None, message)
+            Diagnostic::error(crate::diag::Code::DuplicateId, &file, None, message)
                 .with_help("ids come from file or folder names; rename one of them"),
         );
     }
@@ -385,7 +385,7 @@ fn invalid_id(root: &Path, f: &Found, problem: &str) -> Diagnostic {
         (Kind::Meeting, true) => ("a meeting", "folder"),
     };
     Diagnostic::error(
-        "invalid-id",
+        crate::diag::Code::InvalidId,
         &file,
         None,
         format!(
@@ -444,7 +444,7 @@ fn find(
         if link {
             problems.push(
                 Diagnostic::error(
-                    "symlink",
+                    crate::diag::Code::Symlink,
                     &shown(path),
                     None,
                     "this document is a symbolic link; gen reads only files inside the site",
@@ -457,7 +457,7 @@ fn find(
             if !entry.file_type().is_dir() {
                 problems.push(
                     Diagnostic::error(
-                        "not-a-file",
+                        crate::diag::Code::NotAFile,
                         &shown(path),
                         None,
                         "this document is not a regular file (a named pipe, socket or device)",
@@ -477,7 +477,7 @@ fn find(
         let Some(id) = named.and_then(|n| n.to_str()) else {
             problems.push(
                 Diagnostic::error(
-                    "invalid-id",
+                    crate::diag::Code::InvalidId,
                     &shown(path),
                     None,
                     "this name is not valid UTF-8, so it cannot be an id",

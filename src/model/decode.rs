@@ -77,7 +77,7 @@ impl<'f> Decoder<'f> {
     /// Records an error at a span relative to the TOML text.
     pub(crate) fn error_at(
         &mut self,
-        code: &'static str,
+        code: crate::diag::Code,
         span: Range<usize>,
         message: impl Into<String>,
         help: Option<String>,
@@ -90,7 +90,7 @@ impl<'f> Decoder<'f> {
     /// Records an error at an absolute span of the file.
     pub(crate) fn error_abs(
         &mut self,
-        code: &'static str,
+        code: crate::diag::Code,
         span: Range<usize>,
         message: impl Into<String>,
         help: Option<String>,
@@ -125,7 +125,7 @@ impl<'f> Decoder<'f> {
                         ));
                     }
                     self.error_at(
-                        "toml-syntax",
+                        crate::diag::Code::TomlSyntax,
                         open..open + 1,
                         "this array is never closed",
                         Some(help),
@@ -186,7 +186,7 @@ impl<'f> Decoder<'f> {
             } else {
                 help
             };
-            self.error_at("toml-syntax", span, message, Some(help));
+            self.error_at(crate::diag::Code::TomlSyntax, span, message, Some(help));
         }
         None
     }
@@ -216,7 +216,7 @@ impl<'f> Decoder<'f> {
                 None => format!("known fields here: {}", known.join(", ")),
             };
             self.error_at(
-                "unknown-field",
+                crate::diag::Code::UnknownField,
                 key.span(),
                 format!("unknown field `{}{name}`", t.path),
                 Some(help),
@@ -233,7 +233,7 @@ impl<'f> Decoder<'f> {
         example: &str,
     ) {
         self.error_at(
-            "wrong-type",
+            crate::diag::Code::WrongType,
             v.span(),
             format!(
                 "`{}{key}` must be {expected}, found {}",
@@ -252,7 +252,7 @@ impl<'f> Decoder<'f> {
             format!("`{}`", t.path.trim_end_matches('.'))
         };
         self.error_abs(
-            "missing-field",
+            crate::diag::Code::MissingField,
             t.span.clone(),
             format!("missing required field `{}{key}` in {where_}", t.path),
             Some(format!("add a line: {key} = {example}")),
@@ -300,7 +300,7 @@ impl<'f> Decoder<'f> {
             return true;
         };
         self.error_abs(
-            "control-character",
+            crate::diag::Code::ControlCharacter,
             span,
             format!(
                 "`{name}` contains the control character U+{:04X}",
@@ -323,7 +323,7 @@ impl<'f> Decoder<'f> {
         let s = self.string_value(t, key, v)?;
         if s.value.trim().is_empty() {
             self.error_abs(
-                "empty-field",
+                crate::diag::Code::EmptyField,
                 s.span.clone(),
                 format!("`{}{key}` must not be empty", t.path),
                 Some(format!("write the {key} between the quotes")),
@@ -355,7 +355,7 @@ impl<'f> Decoder<'f> {
                     }
                 }
                 other => self.error_at(
-                    "wrong-type",
+                    crate::diag::Code::WrongType,
                     item.span(),
                     format!(
                         "`{}{key}[{i}]` must be a string, found {}",
@@ -378,7 +378,7 @@ impl<'f> Decoder<'f> {
         let out = self.strings(t, key);
         if out.is_empty() && matches!(v.get_ref(), DeValue::Array(a) if a.is_empty()) {
             self.error_at(
-                "empty-field",
+                crate::diag::Code::EmptyField,
                 v.span(),
                 format!("`{}{key}` must list at least one entry", t.path),
                 Some(format!("write it like: {key} = [\"…\"]")),
@@ -391,7 +391,7 @@ impl<'f> Decoder<'f> {
     fn count_value(&mut self, name: &str, v: &Val<'_>) -> Option<u64> {
         let DeValue::Integer(i) = v.get_ref() else {
             self.error_at(
-                "wrong-type",
+                crate::diag::Code::WrongType,
                 v.span(),
                 format!(
                     "`{name}` must be a whole number, found {}",
@@ -406,7 +406,7 @@ impl<'f> Decoder<'f> {
         match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) if n < 0 => {
                 self.error_at(
-                    "negative-count",
+                    crate::diag::Code::NegativeCount,
                     v.span(),
                     format!("`{name}` must not be negative, found {n}"),
                     Some("a count of users or inquiries is 0 or more".to_string()),
@@ -417,7 +417,7 @@ impl<'f> Decoder<'f> {
             // Out of i64 or above the bound: either way too large, never wrapped.
             _ => {
                 self.error_at(
-                    "count-too-large",
+                    crate::diag::Code::CountTooLarge,
                     v.span(),
                     format!("`{name}` is too large"),
                     Some("counts go up to 1,000,000,000,000 (10^12); check the figure".to_string()),
@@ -489,7 +489,7 @@ impl<'f> Decoder<'f> {
                 Ok(dt) => dt,
                 Err(_) => {
                     self.error_at(
-                        "invalid-date",
+                        crate::diag::Code::InvalidDate,
                         v.span(),
                         format!("`{}` is not a date and time: \"{s}\"", name()),
                         Some(help()),
@@ -504,7 +504,7 @@ impl<'f> Decoder<'f> {
         };
         let (Some(date), Some(time)) = (dt.date, dt.time) else {
             self.error_at(
-                "invalid-date",
+                crate::diag::Code::InvalidDate,
                 v.span(),
                 format!(
                     "`{}` needs both a date and a time of day, found `{dt}`",
@@ -537,7 +537,7 @@ impl<'f> Decoder<'f> {
             }
             _ => {
                 self.error_at(
-                    "invalid-date",
+                    crate::diag::Code::InvalidDate,
                     v.span(),
                     format!("`{}` is not a valid date and time: `{dt}`", name()),
                     Some(help()),
@@ -572,7 +572,7 @@ impl<'f> Decoder<'f> {
                 _ => String::new(),
             };
             self.error_at(
-                "invalid-date",
+                crate::diag::Code::InvalidDate,
                 v.span(),
                 format!("`{name}` is not a date: {shown}"),
                 Some(help),
@@ -591,7 +591,7 @@ impl<'f> Decoder<'f> {
             }),
             Err(DurationError::TooLarge) => {
                 self.error_abs(
-                    "duration-too-large",
+                    crate::diag::Code::DurationTooLarge,
                     s.span,
                     format!("`{}{key}` is too large: \"{}\"", t.path, s.value),
                     Some(format!(
@@ -603,7 +603,7 @@ impl<'f> Decoder<'f> {
             }
             Err(DurationError::Invalid) => {
                 self.error_abs(
-                    "invalid-duration",
+                    crate::diag::Code::InvalidDuration,
                     s.span,
                     format!("`{}{key}` is not a duration: \"{}\"", t.path, s.value),
                     Some(format!(
@@ -627,7 +627,7 @@ impl<'f> Decoder<'f> {
             None => format!("expected one of: {}", quoted(&names)),
         };
         self.error_abs(
-            "invalid-value",
+            crate::diag::Code::InvalidValue,
             s.span,
             format!("`{}{key}` has an unknown value \"{}\"", t.path, s.value),
             Some(help),
@@ -668,7 +668,7 @@ impl<'f> Decoder<'f> {
                     out.push(sub);
                 }
                 other => self.error_at(
-                    "wrong-type",
+                    crate::diag::Code::WrongType,
                     item.span(),
                     format!(
                         "`{}{key}[{i}]` must be a table, found {}",
@@ -719,7 +719,7 @@ impl<'f> Decoder<'f> {
                     out.push((name, sub));
                 }
                 other => self.error_at(
-                    "wrong-type",
+                    crate::diag::Code::WrongType,
                     item.span(),
                     format!(
                         "`{}{key}.{}` must be a table, found {}",

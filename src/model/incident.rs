@@ -246,7 +246,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     if let (Some(s), Some(r)) = (&started, &resolved) {
         if r.value < s.value {
             d.error_abs(
-                "resolved-before-started",
+                crate::diag::Code::ResolvedBeforeStarted,
                 r.span.clone(),
                 format!(
                     "`resolved` ({}) is before `started` ({})",
@@ -279,7 +279,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     for c in &cause_names {
         match config.causes.key(&c.value) {
             Some(k) if causes.contains(&k) => d.error_abs(
-                "duplicate-cause",
+                crate::diag::Code::DuplicateCause,
                 c.span.clone(),
                 format!("cause \"{}\" is listed twice", c.value),
                 Some("list each cause once, the primary cause first".to_string()),
@@ -291,7 +291,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
                     .map(|s| format!("did you mean \"{s}\"? "))
                     .unwrap_or_default();
                 d.error_abs(
-                    "unknown-cause",
+                    crate::diag::Code::UnknownCause,
                     c.span.clone(),
                     format!("unknown cause \"{}\"", c.value),
                     Some(format!(
@@ -316,7 +316,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         if let (Some(s), Some(r)) = (&ps, &pr) {
             if r.value < s.value {
                 d.error_abs(
-                    "resolved-before-started",
+                    crate::diag::Code::ResolvedBeforeStarted,
                     r.span.clone(),
                     format!(
                         "`{}resolved` ({}) is before `{}started` ({})",
@@ -447,7 +447,7 @@ fn check_operators(d: &mut Decoder<'_>, operators: &[Located<String>]) -> bool {
     for (n, o) in operators.iter().enumerate() {
         if o.value.trim().is_empty() {
             d.error_abs(
-                "empty-field",
+                crate::diag::Code::EmptyField,
                 o.span.clone(),
                 format!("`operators[{n}]` must not be empty"),
                 Some(
@@ -457,7 +457,7 @@ fn check_operators(d: &mut Decoder<'_>, operators: &[Located<String>]) -> bool {
             ok = false;
         } else if let Some(problem) = crate::load::names::name_problem(&o.value) {
             d.error_abs(
-                "invalid-name",
+                crate::diag::Code::InvalidName,
                 o.span.clone(),
                 format!("`operators[{n}]`: {problem}"),
                 Some("retype the name: it would make a second operator page that looks like the first".to_string()),

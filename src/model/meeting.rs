@@ -60,7 +60,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     if let (Some(s), Some(e)) = (&date, &ended) {
         if e.value < s.value {
             d.error_abs(
-                "resolved-before-started",
+                crate::diag::Code::EndedBeforeDate,
                 e.span.clone(),
                 "`ended` is before `date`",
                 Some("check the date and time of both".to_string()),

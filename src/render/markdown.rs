@@ -79,7 +79,7 @@ pub struct Refusal {
     /// Byte range in the markdown.
     pub range: std::ops::Range<usize>,
     /// The diagnostic code.
-    pub code: &'static str,
+    pub code: crate::diag::Code,
     /// What was refused, in one sentence.
     pub message: String,
     /// How to fix it.
@@ -214,7 +214,7 @@ fn render_with(
         let at = memchr::memchr(b'|', text.as_bytes()).unwrap_or(0);
         refused.push(Refusal {
             range: at..at + 1,
-            code: "table-too-large",
+            code: crate::diag::Code::TableTooLarge,
             message: format!(
                 "this body has {bars} `|` characters (table cells); gen renders up to {MAX_TABLE_BARS}"
             ),
@@ -240,7 +240,7 @@ fn render_with(
             Some(range) => {
                 refused.push(Refusal {
                     range,
-                    code: "html-too-deep",
+                    code: crate::diag::Code::HtmlTooDeep,
                     message: format!(
                         "the HTML here nests elements more than {MAX_HTML_DEPTH} levels deep"
                     ),
@@ -425,7 +425,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
         };
         self.refused.push(Refusal {
             range,
-            code: "unsafe-link",
+            code: crate::diag::Code::UnsafeLink,
             message: format!(
                 "the {what} \"{}\" uses the scheme \"{}:\", which gen does not publish",
                 dest.escape_debug(),
@@ -465,7 +465,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
             Some(id) if !is_safe_name(&id) => {
                 self.refused.push(Refusal {
                     range: range.clone(),
-                    code: "unsafe-heading-attribute",
+                    code: crate::diag::Code::UnsafeHeadingAttribute,
                     message: format!(
                         "the heading id \"{}\" may hold only letters, digits, - and _",
                         id.escape_debug()
@@ -479,7 +479,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
         for name in names.iter().filter(|c| !is_safe_name(c)) {
             self.refused.push(Refusal {
                 range: range.clone(),
-                code: "unsafe-heading-attribute",
+                code: crate::diag::Code::UnsafeHeadingAttribute,
                 message: format!(
                     "the heading class \"{}\" may hold only letters, digits, - and _",
                     name.escape_debug()
@@ -490,7 +490,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
         for (key, _) in &attrs {
             self.refused.push(Refusal {
                 range: range.clone(),
-                code: "unsafe-heading-attribute",
+                code: crate::diag::Code::UnsafeHeadingAttribute,
                 message: format!(
                     "the heading attribute \"{}\" is not published",
                     key.escape_debug()
@@ -802,7 +802,7 @@ pub fn unhighlighted(text: &str) -> Vec<Refusal> {
 fn not_highlighted(range: std::ops::Range<usize>, why: &str) -> Refusal {
     Refusal {
         range,
-        code: "not-highlighted",
+        code: crate::diag::Code::NotHighlighted,
         message: format!("this code block is shown as plain text: {why}"),
         help: format!(
             "shorten or split the code, or mark it as ```text; gen highlights lines of up to {MAX_HIGHLIGHT_LINE} bytes and blocks of up to {MAX_HIGHLIGHT_BLOCK}"

@@ -565,7 +565,7 @@ pub(super) fn check_links(
     let mut diags: Vec<crate::diag::Diagnostic> = escaping
         .map(|(range, dest)| {
             crate::diag::Diagnostic::error(
-                "link-outside-site",
+                crate::diag::Code::LinkOutsideSite,
                 &file,
                 Some(range.start + offset..range.end + offset),
                 format!("the link \"{dest}\" points outside the site"),

@@ -95,12 +95,12 @@ fn template_error(
 ) -> Error {
     let (code, what, help) = match e.kind() {
         tera::ErrorKind::SyntaxError(_) => (
-            "template-syntax",
+            crate::diag::Code::TemplateSyntax,
             "template syntax error",
             "check that every {% if %}, {% for %}, {% block %} and {% component %} is closed; see docs/themes.md for the template syntax",
         ),
         _ => (
-            "template-render",
+            crate::diag::Code::TemplateRender,
             "template error",
             "the variables each template receives are listed in docs/themes.md",
         ),

@@ -405,7 +405,7 @@ fn read_asset(root: &Path, from: &Path, path: &str) -> Result<Vec<u8>, Error> {
             let at = at.strip_prefix(root).unwrap_or(&at).to_path_buf();
             let file = crate::diag::SourceFile::new(at, String::new());
             Error::Content(vec![Diagnostic::error(
-                "symlink",
+                crate::diag::Code::Symlink,
                 &file,
                 None,
                 "this is a symbolic link; gen does not follow links out of the site",

@@ -33,14 +33,14 @@ impl Site {
             let head = Some(open..open + 3);
             if i.countermeasures.is_empty() {
                 out.push(
-                    Diagnostic::warning("no-countermeasures", &i.file, head.clone(), "this incident lists no countermeasures")
+                    Diagnostic::warning(crate::diag::Code::NoCountermeasures, &i.file, head.clone(), "this incident lists no countermeasures")
                         .with_help("add a [[countermeasures]] table for each action taken to prevent a recurrence (再発防止策)"),
                 );
             }
             if i.status == Status::Final && i.resolved.is_none() {
                 out.push(
                     Diagnostic::warning(
-                        "final-without-resolved",
+                        crate::diag::Code::FinalWithoutResolved,
                         &i.file,
                         head,
                         "the incident is final but has no `resolved` time",
@@ -57,7 +57,7 @@ impl Site {
                     let due = m.due.map(|d| d.to_string()).unwrap_or_default();
                     out.push(
                         Diagnostic::warning(
-                            "countermeasure-overdue",
+                            crate::diag::Code::CountermeasureOverdue,
                             &i.file,
                             Some(m.span.clone()),
                             format!(
@@ -74,7 +74,7 @@ impl Site {
                 if n.at < i.started {
                     out.push(
                         Diagnostic::warning(
-                            "notice-before-start",
+                            crate::diag::Code::NoticeBeforeStart,
                             &i.file,
                             Some(n.span.clone()),
                             format!(
@@ -126,7 +126,7 @@ impl Site {
                     .or_else(|| i.file.text.find("+++").map(|at| at..at + 3));
                 out.push(
                     Diagnostic::warning(
-                        "operator-case",
+                        crate::diag::Code::OperatorCase,
                         &i.file,
                         span,
                         format!(

@@ -147,7 +147,7 @@ impl Site {
                 } else if r.value == i.id {
                     diags.push(
                         Diagnostic::error(
-                            "self-reference",
+                            crate::diag::Code::SelfReference,
                             &i.file,
                             Some(r.span.clone()),
                             "an incident cannot be related to itself",
@@ -162,7 +162,7 @@ impl Site {
                         crate::diag::suggest(&m.value, known.meetings.iter().map(String::as_str));
                     diags.push(
                         Diagnostic::error(
-                            "unknown-meeting",
+                            crate::diag::Code::UnknownMeeting,
                             &i.file,
                             Some(m.span.clone()),
                             format!(
@@ -194,7 +194,7 @@ impl Site {
                 } else if seen.contains(&r.value.as_str()) {
                     diags.push(
                         Diagnostic::error(
-                            "duplicate-id",
+                            crate::diag::Code::DuplicateAgendaItem,
                             &m.file,
                             Some(r.span.clone()),
                             format!("the agenda lists \"{}\" twice", r.value),
@@ -363,7 +363,7 @@ fn unknown_incident<'a>(
     let ids: Vec<&str> = ids.collect();
     let near = crate::diag::suggest(&r.value, ids.iter().copied());
     Diagnostic::error(
-        "unknown-incident",
+        crate::diag::Code::UnknownIncident,
         file,
         Some(r.span.clone()),
         format!("{what} \"{}\", but there is no such incident", r.value),

@@ -9,6 +9,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+mod code;
+pub use code::Code;
+
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -136,7 +139,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     /// Stable kebab-case code, e.g. `unknown-field`.
-    pub code: &'static str,
+    pub code: crate::diag::Code,
     /// Error or warning.
     pub severity: Severity,
     /// The file the problem is in.
@@ -152,7 +155,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span` of `file`.
     pub fn error(
-        code: &'static str,
+        code: crate::diag::Code,
         file: &Arc<SourceFile>,
         span: Option<Range<usize>>,
         message: impl Into<String>,
@@ -169,7 +172,7 @@ impl Diagnostic {
 
     /// A warning at `span` of `file`: worth fixing, but the build goes on.
     pub fn warning(
-        code: &'static str,
+        code: crate::diag::Code,
         file: &Arc<SourceFile>,
         span: Option<Range<usize>>,
         message: impl Into<String>,
@@ -231,7 +234,7 @@ impl fmt::Display for Diagnostic {
 pub fn not_utf8(path: impl Into<PathBuf>, bytes: &[u8], valid: usize) -> Diagnostic {
     let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
     Diagnostic::error(
-        "not-utf8",
+        Code::NotUtf8,
         &file,
         Some(valid..valid + 1),
         "the file is not valid UTF-8",
@@ -262,7 +265,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
 pub const MAX_PER_FILE: usize = 50;
 
 /// The code of the line that counts a file's diagnostics past [`MAX_PER_FILE`].
-pub const TOO_MANY: &str = "too-many-errors";
+pub const TOO_MANY: Code = Code::TooManyErrors;
 
 /// Keeps the first [`MAX_PER_FILE`] diagnostics of each file (in the order given) and
 /// replaces the rest by one `too-many-errors` line per file: a file with 40,000 unknown
