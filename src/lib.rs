@@ -16,6 +16,7 @@ pub mod memory;
 pub mod model;
 pub mod pdf;
 pub mod render;
+pub mod routes;
 pub mod serve;
 pub mod site;
 pub mod term;

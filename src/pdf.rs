@@ -129,7 +129,7 @@ fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> 
         let id = site.meetings[n].id.clone();
         out.push(Job {
             kind: "meeting",
-            html: output.join(documents::packet_path(&id)),
+            html: output.join(crate::routes::packet(&id)),
             id,
             meeting: Some(n),
         });
@@ -151,7 +151,7 @@ fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> 
     for id in incidents {
         out.push(Job {
             kind: "incident",
-            html: output.join(documents::report_path(&id)),
+            html: output.join(crate::routes::incident_report(&id)),
             id,
             meeting: None,
         });
@@ -171,7 +171,7 @@ fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> 
         }
         out.push(Job {
             kind: "year",
-            html: output.join(documents::annual_path(y)),
+            html: output.join(crate::routes::annual(y)),
             id: y.to_string(),
             meeting: None,
         });

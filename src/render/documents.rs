@@ -13,25 +13,11 @@ use tera::Context;
 use super::charts::{self, Bar, Point};
 use super::theme::Theme;
 use super::views::{self, IncidentView, Row, StatsView, Views};
-use super::{link_rewriter, markdown, root_of, root_token, with_root, Output, Shared};
+use super::{link_rewriter, markdown, root_token, with_root, Output, Shared};
 use crate::error::Error;
 use crate::model::MeasureStatus;
+use crate::routes::root_of;
 use crate::site::{median, Site};
-
-/// Path of an incident's printable report.
-pub fn report_path(id: &str) -> String {
-    format!("incidents/{id}/report.html")
-}
-
-/// Path of a meeting's packet.
-pub fn packet_path(id: &str) -> String {
-    format!("meetings/{id}/packet/index.html")
-}
-
-/// Path of a year's annual report.
-pub fn annual_path(year: i32) -> String {
-    format!("reports/{year}/index.html")
-}
 
 /// Where links in a document point: the published site when its address is known.
 pub(crate) fn doc_root(site: &Site, path: &str) -> String {
@@ -72,7 +58,7 @@ fn css_string(s: &str) -> String {
 }
 
 fn base_context(
-    shared: &Shared<'_>,
+    shared: &Shared,
     site: &Site,
     path: &str,
     doc_title: &str,
@@ -279,14 +265,14 @@ fn prefix_ids(html: &str, prefix: &str) -> String {
 /// with its page; only the body differs).
 pub(super) fn incident_report(
     views: &Views<'_>,
-    shared: &Shared<'_>,
+    shared: &Shared,
     theme: &Theme,
     incident: &crate::model::Incident,
     view: tera::Value,
     classes: markdown::HighlightClasses,
 ) -> Result<Output, Error> {
     let site = views.site;
-    let path = report_path(&incident.id);
+    let path = crate::routes::incident_report(&incident.id);
     let mut ctx = base_context(
         shared,
         site,
@@ -327,7 +313,7 @@ pub fn packet_html(
 
 fn packet_with(
     views: &Views<'_>,
-    shared: &Shared<'_>,
+    shared: &Shared,
     theme: &Theme,
     n: usize,
     pages: Option<&[usize]>,
@@ -335,13 +321,12 @@ fn packet_with(
 ) -> Result<Vec<u8>, Error> {
     let site = views.site;
     let m = &site.meetings[n];
-    let path = packet_path(&m.id);
+    let path = crate::routes::packet(&m.id);
     let mut classes = markdown::HighlightClasses::default();
-    let sections: Vec<IncidentView> = m
-        .incidents
+    let sections: Vec<IncidentView> = site
+        .agenda(n)
         .iter()
-        .filter_map(|r| site.incident_index(&r.value))
-        .map(|k| {
+        .map(|&k| {
             let (view, body_classes) = report_view(views, k, &path)?;
             classes.add(body_classes);
             Ok(view)
@@ -359,13 +344,13 @@ fn packet_with(
         .iter()
         .enumerate()
         .map(|(k, s)| TocEntry {
-            title: format!("{} {} — {}", shared.labels["agenda"], k + 1, s.row.title),
+            title: format!("{} {} — {}", shared.label("agenda"), k + 1, s.row.title),
             anchor: format!("incident-{}", s.row.id),
             page: page(k),
         })
         .collect();
     toc.push(TocEntry {
-        title: shared.labels["minutes"].to_string(),
+        title: shared.label("minutes").to_string(),
         anchor: "minutes".into(),
         page: page(sections.len()),
     });
@@ -382,13 +367,13 @@ fn packet_with(
 /// The packet of meeting `n`, as built by `gen build` (contents without page numbers).
 pub(super) fn packet(
     views: &Views<'_>,
-    shared: &Shared<'_>,
+    shared: &Shared,
     theme: &Theme,
     n: usize,
 ) -> Result<Output, Error> {
     let html = packet_with(views, shared, theme, n, None, None)?;
     Ok(Output::Bytes {
-        path: packet_path(&views.site.meetings[n].id),
+        path: crate::routes::packet(&views.site.meetings[n].id),
         bytes: html,
     })
 }
@@ -442,7 +427,7 @@ fn median_u64(v: &mut [u64]) -> Option<u64> {
 /// The annual report for the year at index `y` of [`Site::years`].
 pub(super) fn annual(
     views: &Views<'_>,
-    shared: &Shared<'_>,
+    shared: &Shared,
     theme: &Theme,
     y: usize,
 ) -> Result<Output, Error> {
@@ -457,10 +442,10 @@ pub(super) fn annual(
         .map(|&n| &*site.incidents[n])
         .collect();
     let title = match f.lang {
-        crate::model::Lang::Ja => format!("{year}年 {}", shared.labels["annual_report"]),
-        crate::model::Lang::En => format!("{} {year}", shared.labels["annual_report"]),
+        crate::model::Lang::Ja => format!("{year}年 {}", shared.label("annual_report")),
+        crate::model::Lang::En => format!("{} {year}", shared.label("annual_report")),
     };
-    let path = annual_path(year);
+    let path = crate::routes::annual(year);
 
     let mut users: Vec<u64> = list.iter().filter_map(|i| i.users()).collect();
     let mut inquiries: Vec<u64> = list
@@ -587,13 +572,13 @@ pub(super) fn annual(
         open_measures,
         cause_chart: charts::horizontal_bars(
             "chart-causes",
-            shared.labels["per_cause"],
+            shared.label("per_cause"),
             &cause_bars,
         ),
-        month_chart: charts::vertical_bars("chart-months", shared.labels["per_month"], &months),
+        month_chart: charts::vertical_bars("chart-months", shared.label("per_month"), &months),
         scatter_chart: charts::scatter(
             "chart-scatter",
-            shared.labels["duration_vs_users"],
+            shared.label("duration_vs_users"),
             &points,
             &|u| f.number(u),
         ),

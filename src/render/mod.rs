@@ -1,6 +1,6 @@
 //! Render stage: markdown, highlighting and templates, producing every output file in memory.
 //!
-//! Pages are listed in one table ([`PageKind`]), each rendered from plain view data
+//! Pages are listed in one registry ([`pages`]), each rendered from plain view data
 //! ([`views`]) by a Tera template of the theme. Links are relative to the page, so the
 //! output works at a domain root, under a sub-path and from disk.
 
@@ -8,8 +8,11 @@ pub mod charts;
 pub mod documents;
 pub mod i18n;
 pub mod markdown;
+pub mod pages;
 pub mod theme;
 pub mod views;
+
+pub use pages::{routes, Page, Route};
 
 use std::path::PathBuf;
 
@@ -20,7 +23,7 @@ use tera::Context;
 use crate::error::Error;
 use crate::site::Site;
 use theme::Theme;
-use views::{GroupView, StatsView, Views};
+use views::Views;
 
 /// One file of the output, relative to the output folder.
 #[derive(Debug)]
@@ -99,84 +102,8 @@ struct SiteView<'a> {
     timezone: String,
 }
 
-/// The kinds of page gen writes; indexes point into the [`Site`]'s lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PageKind {
-    /// The home page.
-    Home,
-    /// Every incident.
-    Incidents,
-    /// An incident's page and its printable report.
-    Incident(usize),
-    /// The cause index.
-    Causes,
-    /// One cause.
-    Cause(usize),
-    /// The year index.
-    Years,
-    /// One year.
-    Year(usize),
-    /// The operator index.
-    Operators,
-    /// One operator.
-    Operator(usize),
-    /// The meeting index.
-    Meetings,
-    /// A meeting's page and its packet.
-    Meeting(usize),
-    /// The report index.
-    Reports,
-    /// A year's annual report.
-    Annual(usize),
-    /// The 404 page.
-    NotFound,
-}
-
-impl PageKind {
-    fn template(self) -> &'static str {
-        match self {
-            PageKind::Home => "index.html",
-            PageKind::Incidents => "incidents.html",
-            PageKind::Incident(_) => "incident.html",
-            PageKind::Causes => "causes.html",
-            PageKind::Cause(_) => "cause.html",
-            PageKind::Years => "years.html",
-            PageKind::Year(_) => "year.html",
-            PageKind::Operators => "operators.html",
-            PageKind::Operator(_) => "operator.html",
-            PageKind::Meetings => "meetings.html",
-            PageKind::Meeting(_) => "meeting.html",
-            PageKind::Reports => "reports.html",
-            PageKind::Annual(_) => "annual.html",
-            PageKind::NotFound => "404.html",
-        }
-    }
-}
-
 /// Receives each output file as soon as it is rendered (from any thread).
 pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
-
-/// Every page of the site, the heaviest first: the long lists, annual reports and meeting
-/// packets would otherwise come last and leave one thread working alone at the end.
-pub fn pages(site: &Site) -> Vec<PageKind> {
-    let mut kinds = vec![PageKind::Incidents];
-    kinds.extend((0..site.years.len()).map(PageKind::Annual));
-    kinds.extend((0..site.causes.len()).map(PageKind::Cause));
-    kinds.extend((0..site.operators.len()).map(PageKind::Operator));
-    kinds.extend((0..site.years.len()).map(PageKind::Year));
-    kinds.extend((0..site.meetings.len()).map(PageKind::Meeting));
-    kinds.extend([
-        PageKind::Home,
-        PageKind::Causes,
-        PageKind::Years,
-        PageKind::Operators,
-        PageKind::Meetings,
-        PageKind::Reports,
-        PageKind::NotFound,
-    ]);
-    kinds.extend((0..site.incidents.len()).map(PageKind::Incident));
-    kinds
-}
 
 /// Files that are not pages: the stylesheet, the theme's static files and every
 /// incident's assets.
@@ -224,7 +151,7 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
     for o in extra {
         sink(o)?;
     }
-    paths.extend(render_pages(site, theme, &pages(site), sink)?);
+    paths.extend(render_pages(site, theme, &pages::all(site), sink)?);
     paths.sort();
     Ok(paths)
 }
@@ -234,20 +161,25 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
 pub fn render_pages(
     site: &Site,
     theme: &Theme,
-    kinds: &[PageKind],
+    pages: &[Page],
     sink: &Sink<'_>,
 ) -> Result<Vec<String>, Error> {
     let views = Views::new(site);
     // Rows are worth building up front only for the list pages of a whole build.
-    if kinds.len() > site.incidents.len() {
+    if pages.len() > site.incidents.len() {
         views.prepare_rows();
     }
     let shared = Shared::new(site);
-    let results: Vec<Result<Vec<String>, Error>> = kinds
+    let cx = pages::Cx {
+        views: &views,
+        shared: &shared,
+        theme,
+    };
+    let results: Vec<Result<Vec<String>, Error>> = pages
         .par_iter()
-        .map(|&k| {
+        .map(|&p| {
             let mut written = Vec::new();
-            for page in render_page(&views, &shared, theme, k)? {
+            for page in p.render(&cx)? {
                 written.push(page.path().to_string());
                 sink(page)?;
             }
@@ -275,16 +207,15 @@ pub fn render_pages(
     Ok(paths)
 }
 
-pub(crate) struct Shared<'a> {
-    site: SiteView<'a>,
+pub(crate) struct Shared {
     labels: std::collections::BTreeMap<&'static str, &'static str>,
-    /// `site`, `t` and `nav` as template values, built once: every page inserts them, and
-    /// a Tera 2 value is shared (reference-counted) rather than copied.
-    values: [tera::Value; 3],
+    /// `site`, `t`, `nav` and `links` as template values, built once: every page inserts
+    /// them, and a Tera 2 value is shared (reference-counted) rather than copied.
+    values: [tera::Value; 4],
 }
 
-impl<'a> Shared<'a> {
-    fn new(site: &'a Site) -> Self {
+impl Shared {
+    fn new(site: &Site) -> Self {
         let f = i18n::Fmt {
             lang: site.config.language,
             tz: site.config.timezone,
@@ -296,31 +227,29 @@ impl<'a> Shared<'a> {
             timezone: f.offset(),
         };
         let labels = i18n::labels(site.config.language);
-        let nav = nav(&labels);
+        let nav = pages::nav(site, &labels);
         let values = [
             tera::Value::from_serializable(&view),
             tera::Value::from_serializable(&labels),
             tera::Value::from_serializable(&nav),
+            tera::Value::from_serializable(&crate::routes::Links::new()),
         ];
-        Shared {
-            site: view,
-            labels,
-            values,
-        }
+        Shared { labels, values }
     }
 
-    /// Inserts `site`, `t` and `nav`.
+    /// A UI label of the site's language.
+    pub(crate) fn label(&self, key: &str) -> &'static str {
+        pages::label_of(&self.labels, key)
+    }
+
+    /// Inserts `site`, `t`, `nav` and `links`.
     fn insert_into(&self, ctx: &mut Context) {
-        let [site, t, nav] = &self.values;
+        let [site, t, nav, links] = &self.values;
+        ctx.insert_value("links", links.clone());
         ctx.insert_value("site", site.clone());
         ctx.insert_value("t", t.clone());
         ctx.insert_value("nav", nav.clone());
     }
-}
-
-/// The relative prefix from a page to the site root (`incidents/x/index.html` → `../../`).
-pub(crate) fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
 }
 
 /// Rewrites a markdown link to another document (`../incidents/x.md`) into a page link.
@@ -345,202 +274,16 @@ pub(crate) fn link_rewriter<'a>(
         let id = parts.pop()?;
         let collection = parts.last().copied();
         let path = match collection {
-            Some("meetings") => site.meeting(id).map(|m| Views::meeting_path(&m.id)),
-            _ => site.incident(id).map(|i| Views::incident_path(&i.id)),
+            Some("meetings") => site.meeting(id).map(|m| crate::routes::meeting(&m.id)),
+            _ => site.incident(id).map(|i| crate::routes::incident(&i.id)),
         }?;
         let frag = if frag.is_empty() {
             String::new()
         } else {
             format!("#{frag}")
         };
-        Some(format!("{root}{}{frag}", views::href(&path)))
+        Some(format!("{root}{}{frag}", crate::routes::href(&path)))
     }
-}
-
-fn render_page(
-    views: &Views<'_>,
-    shared: &Shared<'_>,
-    theme: &Theme,
-    kind: PageKind,
-) -> Result<Vec<Output>, Error> {
-    let site = views.site;
-    let f = views.f;
-    let mut ctx = Context::new();
-    // Printable documents rendered beside the page (reports, packets).
-    let mut documents = Vec::new();
-    let (path, title) = match kind {
-        PageKind::Home => {
-            ctx.insert_value("latest", views.row_values(0..site.incidents.len().min(10)));
-            ctx.insert("stats", &StatsView::new(&site.stats, f));
-            ctx.insert("causes", &cause_groups(views));
-            ("index.html".to_string(), None)
-        }
-        PageKind::Incidents => {
-            ctx.insert_value("incidents", views.row_values(0..site.incidents.len()));
-            ctx.insert("stats", &StatsView::new(&site.stats, f));
-            (
-                "incidents/index.html".to_string(),
-                Some(shared.labels["incidents"].to_string()),
-            )
-        }
-        PageKind::Incident(n) => {
-            let i = &site.incidents[n];
-            let path = Views::incident_path(&i.id);
-            let root = root_of(&path);
-            let body = views.page_body(n)?;
-            // One markdown rendering serves the page and the printable report.
-            let report_path = documents::report_path(&i.id);
-            let report_html = documents::embed_images(
-                with_root(&body.html, &documents::doc_root(site, &report_path)),
-                i.asset_dir.as_deref(),
-            );
-            // The report's HTML has the body's classes: only links and images differ.
-            let classes = body.classes;
-            let mut page_body = body;
-            page_body.html = with_root(&page_body.html, &root);
-            // One view serves both: the report's value differs only in its body.
-            let page = tera::Value::from_serializable(&views.incident(n, page_body));
-            let report = views::with_field(page.clone(), "body", report_html.into());
-            ctx.insert_value("incident", page);
-            ctx.insert("report_href", &views::href(&report_path));
-            documents.push(documents::incident_report(
-                views, shared, theme, i, report, classes,
-            )?);
-            (path, Some(i.title.clone()))
-        }
-        PageKind::Causes => {
-            ctx.insert("causes", &cause_groups(views));
-            (
-                "causes/index.html".to_string(),
-                Some(shared.labels["causes"].to_string()),
-            )
-        }
-        PageKind::Cause(n) => {
-            let c = &site.causes[n];
-            let cause = site.config.causes.get(c.key.as_str());
-            let label = cause
-                .map_or(c.key.as_str(), |c| c.label(f.lang))
-                .to_string();
-            let page = tera::Value::from_serializable(&CausePage {
-                key: c.key.as_str(),
-                label: label.clone(),
-                description: cause.map_or("", |c| c.description(f.lang)),
-                stats: StatsView::new(&c.stats, f),
-                primary_count: c.primary_count,
-            });
-            ctx.insert_value(
-                "cause",
-                views::with_field(page, "incidents", views.cause_rows(&c.entries)),
-            );
-            (Views::cause_path(c.key.as_str()), Some(label))
-        }
-        PageKind::Years => {
-            let groups: Vec<GroupView> = site
-                .years
-                .iter()
-                .map(|g| views.group(g, year_label(f, g.key), Views::year_path(g.key)))
-                .collect();
-            ctx.insert("groups", &groups);
-            (
-                "years/index.html".to_string(),
-                Some(shared.labels["years"].to_string()),
-            )
-        }
-        PageKind::Year(n) => {
-            let g = &site.years[n];
-            ctx.insert(
-                "group",
-                &views.group(g, year_label(f, g.key), Views::year_path(g.key)),
-            );
-            ctx.insert_value("incidents", views.row_values(g.incidents.iter().copied()));
-            (Views::year_path(g.key), Some(year_label(f, g.key)))
-        }
-        PageKind::Operators => {
-            let groups: Vec<GroupView> = site
-                .operators
-                .iter()
-                .map(|g| views.group(g, g.key.clone(), Views::operator_path(&g.slug)))
-                .collect();
-            ctx.insert("groups", &groups);
-            (
-                "operators/index.html".to_string(),
-                Some(shared.labels["operators"].to_string()),
-            )
-        }
-        PageKind::Operator(n) => {
-            let g = &site.operators[n];
-            ctx.insert(
-                "group",
-                &views.group(g, g.key.clone(), Views::operator_path(&g.slug)),
-            );
-            ctx.insert_value("incidents", views.row_values(g.incidents.iter().copied()));
-            (Views::operator_path(&g.slug), Some(g.key.clone()))
-        }
-        PageKind::Meetings => {
-            let list: Vec<_> = site.meetings.iter().map(|m| views.meeting(m)).collect();
-            ctx.insert("meetings", &list);
-            (
-                "meetings/index.html".to_string(),
-                Some(shared.labels["meetings"].to_string()),
-            )
-        }
-        PageKind::Meeting(n) => {
-            let m = &site.meetings[n];
-            let path = Views::meeting_path(&m.id);
-            let root = root_of(&path);
-            let source = m.read_body()?;
-            let body = markdown::render_body(
-                source.as_str(),
-                &link_rewriter(site, &root),
-                site.config.unsafe_html,
-                site.config.language,
-            );
-            check_links(&body, &source, &m.file, 2)?;
-            ctx.insert("meeting", &views.meeting(m));
-            ctx.insert("minutes", &body.html);
-            ctx.insert("packet_href", &views::href(&documents::packet_path(&m.id)));
-            documents.push(documents::packet(views, shared, theme, n)?);
-            (path, Some(m.title.clone()))
-        }
-        PageKind::Reports => {
-            let groups: Vec<GroupView> = site
-                .years
-                .iter()
-                .map(|g| views.group(g, year_label(f, g.key), documents::annual_path(g.key)))
-                .collect();
-            ctx.insert("groups", &groups);
-            (
-                "reports/index.html".to_string(),
-                Some(shared.labels["reports"].to_string()),
-            )
-        }
-        PageKind::Annual(y) => return Ok(vec![documents::annual(views, shared, theme, y)?]),
-        PageKind::NotFound => (
-            "404.html".to_string(),
-            Some(shared.labels["not_found"].to_string()),
-        ),
-    };
-    let root = match kind {
-        // Served for any missing path, so its links must not be relative.
-        PageKind::NotFound => shared.site.base_url.to_string(),
-        _ => root_of(&path),
-    };
-    shared.insert_into(&mut ctx);
-    ctx.insert("root", &root);
-    ctx.insert("path", &path);
-    // A canonical URL only makes sense when the site's address is known.
-    if site.config.base_url.contains("://") {
-        let canonical = format!(
-            "{}{}",
-            site.config.base_url,
-            views::href(path.trim_end_matches("index.html"))
-        );
-        ctx.insert("canonical", &canonical);
-    }
-    ctx.insert("page_title", &title);
-    let html = theme.render(kind.template(), &ctx)?;
-    documents.push(Output::Bytes { path, bytes: html });
-    Ok(documents)
 }
 
 /// Refuses links and images that climb out of the site root from the document's folder,
@@ -610,94 +353,6 @@ pub fn body_warnings(site: &Site) -> Result<Vec<crate::diag::Diagnostic>, Error>
     }
     crate::diag::sort(&mut out);
     Ok(out)
-}
-
-fn year_label(f: i18n::Fmt, y: i32) -> String {
-    match f.lang {
-        crate::model::Lang::Ja => format!("{y}年"),
-        crate::model::Lang::En => y.to_string(),
-    }
-}
-
-fn nav(labels: &std::collections::BTreeMap<&'static str, &'static str>) -> Vec<NavItem> {
-    [
-        ("incidents", "incidents/index.html"),
-        ("causes", "causes/index.html"),
-        ("years", "years/index.html"),
-        ("operators", "operators/index.html"),
-        ("meetings", "meetings/index.html"),
-        ("reports", "reports/index.html"),
-    ]
-    .iter()
-    .map(|(k, p)| NavItem {
-        text: labels[k].to_string(),
-        href: (*p).to_string(),
-        section: format!("{k}/"),
-    })
-    .collect()
-}
-
-/// A link of the site's navigation.
-#[derive(Debug, Serialize)]
-struct NavItem {
-    text: String,
-    href: String,
-    /// The folder of the pages it covers (`incidents/`): the current item is the one
-    /// whose section starts the page's path.
-    section: String,
-}
-
-/// A cause in an index, with its figures and definition.
-#[derive(Debug, Serialize)]
-struct CauseGroup {
-    key: String,
-    text: String,
-    description: String,
-    href: String,
-    stats: StatsView,
-    primary_count: usize,
-    /// Share of the largest count, for the bar (0–100).
-    bar: usize,
-}
-
-fn cause_groups(views: &Views<'_>) -> Vec<CauseGroup> {
-    let f = views.f;
-    let max = views
-        .site
-        .causes
-        .iter()
-        .map(|c| c.stats.count)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    views
-        .site
-        .causes
-        .iter()
-        .map(|c| {
-            let cause = views.site.config.causes.get(c.key.as_str());
-            CauseGroup {
-                key: c.key.as_str().to_string(),
-                text: cause
-                    .map_or(c.key.as_str(), |x| x.label(f.lang))
-                    .to_string(),
-                description: cause.map_or("", |x| x.description(f.lang)).to_string(),
-                href: views::href(&Views::cause_path(c.key.as_str())),
-                stats: StatsView::new(&c.stats, f),
-                primary_count: c.primary_count,
-                bar: c.stats.count * 100 / max,
-            }
-        })
-        .collect()
-}
-
-#[derive(Debug, Serialize)]
-struct CausePage<'a> {
-    key: &'a str,
-    label: String,
-    description: &'a str,
-    stats: StatsView,
-    primary_count: usize,
 }
 
 #[cfg(test)]

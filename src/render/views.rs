@@ -1,7 +1,6 @@
 //! Plain, serializable page data for templates, with every figure already formatted for
 //! the site's language. Templates only lay it out.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde::Serialize;
 
 use super::i18n::Fmt;
@@ -10,25 +9,7 @@ use crate::model::{Incident, Inquiries, Meeting};
 use crate::site::{Group, Site, Stats};
 use std::sync::Arc;
 
-/// Characters escaped in path segments of hrefs (non-ASCII is always escaped).
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}');
-
-/// An href for an output path such as `operators/株式会社/index.html`.
-pub fn href(path: &str) -> String {
-    // Through `Cow` rather than `to_string`: no formatting machinery, and no copy when
-    // nothing needs encoding.
-    std::borrow::Cow::from(utf8_percent_encode(path, SEGMENT)).into_owned()
-}
+pub use crate::routes::href;
 
 /// A link: text and relative href (prefix it with the page's `root`).
 #[derive(Debug, Serialize)]
@@ -266,27 +247,27 @@ impl<'s> Views<'s> {
 
     /// The path of an incident page.
     pub fn incident_path(id: &str) -> String {
-        format!("incidents/{id}/index.html")
+        crate::routes::incident(id)
     }
 
     /// The path of a cause page.
     pub fn cause_path(key: &str) -> String {
-        format!("causes/{key}/index.html")
+        crate::routes::cause(key)
     }
 
     /// The path of a year page.
     pub fn year_path(y: i32) -> String {
-        format!("years/{y}/index.html")
+        crate::routes::year(y)
     }
 
     /// The path of an operator page.
     pub fn operator_path(slug: &str) -> String {
-        format!("operators/{slug}/index.html")
+        crate::routes::operator(slug)
     }
 
     /// The path of a meeting page.
     pub fn meeting_path(id: &str) -> String {
-        format!("meetings/{id}/index.html")
+        crate::routes::meeting(id)
     }
 
     /// A cause tag.

@@ -19,9 +19,10 @@ use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::load::{self, Found};
 use crate::model::{self, Decoded};
+use crate::render::pages::Dep;
 use crate::render::theme::Theme;
 use crate::render::views::Views;
-use crate::render::{self, Output, PageKind};
+use crate::render::{self, Output, Page};
 use crate::site::Site;
 use crate::BuildOptions;
 
@@ -203,7 +204,7 @@ impl Session {
             if n == 0 {
                 for id in &touched.incident_dirs {
                     if let Some(i) = site.incident_index(id) {
-                        let prefix = format!("incidents/{id}/");
+                        let prefix = crate::routes::incident_dir(id);
                         files.retain(|p, s| {
                             !(p.starts_with(&prefix) && matches!(s, Served::Asset(_)))
                         });
@@ -496,13 +497,42 @@ fn open_no_follow(base: &Path, below: &[&std::ffi::OsStr]) -> Result<Vec<u8>, No
 #[derive(Debug)]
 struct Plan {
     /// The edited documents' own pages.
-    first: Vec<PageKind>,
+    first: Vec<Page>,
     /// Every other page whose data changed.
-    rest: Vec<PageKind>,
+    rest: Vec<Page>,
+}
+
+/// What an edit changed in one site, by index into its lists.
+struct Changed {
+    incident: Vec<bool>,
+    row: Vec<bool>,
+    meeting: Vec<bool>,
+}
+
+impl Changed {
+    fn new(site: &Site) -> Self {
+        Changed {
+            incident: vec![false; site.incidents.len()],
+            row: vec![false; site.incidents.len()],
+            meeting: vec![false; site.meetings.len()],
+        }
+    }
+
+    fn has(&self, d: Dep) -> bool {
+        match d {
+            Dep::Incident(n) => self.incident[n],
+            Dep::Row(n) => self.row[n],
+            Dep::Meeting(n) => self.meeting[n],
+        }
+    }
 }
 
 /// The pages whose data differ between `old` and `new`, or `None` when the change is
 /// structural and everything must be rendered.
+///
+/// Each page says what it shows ([`Page::depends`]); a page is rendered again when any
+/// of it changed, asked of the old site as well as the new, since an edit can also take
+/// something off a page (an incident moved to another meeting or year).
 fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Plan> {
     let same_ids = old.incidents.len() == new.incidents.len()
         && new
@@ -527,106 +557,63 @@ fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Plan> {
     if !(same_ids && same_meetings && same_years && same_operators) {
         return None;
     }
-    let mut first: BTreeSet<PageKind> = BTreeSet::new();
+    let (mut in_old, mut in_new) = (Changed::new(old), Changed::new(new));
     let old_views = Views::new(old);
     let new_views = Views::new(new);
-    let mut kinds: BTreeSet<PageKind> = BTreeSet::new();
-    let mut lists = false;
-    let tz = new.config.timezone;
-    let year_index = |y: i32| new.years.iter().position(|g| g.key == y);
-    let operator_index = |o: &str| new.operators.iter().position(|g| g.key == o);
-    let cause_index = |c: &crate::config::CauseKey| new.causes.iter().position(|x| x.key == *c);
-
     for (nn, i) in new.incidents.iter().enumerate() {
         let on = old.incident_index(&i.id)?;
         let o = &old.incidents[on];
-        if old.meeting_of(on).map(|m| &m.id) != new.meeting_of(nn).map(|m| &m.id) {
-            kinds.insert(PageKind::Incident(nn));
-            for m in [old.meeting_of(on), new.meeting_of(nn)]
-                .into_iter()
-                .flatten()
-            {
-                kinds.extend(new.meeting_index(&m.id).map(PageKind::Meeting));
-            }
+        let edited = !Arc::ptr_eq(&o.file, &i.file) || dirs.contains(&i.id);
+        let moved = old.meeting_of(on).map(|m| &m.id) != new.meeting_of(nn).map(|m| &m.id);
+        if edited || moved {
+            in_old.incident[on] = true;
+            in_new.incident[nn] = true;
         }
-        if Arc::ptr_eq(&o.file, &i.file) && !dirs.contains(&i.id) {
-            continue;
-        }
-        first.insert(PageKind::Incident(nn));
-        // Pages that name it: incidents relating to it, meetings listing it, its year's report.
-        for (rn, r) in new.incidents.iter().enumerate() {
-            if r.related.iter().any(|x| x.value == i.id) {
-                kinds.insert(PageKind::Incident(rn));
-            }
-        }
-        for (mn, m) in new.meetings.iter().enumerate() {
-            if m.incidents.iter().any(|x| x.value == i.id) {
-                kinds.insert(PageKind::Meeting(mn));
-            }
-        }
-        if let Some(m) = new.meeting_of(nn) {
-            kinds.extend(new.meeting_index(&m.id).map(PageKind::Meeting));
-        }
-        let years_of = [o.started.year_in(tz), i.started.year_in(tz)];
-        kinds.extend(
-            years_of
-                .iter()
-                .filter_map(|&y| year_index(y))
-                .map(PageKind::Annual),
-        );
-        if old_views.row(o) != new_views.row(i) || o.causes != i.causes {
-            lists = true;
-            kinds.extend(
-                years_of
-                    .iter()
-                    .filter_map(|&y| year_index(y))
-                    .map(PageKind::Year),
-            );
-            kinds.extend(
-                o.operators
-                    .iter()
-                    .chain(&i.operators)
-                    .filter_map(|x| operator_index(x))
-                    .map(PageKind::Operator),
-            );
-            kinds.extend(
-                o.causes
-                    .iter()
-                    .chain(&i.causes)
-                    .filter_map(cause_index)
-                    .map(PageKind::Cause),
-            );
+        if edited && (o.causes != i.causes || old_views.row(o) != new_views.row(i)) {
+            in_old.row[on] = true;
+            in_new.row[nn] = true;
         }
     }
     for (mn, m) in new.meetings.iter().enumerate() {
-        let changed = old
-            .meeting(&m.id)
-            .is_none_or(|om| !Arc::ptr_eq(&om.file, &m.file));
-        if changed {
-            first.insert(PageKind::Meeting(mn));
-            kinds.insert(PageKind::Meetings);
-            for (n, _) in new.incidents.iter().enumerate() {
-                if new.meeting_of(n).map(|x| &x.id) == Some(&m.id) {
-                    kinds.insert(PageKind::Incident(n));
-                }
-            }
+        let om = old.meeting_index(&m.id)?;
+        if !Arc::ptr_eq(&old.meetings[om].file, &m.file) {
+            in_old.meeting[om] = true;
+            in_new.meeting[mn] = true;
         }
     }
-    if lists {
-        kinds.extend([
-            PageKind::Home,
-            PageKind::Incidents,
-            PageKind::Causes,
-            PageKind::Years,
-            PageKind::Operators,
-            PageKind::Meetings,
-            PageKind::Reports,
-        ]);
-        // A moved incident changes the order only in lists that hold it, all of them
-        // included above; the relative order of the others stays.
+    let mut pages: BTreeSet<Page> = render::pages::all(new)
+        .into_iter()
+        .filter(|p| shows(new, *p, &in_new))
+        .collect();
+    let mut by_path: Option<HashMap<String, Page>> = None;
+    for p in render::pages::all(old) {
+        if !shows(old, p, &in_old) {
+            continue;
+        }
+        // The same page of the new site: at the same index unless the edit reordered.
+        let path = p.path(old);
+        if p.exists_in(new) && p.path(new) == path {
+            pages.insert(p);
+            continue;
+        }
+        let index = by_path.get_or_insert_with(|| {
+            render::pages::all(new)
+                .into_iter()
+                .map(|q| (q.path(new), q))
+                .collect()
+        });
+        // Same ids, years and operators: every page of the old site is in the new one.
+        pages.insert(*index.get(&path)?);
     }
-    Some(Plan {
-        rest: kinds.difference(&first).copied().collect(),
-        first: first.into_iter().collect(),
-    })
+    let (first, rest) = pages
+        .into_iter()
+        .partition(|p| p.owner().is_some_and(|d| in_new.has(d)));
+    Some(Plan { first, rest })
+}
+
+/// Whether page `p` of `site` shows anything that changed.
+fn shows(site: &Site, p: Page, changed: &Changed) -> bool {
+    let mut hit = false;
+    p.depends(site, &mut |d| hit |= changed.has(d));
+    hit
 }

@@ -114,6 +114,7 @@ pub struct Site {
     incident_pos: HashMap<String, usize>,
     meeting_pos: HashMap<String, usize>,
     meeting_of: Vec<Option<usize>>,
+    agendas: Vec<Vec<usize>>,
     operator_pos: HashMap<String, usize>,
 }
 
@@ -242,6 +243,18 @@ impl Site {
             }
         }
 
+        // Each meeting's agenda, as published incidents: resolved once, for its page, its
+        // packet and the meeting list.
+        let agendas: Vec<Vec<usize>> = meetings
+            .iter()
+            .map(|m| {
+                m.incidents
+                    .iter()
+                    .filter_map(|r| incident_pos.get(&r.value).copied())
+                    .collect()
+            })
+            .collect();
+
         let causes = config
             .causes
             .all()
@@ -317,6 +330,7 @@ impl Site {
             incident_pos,
             meeting_pos,
             meeting_of,
+            agendas,
             operator_pos,
         })
     }
@@ -344,6 +358,16 @@ impl Site {
     /// The meeting that reviewed the incident at index `n`.
     pub fn meeting_of(&self, n: usize) -> Option<&Meeting> {
         self.meeting_of[n].map(|m| &self.meetings[m])
+    }
+
+    /// The index in [`Site::meetings`] of the meeting that reviewed incident `n`.
+    pub fn meeting_index_of(&self, n: usize) -> Option<usize> {
+        self.meeting_of[n]
+    }
+
+    /// The agenda of meeting `m`: its published incidents, by index, in agenda order.
+    pub fn agenda(&self, m: usize) -> &[usize] {
+        &self.agendas[m]
     }
 
     /// The URL slug of an operator's page.

@@ -1,0 +1,74 @@
+//! One cause: its definition, figures and incidents.
+
+use serde::Serialize;
+
+use super::{causes, Cx, Dep, Frame, Kind};
+use crate::error::Error;
+use crate::render::views::{self, StatsView};
+use crate::render::Output;
+use crate::routes;
+use crate::site::Site;
+
+pub(super) struct Cause;
+
+impl Kind for Cause {
+    fn name(&self) -> &'static str {
+        "cause"
+    }
+
+    fn count(&self, site: &Site) -> usize {
+        site.causes.len()
+    }
+
+    fn path(&self, site: &Site, n: usize) -> String {
+        routes::cause(site.causes[n].key.as_str())
+    }
+
+    fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
+        for e in &site.causes[n].entries {
+            on(Dep::Row(e.incident));
+        }
+    }
+
+    fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
+        let views = cx.views;
+        let site = views.site;
+        let f = views.f;
+        let c = &site.causes[n];
+        let cause = site.config.causes.get(c.key.as_str());
+        let label = cause
+            .map_or(c.key.as_str(), |c| c.label(f.lang))
+            .to_string();
+        let page = tera::Value::from_serializable(&CausePage {
+            key: c.key.as_str(),
+            label: label.clone(),
+            description: cause.map_or("", |c| c.description(f.lang)),
+            stats: StatsView::new(&c.stats, f),
+            primary_count: c.primary_count,
+        });
+        let mut ctx = tera::Context::new();
+        ctx.insert_value(
+            "cause",
+            views::with_field(page, "incidents", views.cause_rows(&c.entries)),
+        );
+        Frame {
+            template: "cause.html",
+            path: self.path(site, n),
+            title: Some(label),
+            section: Some(causes::NAME),
+            ctx,
+            documents: Vec::new(),
+            cx,
+        }
+        .render()
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct CausePage<'a> {
+    key: &'a str,
+    label: String,
+    description: &'a str,
+    stats: StatsView,
+    primary_count: usize,
+}

@@ -1,0 +1,72 @@
+//! A meeting's page (its agenda and minutes) and its packet, which binds the report of
+//! every incident on the agenda.
+
+use super::{incident_view, meetings, Cx, Dep, Frame, Kind};
+use crate::error::Error;
+use crate::render::{check_links, documents, link_rewriter, markdown, Output};
+use crate::routes;
+use crate::site::Site;
+
+pub(super) struct Meeting;
+
+impl Kind for Meeting {
+    fn name(&self) -> &'static str {
+        "meeting"
+    }
+
+    fn count(&self, site: &Site) -> usize {
+        site.meetings.len()
+    }
+
+    fn path(&self, site: &Site, n: usize) -> String {
+        routes::meeting(&site.meetings[n].id)
+    }
+
+    fn documents(&self, site: &Site, n: usize) -> Vec<(&'static str, String)> {
+        vec![("meeting-packet", routes::packet(&site.meetings[n].id))]
+    }
+
+    fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
+        on(Dep::Meeting(n));
+        // The packet binds each agenda incident's whole report.
+        for &i in site.agenda(n) {
+            on(Dep::Row(i));
+            incident_view(site, i, on);
+        }
+    }
+
+    fn owner(&self, n: usize) -> Option<Dep> {
+        Some(Dep::Meeting(n))
+    }
+
+    fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
+        let views = cx.views;
+        let site = views.site;
+        let m = &site.meetings[n];
+        let path = self.path(site, n);
+        let root = routes::root_of(&path);
+        let source = m.read_body()?;
+        let body = markdown::render_body(
+            source.as_str(),
+            &link_rewriter(site, &root),
+            site.config.unsafe_html,
+            site.config.language,
+        );
+        check_links(&body, &source, &m.file, 2)?;
+        let mut ctx = tera::Context::new();
+        ctx.insert("meeting", &views.meeting(m));
+        ctx.insert("minutes", &body.html);
+        ctx.insert("packet_href", &routes::href(&routes::packet(&m.id)));
+        let packet = documents::packet(views, cx.shared, cx.theme, n)?;
+        Frame {
+            template: "meeting.html",
+            path,
+            title: Some(m.title.clone()),
+            section: Some(meetings::NAME),
+            ctx,
+            documents: vec![packet],
+            cx,
+        }
+        .render()
+    }
+}

@@ -1,0 +1,53 @@
+//! The index of printable reports: one annual report per year.
+
+use super::{every_row, Cx, Dep, Frame, Kind};
+use crate::error::Error;
+use crate::render::views::GroupView;
+use crate::render::Output;
+use crate::routes;
+use crate::site::Site;
+
+pub(super) struct Reports;
+
+/// The kind's name, also its navigation section.
+pub(super) const NAME: &str = "reports";
+
+impl Kind for Reports {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn path(&self, _site: &Site, _n: usize) -> String {
+        routes::REPORTS.to_string()
+    }
+
+    fn nav(&self) -> Option<&'static str> {
+        Some("reports")
+    }
+
+    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+        every_row(site, on);
+    }
+
+    fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
+        let views = cx.views;
+        let site = views.site;
+        let groups: Vec<GroupView> = site
+            .years
+            .iter()
+            .map(|g| views.group(g, super::year_label(views.f, g.key), routes::annual(g.key)))
+            .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("groups", &groups);
+        Frame {
+            template: "reports.html",
+            path: self.path(site, 0),
+            title: Some(cx.shared.label("reports").to_string()),
+            section: Some(NAME),
+            ctx,
+            documents: Vec::new(),
+            cx,
+        }
+        .render()
+    }
+}

@@ -1,0 +1,166 @@
+//! Every URL of the site, made in one place.
+//!
+//! A route is a path inside the output folder (`incidents/x/index.html`); [`href`] makes
+//! it a link. Pages link relative to themselves (prefixing `root`, the way back to the
+//! site root), so the output works at a domain root, under a sub-path and from disk.
+//! Nothing else in gen writes or takes apart a site path: templates receive hrefs.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde::Serialize;
+
+/// The home page.
+pub const HOME: &str = "index.html";
+/// The list of every incident.
+pub const INCIDENTS: &str = "incidents/index.html";
+/// The cause index.
+pub const CAUSES: &str = "causes/index.html";
+/// The year index.
+pub const YEARS: &str = "years/index.html";
+/// The operator index.
+pub const OPERATORS: &str = "operators/index.html";
+/// The meeting index.
+pub const MEETINGS: &str = "meetings/index.html";
+/// The index of printable reports.
+pub const REPORTS: &str = "reports/index.html";
+/// The page served for any missing path.
+pub const NOT_FOUND: &str = "404.html";
+/// The site's stylesheet.
+pub const STYLE: &str = "style.css";
+
+/// An incident's page.
+pub fn incident(id: &str) -> String {
+    format!("{}index.html", incident_dir(id))
+}
+
+/// An incident's printable report.
+pub fn incident_report(id: &str) -> String {
+    format!("{}report.html", incident_dir(id))
+}
+
+/// The folder of an incident's page, which also holds its assets.
+pub fn incident_dir(id: &str) -> String {
+    format!("incidents/{id}/")
+}
+
+/// A cause's page.
+pub fn cause(key: &str) -> String {
+    format!("causes/{key}/index.html")
+}
+
+/// A year's page.
+pub fn year(y: i32) -> String {
+    format!("years/{y}/index.html")
+}
+
+/// An operator's page, by the operator's slug (see [`crate::site::slug`]).
+pub fn operator(slug: &str) -> String {
+    format!("operators/{slug}/index.html")
+}
+
+/// A meeting's page.
+pub fn meeting(id: &str) -> String {
+    format!("meetings/{id}/index.html")
+}
+
+/// A meeting's packet.
+pub fn packet(id: &str) -> String {
+    format!("meetings/{id}/packet/index.html")
+}
+
+/// A year's annual report.
+pub fn annual(year: i32) -> String {
+    format!("reports/{year}/index.html")
+}
+
+/// The relative prefix from a page to the site root (`incidents/x/index.html` → `../../`).
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// The page's URL without a trailing `index.html` (`incidents/x/`), for canonical links.
+pub fn pretty(path: &str) -> &str {
+    path.strip_suffix("index.html").unwrap_or(path)
+}
+
+/// Characters escaped in path segments of hrefs (non-ASCII is always escaped).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// An href for an output path such as `operators/株式会社/index.html`.
+pub fn href(path: &str) -> String {
+    // Through `Cow` rather than `to_string`: no formatting machinery, and no copy when
+    // nothing needs encoding.
+    std::borrow::Cow::from(utf8_percent_encode(path, SEGMENT)).into_owned()
+}
+
+/// The hrefs of the site's fixed pages, given to every template as `links`, so that no
+/// template writes a path itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct Links {
+    /// [`HOME`].
+    pub home: String,
+    /// [`INCIDENTS`].
+    pub incidents: String,
+    /// [`CAUSES`].
+    pub causes: String,
+    /// [`YEARS`].
+    pub years: String,
+    /// [`OPERATORS`].
+    pub operators: String,
+    /// [`MEETINGS`].
+    pub meetings: String,
+    /// [`REPORTS`].
+    pub reports: String,
+    /// [`STYLE`].
+    pub style: String,
+}
+
+impl Links {
+    /// The hrefs, relative to the site root.
+    pub fn new() -> Self {
+        Self {
+            home: href(HOME),
+            incidents: href(INCIDENTS),
+            causes: href(CAUSES),
+            years: href(YEARS),
+            operators: href(OPERATORS),
+            meetings: href(MEETINGS),
+            reports: href(REPORTS),
+            style: href(STYLE),
+        }
+    }
+}
+
+impl Default for Links {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_hrefs() {
+        assert_eq!(incident("a"), "incidents/a/index.html");
+        assert_eq!(incident_report("a"), "incidents/a/report.html");
+        assert_eq!(packet("m"), "meetings/m/packet/index.html");
+        assert_eq!(root_of(&incident("a")), "../../");
+        assert_eq!(root_of(HOME), "");
+        assert_eq!(pretty(&annual(2024)), "reports/2024/");
+        assert_eq!(
+            href(&operator("株式会社 #1")),
+            "operators/%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%20%231/index.html"
+        );
+    }
+}
