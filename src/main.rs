@@ -1,7 +1,7 @@
 //! The `gen` binary: a thin wrapper over the library's CLI.
 
-// Rendering allocates many small strings on every thread; glibc's allocator spent a
-// quarter of a 10,000-incident build in its locks and free lists.
+// Rendering allocates many small strings on every thread, where glibc's allocator
+// contends on its locks (BENCHMARKS.md, "Allocator").
 #[global_allocator]
 static ALLOC: Allocator = Allocator;
 
@@ -89,11 +89,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// How long freed memory stays with gen before mimalloc returns it to the OS, in ms.
 ///
-/// mimalloc's default, 10 ms, hands back pages that rendering frees and asks for them again
-/// moments later: a 100,000-incident build faulted in 2.2 GiB of fresh pages for a 1.5 GiB
-/// peak, and on a VM that returns freed memory to its host each fresh page costs a host
-/// fault (BENCHMARKS.md). With 1 s, a build reuses its own pages; `gen serve` still
-/// returns them, only later.
+/// mimalloc's default, 10 ms, hands back pages that rendering frees and asks for again
+/// moments later, and fresh pages are slow to get; with 1 s a build reuses its own pages
+/// (BENCHMARKS.md, "Purge delay"). `gen serve` still returns them, only later.
 const PURGE_DELAY_MS: std::ffi::c_long = 1000;
 
 /// Exit code for a crash: a bug in gen, never a problem with the user's input.

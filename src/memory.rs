@@ -9,12 +9,9 @@ static TURNED_OFF: AtomicBool = AtomicBool::new(false);
 /// Turns transparent huge pages off for this process, unless `MIMALLOC_ALLOW_THP` (the
 /// allocator's own knob) is set.
 ///
-/// mimalloc advises huge pages for its 2 MiB segments. A hypervisor that takes free guest
-/// memory back in 2 MiB blocks (free page reporting) hands exactly those blocks out cold,
-/// so each fresh huge page costs hundreds of host faults. After another program freed
-/// 10 GiB, 10,000-incident builds took a median 2.17 s with small pages and 2.94 s with
-/// huge ones (5 each, alternated); 100,000-incident builds were as fast either way when
-/// memory was cold and 3 s faster when it was not (BENCHMARKS.md).
+/// mimalloc advises huge pages for its 2 MiB segments, and a hypervisor that takes free
+/// guest memory back in 2 MiB blocks hands exactly those blocks out cold, so small pages
+/// build faster (BENCHMARKS.md, "Small pages").
 pub fn use_small_pages() {
     #[cfg(target_os = "linux")]
     if std::env::var_os("MIMALLOC_ALLOW_THP").is_none()

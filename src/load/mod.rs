@@ -198,9 +198,7 @@ pub fn load_content(
 ///
 /// Reading is bound by the disk's latency, not by CPU, when the files are not in the page
 /// cache (the first build after a checkout or a reboot, or after other work pushed them
-/// out): with one read per CPU, 100,000 cold files took 10.4 s on a 2-CPU VM. Go programs
-/// such as Hugo get concurrent reads for free (a goroutine blocked in a read gets its own
-/// OS thread); rayon's pool has one thread per CPU.
+/// out), and rayon's pool has one thread per CPU (BENCHMARKS.md, "Cold sources").
 #[cfg(target_os = "linux")]
 const READ_AT_ONCE: usize = 32;
 
@@ -229,8 +227,7 @@ fn prefetch(found: &[Found]) {
 /// Opens every file on [`READ_AT_ONCE`] threads and advises `POSIX_FADV_WILLNEED`: opening
 /// a cold file waits for its inode, and the advice queues its pages without waiting, so the
 /// disk gets many requests at once. Plain threads with small stacks that allocate nothing of
-/// their own: reading on a 32-thread rayon pool instead cost 37 MiB more peak memory at
-/// 10,000 incidents, these 10–25 MiB.
+/// their own, since a rayon pool of that size costs an allocator heap per thread.
 #[cfg(target_os = "linux")]
 fn prefetch_all(found: &[Found]) {
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -257,10 +254,10 @@ fn prefetch_all(found: &[Found]) {
 }
 
 /// Whether `found` looks cached: reading the first byte of 32 files spread over it takes
-/// under 2 ms (a few µs a file from the page cache, hundreds from this VM's disk). When
-/// the content is cached, as in repeated builds, the prefetch threads would only cost time
-/// (30 ms at 10,000 incidents) and memory (10–25 MiB). `preadv2` with `RWF_NOWAIT`, which
-/// should tell without reading, read 30 of 32 cold files here anyway.
+/// under 2 ms (a few µs a file from the page cache, far more from a disk). When the
+/// content is cached, as in repeated builds, the prefetch threads would only cost time and
+/// memory. `preadv2` with `RWF_NOWAIT`, which should tell without reading, reports cold
+/// files as cached (BENCHMARKS.md, "Cold sources").
 #[cfg(target_os = "linux")]
 fn mostly_cached(found: &[Found]) -> bool {
     use std::io::Read;
@@ -295,8 +292,7 @@ pub fn discover(root: &Path) -> Result<(Vec<Found>, KnownIds, Vec<Diagnostic>), 
     // Stable order whatever the file system returns: `Path`'s order, which compares
     // component by component. Each path becomes its components joined by a zero byte (a
     // byte no component holds, below all others), so the sort compares plain bytes; walkdir's
-    // per-folder sort parsed both paths in every comparison (a quarter of discovery's time
-    // at 100,000 files).
+    // per-folder sort parsed both paths in every comparison (BENCHMARKS.md, "Discovery order").
     found.sort_by_cached_key(|f| order_key(&f.path));
 
     let mut diags = problems;
@@ -506,8 +502,8 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
     let display = f.path.strip_prefix(root).unwrap_or(&f.path).to_path_buf();
     let text = match simdutf8::compat::from_utf8(&bytes) {
         // SAFETY: `bytes` was just checked to be UTF-8, and is not changed in between.
-        // (std's `String::from_utf8` checks again, at a cost of 3 % of a build's
-        // instructions on Japanese text; simdutf8 does it with SIMD.)
+        // (std's `String::from_utf8` checks again, without SIMD: BENCHMARKS.md,
+        // "Instruction savings".)
         Ok(_) => unsafe { String::from_utf8_unchecked(bytes) },
         Err(e) => {
             return Ok(Err(crate::diag::not_utf8(display, &bytes, e.valid_up_to())));
