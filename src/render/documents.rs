@@ -15,9 +15,8 @@ use super::theme::Theme;
 use super::views::{self, IncidentView, Row, StatsView, Views};
 use super::{link_rewriter, markdown, root_token, with_root, Output, Shared};
 use crate::error::Error;
-use crate::model::MeasureStatus;
 use crate::routes::root_of;
-use crate::site::{median, Site};
+use crate::site::Site;
 
 /// Where links in a document point: the published site when its address is known.
 pub(crate) fn doc_root(site: &Site, path: &str) -> String {
@@ -411,102 +410,65 @@ struct AnnualView {
     scatter_chart: String,
 }
 
-fn median_u64(v: &mut [u64]) -> Option<u64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_unstable();
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2
-    })
-}
-
-/// The annual report for the year at index `y` of [`Site::years`].
+/// The annual report for the year at index `y` of [`Site::years`]: the site stage's
+/// figures of that year, formatted.
 pub(super) fn annual(
     views: &Views<'_>,
     shared: &Shared,
     theme: &Theme,
     y: usize,
 ) -> Result<Output, Error> {
-    use chrono::Datelike;
     let site = views.site;
     let f = views.f;
     let group = &site.years[y];
+    let fig = &site.year_figures[y];
     let year = group.key;
-    let list: Vec<&crate::model::Incident> = group
-        .incidents
-        .iter()
-        .map(|&n| &*site.incidents[n])
-        .collect();
     let title = match f.lang {
         crate::model::Lang::Ja => format!("{year}年 {}", shared.label("annual_report")),
         crate::model::Lang::En => format!("{} {year}", shared.label("annual_report")),
     };
     let path = crate::routes::annual(year);
-
-    let mut users: Vec<u64> = list.iter().filter_map(|i| i.users()).collect();
-    let mut inquiries: Vec<u64> = list
-        .iter()
-        .filter_map(|i| i.inquiries.as_ref().map(|q| q.total()))
-        .collect();
-    let total_inquiries: u64 = inquiries.iter().sum();
     let dash = || "–".to_string();
-    let longest = list
-        .iter()
-        .filter(|i| i.duration().is_some())
-        .max_by_key(|i| (i.duration(), std::cmp::Reverse(i.id.clone())));
-    let largest = list
-        .iter()
-        .filter(|i| i.users().is_some())
-        .max_by_key(|i| (i.users(), std::cmp::Reverse(i.id.clone())));
+    let incident = |n: usize| &*site.incidents[n];
 
-    let causes: Vec<(CauseCount, Bar)> = site
-        .config
-        .causes
-        .all()
+    let cause_label = |key: &crate::config::CauseKey| {
+        site.config
+            .causes
+            .get(key.as_str())
+            .map_or(key.as_str(), |c| c.label(f.lang))
+            .to_string()
+    };
+    let by_cause: Vec<CauseCount> = fig
+        .by_cause
         .iter()
-        .map(|c| {
-            let count = list.iter().filter(|i| i.causes.contains(&c.key)).count();
-            let primary = list.iter().filter(|i| *i.primary_cause() == c.key).count();
-            let label = c.label(f.lang).to_string();
-            (
-                CauseCount {
-                    label: label.clone(),
-                    count,
-                    primary,
-                },
-                Bar {
-                    label,
-                    value: count as u64,
-                    key: c.key.as_str().to_string(),
-                },
-            )
+        .map(|c| CauseCount {
+            label: cause_label(&c.key),
+            count: c.count,
+            primary: c.primary,
         })
         .collect();
-    let cause_bars: Vec<Bar> = causes.iter().map(|(_, b)| b.clone()).collect();
+    let cause_bars: Vec<Bar> = fig
+        .by_cause
+        .iter()
+        .map(|c| Bar {
+            label: cause_label(&c.key),
+            value: c.count as u64,
+            key: c.key.as_str().to_string(),
+        })
+        .collect();
     let months: Vec<Bar> = (1..=12u32)
-        .map(|m| Bar {
-            label: match f.lang {
-                crate::model::Lang::Ja => format!("{m}月"),
-                crate::model::Lang::En => [
-                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                    "Dec",
-                ][(m - 1) as usize]
-                    .to_string(),
-            },
-            value: list
-                .iter()
-                .filter(|i| i.started.in_offset(f.tz).month() == m)
-                .count() as u64,
+        .zip(fig.by_month)
+        .map(|(m, count)| Bar {
+            label: f.month(m),
+            value: count as u64,
             key: m.to_string(),
         })
         .collect();
-    let points: Vec<Point> = list
+    let points: Vec<Point> = group
+        .incidents
         .iter()
-        .filter_map(|i| {
+        .filter_map(|&n| {
+            let i = incident(n);
             Some(Point {
                 label: i.title.clone(),
                 minutes: i.duration()?.minutes(),
@@ -514,61 +476,45 @@ pub(super) fn annual(
             })
         })
         .collect();
-
-    let mut open_measures = Vec::new();
-    for i in &list {
-        for m in i
-            .countermeasures
-            .iter()
-            .filter(|m| m.status != MeasureStatus::Done)
-        {
-            open_measures.push(OpenMeasure {
+    let open_measures = fig
+        .open_measures
+        .iter()
+        .map(|&(n, k)| {
+            let i = incident(n);
+            let m = &i.countermeasures[k];
+            OpenMeasure {
                 incident: i.title.clone(),
                 action: m.action.clone(),
                 status: f.choice(m.status),
                 due: m.due.map(|d| f.partial_date(d)),
-            });
-        }
-    }
-    // Operators of that year, by name, with their figures for the year.
-    let mut names: Vec<&str> = list
-        .iter()
-        .flat_map(|i| i.operators.iter().map(String::as_str))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    let by_operator = names
-        .iter()
-        .map(|name| {
-            let of: Vec<&&crate::model::Incident> = list
-                .iter()
-                .filter(|i| i.operators.iter().any(|o| o == name))
-                .collect();
-            let mut durations: Vec<_> = of.iter().filter_map(|i| i.duration()).collect();
-            let stats = crate::site::Stats {
-                count: of.len(),
-                total_users: of.iter().filter_map(|i| i.users()).sum(),
-                median_duration: median(&mut durations),
-            };
-            views::GroupView {
-                text: (*name).to_string(),
-                href: String::new(),
-                stats: StatsView::new(&stats, f),
             }
+        })
+        .collect();
+    let by_operator = fig
+        .by_operator
+        .iter()
+        .map(|(name, stats)| views::GroupView {
+            text: name.clone(),
+            href: String::new(),
+            stats: StatsView::new(stats, f),
         })
         .collect();
 
     let report = AnnualView {
         title: title.clone(),
         stats: StatsView::new(&group.stats, f),
-        median_users: median_u64(&mut users).map_or_else(dash, |u| f.number(u)),
-        total_inquiries: f.count(total_inquiries),
-        median_inquiries: median_u64(&mut inquiries).map_or_else(dash, |u| f.count(u)),
-        longest: longest.map(|i| views.row(i)),
-        largest: largest.map(|i| views.row(i)),
-        by_cause: causes.into_iter().map(|(c, _)| c).collect(),
+        median_users: fig.median_users.map_or_else(dash, |u| f.number(u)),
+        total_inquiries: f.count(fig.total_inquiries),
+        median_inquiries: fig.median_inquiries.map_or_else(dash, |u| f.count(u)),
+        longest: fig.longest.map(|n| views.row(incident(n))),
+        largest: fig.largest.map(|n| views.row(incident(n))),
+        by_cause,
         by_operator,
-        incidents: list.iter().map(|i| views.row(i)).collect(),
+        incidents: group
+            .incidents
+            .iter()
+            .map(|&n| views.row(incident(n)))
+            .collect(),
         open_measures,
         cause_chart: charts::horizontal_bars(
             "chart-causes",

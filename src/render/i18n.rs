@@ -144,6 +144,16 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+impl Fmt {
+    /// A month's name in charts: `3月` / `Mar`.
+    pub fn month(self, m: u32) -> String {
+        match self.lang {
+            Lang::Ja => format!("{m}月"),
+            Lang::En => MONTHS[(m.clamp(1, 12) - 1) as usize].to_string(),
+        }
+    }
+}
+
 fn push_int(s: &mut String, n: impl itoa::Integer) {
     s.push_str(itoa::Buffer::new().format(n));
 }

@@ -4,59 +4,17 @@
 //! derives the figures every page shows: per-cause, per-year and per-operator lists with
 //! counts, total users and median durations.
 
+mod figures;
 mod lint;
+
+pub use figures::{median, CauseCount, Median, OpenMeasure, Stats, YearFigures};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::config::{CauseKey, Config};
 use crate::diag::Diagnostic;
-use crate::model::{Duration, Incident, Meeting, Status};
-
-/// Counts and figures over a set of incidents.
-#[derive(Debug, Clone, Default)]
-pub struct Stats {
-    /// Number of incidents.
-    pub count: usize,
-    /// Sum of affected users over incidents that state them.
-    pub total_users: u64,
-    /// Median duration over incidents with a known duration.
-    pub median_duration: Option<Duration>,
-}
-
-impl Stats {
-    fn of<'a>(incidents: impl Iterator<Item = &'a Incident>) -> Stats {
-        let mut count = 0;
-        let mut total_users = 0u64;
-        let mut durations = Vec::new();
-        for i in incidents {
-            count += 1;
-            total_users = total_users.saturating_add(i.users().unwrap_or(0));
-            durations.extend(i.duration());
-        }
-        Stats {
-            count,
-            total_users,
-            median_duration: median(&mut durations),
-        }
-    }
-}
-
-/// The median, averaging the two middle values of an even count (rounded down).
-pub fn median(values: &mut [Duration]) -> Option<Duration> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort();
-    let n = values.len();
-    Some(if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        // In i128: the sum of two durations must not wrap, whatever they are.
-        let sum = i128::from(values[n / 2 - 1].minutes()) + i128::from(values[n / 2].minutes());
-        Duration::from_minutes(i64::try_from(sum.div_euclid(2)).unwrap_or(i64::MAX))
-    })
-}
+use crate::model::{Incident, Meeting, Status};
 
 /// An incident listed on a cause page.
 #[derive(Debug, Clone, Copy)]
@@ -107,6 +65,8 @@ pub struct Site {
     pub causes: Vec<CauseIndex>,
     /// Years with incidents, newest first.
     pub years: Vec<Group<i32>>,
+    /// The annual report's figures of each year, in the order of [`Site::years`].
+    pub year_figures: Vec<YearFigures>,
     /// Operators, by name.
     pub operators: Vec<Group<String>>,
     /// Figures over all incidents.
@@ -292,7 +252,7 @@ impl Site {
                 }
             }
         }
-        let years = by_year
+        let years: Vec<Group<i32>> = by_year
             .into_iter()
             .rev()
             .map(|(year, list)| Group {
@@ -301,6 +261,11 @@ impl Site {
                 stats: Stats::of(list.iter().map(|&n| &*incidents[n])),
                 incidents: list,
             })
+            .collect();
+        let cause_keys: Vec<CauseKey> = config.causes.all().iter().map(|c| c.key.clone()).collect();
+        let year_figures = years
+            .iter()
+            .map(|g| YearFigures::of(&incidents, &g.incidents, &cause_keys, tz))
             .collect();
         let slugs = unique_slugs(by_operator.keys().copied());
         let operators: Vec<Group<String>> = by_operator
@@ -325,6 +290,7 @@ impl Site {
             meetings,
             causes,
             years,
+            year_figures,
             operators,
             stats,
             incident_pos,
@@ -504,14 +470,5 @@ mod tests {
         let lower: std::collections::HashSet<String> =
             slugs.iter().map(|s| s.to_lowercase()).collect();
         assert_eq!(lower.len(), slugs.len());
-    }
-
-    #[test]
-    fn median_of_even_count_averages() {
-        let mut v: Vec<Duration> = [10, 40, 20, 30]
-            .into_iter()
-            .map(Duration::from_minutes)
-            .collect();
-        assert_eq!(median(&mut v), Some(Duration::from_minutes(25)));
     }
 }
