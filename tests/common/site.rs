@@ -61,14 +61,21 @@ pub(crate) fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A copy of the shipped site: the repository's config.toml, content/ and themes/.
+/// A copy of the shipped site: the repository's config.toml, content/ and themes/, except
+/// themes/default: the binary embeds it, and a copy on disk would override every built-in
+/// template, so the tests would no longer build with the embedded theme, nor see a
+/// template the test itself adds as a new override.
 pub(crate) fn shipped() -> TempDir {
     let dir = TempDir::new().unwrap();
     fs::copy(repo().join("config.toml"), dir.path().join("config.toml")).unwrap();
-    for folder in ["content", "themes"] {
-        let from = repo().join(folder);
-        if from.is_dir() {
-            copy_dir(&from, &dir.path().join(folder));
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    if let Ok(themes) = fs::read_dir(repo().join("themes")) {
+        for theme in themes {
+            let theme = theme.unwrap();
+            if theme.file_name() != "default" {
+                let to = dir.path().join("themes").join(theme.file_name());
+                copy_dir(&theme.path(), &to);
+            }
         }
     }
     dir
