@@ -401,7 +401,7 @@ fn running_out_of_memory_is_one_line_and_leaves_the_output_as_it_was() {
     write(
         &site,
         "content/incidents/table.md",
-        &format!("{INCIDENT}\n|h|h|h|h|h|h|h|h|h|h|\n|-|-|-|-|-|-|-|-|-|-|\n{rows}"),
+        format!("{INCIDENT}\n|h|h|h|h|h|h|h|h|h|h|\n|-|-|-|-|-|-|-|-|-|-|\n{rows}"),
     );
     let o = Ran::from(
         Command::new("sh")

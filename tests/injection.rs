@@ -70,7 +70,7 @@ x[^1]
 fn links_and_images_with_unsafe_schemes_are_refused_with_located_errors() {
     for config in ["", "unsafe_html = true\n"] {
         let dir = site(&[("content/incidents/a.md", &format!("{HEAD}{UNSAFE_LINKS}"))]);
-        write(dir.path(), "config.toml", &format!("{CONFIG}{config}"));
+        write(dir.path(), "config.toml", format!("{CONFIG}{config}"));
         let found = errors(dir.path());
         let link = |n: usize, col: usize, what: &str, dest: &str, scheme: &str| {
             format!("{n}:{col} unsafe-link the {what} \"{dest}\" uses the scheme \"{scheme}:\", which gen does not publish")
@@ -230,7 +230,7 @@ fn reports_and_packets_embed_only_images_inside_the_incident_folder() {
     write(
         dir.path(),
         "content/incidents/2024-01-15-x/index.md",
-        &format!(
+        format!(
             "{HEAD}![a](%2e%2e%2f%2e%2e%2fsecret.png)\n![b]({abs})\n![c](%252e%252e%252fsecret.png)\n\n\
              <img src=\"{abs}\"> <img src=\"{abs_raw}\"> <img src=\"&#46;&#46;/&#46;&#46;/secret.png\">\n\n![ok](ok.png)\n"
         ),

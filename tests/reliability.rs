@@ -26,7 +26,7 @@ fn a_failed_build_leaves_output_intact_and_no_temp_folders() {
     write(
         dir.path(),
         "config.toml",
-        &format!("{CONFIG}theme = \"broken\"\n"),
+        format!("{CONFIG}theme = \"broken\"\n"),
     );
     write(
         dir.path(),
@@ -184,7 +184,7 @@ fn raw_html_in_bodies_is_sanitized_unless_trusted() {
     write(
         dir.path(),
         "config.toml",
-        &format!("{CONFIG}unsafe_html = true\n"),
+        format!("{CONFIG}unsafe_html = true\n"),
     );
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     let page = fs::read_to_string(dir.path().join("output/incidents/a/index.html")).unwrap();
@@ -295,7 +295,7 @@ fn japanese_and_spaced_names_work() {
     write(
         dir.path(),
         "content/incidents/b.md",
-        &format!("{INCIDENT}\n[see](障害%202024/index.md#top) [raw](<障害 2024/index.md>)\n"),
+        format!("{INCIDENT}\n[see](障害%202024/index.md#top) [raw](<障害 2024/index.md>)\n"),
     );
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     let page = fs::read_to_string(dir.path().join("output/incidents/b/index.html")).unwrap();
@@ -380,11 +380,11 @@ fn a_document_edited_during_the_build_is_caught() {
     assert!(render().unwrap().contains("<p>Body.</p>"));
 
     let file = "content/incidents/a.md";
-    write(dir.path(), file, &INCIDENT.replace("Body.", "Edited body."));
+    write(dir.path(), file, INCIDENT.replace("Body.", "Edited body."));
     let page = render().unwrap();
     assert!(page.contains("<p>Edited body.</p>"), "{page}");
 
-    write(dir.path(), file, &INCIDENT.replace("\"Op\"", "\"Other\""));
+    write(dir.path(), file, INCIDENT.replace("\"Op\"", "\"Other\""));
     let Err(gen::Error::Content(diags)) = render() else {
         panic!("an edited front matter must stop the build")
     };
