@@ -1,43 +1,36 @@
 //! `gen new` and machine-readable checks with warnings.
 
 use std::fs;
-use std::path::Path;
-use std::process::Command;
 
 use tempfile::TempDir;
 
-fn gen(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{gen_cmd, site_with_config};
 
+/// A site made by `gen init .`.
 fn new_site() -> TempDir {
     let dir = TempDir::new().unwrap();
-    assert!(gen(dir.path(), &["init", "."]).status.success());
+    assert!(gen_cmd(["init", "."]).cwd(dir.path()).run().success());
     dir
 }
 
 #[test]
 fn new_incident_builds_as_it_is_and_never_overwrites() {
     let dir = new_site();
-    let o = gen(
-        dir.path(),
-        &[
-            "new",
-            "incident",
-            "DNS outage in Osaka",
-            "--operator",
-            "株式会社テスト",
-            "--started",
-            "2024-02-01T10:00:00+09:00",
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = gen_cmd([
+        "new",
+        "incident",
+        "DNS outage in Osaka",
+        "--operator",
+        "株式会社テスト",
+        "--started",
+        "2024-02-01T10:00:00+09:00",
+    ])
+    .cwd(dir.path())
+    .run();
+    assert!(o.success(), "{}", o.stderr());
     assert_eq!(
-        String::from_utf8_lossy(&o.stdout),
+        o.stdout(),
         "created ./content/incidents/2024-02-01-dns-outage-in-osaka.md\n"
     );
     let text = fs::read_to_string(
@@ -53,12 +46,15 @@ fn new_incident_builds_as_it_is_and_never_overwrites() {
     }
     assert!(text.contains("status = \"draft\""));
     // A draft: left out of a default build, in with --drafts.
-    assert!(gen(dir.path(), &["build"]).status.success());
+    assert!(gen_cmd(["build"]).cwd(dir.path()).run().success());
     assert!(!dir
         .path()
         .join("output/incidents/2024-02-01-dns-outage-in-osaka")
         .exists());
-    assert!(gen(dir.path(), &["build", "--drafts"]).status.success());
+    assert!(gen_cmd(["build", "--drafts"])
+        .cwd(dir.path())
+        .run()
+        .success());
     let page = fs::read_to_string(
         dir.path()
             .join("output/incidents/2024-02-01-dns-outage-in-osaka/index.html"),
@@ -72,18 +68,19 @@ fn new_incident_builds_as_it_is_and_never_overwrites() {
         "mine",
     )
     .unwrap();
-    let again = gen(
-        dir.path(),
-        &[
-            "new",
-            "incident",
-            "DNS outage in Osaka",
-            "--started",
-            "2024-02-01T10:00:00+09:00",
-        ],
-    );
-    assert_eq!(again.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists; nothing was changed"));
+    let again = gen_cmd([
+        "new",
+        "incident",
+        "DNS outage in Osaka",
+        "--started",
+        "2024-02-01T10:00:00+09:00",
+    ])
+    .cwd(dir.path())
+    .run();
+    assert_eq!(again.code(), Some(2));
+    assert!(again
+        .stderr()
+        .contains("already exists; nothing was changed"));
     assert_eq!(
         fs::read_to_string(
             dir.path()
@@ -97,54 +94,47 @@ fn new_incident_builds_as_it_is_and_never_overwrites() {
 #[test]
 fn japanese_titles_get_a_sequence_number_not_a_transliteration() {
     let dir = new_site();
-    let o = gen(
-        dir.path(),
-        &[
-            "new",
-            "incident",
-            "大規模通信障害",
-            "--started",
-            "2024-02-01T10:00:00+09:00",
-        ],
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&o.stdout),
-        "created ./content/incidents/2024-02-01-1.md\n"
-    );
-    let o = gen(
-        dir.path(),
-        &[
-            "new",
-            "incident",
-            "別の通信障害",
-            "--started",
-            "2024-02-01T12:00:00+09:00",
-        ],
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&o.stdout),
-        "created ./content/incidents/2024-02-01-2.md\n"
-    );
-    let o = gen(
-        dir.path(),
-        &[
-            "new",
-            "meeting",
-            "第9回 電気通信事故検証会議",
-            "--date",
-            "2024-03-01T15:00:00+09:00",
-        ],
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&o.stdout),
-        "created ./content/meetings/2024-03-01-9.md\n"
-    );
-    assert!(gen(dir.path(), &["check", "--drafts"]).status.success());
-    let bad = gen(dir.path(), &["new", "meeting", "x", "--date", "tomorrow"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&bad.stderr).contains("--date \"tomorrow\" is not a date and time")
-    );
+    let o = gen_cmd([
+        "new",
+        "incident",
+        "大規模通信障害",
+        "--started",
+        "2024-02-01T10:00:00+09:00",
+    ])
+    .cwd(dir.path())
+    .run();
+    assert_eq!(o.stdout(), "created ./content/incidents/2024-02-01-1.md\n");
+    let o = gen_cmd([
+        "new",
+        "incident",
+        "別の通信障害",
+        "--started",
+        "2024-02-01T12:00:00+09:00",
+    ])
+    .cwd(dir.path())
+    .run();
+    assert_eq!(o.stdout(), "created ./content/incidents/2024-02-01-2.md\n");
+    let o = gen_cmd([
+        "new",
+        "meeting",
+        "第9回 電気通信事故検証会議",
+        "--date",
+        "2024-03-01T15:00:00+09:00",
+    ])
+    .cwd(dir.path())
+    .run();
+    assert_eq!(o.stdout(), "created ./content/meetings/2024-03-01-9.md\n");
+    assert!(gen_cmd(["check", "--drafts"])
+        .cwd(dir.path())
+        .run()
+        .success());
+    let bad = gen_cmd(["new", "meeting", "x", "--date", "tomorrow"])
+        .cwd(dir.path())
+        .run();
+    assert_eq!(bad.code(), Some(2));
+    assert!(bad
+        .stderr()
+        .contains("--date \"tomorrow\" is not a date and time"));
 }
 
 const INCIDENT: &str = "+++
@@ -167,16 +157,12 @@ title = \"early\"
 
 #[test]
 fn check_reports_warnings_as_json_and_text() {
-    let dir = TempDir::new().unwrap();
-    fs::write(dir.path().join("config.toml"), "title = \"T\"\n").unwrap();
-    fs::create_dir_all(dir.path().join("content/incidents")).unwrap();
-    fs::write(dir.path().join("content/incidents/a.md"), INCIDENT).unwrap();
-    let o = gen(
-        dir.path(),
-        &["check", "--format", "json", "--today", "2024-04-01"],
-    );
-    assert_eq!(o.status.code(), Some(0), "warnings do not fail a check");
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dir = site_with_config("title = \"T\"\n", &[("content/incidents/a.md", INCIDENT)]);
+    let o = gen_cmd(["check", "--format", "json", "--today", "2024-04-01"])
+        .cwd(dir.path())
+        .run();
+    assert_eq!(o.code(), Some(0), "warnings do not fail a check");
+    let v: serde_json::Value = serde_json::from_slice(&o.out).unwrap();
     let codes: Vec<&str> = v
         .as_array()
         .unwrap()
@@ -201,16 +187,17 @@ fn check_reports_warnings_as_json_and_text() {
         "a countermeasure was due 2024-03 and is not done (today is 2024-04-01)"
     );
     // Not overdue until the month is over.
-    let o = gen(
-        dir.path(),
-        &["check", "--format", "json", "--today", "2024-03-31"],
-    );
-    assert!(!String::from_utf8_lossy(&o.stdout).contains("countermeasure-overdue"));
+    let o = gen_cmd(["check", "--format", "json", "--today", "2024-03-31"])
+        .cwd(dir.path())
+        .run();
+    assert!(!o.stdout().contains("countermeasure-overdue"));
     // Text: the warnings with their source lines, then the summary.
-    let o = gen(dir.path(), &["check", "--today", "2024-04-01"]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("warning[notice-before-start]: content/incidents/a.md:14:6: this notice (2024-01-15T11:00+09:00) is before the incident started (2024-01-15T11:50+09:00)"));
+    let o = gen_cmd(["check", "--today", "2024-04-01"])
+        .cwd(dir.path())
+        .run();
+    assert!(o.stderr().contains("warning[notice-before-start]: content/incidents/a.md:14:6: this notice (2024-01-15T11:00+09:00) is before the incident started (2024-01-15T11:50+09:00)"));
     assert_eq!(
-        String::from_utf8_lossy(&o.stdout),
+        o.stdout(),
         "ok: 1 incidents, 0 meetings, no errors, 3 warnings\n"
     );
     // An incident with no countermeasures.
@@ -224,28 +211,26 @@ fn check_reports_warnings_as_json_and_text() {
             + "\n+++\n",
     )
     .unwrap();
-    let o = gen(
-        dir.path(),
-        &["check", "--format", "json", "--today", "2024-01-01"],
-    );
-    assert!(String::from_utf8_lossy(&o.stdout).contains(
+    let o = gen_cmd(["check", "--format", "json", "--today", "2024-01-01"])
+        .cwd(dir.path())
+        .run();
+    assert!(o.stdout().contains(
         "\"code\":\"no-countermeasures\",\"column\":1,\"file\":\"content/incidents/b.md\""
     ));
 }
 
 #[test]
 fn check_json_lists_errors_and_exits_1() {
-    let dir = TempDir::new().unwrap();
-    fs::write(dir.path().join("config.toml"), "title = \"T\"\n").unwrap();
-    fs::create_dir_all(dir.path().join("content/incidents")).unwrap();
-    fs::write(
-        dir.path().join("content/incidents/a.md"),
-        INCIDENT.replace("title = \"A\"", "titel = \"A\""),
-    )
-    .unwrap();
-    let o = gen(dir.path(), &["check", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dir = site_with_config(
+        "title = \"T\"\n",
+        &[(
+            "content/incidents/a.md",
+            &INCIDENT.replace("title = \"A\"", "titel = \"A\""),
+        )],
+    );
+    let o = gen_cmd(["check", "--format", "json"]).cwd(dir.path()).run();
+    assert_eq!(o.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.out).unwrap();
     // In file order: the missing title is reported at the opening `+++`.
     assert_eq!(v[0]["code"], "missing-field");
     assert_eq!(v[1]["code"], "unknown-field");

@@ -6,6 +6,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 fn report(case: &Path) -> String {
     let opts = gen::BuildOptions::new(case);
     match gen::check(&opts) {
@@ -23,7 +25,7 @@ fn report(case: &Path) -> String {
 
 #[test]
 fn every_bad_site_reports_exactly_its_expected_diagnostics() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
+    let root = common::repo().join("tests/bad");
     let mut cases: Vec<PathBuf> = fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -5,20 +5,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 use tempfile::TempDir;
 
-const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n";
-const INCIDENT: &str = "+++
-title = \"A\"
-operators = [\"Op\"]
-started = 2024-01-15T11:50:00+09:00
-causes = [\"human-error\"]
-+++
-
-Body.
-";
+mod common;
+use common::{gen_cmd, names, tree, write, Ran, CONFIG, GEN, INCIDENT};
 
 /// A folder `work/` holding a site in `work/site`.
 fn workspace() -> (TempDir, PathBuf) {
@@ -29,53 +21,9 @@ fn workspace() -> (TempDir, PathBuf) {
     (dir, site)
 }
 
-fn write(root: &Path, path: &str, text: &str) {
-    let p = root.join(path);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
-}
-
 /// Runs `gen build --root SITE ARGS…` in `cwd`.
-fn build(cwd: &Path, site: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gen"))
-        .current_dir(cwd)
-        .arg("build")
-        .arg("--root")
-        .arg(site)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Every path under `dir` (files and folders, links not followed) with file bytes, sorted.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .map(|e| {
-            let bytes = if e.file_type().is_file() {
-                fs::read(e.path()).unwrap()
-            } else {
-                Vec::new()
-            };
-            (e.path().strip_prefix(dir).unwrap().to_path_buf(), bytes)
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
+fn build(cwd: &Path, site: &Path, args: &[&str]) -> Ran {
+    gen_cmd(["build"]).cwd(cwd).root(site).args(args).run()
 }
 
 #[test]
@@ -112,13 +60,14 @@ fn a_path_through_a_folder_that_does_not_exist_is_resolved_before_the_checks() {
                 vec!["--output", output]
             };
             let o = build(work.path(), &site, &args);
-            assert_eq!(o.status.code(), Some(2), "{output}: {}", stderr(&o));
+            assert_eq!(o.code(), Some(2), "{output}: {}", o.stderr());
             assert!(
-                stderr(&o).starts_with(&format!("error: refusing to replace {output} (resolved: ")),
+                o.stderr()
+                    .starts_with(&format!("error: refusing to replace {output} (resolved: ")),
                 "{}",
-                stderr(&o)
+                o.stderr()
             );
-            assert!(stderr(&o).contains(why), "{output}: {}", stderr(&o));
+            assert!(o.stderr().contains(why), "{output}: {}", o.stderr());
             assert_eq!(before, tree(work.path()), "{output}: nothing changed");
         }
     }
@@ -126,11 +75,11 @@ fn a_path_through_a_folder_that_does_not_exist_is_resolved_before_the_checks() {
     let mine = work.path().join("mine");
     write(&mine, "thesis.txt", "precious");
     let o = build(work.path(), &site, &["--output", "nothere/../mine"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(o.code(), Some(2), "{}", o.stderr());
     assert!(
-        stderr(&o).contains("no .gen-output marker"),
+        o.stderr().contains("no .gen-output marker"),
         "{}",
-        stderr(&o)
+        o.stderr()
     );
     assert_eq!(names(&mine), ["thesis.txt"]);
     assert!(!work.path().join("nothere").exists());
@@ -142,19 +91,18 @@ fn the_home_folder_and_its_ancestors_are_never_replaced_even_with_force() {
     let home = work.path().join("home/me");
     write(&home, ".bashrc", "x");
     for output in ["nothere/../home/me", "home", "home/me/", "home/./me"] {
-        let o = Command::new(env!("CARGO_BIN_EXE_gen"))
-            .current_dir(work.path())
+        let o = gen_cmd(["build", "--force"])
+            .cwd(work.path())
             .env("HOME", &home)
-            .args(["build", "--force", "--root"])
-            .arg(&site)
+            .root(&site)
             .args(["--output", output])
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{output}");
+            .run();
+        assert_eq!(o.code(), Some(2), "{output}");
         assert!(
-            stderr(&o).contains("it is the root folder, the home folder or a folder that holds it"),
+            o.stderr()
+                .contains("it is the root folder, the home folder or a folder that holds it"),
             "{output}: {}",
-            stderr(&o)
+            o.stderr()
         );
         assert_eq!(names(&home), [".bashrc"]);
     }
@@ -178,24 +126,26 @@ fn the_site_its_ancestors_and_its_sources_are_never_replaced_even_with_force() {
         ("site/themes", "inside the site's themes/ folder"),
     ] {
         let o = build(work.path(), &site, &["--output", output, "--force"]);
-        assert_eq!(o.status.code(), Some(2), "{output}");
-        assert!(stderr(&o).contains(why), "{output}: {}", stderr(&o));
+        assert_eq!(o.code(), Some(2), "{output}");
+        assert!(o.stderr().contains(why), "{output}: {}", o.stderr());
         assert_eq!(before, tree(work.path()), "{output}");
     }
     // Another site is not build output either.
     let other = work.path().join("other");
     write(&other, "config.toml", CONFIG);
     let o = build(work.path(), &site, &["--output", "other", "--force"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("it is a site (it holds config.toml or content/)"));
+    assert_eq!(o.code(), Some(2));
+    assert!(o
+        .stderr()
+        .contains("it is a site (it holds config.toml or content/)"));
 }
 
 #[test]
 fn a_file_or_a_mount_point_is_not_an_output_folder() {
     let (work, site) = workspace();
     let o = build(work.path(), &site, &["--output", "site/config.toml"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
+    assert_eq!(o.code(), Some(2));
+    let err = o.stderr();
     assert!(
         err.contains("site/config.toml (resolved: ") && err.contains("): it is a file, not a folder\n  help: pass --output with the folder the site should be written to"),
         "{err}"
@@ -206,9 +156,9 @@ fn a_file_or_a_mount_point_is_not_an_output_folder() {
     );
     if Path::new("/proc/self").exists() {
         let o = build(work.path(), &site, &["--output", "/proc", "--force"]);
-        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(o.code(), Some(2));
         assert_eq!(
-            stderr(&o),
+            o.stderr(),
             "error: refusing to replace /proc: it is a mount point, and gen replaces its output folder by renaming, which a mount point does not allow\n  help: build into a folder inside it, e.g. --output /proc/site\n"
         );
     }
@@ -227,7 +177,7 @@ fn a_link_planted_under_a_staging_name_is_removed_not_followed() {
     // A folder under a staging name without gen's marker is someone's: left alone.
     write(work.path(), ".out.gen-new-2/theirs.txt", "theirs");
     let o = build(work.path(), &site, &["--output", "out"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.success(), "{}", o.stderr());
     assert_eq!(
         fs::read_to_string(victim.join("precious.txt")).unwrap(),
         "precious"
@@ -237,7 +187,7 @@ fn a_link_planted_under_a_staging_name_is_removed_not_followed() {
         "also"
     );
     assert!(work.path().join("out/index.html").is_file());
-    assert!(stderr(&o).contains("leaving "), "{}", stderr(&o));
+    assert!(o.stderr().contains("leaving "), "{}", o.stderr());
     assert_eq!(
         fs::read_to_string(work.path().join(".out.gen-new-2/theirs.txt")).unwrap(),
         "theirs"
@@ -254,7 +204,7 @@ fn an_output_that_is_a_link_is_rebuilt_where_it_points_and_the_link_stays() {
     std::os::unix::fs::symlink("real-v1", work.path().join("live")).unwrap();
     for round in 0..3 {
         let o = build(work.path(), &site, &["--output", "live"]);
-        assert!(o.status.success(), "round {round}: {}", stderr(&o));
+        assert!(o.success(), "round {round}: {}", o.stderr());
         let link = fs::symlink_metadata(work.path().join("live")).unwrap();
         assert!(link.file_type().is_symlink(), "round {round}");
         assert_eq!(
@@ -288,20 +238,17 @@ fn builds_into_the_same_output_at_once_take_turns_and_each_is_complete() {
     let (work, site) = workspace();
     larger_site(&site);
     let reference = build(work.path(), &site, &["--output", "reference"]);
-    assert!(reference.status.success());
+    assert!(reference.success());
     let complete = tree(&work.path().join("reference"));
     for _ in 0..3 {
         let start = || {
-            Command::new(env!("CARGO_BIN_EXE_gen"))
-                .current_dir(work.path())
-                .arg("build")
-                .arg("--root")
-                .arg(&site)
+            gen_cmd(["build"])
+                .cwd(work.path())
+                .root(&site)
                 .args(["--output", "out"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()
-                .unwrap()
         };
         let (a, b) = (start(), start());
         let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
@@ -312,23 +259,20 @@ fn builds_into_the_same_output_at_once_take_turns_and_each_is_complete() {
     // The message when one build waits: exercised with a lock held by this test.
     let parent = fs::File::open(work.path()).unwrap();
     parent.lock().unwrap();
-    let mut waiting = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .current_dir(work.path())
-        .arg("build")
-        .arg("--root")
-        .arg(&site)
+    let mut waiting = gen_cmd(["build"])
+        .cwd(work.path())
+        .root(&site)
         .args(["--output", "out"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .spawn();
     std::thread::sleep(std::time::Duration::from_millis(1500));
     assert!(waiting.try_wait().unwrap().is_none(), "it waits");
     parent.unlock().unwrap();
-    let o = waiting.wait_with_output().unwrap();
-    assert!(o.status.success());
+    let o = Ran::from(waiting.wait_with_output().unwrap());
+    assert!(o.success());
     assert_eq!(
-        stderr(&o),
+        o.stderr(),
         format!(
             "waiting for another gen build writing into {} to finish…\n",
             fs::canonicalize(work.path()).unwrap().display()
@@ -339,18 +283,17 @@ fn builds_into_the_same_output_at_once_take_turns_and_each_is_complete() {
 /// Runs `gen build` as an ordinary user when the test runs as root, so that a folder
 /// without write permission stops it as it would stop a user.
 #[cfg(unix)]
-fn build_as_user(work: &Path, site: &Path) -> Output {
+fn build_as_user(work: &Path, site: &Path) -> Ran {
     use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gen"));
-    cmd.current_dir(work)
-        .arg("build")
-        .arg("--root")
-        .arg(site)
-        .args(["--output", "out"]);
+    let mut cmd = gen_cmd(["build"])
+        .cwd(work)
+        .root(site)
+        .args(["--output", "out"])
+        .command();
     if rustix_is_root() {
         cmd.uid(65534).gid(65534);
     }
-    cmd.output().unwrap()
+    Ran::from(cmd.output().unwrap())
 }
 
 #[cfg(unix)]
@@ -376,50 +319,48 @@ fn a_problem_after_the_swap_is_a_warning_and_the_next_build_cleans_up() {
     }
     chmod(&site.join("config.toml"), 0o644);
     let first = build_as_user(work.path(), &site);
-    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(first.success(), "{}", first.stderr());
     // A folder of the old output whose files cannot be removed.
     let locked = work.path().join("out/incidents");
     chmod(&locked, 0o555);
     write(&site, "content/incidents/b.md", INCIDENT);
     let second = build_as_user(work.path(), &site);
-    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert_eq!(second.code(), Some(0), "{}", second.stderr());
     assert!(
-        stderr(&second).starts_with(
+        second.stderr().starts_with(
             "warning: the new output is in place, but the previous one could not be removed completely ("
         ),
         "{}",
-        stderr(&second)
+        second.stderr()
     );
     assert!(work.path().join("out/incidents/b/index.html").is_file());
     let leftover = work.path().join(".out.gen-new");
     assert!(leftover.is_dir());
     // Still stuck: the next build warns again and builds.
     let third = build_as_user(work.path(), &site);
-    assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
+    assert_eq!(third.code(), Some(0), "{}", third.stderr());
     assert!(work.path().join("out/.gen-output").is_file());
     // Once the folder can be emptied, the next build removes what was left.
     chmod(&leftover.join("incidents"), 0o777);
     let fourth = build_as_user(work.path(), &site);
-    assert!(fourth.status.success(), "{}", stderr(&fourth));
-    assert_eq!(names(work.path()), ["out", "site"], "{}", stderr(&fourth));
+    assert!(fourth.success(), "{}", fourth.stderr());
+    assert_eq!(names(work.path()), ["out", "site"], "{}", fourth.stderr());
 }
 
 #[test]
 fn a_reader_that_goes_away_is_not_a_crash() {
     let (work, site) = workspace();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .current_dir(work.path())
-        .args(["build", "--verbose", "--root"])
-        .arg(&site)
+    let mut child = gen_cmd(["build", "--verbose"])
+        .cwd(work.path())
+        .root(&site)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .spawn();
     // `| head -0`: the reader is gone before gen prints.
     drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(141), "{}", stderr(&o));
-    assert_eq!(stderr(&o), "");
+    let o = Ran::from(child.wait_with_output().unwrap());
+    assert_eq!(o.code(), Some(141), "{}", o.stderr());
+    assert_eq!(o.stderr(), "");
     assert!(site.join("output/index.html").is_file());
 }
 
@@ -427,16 +368,13 @@ fn a_reader_that_goes_away_is_not_a_crash() {
 fn a_standard_error_nobody_reads_is_not_a_crash() {
     let (work, site) = workspace();
     let run = |args: &[&str]| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
-            .current_dir(work.path())
-            .arg("build")
-            .arg("--root")
-            .arg(&site)
+        let mut child = gen_cmd(["build"])
+            .cwd(work.path())
+            .root(&site)
             .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+            .spawn();
         drop(child.stdout.take());
         drop(child.stderr.take());
         child.wait().unwrap().code()
@@ -455,7 +393,7 @@ fn a_standard_error_nobody_reads_is_not_a_crash() {
 fn running_out_of_memory_is_one_line_and_leaves_the_output_as_it_was() {
     let (work, site) = workspace();
     let first = build(work.path(), &site, &["--output", "out"]);
-    assert!(first.status.success());
+    assert!(first.success());
     let before = tree(&work.path().join("out"));
     // A table takes far more memory than its size: 1.7 million cells (4 MB) need about
     // 400 MB, under the table limit.
@@ -463,18 +401,20 @@ fn running_out_of_memory_is_one_line_and_leaves_the_output_as_it_was() {
     write(
         &site,
         "content/incidents/table.md",
-        &format!("{INCIDENT}\n|h|h|h|h|h|h|h|h|h|h|\n|-|-|-|-|-|-|-|-|-|-|\n{rows}"),
+        format!("{INCIDENT}\n|h|h|h|h|h|h|h|h|h|h|\n|-|-|-|-|-|-|-|-|-|-|\n{rows}"),
     );
-    let o = Command::new("sh")
-        .current_dir(work.path())
-        .arg("-c")
-        .arg("ulimit -v 250000 && exec \"$0\" build --root \"$1\" --output out")
-        .arg(env!("CARGO_BIN_EXE_gen"))
-        .arg(&site)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let err = stderr(&o);
+    let o = Ran::from(
+        Command::new("sh")
+            .current_dir(work.path())
+            .arg("-c")
+            .arg("ulimit -v 250000 && exec \"$0\" build --root \"$1\" --output out")
+            .arg(GEN)
+            .arg(&site)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(o.code(), Some(2), "{}", o.stderr());
+    let err = o.stderr();
     assert!(
         err.starts_with("error: gen ran out of memory (an allocation of ")
             && err.contains(" bytes failed); the previous output was not touched\n  help: ")

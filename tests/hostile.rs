@@ -14,7 +14,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
 use tempfile::TempDir;
 
-const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n";
+mod common;
+use common::{write, CONFIG};
 
 /// File names an attacker or a careless user might give an incident, that gen accepts.
 const NAMES: &[&str] = &[
@@ -194,7 +195,7 @@ fn toml_str(s: &str) -> String {
 /// Writes the site; returns false when the file system refuses a name (then there is
 /// nothing to build).
 fn write_site(root: &Path, incidents: &[Incident], statics: &[(&str, &str)]) -> bool {
-    fs::write(root.join("config.toml"), CONFIG).unwrap();
+    write(root, "config.toml", CONFIG);
     let dir = root.join("content/incidents");
     fs::create_dir_all(&dir).unwrap();
     for i in incidents {
@@ -211,9 +212,7 @@ fn write_site(root: &Path, incidents: &[Incident], statics: &[(&str, &str)]) -> 
                 return false;
             }
             for (p, t) in &i.assets {
-                let p = folder.join(p);
-                fs::create_dir_all(p.parent().unwrap()).unwrap();
-                fs::write(p, t).unwrap();
+                write(&folder, p, t);
             }
             folder.join("index.md")
         } else {
@@ -224,9 +223,7 @@ fn write_site(root: &Path, incidents: &[Incident], statics: &[(&str, &str)]) -> 
         }
     }
     for (p, t) in statics {
-        let p = root.join("static").join(p);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, t).unwrap();
+        write(&root.join("static"), p, t);
     }
     true
 }

@@ -9,48 +9,18 @@ use std::time::{Duration, Instant};
 use gen::model::Lang;
 use gen::render::markdown::{self, render_body, Refusal};
 use gen::BuildOptions;
-use tempfile::TempDir;
 
-const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n";
+mod common;
+use common::{read, site, tree, write, CONFIG, HEAD};
 
-/// Front matter of an incident; its body starts on line 7.
-const HEAD: &str = "+++
-title = \"A\"
-operators = [\"Op\"]
-started = 2024-01-15T11:50:00+09:00
-causes = [\"human-error\"]
-+++
-";
-
-fn site(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    write(dir.path(), "config.toml", CONFIG);
-    for (p, t) in files {
-        write(dir.path(), p, t);
-    }
-    dir
-}
-
-fn write(root: &Path, path: &str, text: &str) {
-    let p = root.join(path);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Every file of the output, as text.
+/// Every file of the output, by path under output/, as text.
 fn published(dir: &Path) -> Vec<(String, String)> {
-    walkdir::WalkDir::new(dir.join("output"))
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
+    tree(&dir.join("output"))
+        .files()
+        .map(|(path, bytes)| {
             (
-                e.path().display().to_string(),
-                String::from_utf8_lossy(&fs::read(e.path()).unwrap()).into_owned(),
+                path.display().to_string(),
+                String::from_utf8_lossy(bytes).into_owned(),
             )
         })
         .collect()
@@ -100,7 +70,7 @@ x[^1]
 fn links_and_images_with_unsafe_schemes_are_refused_with_located_errors() {
     for config in ["", "unsafe_html = true\n"] {
         let dir = site(&[("content/incidents/a.md", &format!("{HEAD}{UNSAFE_LINKS}"))]);
-        write(dir.path(), "config.toml", &format!("{CONFIG}{config}"));
+        write(dir.path(), "config.toml", format!("{CONFIG}{config}"));
         let found = errors(dir.path());
         let link = |n: usize, col: usize, what: &str, dest: &str, scheme: &str| {
             format!("{n}:{col} unsafe-link the {what} \"{dest}\" uses the scheme \"{scheme}:\", which gen does not publish")
@@ -252,8 +222,7 @@ fn reports_and_packets_embed_only_images_inside_the_incident_folder() {
     let image = b"PNG-IMAGE-BESIDE-THE-INCIDENT";
     let dir = site(&[]);
     let outside = dir.path().join("outside/secret.png");
-    fs::create_dir_all(outside.parent().unwrap()).unwrap();
-    fs::write(&outside, secret).unwrap();
+    write(dir.path(), "outside/secret.png", secret);
     fs::write(dir.path().join("content/secret.png"), secret).ok();
     write(dir.path(), "content/secret.png", "TOP-SECRET-FILE-CONTENTS");
     let abs = outside.display().to_string().replace('/', "%2F");
@@ -261,7 +230,7 @@ fn reports_and_packets_embed_only_images_inside_the_incident_folder() {
     write(
         dir.path(),
         "content/incidents/2024-01-15-x/index.md",
-        &format!(
+        format!(
             "{HEAD}![a](%2e%2e%2f%2e%2e%2fsecret.png)\n![b]({abs})\n![c](%252e%252e%252fsecret.png)\n\n\
              <img src=\"{abs}\"> <img src=\"{abs_raw}\"> <img src=\"&#46;&#46;/&#46;&#46;/secret.png\">\n\n![ok](ok.png)\n"
         ),
@@ -296,13 +265,12 @@ fn reports_and_packets_embed_only_images_inside_the_incident_folder() {
 
 #[test]
 fn embedding_refuses_symlinks_backslashes_file_urls_and_double_encoding() {
-    let dir = TempDir::new().unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
     let inc = dir.path().join("inc");
-    fs::create_dir_all(inc.join("sub")).unwrap();
-    fs::write(dir.path().join("secret.png"), b"SECRET").unwrap();
-    fs::write(inc.join("sub/ok.png"), b"FINE").unwrap();
-    fs::write(inc.join("図 1.png"), b"ZU").unwrap();
-    fs::write(inc.join("notes.txt"), b"TEXT").unwrap();
+    write(dir.path(), "secret.png", "SECRET");
+    write(&inc, "sub/ok.png", "FINE");
+    write(&inc, "図 1.png", "ZU");
+    write(&inc, "notes.txt", "TEXT");
     std::os::unix::fs::symlink(dir.path().join("secret.png"), inc.join("link.png")).unwrap();
     std::os::unix::fs::symlink(inc.join("sub/ok.png"), inc.join("inner.png")).unwrap();
     std::os::unix::fs::symlink(dir.path(), inc.join("up")).unwrap();

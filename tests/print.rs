@@ -2,35 +2,14 @@
 //! Chromium with poppler's pdfinfo/pdftotext (both installed by `.ci/run`).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use gen::BuildOptions;
 use tempfile::TempDir;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A copy of the shipped site.
-fn shipped() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    fs::copy(repo().join("config.toml"), dir.path().join("config.toml")).unwrap();
-    for entry in walkdir::WalkDir::new(repo().join("content")) {
-        let entry = entry.unwrap();
-        let dest = dir.path().join(entry.path().strip_prefix(repo()).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-    dir
-}
-
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+mod common;
+use common::{gen_cmd, read, shipped, write, CONFIG, HEAD};
 
 fn tool(name: &str, args: &[&str]) -> String {
     let o = Command::new(name).args(args).output().unwrap_or_else(|e| {
@@ -180,12 +159,10 @@ fn the_2017_annual_report_has_its_incidents_and_a_bar_per_cause() {
 #[test]
 fn gen_pdf_prints_a_packet_with_true_page_numbers() {
     let dir = shipped();
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["pdf", "--meeting", "2017-10-13-meeting-4", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = gen_cmd(["pdf", "--meeting", "2017-10-13-meeting-4"])
+        .root(dir.path())
+        .run();
+    assert!(o.success(), "{}", o.stderr());
     let pdf = dir
         .path()
         .join("output/pdf/meeting-2017-10-13-meeting-4.pdf");
@@ -254,15 +231,13 @@ fn gen_pdf_prints_a_packet_with_true_page_numbers() {
 fn a_missing_browser_is_a_clear_error() {
     let dir = shipped();
     let empty = TempDir::new().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+    let o = gen_cmd(["pdf", "--all"])
         .env("PATH", empty.path())
         .env_remove("GEN_BROWSER")
-        .args(["pdf", "--all", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+        .root(dir.path())
+        .run();
+    assert_eq!(o.code(), Some(2));
+    let err = o.stderr();
     assert!(err.contains("no browser found to print PDFs"), "{err}");
     assert!(err.contains("sudo apt-get install chromium"), "{err}");
     assert!(!dir.path().join("output/pdf").exists());
@@ -334,15 +309,12 @@ fn gen_runs_on_small_pages_and_the_browser_it_starts_does_not() {
     )
     .unwrap();
     fs::set_permissions(&browser, fs::Permissions::from_mode(0o755)).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+    let o = gen_cmd(["pdf", "--incident", "2017-07-03-jcom", "--browser"])
         .env_remove("MIMALLOC_ALLOW_THP")
-        .args(["pdf", "--incident", "2017-07-03-jcom", "--browser"])
         .arg(&browser)
-        .arg("--root")
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        .root(dir.path())
+        .run();
+    assert!(o.success(), "{}", o.stderr());
     // The browser gets this test's own setting (on, unless whoever ran the tests turned it off).
     let own = read(Path::new("/proc/self/status"))
         .lines()
@@ -416,30 +388,23 @@ fn a_printed_report_never_reads_a_local_file_the_body_names() {
     let secret = dir.path().join("secret.png");
     fs::write(&secret, png(40)).unwrap();
     let site = dir.path().join("site");
-    fs::create_dir_all(site.join("content/incidents/a")).unwrap();
-    fs::write(
-        site.join("config.toml"),
-        "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n",
-    )
-    .unwrap();
+    write(&site, "config.toml", CONFIG);
     // A picture of its own, embedded as data, shows that images still print.
-    fs::write(site.join("content/incidents/a/own.png"), png(24)).unwrap();
-    fs::write(
-        site.join("content/incidents/a/index.md"),
+    write(&site, "content/incidents/a/own.png", png(24));
+    write(
+        &site,
+        "content/incidents/a/index.md",
         format!(
-            "+++\ntitle = \"A\"\noperators = [\"Op\"]\nstarted = 2024-01-15T11:50:00+09:00\ncauses = [\"human-error\"]\n+++\n\n![own](own.png)\n\n![x]({0})\n\n<img src=\"{0}\">\n\n<img src=\"file://{0}\">\n",
+            "{HEAD}\n![own](own.png)\n\n![x]({0})\n\n<img src=\"{0}\">\n\n<img src=\"file://{0}\">\n",
             secret.display()
         ),
-    )
-    .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["pdf", "--incident", "a", "--root"])
-        .arg(&site)
+    );
+    let o = gen_cmd(["pdf", "--incident", "a"])
+        .root(&site)
         .arg("--output")
         .arg(dir.path().join("pdfs"))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        .run();
+    assert!(o.success(), "{}", o.stderr());
     let pdf = dir.path().join("pdfs/incident-a.pdf");
     let list = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
     let sizes: Vec<(u32, u32)> = list

@@ -1,63 +1,13 @@
 //! What a build promises: output never lost, nothing unsafe published, no crash on input.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use gen::BuildOptions;
 use tempfile::TempDir;
 
-const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n";
-const INCIDENT: &str = "+++
-title = \"A\"
-operators = [\"Op\"]
-started = 2024-01-15T11:50:00+09:00
-causes = [\"human-error\"]
-+++
-
-Body.
-";
-
-fn site(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    write(dir.path(), "config.toml", CONFIG);
-    for (p, t) in files {
-        write(dir.path(), p, t);
-    }
-    dir
-}
-
-fn write(root: &Path, path: &str, text: &str) {
-    let p = root.join(path);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
-}
-
-fn gen_cmd(args: &[&str], root: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap()
-}
-
-/// Every file under `dir` with its bytes, sorted.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v: Vec<_> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
+mod common;
+use common::{gen_cmd, repo, site, tree, write, CONFIG, INCIDENT};
 
 fn leftovers(root: &Path) -> Vec<String> {
     fs::read_dir(root)
@@ -76,7 +26,7 @@ fn a_failed_build_leaves_output_intact_and_no_temp_folders() {
     write(
         dir.path(),
         "config.toml",
-        &format!("{CONFIG}theme = \"broken\"\n"),
+        format!("{CONFIG}theme = \"broken\"\n"),
     );
     write(
         dir.path(),
@@ -116,28 +66,25 @@ fn an_interrupted_swap_is_repaired_by_the_next_build() {
 fn gen_never_replaces_a_folder_it_did_not_write() {
     let dir = site(&[("content/incidents/a.md", INCIDENT)]);
     // The site itself.
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["build", "--root"])
-        .arg(dir.path())
+    let o = gen_cmd(["build"])
+        .root(dir.path())
         .arg("--output")
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr)
+        .run();
+    assert_eq!(o.code(), Some(2));
+    assert!(o
+        .stderr()
         .contains("it is the site or a folder that holds the site"));
     // A folder with someone's files.
     let mine = dir.path().join("mine");
     write(&mine, "thesis.txt", "precious");
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["build", "--root"])
-        .arg(dir.path())
+    let o = gen_cmd(["build"])
+        .root(dir.path())
         .arg("--output")
         .arg(&mine)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+        .run();
+    assert_eq!(o.code(), Some(2));
+    let err = o.stderr();
     assert!(
         err.contains("the folder has files that gen did not write (no .gen-output marker)"),
         "{err}"
@@ -150,26 +97,23 @@ fn gen_never_replaces_a_folder_it_did_not_write() {
     // The home folder, even when empty of gen's marker.
     let home = TempDir::new().unwrap();
     write(home.path(), ".bashrc", "x");
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+    let o = gen_cmd(["build"])
         .env("HOME", home.path())
-        .args(["build", "--root"])
-        .arg(dir.path())
+        .root(dir.path())
         .arg("--output")
         .arg(home.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr)
+        .run();
+    assert_eq!(o.code(), Some(2));
+    assert!(o
+        .stderr()
         .contains("it is the root folder, the home folder or a folder that holds it"));
     // --force replaces a foreign folder, but never the site.
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["build", "--force", "--root"])
-        .arg(dir.path())
+    let o = gen_cmd(["build", "--force"])
+        .root(dir.path())
         .arg("--output")
         .arg(&mine)
-        .output()
-        .unwrap();
-    assert!(o.status.success());
+        .run();
+    assert!(o.success());
     assert!(mine.join("index.html").is_file() && !mine.join("thesis.txt").exists());
 }
 
@@ -199,8 +143,8 @@ fn field_values_are_escaped_everywhere() {
     );
     let dir = site(&[("content/incidents/a.md", &incident)]);
     gen::build(&BuildOptions::new(dir.path())).unwrap();
-    for (path, bytes) in tree(&dir.path().join("output")) {
-        let html = String::from_utf8(bytes).unwrap();
+    for (path, bytes) in tree(&dir.path().join("output")).files() {
+        let html = String::from_utf8(bytes.to_vec()).unwrap();
         // Escaped text may still read `onerror=alert`; what must not appear is a tag.
         for bad in ["<script", "<img src=x", "<svg onload"] {
             assert!(!html.contains(bad), "{} contains {bad}", path.display());
@@ -240,7 +184,7 @@ fn raw_html_in_bodies_is_sanitized_unless_trusted() {
     write(
         dir.path(),
         "config.toml",
-        &format!("{CONFIG}unsafe_html = true\n"),
+        format!("{CONFIG}unsafe_html = true\n"),
     );
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     let page = fs::read_to_string(dir.path().join("output/incidents/a/index.html")).unwrap();
@@ -257,8 +201,8 @@ fn nothing_from_a_draft_is_published() {
         ("content/incidents/draft.md", &draft),
     ]);
     gen::build(&BuildOptions::new(dir.path())).unwrap();
-    for (path, bytes) in tree(&dir.path().join("output")) {
-        let text = String::from_utf8_lossy(&bytes);
+    for (path, bytes) in tree(&dir.path().join("output")).files() {
+        let text = String::from_utf8_lossy(bytes);
         for secret in [
             "SECRET",
             "secret-tag",
@@ -275,14 +219,12 @@ fn nothing_from_a_draft_is_published() {
 #[test]
 fn a_crash_is_reported_briefly_with_exit_code_101() {
     let dir = site(&[("content/incidents/a.md", INCIDENT)]);
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+    let o = gen_cmd(["build"])
         .env("GEN_DEBUG_PANIC", "1")
-        .args(["build", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(101));
-    let err = String::from_utf8_lossy(&o.stderr);
+        .root(dir.path())
+        .run();
+    assert_eq!(o.code(), Some(101));
+    let err = o.stderr();
     assert!(
         err.starts_with("gen crashed: GEN_DEBUG_PANIC is set at "),
         "{err}"
@@ -296,18 +238,15 @@ fn a_crash_is_reported_briefly_with_exit_code_101() {
 
 #[test]
 fn output_is_identical_whatever_the_thread_count() {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = TempDir::new().unwrap();
     let build = |threads: &str, dest: &Path| {
-        let o = Command::new(env!("CARGO_BIN_EXE_gen"))
+        let o = gen_cmd(["build"])
             .env("RAYON_NUM_THREADS", threads)
-            .args(["build", "--root"])
-            .arg(&repo)
+            .root(repo())
             .arg("--output")
             .arg(dest)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            .run();
+        assert!(o.success(), "{}", o.stderr());
     };
     build("1", &out.path().join("one"));
     build("4", &out.path().join("four"));
@@ -356,7 +295,7 @@ fn japanese_and_spaced_names_work() {
     write(
         dir.path(),
         "content/incidents/b.md",
-        &format!("{INCIDENT}\n[see](障害%202024/index.md#top) [raw](<障害 2024/index.md>)\n"),
+        format!("{INCIDENT}\n[see](障害%202024/index.md#top) [raw](<障害 2024/index.md>)\n"),
     );
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     let page = fs::read_to_string(dir.path().join("output/incidents/b/index.html")).unwrap();
@@ -374,9 +313,9 @@ fn ids_that_differ_only_in_case_collide() {
         ("content/incidents/Outage.md", INCIDENT),
         ("content/incidents/outage.md", INCIDENT),
     ]);
-    let o = gen_cmd(&["check"], dir.path());
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let o = gen_cmd(["check"]).root(dir.path()).run();
+    assert_eq!(o.code(), Some(1));
+    let err = o.stderr();
     assert!(
         err.contains("error[duplicate-id]: content/incidents/outage.md:1:1: incident ids \"outage\" and \"Outage\" (content/incidents/Outage.md) differ only in case"),
         "{err}"
@@ -387,9 +326,9 @@ fn ids_that_differ_only_in_case_collide() {
 fn links_out_of_the_site_and_symlinked_assets_are_refused() {
     let body = format!("{INCIDENT}\nSee [secrets](../../../../etc/passwd).\n");
     let dir = site(&[("content/incidents/a/index.md", &body)]);
-    let o = gen_cmd(&["build"], dir.path());
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let o = gen_cmd(["build"]).root(dir.path()).run();
+    assert_eq!(o.code(), Some(1));
+    let err = o.stderr();
     assert!(
         err.contains("error[link-outside-site]: content/incidents/a/index.md:10:5: the link \"../../../../etc/passwd\" points outside the site"),
         "{err}"
@@ -404,9 +343,9 @@ fn links_out_of_the_site_and_symlinked_assets_are_refused() {
             dir.path().join("content/incidents/a/host.txt"),
         )
         .unwrap();
-        let o = gen_cmd(&["build"], dir.path());
-        assert_eq!(o.status.code(), Some(1));
-        let err = String::from_utf8_lossy(&o.stderr);
+        let o = gen_cmd(["build"]).root(dir.path()).run();
+        assert_eq!(o.code(), Some(1));
+        let err = o.stderr();
         assert!(
             err.contains(
                 "error[symlink]: content/incidents/a/host.txt:1:1: this asset is a symbolic link"
@@ -441,11 +380,11 @@ fn a_document_edited_during_the_build_is_caught() {
     assert!(render().unwrap().contains("<p>Body.</p>"));
 
     let file = "content/incidents/a.md";
-    write(dir.path(), file, &INCIDENT.replace("Body.", "Edited body."));
+    write(dir.path(), file, INCIDENT.replace("Body.", "Edited body."));
     let page = render().unwrap();
     assert!(page.contains("<p>Edited body.</p>"), "{page}");
 
-    write(dir.path(), file, &INCIDENT.replace("\"Op\"", "\"Other\""));
+    write(dir.path(), file, INCIDENT.replace("\"Op\"", "\"Other\""));
     let Err(gen::Error::Content(diags)) = render() else {
         panic!("an edited front matter must stop the build")
     };
@@ -501,12 +440,10 @@ fn a_kill_at_any_moment_leaves_a_complete_output() {
     gen::build(&opts).unwrap();
     let complete = tree(&dir.path().join("complete"));
     for delay_ms in [5u64, 20, 40, 80, 120, 200, 400, 800] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
-            .args(["build", "--root"])
-            .arg(dir.path())
+        let mut child = gen_cmd(["build"])
+            .root(dir.path())
             .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+            .spawn();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();

@@ -3,10 +3,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -14,22 +11,9 @@ use gen::serve::session::{Served, Session};
 use gen::BuildOptions;
 use tempfile::TempDir;
 
-/// A copy of the shipped site (config and content only; the theme is embedded).
-fn shipped_site() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
-    fs::copy(src.join("config.toml"), dir.path().join("config.toml")).unwrap();
-    for entry in walkdir::WalkDir::new(src.join("content")) {
-        let entry = entry.unwrap();
-        let to = dir.path().join(entry.path().strip_prefix(src).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    dir
-}
+mod common;
+use common::serve::{wait_event, Server};
+use common::{gen_cmd, shipped};
 
 fn edit(path: &Path, from: &str, to: &str) {
     let text = fs::read_to_string(path).unwrap();
@@ -72,7 +56,7 @@ fn page(session: &Session, path: &str) -> String {
 
 #[test]
 fn every_kind_of_edit_gives_what_a_full_build_gives() {
-    let dir = shipped_site();
+    let dir = shipped();
     let root = dir.path();
     let inc = |id: &str| root.join(format!("content/incidents/{id}.md"));
     let meeting = |id: &str| root.join(format!("content/meetings/{id}.md"));
@@ -247,7 +231,7 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
 
 #[test]
 fn a_broken_edit_keeps_the_last_good_files_and_a_fix_recovers() {
-    let dir = shipped_site();
+    let dir = shipped();
     let root = dir.path();
     let jcom = root.join("content/incidents/2017-07-03-jcom.md");
     let mut s = Session::new(BuildOptions::new(root));
@@ -277,176 +261,6 @@ fn a_broken_edit_keeps_the_last_good_files_and_a_fix_recovers() {
 
 // ---------------------------------------------------------------------------------
 // The server, as a user runs it.
-
-struct Server {
-    child: Child,
-    url: String,
-    port: u16,
-    stderr: mpsc::Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start(root: &Path, extra: &[&str]) -> Server {
-        Self::start_with(root, extra, &[])
-    }
-
-    fn start_with(root: &Path, extra: &[&str], env: &[(&str, std::ffi::OsString)]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
-            .args(["serve", "--port", "0"])
-            .args(extra)
-            .envs(env.iter().map(|(k, v)| (*k, v)))
-            .arg("--root")
-            .arg(root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                let _ = tx.send(line);
-            }
-        });
-        let stderr = child.stderr.take().unwrap();
-        let (etx, erx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                let _ = etx.send(line);
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let url = loop {
-            let line = rx
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("gen serve printed its address");
-            if let Some(rest) = line.split(" at ").nth(1) {
-                break rest.split_whitespace().next().unwrap().to_string();
-            }
-        };
-        let port = url
-            .trim_end_matches('/')
-            .rsplit(':')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || while rx.recv().is_ok() {});
-        Server {
-            child,
-            url,
-            port,
-            stderr: erx,
-        }
-    }
-
-    /// A raw GET: (status, headers lowercased, body).
-    fn get(&self, path: &str) -> (u16, String, String) {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let raw = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        (status, head.to_lowercase(), body.to_string())
-    }
-
-    /// Polls a page until `pred` holds on its body, for up to ten seconds.
-    fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let (_, _, body) = self.get(path);
-            if pred(&body) {
-                return body;
-            }
-            assert!(Instant::now() < deadline, "{path} never showed {what}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Opens the reload event stream; returns a receiver of its lines.
-    fn events(&self) -> mpsc::Receiver<String> {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            s,
-            "GET /__gen/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(s).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        // The response head arrives once the stream is open.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let line = rx
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("the event stream opened");
-            if line
-                .to_lowercase()
-                .starts_with("content-type: text/event-stream")
-            {
-                break;
-            }
-        }
-        rx
-    }
-
-    fn stderr_until(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut seen = String::new();
-        while !seen.contains(needle) {
-            match self
-                .stderr
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            {
-                Ok(line) => {
-                    seen.push_str(&line);
-                    seen.push('\n');
-                }
-                Err(_) => panic!("stderr never said {needle:?}; it said:\n{seen}"),
-            }
-        }
-        seen
-    }
-}
-
-fn wait_event(rx: &mpsc::Receiver<String>) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("a reload event arrived");
-        if line == "event: reload" {
-            return;
-        }
-    }
-}
 
 const JCOM: &str = "/incidents/2017-07-03-jcom/";
 
@@ -498,7 +312,7 @@ fn hello(rx: &mpsc::Receiver<String>) -> u64 {
 /// the stream starts with the generation served now, and each page carries its own.
 #[test]
 fn the_event_stream_starts_with_the_generation_pages_carry() {
-    let dir = shipped_site();
+    let dir = shipped();
     let server = Server::start(dir.path(), &[]);
     let (_, _, body) = server.get(JCOM);
     let first = generation_of(&body);
@@ -533,7 +347,7 @@ fn the_event_stream_starts_with_the_generation_pages_carry() {
 
 #[test]
 fn an_edit_shows_up_over_http_and_open_pages_are_told_to_reload() {
-    let dir = shipped_site();
+    let dir = shipped();
     let server = Server::start(dir.path(), &[]);
     assert!(
         server.url.starts_with("http://127.0.0.1:"),
@@ -566,7 +380,7 @@ fn an_edit_shows_up_over_http_and_open_pages_are_told_to_reload() {
 
 #[test]
 fn an_error_shows_as_an_overlay_over_the_last_good_site_until_fixed() {
-    let dir = shipped_site();
+    let dir = shipped();
     let server = Server::start(dir.path(), &[]);
     let jcom = dir.path().join("content/incidents/2017-07-03-jcom.md");
     let events = server.events();
@@ -600,7 +414,7 @@ fn an_error_shows_as_an_overlay_over_the_last_good_site_until_fixed() {
 
 #[test]
 fn only_files_of_the_site_are_served() {
-    let dir = shipped_site();
+    let dir = shipped();
     fs::write(dir.path().join("secret.txt"), "do-not-serve").unwrap();
     let server = Server::start(dir.path(), &[]);
     for path in [
@@ -652,24 +466,21 @@ fn only_files_of_the_site_are_served() {
 
 #[test]
 fn a_new_incident_from_gen_new_appears_while_serving() {
-    let dir = shipped_site();
+    let dir = shipped();
     let server = Server::start(dir.path(), &[]);
     let events = server.events();
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args([
-            "new",
-            "incident",
-            "Mail outage",
-            "--operator",
-            "株式会社テスト",
-            "--started",
-            "2024-03-01T09:30:00+09:00",
-            "--root",
-        ])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = gen_cmd([
+        "new",
+        "incident",
+        "Mail outage",
+        "--operator",
+        "株式会社テスト",
+        "--started",
+        "2024-03-01T09:30:00+09:00",
+    ])
+    .root(dir.path())
+    .run();
+    assert!(o.success(), "{}", o.stderr());
     wait_event(&events);
     let body = server.wait_for("/incidents/2024-03-01-mail-outage/", "the new page", |b| {
         b.contains("Mail outage")
@@ -685,7 +496,7 @@ fn a_new_incident_from_gen_new_appears_while_serving() {
 
 #[test]
 fn binding_beyond_loopback_warns() {
-    let dir = shipped_site();
+    let dir = shipped();
     let server = Server::start(dir.path(), &["--bind", "0.0.0.0"]);
     let said = server.stderr_until("warning: listening on 0.0.0.0");
     assert!(said.contains("other machines can reach this preview"));
@@ -693,7 +504,7 @@ fn binding_beyond_loopback_warns() {
 
 #[test]
 fn a_static_folder_created_while_serving_is_followed() {
-    let dir = shipped_site();
+    let dir = shipped();
     let server = Server::start(dir.path(), &[]);
     let events = server.events();
     let stat = dir.path().join("static");
@@ -726,7 +537,7 @@ fn a_static_folder_created_while_serving_is_followed() {
 #[test]
 fn open_hands_the_address_to_the_desktops_opener() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = shipped_site();
+    let dir = shipped();
     // A stand-in for xdg-open that records what it was asked to open.
     let bin = TempDir::new().unwrap();
     let record = bin.path().join("opened.txt");
@@ -761,7 +572,7 @@ fn open_hands_the_address_to_the_desktops_opener() {
 
 #[test]
 fn a_template_error_keeps_the_last_good_files_until_the_template_is_fixed() {
-    let dir = shipped_site();
+    let dir = shipped();
     let root = dir.path();
     let mut s = Session::new(BuildOptions::new(root));
     s.rebuild(&[]).unwrap();
@@ -799,20 +610,16 @@ fn a_template_error_keeps_the_last_good_files_until_the_template_is_fixed() {
 #[test]
 fn serving_a_folder_that_is_not_a_site_is_a_usage_error() {
     let dir = TempDir::new().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let o = gen_cmd(["serve", "--port", "0"]).root(dir.path()).run();
+    assert_eq!(o.code(), Some(2));
+    let err = o.stderr();
     assert!(err.contains("no config.toml in"), "{err}");
     assert!(err.contains("this is not a gen site"), "{err}");
 }
 
 #[test]
 fn a_broken_config_at_start_is_served_as_an_overlay_until_fixed() {
-    let dir = shipped_site();
+    let dir = shipped();
     let config = dir.path().join("config.toml");
     edit(&config, "language = \"ja\"", "language = \"fr\"");
     let server = Server::start(dir.path(), &[]);

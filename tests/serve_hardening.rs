@@ -3,14 +3,14 @@
 //! panics.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, Ipv4Addr, TcpStream};
+use std::net::IpAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+
+mod common;
+use common::serve::Server;
+use common::{site_with_config, write};
 
 const CONFIG: &str = "title = \"Test\"\nbase_url = \"https://example.org/\"\nlanguage = \"en\"\n";
 
@@ -23,17 +23,15 @@ const SECRET: &str = "TOP-SECRET-outside-the-site";
 
 /// A small site: one incident with a folder of assets, and a static file.
 fn site() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    let root = dir.path();
-    fs::write(root.join("config.toml"), CONFIG).unwrap();
-    let folder = root.join("content/incidents/2024-03-01-mail");
-    fs::create_dir_all(folder.join("img")).unwrap();
-    fs::write(folder.join("index.md"), INCIDENT).unwrap();
-    fs::write(folder.join("figure.svg"), FIGURE).unwrap();
-    fs::write(folder.join("img/chart.svg"), FIGURE).unwrap();
-    fs::create_dir_all(root.join("static")).unwrap();
-    fs::write(root.join("static/notes.txt"), "built notes").unwrap();
-    dir
+    site_with_config(
+        CONFIG,
+        &[
+            ("content/incidents/2024-03-01-mail/index.md", INCIDENT),
+            ("content/incidents/2024-03-01-mail/figure.svg", FIGURE),
+            ("content/incidents/2024-03-01-mail/img/chart.svg", FIGURE),
+            ("static/notes.txt", "built notes"),
+        ],
+    )
 }
 
 /// A folder outside the site holding the secret, as `figure.svg`, `chart.svg`,
@@ -41,134 +39,10 @@ fn site() -> TempDir {
 fn outside() -> TempDir {
     let dir = TempDir::new().unwrap();
     for name in ["figure.svg", "chart.svg", "notes.txt"] {
-        fs::write(dir.path().join(name), SECRET).unwrap();
+        write(dir.path(), name, SECRET);
     }
-    fs::write(dir.path().join("index.md"), INCIDENT).unwrap();
+    write(dir.path(), "index.md", INCIDENT);
     dir
-}
-
-struct Server {
-    child: Child,
-    port: u16,
-    /// Kept so that the server never blocks on a full pipe; tests read it as they need.
-    #[allow(dead_code)]
-    stdout: mpsc::Receiver<String>,
-    stderr: mpsc::Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn lines(r: impl Read + Send + 'static) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(r).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// Reads lines from `rx` until one contains `needle`; returns everything read.
-fn until(rx: &mpsc::Receiver<String>, needle: &str, what: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut seen = String::new();
-    while !seen.contains(needle) {
-        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(line) => {
-                seen.push_str(&line);
-                seen.push('\n');
-            }
-            Err(_) => panic!("{what} never said {needle:?}; it said:\n{seen}"),
-        }
-    }
-    seen
-}
-
-impl Server {
-    fn start(root: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
-            .args(["serve", "--port", "0"])
-            .args(extra)
-            .envs(env.iter().copied())
-            .arg("--root")
-            .arg(root)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = lines(child.stdout.take().unwrap());
-        let stderr = lines(child.stderr.take().unwrap());
-        let said = until(&stdout, "(Ctrl+C to stop)", "gen serve's stdout");
-        let url = said
-            .lines()
-            .find_map(|l| l.split(" at ").nth(1))
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap()
-            .to_string();
-        let port = url
-            .trim_end_matches('/')
-            .rsplit(':')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        Server {
-            child,
-            port,
-            stdout,
-            stderr,
-        }
-    }
-
-    /// Sends `head` (the request line and headers, without the blank line) to `ip`;
-    /// returns (status, head lowercased, body).
-    fn raw_to(&self, ip: IpAddr, head: &str) -> (u16, String, String) {
-        let mut s = TcpStream::connect((ip, self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(s, "{head}\r\nConnection: close\r\n\r\n").unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let raw = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        (status, head.to_lowercase(), body.to_string())
-    }
-
-    fn raw(&self, head: &str) -> (u16, String, String) {
-        self.raw_to(IpAddr::V4(Ipv4Addr::LOCALHOST), head)
-    }
-
-    fn get(&self, path: &str) -> (u16, String, String) {
-        self.raw(&format!(
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}",
-            self.port
-        ))
-    }
-
-    /// Polls `path` until `pred` holds on (status, body).
-    fn wait_for(&self, path: &str, what: &str, pred: impl Fn(u16, &str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let (status, _, body) = self.get(path);
-            if pred(status, &body) {
-                return body;
-            }
-            assert!(Instant::now() < deadline, "{path} never showed {what}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
 }
 
 const FIGURE_URL: &str = "/incidents/2024-03-01-mail/figure.svg";
@@ -212,15 +86,11 @@ fn an_asset_swapped_for_a_link_after_the_build_is_never_served() {
     let dir = site();
     let out = outside();
     let folder = dir.path().join("content/incidents/2024-03-01-mail");
-    let server = Server::start(dir.path(), &[], &[]);
+    let server = Server::start(dir.path(), &[]);
     assert_eq!(server.get(FIGURE_URL).2, FIGURE);
 
     swap_for_link(&folder.join("figure.svg"), &out.path().join("figure.svg"));
-    let said = until(
-        &server.stderr,
-        "still serving the last good build",
-        "stderr",
-    );
+    let said = server.stderr_until("still serving the last good build");
     assert!(
         said.contains("error[symlink]: content/incidents/2024-03-01-mail/figure.svg"),
         "{said}"
@@ -236,15 +106,11 @@ fn a_folder_of_assets_swapped_for_a_link_is_never_served() {
     let dir = site();
     let out = outside();
     let folder = dir.path().join("content/incidents/2024-03-01-mail");
-    let server = Server::start(dir.path(), &[], &[]);
+    let server = Server::start(dir.path(), &[]);
     assert_eq!(server.get(CHART_URL).2, FIGURE);
 
     swap_for_link(&folder.join("img"), out.path());
-    until(
-        &server.stderr,
-        "still serving the last good build",
-        "stderr",
-    );
+    server.stderr_until("still serving the last good build");
     let (status, _, body) = server.get(CHART_URL);
     assert_eq!((status, body.as_str()), (200, FIGURE));
     nothing_leaks(&server);
@@ -252,11 +118,7 @@ fn a_folder_of_assets_swapped_for_a_link_is_never_served() {
     // The incident's whole folder swapped for a link to a look-alike outside the site: a
     // linked document is an error, as in `gen build`, and the last good build stays.
     swap_for_link(&folder, out.path());
-    let said = until(
-        &server.stderr,
-        "still serving the last good build",
-        "stderr",
-    );
+    let said = server.stderr_until("still serving the last good build");
     assert!(said.contains("error[symlink]"), "{said}");
     assert_eq!(server.get(PAGE_URL).0, 200);
     nothing_leaks(&server);
@@ -266,18 +128,14 @@ fn a_folder_of_assets_swapped_for_a_link_is_never_served() {
 fn a_static_file_swapped_for_a_link_is_never_served() {
     let dir = site();
     let out = outside();
-    let server = Server::start(dir.path(), &[], &[]);
+    let server = Server::start(dir.path(), &[]);
     assert_eq!(server.get("/notes.txt").2, "built notes");
     swap_for_link(
         &dir.path().join("static/notes.txt"),
         &out.path().join("notes.txt"),
     );
     // A link in static/ is an error, as in `gen build`; the file stays as it was built.
-    let said = until(
-        &server.stderr,
-        "still serving the last good build",
-        "stderr",
-    );
+    let said = server.stderr_until("still serving the last good build");
     assert!(said.contains("error[symlink]: static/notes.txt"), "{said}");
     assert_eq!(server.get("/notes.txt").2, "built notes");
     nothing_leaks(&server);
@@ -371,7 +229,7 @@ const REFUSED: &str =
 #[test]
 fn requests_for_another_host_name_are_refused_everywhere() {
     let dir = site();
-    let server = Server::start(dir.path(), &[], &[]);
+    let server = Server::start(dir.path(), &[]);
     let port = server.port;
     for path in [
         PAGE_URL,
@@ -435,7 +293,7 @@ fn ipv6_loopback_is_served_when_bound() {
         return;
     }
     let dir = site();
-    let server = Server::start(dir.path(), &["--bind", "::1"], &[]);
+    let server = Server::start(dir.path(), &["--bind", "::1"]);
     let ip: IpAddr = "::1".parse().unwrap();
     let port = server.port;
     for host in [format!("[::1]:{port}"), format!("localhost:{port}")] {
@@ -458,7 +316,7 @@ fn own_address() -> Option<IpAddr> {
 #[test]
 fn bound_to_every_address_the_address_reached_is_allowed() {
     let dir = site();
-    let server = Server::start(dir.path(), &["--bind", "0.0.0.0"], &[]);
+    let server = Server::start(dir.path(), &["--bind", "0.0.0.0"]);
     let port = server.port;
     let (status, _, _) = server.raw(&format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}"));
     assert_eq!(status, 200);
@@ -484,7 +342,7 @@ fn bound_to_every_address_the_address_reached_is_allowed() {
 #[test]
 fn only_get_and_head_are_answered() {
     let dir = site();
-    let server = Server::start(dir.path(), &[], &[]);
+    let server = Server::start(dir.path(), &[]);
     let host = format!("Host: 127.0.0.1:{}", server.port);
     for method in [
         "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND",
@@ -520,7 +378,7 @@ fn only_get_and_head_are_answered() {
 #[test]
 fn a_folder_redirect_never_leaves_the_site() {
     let dir = site();
-    let server = Server::start(dir.path(), &[], &[]);
+    let server = Server::start(dir.path(), &[]);
     let location = |path: &str| {
         let (status, head, _) = server.get(path);
         let at = head
@@ -570,7 +428,7 @@ fn a_folder_redirect_never_leaves_the_site() {
     )
     .unwrap();
     let enc = "/incidents/2024-03-02-%E9%9A%9C%E5%AE%B3%20a";
-    server.wait_for(&format!("{enc}/"), "the new incident", |s, _| s == 200);
+    server.wait_for_status(&format!("{enc}/"), "the new incident", |s, _| s == 200);
     assert_eq!(
         location(enc),
         (308, Some(format!("{}/", enc.to_lowercase())))
@@ -604,7 +462,7 @@ fn without_line(text: &str) -> String {
 fn a_panic_in_a_rebuild_is_reported_and_the_next_save_rebuilds() {
     let dir = site();
     let root = dir.path();
-    let server = Server::start(root, &[], &[("GEN_DEBUG_PANIC_REBUILD", "boom")]);
+    let server = Server::start_with(root, &[], &[("GEN_DEBUG_PANIC_REBUILD", "boom")]);
     let page = root.join("content/incidents/2024-03-01-mail/index.md");
 
     // Twice: every crash is reported, not only the first of the process.
@@ -614,10 +472,8 @@ fn a_panic_in_a_rebuild_is_reported_and_the_next_save_rebuilds() {
             INCIDENT.replace("Mail outage", round),
         )
         .unwrap();
-        let said = until(
-            &server.stderr,
+        let said = server.stderr_until(
             "still serving the last good build; the next save rebuilds the whole site",
-            "stderr",
         );
         assert!(
             without_line(&said).contains(&crash_report("content/incidents/boom.md")),
@@ -629,7 +485,7 @@ fn a_panic_in_a_rebuild_is_reported_and_the_next_save_rebuilds() {
         );
         assert!(!said.contains("stack backtrace"), "{said}");
         // The overlay says so, over the last good build.
-        let body = server.wait_for(PAGE_URL, "the crash overlay", |_, b| {
+        let body = server.wait_for(PAGE_URL, "the crash overlay", |b| {
             b.contains("gen crashed while rebuilding")
         });
         assert!(body.contains("id=\"gen-error-overlay\""));
@@ -650,15 +506,15 @@ fn a_panic_in_a_rebuild_is_reported_and_the_next_save_rebuilds() {
 
     // A normal save is picked up: the whole site is rebuilt, boom.md included.
     fs::write(&page, INCIDENT.replace("Mail outage", "Mail outage, fixed")).unwrap();
-    until(&server.stdout, "built ", "stdout");
-    let body = server.wait_for(PAGE_URL, "the fix", |_, b| b.contains("Mail outage, fixed"));
+    server.stdout_until("built ");
+    let body = server.wait_for(PAGE_URL, "the fix", |b| b.contains("Mail outage, fixed"));
     assert!(!body.contains("id=\"gen-error-overlay\""), "{body}");
-    let body = server.wait_for("/incidents/boom/", "the other incident", |s, _| s == 200);
+    let body = server.wait_for_status("/incidents/boom/", "the other incident", |s, _| s == 200);
     assert!(body.contains("Boom two"));
     // And the next one is incremental again.
     fs::write(&page, INCIDENT.replace("Mail outage", "Mail outage, again")).unwrap();
-    until(&server.stdout, "rebuilt ", "stdout");
-    server.wait_for(PAGE_URL, "the second fix", |_, b| {
+    server.stdout_until("rebuilt ");
+    server.wait_for(PAGE_URL, "the second fix", |b| {
         b.contains("Mail outage, again")
     });
 }

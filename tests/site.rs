@@ -6,30 +6,8 @@ use std::path::{Path, PathBuf};
 use gen::BuildOptions;
 use tempfile::TempDir;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// A copy of the shipped site (config + content, no themes/: the embedded theme is used).
-fn shipped() -> TempDir {
-    let dir = TempDir::new().unwrap();
-    fs::copy(repo().join("config.toml"), dir.path().join("config.toml")).unwrap();
-    copy_dir(&repo().join("content"), &dir.path().join("content"));
-    dir
-}
+mod common;
+use common::{gen_cmd, read, shipped, site_with_config, tree, GEN};
 
 fn build(dir: &Path) -> PathBuf {
     if let Err(e) = gen::build(&BuildOptions::new(dir)) {
@@ -43,7 +21,7 @@ fn build(dir: &Path) -> PathBuf {
 }
 
 fn page(out: &Path, rel: &str) -> String {
-    fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    read(&out.join(rel))
 }
 
 /// The text of a page without tags, whitespace collapsed.
@@ -260,40 +238,17 @@ fn links_resolve_on_disk_and_under_a_sub_path() {
 fn builds_are_byte_identical() {
     let dir = shipped();
     let out = build(dir.path());
-    let snapshot = |p: &Path| -> Vec<(PathBuf, Vec<u8>)> {
-        let mut v: Vec<_> = walkdir::WalkDir::new(p)
-            .sort_by_file_name()
-            .into_iter()
-            .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path().strip_prefix(p).unwrap().to_path_buf(),
-                    fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    };
-    let first = snapshot(&out);
+    let first = tree(&out);
     build(dir.path());
-    assert!(first == snapshot(&out), "second build differs");
+    assert!(first == tree(&out), "second build differs");
 }
 
+/// A small site titled "Mini" in JST, with `config_extra` appended to its config.
 fn mini_site(config_extra: &str, files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    fs::write(
-        dir.path().join("config.toml"),
-        format!("title = \"Mini\"\ntimezone = \"+09:00\"\n{config_extra}"),
+    site_with_config(
+        &format!("title = \"Mini\"\ntimezone = \"+09:00\"\n{config_extra}"),
+        files,
     )
-    .unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    }
-    dir
 }
 
 const MINI: &str = r#"+++
@@ -517,52 +472,40 @@ fn an_unknown_theme_is_a_clear_error() {
 fn init_creates_a_site_that_builds() {
     let dir = TempDir::new().unwrap();
     let site = dir.path().join("new");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
-        .arg("init")
-        .arg(&site)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let o = gen_cmd(["init"]).arg(&site).run();
+    assert!(o.success(), "{}", o.stderr());
     assert!(site.join("content/meetings").is_dir());
     let out = build(&site);
     let t = text(&page(&out, "incidents/2024-01-15-example/index.html"));
     assert!(t.contains("Duration 23h 8m"), "{t}");
     // A second init refuses to overwrite.
-    let again = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
-        .arg("init")
-        .arg(&site)
-        .output()
-        .unwrap();
-    assert_eq!(again.status.code(), Some(2));
+    let again = gen_cmd(["init"]).arg(&site).run();
+    assert_eq!(again.code(), Some(2));
 }
 
 #[test]
 fn cli_build_prints_one_summary_line() {
     let dir = shipped();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["build", "--root"])
-        .arg(dir.path())
+    let o = gen_cmd(["build"])
+        .root(dir.path())
         // Even a build past the progress threshold draws nothing off a terminal.
         .env("GEN_PROGRESS_AFTER_MS", "0")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let stdout = String::from_utf8(o.stdout).unwrap();
+        .run();
+    assert!(o.success(), "{}", o.stderr());
+    let stdout = o.stdout();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
         stdout.starts_with("built 53 pages (7 incidents) into "),
         "{stdout}"
     );
-    assert!(o.stderr.is_empty());
-    let check = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["check", "--today", "2023-12-20", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    assert!(o.err.is_empty());
+    let check = gen_cmd(["check", "--today", "2023-12-20"])
+        .root(dir.path())
+        .run();
     // The seeds record no completion for two of ニフティ's measures due 2017-03, and none
     // for 楽天 and 朝日ネット: warnings, as of the last review meeting.
     assert_eq!(
-        String::from_utf8_lossy(&check.stdout),
+        check.stdout(),
         "ok: 7 incidents, 4 meetings, no errors, 4 warnings\n"
     );
 }
@@ -576,11 +519,7 @@ fn a_long_build_on_a_terminal_shows_progress() {
     // `script` gives the build a terminal (util-linux, in every Debian system).
     let o = std::process::Command::new("script")
         .args(["-qec"])
-        .arg(format!(
-            "{} build --root {}",
-            env!("CARGO_BIN_EXE_gen"),
-            dir.path().display()
-        ))
+        .arg(format!("{GEN} build --root {}", dir.path().display()))
         .arg(&log)
         .env("GEN_PROGRESS_AFTER_MS", "0")
         .output()

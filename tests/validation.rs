@@ -5,26 +5,14 @@
 //! Each test writes a minimal valid site, plants exactly one fault, and checks the
 //! diagnostic that `gen::build` returns.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gen::{BuildOptions, Diagnostic};
 use tempfile::TempDir;
 
-const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\n";
-
-/// A minimal valid incident. Line 1 is the opening `+++`, lines 2-5 the four required
-/// fields, line 6 the closing `+++`.
-const INCIDENT: &str = "+++
-title = \"A\"
-operators = [\"Op\"]
-started = 2024-01-15T11:50:00+09:00
-causes = [\"human-error\"]
-+++
-
-Body.
-";
+mod common;
+use common::{gen_cmd, names, site, tree, write, CONFIG, INCIDENT};
 
 const CAUSES_LINE: &str = "causes = [\"human-error\"]\n";
 
@@ -37,22 +25,6 @@ fn with(extra: &str) -> String {
 fn replaced(from: &str, to: &str) -> String {
     assert!(INCIDENT.contains(from), "{from:?} is not in the incident");
     INCIDENT.replacen(from, to, 1)
-}
-
-/// A site with the test config and the given files (paths relative to the root).
-fn site(files: &[(&str, &str)]) -> TempDir {
-    let dir = TempDir::new().unwrap();
-    write(&dir, "config.toml", CONFIG.as_bytes());
-    for (path, text) in files {
-        write(&dir, path, text.as_bytes());
-    }
-    dir
-}
-
-fn write(dir: &TempDir, path: &str, bytes: &[u8]) {
-    let path = dir.path().join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
 }
 
 fn show(diags: &[Diagnostic]) -> String {
@@ -426,7 +398,7 @@ fn non_utf8_file_points_at_the_first_bad_byte() {
             .unwrap()
             .as_bytes(),
     );
-    write(&dir, A, &bytes);
+    write(dir.path(), A, &bytes);
     assert_diag(
         &only_error(&dir),
         "not-utf8",
@@ -474,33 +446,6 @@ fn check_reports_every_error_at_once_sorted_by_file() {
     assert!(!dir.path().join("output").exists(), "check wrote output/");
 }
 
-/// Every file under `dir`, by relative path, with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path.strip_prefix(base).unwrap().to_path_buf();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-fn entries(dir: &Path) -> Vec<std::ffi::OsString> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn failed_build_leaves_previous_output_untouched() {
     let dir = site(&[(A, INCIDENT)]);
@@ -508,10 +453,10 @@ fn failed_build_leaves_previous_output_untouched() {
     gen::build(&opts).expect("the first build succeeds");
     let output = dir.path().join("output");
     let index = std::fs::read(output.join("index.html")).unwrap();
-    let before = snapshot(&output);
-    let root_before = entries(dir.path());
+    let before = tree(&output);
+    let root_before = names(dir.path());
 
-    write(&dir, A, with("affected_user = 5\n").as_bytes());
+    write(dir.path(), A, with("affected_user = 5\n").as_bytes());
     match gen::build(&opts) {
         Err(gen::Error::Content(diags)) => {
             assert_eq!(diags.len(), 1, "{}", show(&diags));
@@ -525,28 +470,23 @@ fn failed_build_leaves_previous_output_untouched() {
         index,
         "output/index.html changed"
     );
-    assert!(snapshot(&output) == before, "output/ changed");
+    assert!(tree(&output) == before, "output/ changed");
     assert_eq!(
-        entries(dir.path()),
+        names(dir.path()),
         root_before,
         "the failed build left files beside output/"
     );
 }
 
-fn gen_cmd(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gen")
-}
-
 #[test]
 fn cli_build_prints_diagnostics_and_exits_1() {
     let dir = site(&[(A, &with("affected_user = 5\n"))]);
-    let out = gen_cmd(&["build", "--root", dir.path().to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr:\n{stderr}");
+    let out = gen_cmd(["build"])
+        .root(dir.path())
+        .env("NO_COLOR", "1")
+        .run();
+    let stderr = out.stderr();
+    assert_eq!(out.code(), Some(1), "stderr:\n{stderr}");
     assert!(
         stderr.contains(
             "error[unknown-field]: content/incidents/a.md:6:1: unknown field `affected_user`"
@@ -561,16 +501,19 @@ fn cli_build_prints_diagnostics_and_exits_1() {
         stderr.contains("error: 1 error found; nothing was written"),
         "stderr:\n{stderr}"
     );
-    assert!(out.stdout.is_empty(), "stdout: {:?}", out.stdout);
+    assert!(out.out.is_empty(), "stdout: {:?}", out.out);
     assert!(!dir.path().join("output").exists());
 }
 
 #[test]
 fn cli_build_without_config_exits_2_and_suggests_init() {
     let dir = TempDir::new().unwrap();
-    let out = gen_cmd(&["build", "--root", dir.path().to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "stderr:\n{stderr}");
+    let out = gen_cmd(["build"])
+        .root(dir.path())
+        .env("NO_COLOR", "1")
+        .run();
+    let stderr = out.stderr();
+    assert_eq!(out.code(), Some(2), "stderr:\n{stderr}");
     assert!(stderr.contains("no config.toml"), "stderr:\n{stderr}");
     assert!(stderr.contains("gen init"), "stderr:\n{stderr}");
     assert!(!dir.path().join("output").exists());
@@ -599,13 +542,9 @@ fn cli_underlines_japanese_text_at_the_right_width() {
         A,
         &replaced("operators = [\"Op\"]\n", "operators = [\"株式会社\", 5]\n"),
     )]);
-    let out = Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["check", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let out = gen_cmd(["check"]).root(dir.path()).run();
+    assert_eq!(out.code(), Some(1));
+    let stderr = out.stderr();
     // Column 22 counts characters; the caret sits under `5` (株式会社 is 8 cells wide).
     let expected = "error[wrong-type]: content/incidents/a.md:3:22: `operators[1]` must be a string, found an integer\n  |\n3 | operators = [\"株式会社\", 5]\n  |                          ^\n  = help: put each entry in quotes: operators = [\"…\", \"…\"]\n";
     assert!(stderr.starts_with(expected), "{stderr}");
@@ -764,12 +703,12 @@ fn operators_that_give_the_same_slug_get_distinct_stable_pages() {
             "operators/{slug}/ is not {name}'s page"
         );
     }
-    let pages: Vec<_> = entries(&dir.path().join("output/operators"));
+    let pages: Vec<_> = names(&dir.path().join("output/operators"));
     assert_eq!(pages.len(), 5, "{pages:?}");
-    let first = snapshot(&dir.path().join("output"));
+    let first = tree(&dir.path().join("output"));
     gen::build(&BuildOptions::new(dir.path())).expect("builds again");
     assert!(
-        first == snapshot(&dir.path().join("output")),
+        first == tree(&dir.path().join("output")),
         "two builds differ"
     );
 }
@@ -785,7 +724,7 @@ fn an_operator_name_of_300_bytes_gets_a_short_slug() {
         ),
     )]);
     gen::build(&BuildOptions::new(dir.path())).expect("a long operator name builds");
-    let slugs = entries(&dir.path().join("output/operators"));
+    let slugs = names(&dir.path().join("output/operators"));
     assert!(
         slugs.iter().all(|s| s.len() <= gen::site::MAX_SLUG_BYTES),
         "{slugs:?}"
@@ -1022,7 +961,7 @@ fn many_errors_in_one_file_are_reported_in_linear_time_and_capped() {
 #[test]
 fn a_shift_jis_config_points_at_the_first_bad_byte() {
     let dir = site(&[(A, INCIDENT)]);
-    write(&dir, "config.toml", b"title = \"\x93\xfa\x96\x7b\"\n");
+    write(dir.path(), "config.toml", b"title = \"\x93\xfa\x96\x7b\"\n");
     let d = only_error(&dir);
     assert_eq!(d.location(), "config.toml:1:10");
     assert_eq!(d.code.as_str(), "not-utf8");
@@ -1032,7 +971,7 @@ fn a_shift_jis_config_points_at_the_first_bad_byte() {
 fn a_key_nested_too_deeply_is_reported_at_its_line() {
     let dir = site(&[(A, INCIDENT)]);
     let config = format!("{CONFIG}# deep\n{}b = 1\n", "a.".repeat(50_000));
-    write(&dir, "config.toml", config.as_bytes());
+    write(dir.path(), "config.toml", config.as_bytes());
     let d = only_error(&dir);
     assert_eq!(d.location(), "config.toml:5:1");
     assert_eq!(d.message, "keys, tables or arrays are nested too deeply");
@@ -1070,7 +1009,7 @@ fn an_unreadable_static_folder_is_an_error_not_skipped() {
 fn a_cause_key_windows_reserves_is_an_error() {
     let dir = site(&[(A, INCIDENT)]);
     let config = format!("{CONFIG}[causes.aux]\nja = \"補助\"\n");
-    write(&dir, "config.toml", config.as_bytes());
+    write(dir.path(), "config.toml", config.as_bytes());
     assert_diag(
         &only_error(&dir),
         "invalid-value",
@@ -1130,13 +1069,9 @@ fn the_terminal_shows_fifty_errors_a_file_and_counts_them_all() {
         extra.push_str(&format!("field{n} = 1\n"));
     }
     let dir = site(&[(A, &with(&extra))]);
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
-        .args(["check", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let o = gen_cmd(["check"]).root(dir.path()).run();
+    assert_eq!(o.code(), Some(1));
+    let err = o.stderr();
     assert_eq!(err.matches("error[unknown-field]").count(), 50, "{err}");
     assert!(
         err.contains("… and 150 more errors in content/incidents/a.md"),
@@ -1177,7 +1112,7 @@ fn assets_that_would_run_script_are_errors_unless_html_is_trusted() {
     assert!(!dir.path().join("output").exists());
     // Trusted writers may publish them as they are.
     write(
-        &dir,
+        dir.path(),
         "config.toml",
         format!("{CONFIG}unsafe_html = true\n").as_bytes(),
     );
@@ -1234,7 +1169,7 @@ fn a_template_that_includes_or_extends_itself_is_located() {
         let dir = site(&[(A, INCIDENT), ("config.toml", &theme)]);
         for (name, text) in &files {
             write(
-                &dir,
+                dir.path(),
                 &format!("themes/mine/templates/{name}"),
                 text.as_bytes(),
             );
@@ -1254,13 +1189,9 @@ fn a_template_that_includes_or_extends_itself_is_located() {
 fn control_characters_from_content_never_reach_the_terminal() {
     let stderr = |front: &str| {
         let dir = site(&[(A, &with(front))]);
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
-            .args(["check", "--root"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(1));
-        let err = String::from_utf8(o.stderr).unwrap();
+        let o = gen_cmd(["check"]).root(dir.path()).run();
+        assert_eq!(o.code(), Some(1));
+        let err = o.stderr();
         assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
         err
     };
