@@ -19,6 +19,7 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod term;
+mod toml_read;
 pub mod write;
 
 use std::path::PathBuf;
@@ -74,7 +75,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Error> {
 
 /// Reads `config.toml`, with `base_url` overridden (and given its final slash) when asked.
 pub fn load_config(root: &std::path::Path, base_url: Option<&str>) -> Result<Config, Error> {
-    let mut config = Config::load(root)?.map_err(Error::Content)?;
+    let mut config = Config::load(root)?;
     if let Some(url) = base_url {
         config.base_url = if url.ends_with('/') {
             url.to_string()

@@ -4,17 +4,19 @@
 //! only if every rule of the format held for it, so later stages never re-check fields.
 //! Rules that need the whole site (ids that must exist) belong to the site stage.
 
-pub(crate) mod decode;
+mod decode;
+pub mod fields;
 pub mod incident;
 pub mod meeting;
 pub mod types;
 
-pub use decode::Located;
+pub use crate::config::Lang;
+pub use crate::toml_read::Located;
 pub use incident::{Countermeasure, Incident, Inquiries, Notice, Phase, TimelineEntry};
 pub use meeting::Meeting;
 pub use types::{
-    Choice, Duration, DurationError, Lang, MeasureStatus, NoticeKind, PartialDate, Scope, Status,
-    Term, Timestamp,
+    Choice, Duration, DurationError, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term,
+    Timestamp,
 };
 
 use rayon::prelude::*;
