@@ -214,7 +214,7 @@ pub const FIELDS: &[Field] = &[
     ),
     Field::optional(
         "timezone",
-        Kind::String,
+        Kind::Offset,
         "The UTC offset of local datetimes (default `+09:00`).",
     ),
     Field::optional(

@@ -65,6 +65,10 @@ pub enum Kind {
     String,
     /// An array of strings.
     Strings,
+    /// An array of keys of the site's cause taxonomy.
+    CauseKeys,
+    /// A UTC offset string (`"+09:00"`).
+    Offset,
     /// A date and time (`2017-07-03T11:50:00+09:00`).
     Datetime,
     /// A date known to the year, month or day (`2024-03-31`, `"2024-03"`).
