@@ -16,7 +16,7 @@ use crate::{BuildOptions, Error};
     about,
     after_help = "Exit codes: 0 success, 1 errors in the site's content, 2 usage or I/O errors."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -406,7 +406,7 @@ impl Progress {
 ///
 /// Each file shows at most [`crate::diag::MAX_PER_FILE`] of them and a line counting the
 /// rest: a file with 40,000 unknown fields is one mistake repeated.
-pub fn print_diagnostics(diags: &[Diagnostic]) {
+fn print_diagnostics(diags: &[Diagnostic]) {
     let mut shown = diags.to_vec();
     crate::diag::cap_per_file(&mut shown);
     for d in &shown {

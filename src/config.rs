@@ -247,7 +247,7 @@ pub const CAUSE_FIELDS: &[Field] = &[
 ];
 
 /// Parses `"+09:00"`, `"-05:30"`, `"Z"` or `"UTC"`.
-pub fn parse_offset(s: &str) -> Option<FixedOffset> {
+fn parse_offset(s: &str) -> Option<FixedOffset> {
     if s == "Z" || s.eq_ignore_ascii_case("utc") {
         return FixedOffset::east_opt(0);
     }

@@ -27,7 +27,7 @@ use crate::load::{Document, Kind};
 
 /// One decoded document: the value if it was valid.
 #[derive(Debug, Clone)]
-pub enum Decoded {
+pub(crate) enum Decoded {
     /// A valid incident (shared: `gen serve` keeps it across rebuilds).
     Incident(std::sync::Arc<Incident>),
     /// A valid meeting.
@@ -37,7 +37,7 @@ pub enum Decoded {
 }
 
 /// Decodes one document, adding its problems to `diags`.
-pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> Decoded {
+pub(crate) fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> Decoded {
     let one = match doc.kind {
         Kind::Incident => {
             incident::decode(doc, config, diags).map(|i| Decoded::Incident(std::sync::Arc::new(i)))
@@ -48,7 +48,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> D
 }
 
 /// Decodes every document in parallel; returns what was valid and every diagnostic.
-pub fn decode_all(
+pub(crate) fn decode_all(
     docs: &[Document],
     config: &Config,
 ) -> (Vec<std::sync::Arc<Incident>>, Vec<Meeting>, Vec<Diagnostic>) {

@@ -156,7 +156,7 @@ impl Timestamp {
 }
 
 /// Appends `n` in decimal, zero-padded to `width` digits.
-pub fn push_padded(s: &mut String, n: u32, width: usize) {
+pub(crate) fn push_padded(s: &mut String, n: u32, width: usize) {
     let mut buf = itoa::Buffer::new();
     let digits = buf.format(n);
     for _ in digits.len()..width {
