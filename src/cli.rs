@@ -16,7 +16,7 @@ use crate::{BuildOptions, Error};
     about,
     after_help = "Exit codes: 0 success, 1 errors in the site's content, 2 usage or I/O errors."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -64,53 +64,12 @@ enum NewCommand {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build the site into output/ (replaced only if the whole build succeeds).
-    Build {
-        #[command(flatten)]
-        site: SiteArgs,
-        /// Output folder [default: ROOT/output].
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// The URL the site is published at; overrides base_url in config.toml.
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Replace the output folder even if gen did not write it (never the site itself).
-        #[arg(long)]
-        force: bool,
-        /// Also list every file written.
-        #[arg(long, short)]
-        verbose: bool,
-    },
+    Build(BuildArgs),
     /// Build the site into memory and serve it with live reload; rebuilds what each saved
     /// change affects. Never touches output/.
-    Serve {
-        /// The site root, holding config.toml and content/.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Leave out status = "draft" incidents, as `gen build` does (they are shown
-        /// by default: a preview is where drafts are written).
-        #[arg(long)]
-        no_drafts: bool,
-        /// The port [0 picks a free one].
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// The address to listen on; anything but loopback lets other machines in.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Open the site in the default browser.
-        #[arg(long)]
-        open: bool,
-    },
+    Serve(ServeArgs),
     /// Validate the whole site and report every error; writes nothing.
-    Check {
-        #[command(flatten)]
-        site: SiteArgs,
-        /// Output format: text for people, json for editors and CI annotations.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// The date overdue countermeasures are judged against [default: today].
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        today: Option<chrono::NaiveDate>,
-    },
+    Check(CheckArgs),
     /// Create a new incident or meeting file from the template (refuses to overwrite).
     New {
         #[command(subcommand)]
@@ -121,34 +80,100 @@ enum Command {
     },
     /// Build the site and print meeting packets, incident reports or annual reports to PDF
     /// with headless Chromium (A4, page numbers, fonts embedded).
-    Pdf {
-        #[command(flatten)]
-        site: SiteArgs,
-        /// A meeting's packet (repeatable).
-        #[arg(long = "meeting", value_name = "ID")]
-        meetings: Vec<String>,
-        /// An incident's report (repeatable).
-        #[arg(long = "incident", value_name = "ID")]
-        incidents: Vec<String>,
-        /// A year's annual report (repeatable).
-        #[arg(long = "year", value_name = "YYYY")]
-        years: Vec<i32>,
-        /// Every packet, report and annual report.
-        #[arg(long)]
-        all: bool,
-        /// Folder for the PDFs [default: OUTPUT/pdf].
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// The browser to print with [default: $GEN_BROWSER, then chromium, chromium-browser, google-chrome on PATH].
-        #[arg(long)]
-        browser: Option<PathBuf>,
-    },
+    Pdf(PdfArgs),
     /// Create a new site that builds as it is.
     Init {
         /// Folder to create the site in.
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Output folder [default: ROOT/output].
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// The URL the site is published at; overrides base_url in config.toml.
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Replace the output folder even if gen did not write it (never the site itself).
+    #[arg(long)]
+    force: bool,
+    /// Also list every file written.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The site root, holding config.toml and content/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Leave out status = "draft" incidents, as `gen build` does (they are shown
+    /// by default: a preview is where drafts are written).
+    #[arg(long)]
+    no_drafts: bool,
+    /// The port [0 picks a free one].
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on; anything but loopback lets other machines in.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Output format: text for people, json for editors and CI annotations.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// The date overdue countermeasures are judged against [default: today].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, clap::Args)]
+struct PdfArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// A meeting's packet (repeatable).
+    #[arg(long = "meeting", value_name = "ID")]
+    meetings: Vec<String>,
+    /// An incident's report (repeatable).
+    #[arg(long = "incident", value_name = "ID")]
+    incidents: Vec<String>,
+    /// A year's annual report (repeatable).
+    #[arg(long = "year", value_name = "YYYY")]
+    years: Vec<i32>,
+    /// Every packet, report and annual report.
+    #[arg(long)]
+    all: bool,
+    /// Folder for the PDFs [default: OUTPUT/pdf].
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// The browser to print with [default: $GEN_BROWSER, then chromium, chromium-browser, google-chrome on PATH].
+    #[arg(long)]
+    browser: Option<PathBuf>,
+}
+
+impl SiteArgs {
+    /// Options for reading the site, writing to the default output.
+    fn options(self) -> BuildOptions {
+        BuildOptions {
+            root: self.root,
+            output: None,
+            base_url: None,
+            drafts: self.drafts,
+            force: false,
+        }
+    }
 }
 
 /// Runs the command line and returns the process exit code.
@@ -182,165 +207,143 @@ pub fn run() -> i32 {
 
 fn execute(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        Command::Build {
-            site,
-            output,
-            base_url,
-            force,
-            verbose,
-        } => {
-            let start = Instant::now();
-            let opts = BuildOptions {
-                root: site.root,
-                output,
-                base_url,
-                drafts: site.drafts,
-                force,
-            };
-            let progress = Progress::start();
-            let result = crate::build_observed(&opts, &|| progress.tick());
-            progress.finish();
-            let (report, site, theme) = result?;
-            // The process ends right after this: freeing the site one allocation at a time
-            // (100,000 incidents, most allocated on other threads) would cost 0.5–0.8 s of
-            // serial time at the end of a large build, for nothing.
-            std::mem::forget((site, theme));
-            if verbose {
-                for f in &report.files {
-                    crate::term::out(&format!("wrote {f}"));
-                }
-            }
-            crate::term::out(&format!(
-                "built {} pages ({} incidents) into {} in {} ms",
-                report.pages,
-                report.incidents,
-                report.output.display(),
-                start.elapsed().as_millis()
-            ));
-            Ok(())
-        }
-        Command::Serve {
-            root,
-            no_drafts,
-            port,
-            bind,
-            open,
-        } => crate::serve::run(&crate::serve::ServeOptions {
-            root,
-            drafts: !no_drafts,
-            bind,
-            port,
-            open,
-        }),
-        Command::Check {
-            site,
-            format,
-            today,
-        } => {
-            let opts = BuildOptions {
-                root: site.root,
-                output: None,
-                base_url: None,
-                drafts: site.drafts,
-                force: false,
-            };
-            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
-            let (site, warnings) = match crate::check(&opts) {
-                Ok(site) => {
-                    let mut w = site.warnings(today);
-                    // Code blocks too long to highlight (shown as plain text).
-                    w.extend(crate::render::body_warnings(&site)?);
-                    crate::diag::sort(&mut w);
-                    (Some(site), w)
-                }
-                Err(Error::Content(diags)) if format == Format::Json => (None, diags),
-                Err(e) => return Err(e),
-            };
-            match format {
-                Format::Json => {
-                    let all: Vec<serde_json::Value> =
-                        warnings.iter().map(crate::diag::to_json).collect();
-                    crate::term::out(&format!("{}", serde_json::Value::Array(all)));
-                    if site.is_none() {
-                        return Err(Error::Reported(1));
-                    }
-                }
-                Format::Text => {
-                    print_diagnostics(&warnings);
-                    if let Some(site) = &site {
-                        crate::term::out(&format!(
-                            "ok: {} incidents, {} meetings, no errors, {} warning{}",
-                            site.incidents.len(),
-                            site.meetings.len(),
-                            warnings.len(),
-                            if warnings.len() == 1 { "" } else { "s" }
-                        ));
-                    }
-                }
-            }
-            Ok(())
-        }
-        Command::New { what, root } => {
-            let path = match what {
-                NewCommand::Incident {
-                    title,
-                    operator,
-                    started,
-                } => crate::init::new_incident(
-                    &root,
-                    &title,
-                    operator.as_deref(),
-                    started.as_deref(),
-                )?,
-                NewCommand::Meeting { title, date } => {
-                    crate::init::new_meeting(&root, &title, &date)?
-                }
-            };
-            crate::term::out(&format!("created {}", path.display()));
-            Ok(())
-        }
-        Command::Pdf {
-            site,
-            meetings,
-            incidents,
-            years,
-            all,
-            output,
-            browser,
-        } => {
-            let opts = crate::pdf::PdfOptions {
-                build: BuildOptions {
-                    root: site.root,
-                    output: None,
-                    base_url: None,
-                    drafts: site.drafts,
-                    force: false,
-                },
-                selection: crate::pdf::Selection {
-                    meetings,
-                    incidents,
-                    years,
-                    all,
-                },
-                out_dir: output,
-                browser,
-            };
-            let written = crate::pdf::run(&opts)?;
-            for p in &written {
-                crate::term::out(&format!("{}", p.display()));
-            }
-            Ok(())
-        }
-        Command::Init { dir } => {
-            crate::init::init(&dir)?;
-            crate::term::out(&format!(
-                "created a new site in {}; build it with: gen build --root {}",
-                dir.display(),
-                dir.display()
-            ));
-            Ok(())
+        Command::Build(args) => build(args),
+        Command::Serve(args) => serve(args),
+        Command::Check(args) => check(args),
+        Command::New { what, root } => new(what, &root),
+        Command::Pdf(args) => pdf(args),
+        Command::Init { dir } => init(&dir),
+    }
+}
+
+/// `gen build`.
+fn build(args: BuildArgs) -> Result<(), Error> {
+    let start = Instant::now();
+    let opts = BuildOptions {
+        output: args.output,
+        base_url: args.base_url,
+        force: args.force,
+        ..args.site.options()
+    };
+    let progress = Progress::start();
+    let result = crate::build_observed(&opts, &|| progress.tick());
+    progress.finish();
+    let (report, site, theme) = result?;
+    // The process ends right after this: freeing the site one allocation at a time
+    // (100,000 incidents, most allocated on other threads) would cost 0.5–0.8 s of
+    // serial time at the end of a large build, for nothing.
+    std::mem::forget((site, theme));
+    if args.verbose {
+        for f in &report.files {
+            crate::term::out(&format!("wrote {f}"));
         }
     }
+    crate::term::out(&format!(
+        "built {} pages ({} incidents) into {} in {} ms",
+        report.pages,
+        report.incidents,
+        report.output.display(),
+        start.elapsed().as_millis()
+    ));
+    Ok(())
+}
+
+/// `gen serve`.
+fn serve(args: ServeArgs) -> Result<(), Error> {
+    crate::serve::run(&crate::serve::ServeOptions {
+        root: args.root,
+        drafts: !args.no_drafts,
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+    })
+}
+
+/// `gen check`: errors fail the command, warnings are listed; JSON lists both.
+fn check(args: CheckArgs) -> Result<(), Error> {
+    let format = args.format;
+    let opts = args.site.options();
+    let today = args
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (site, warnings) = match crate::check(&opts) {
+        Ok(site) => {
+            let mut w = site.warnings(today);
+            // Code blocks too long to highlight (shown as plain text).
+            w.extend(crate::render::body_warnings(&site)?);
+            crate::diag::sort(&mut w);
+            (Some(site), w)
+        }
+        Err(Error::Content(diags)) if format == Format::Json => (None, diags),
+        Err(e) => return Err(e),
+    };
+    match format {
+        Format::Json => {
+            let all: Vec<serde_json::Value> = warnings.iter().map(crate::diag::to_json).collect();
+            crate::term::out(&format!("{}", serde_json::Value::Array(all)));
+            if site.is_none() {
+                return Err(Error::Reported(1));
+            }
+        }
+        Format::Text => {
+            print_diagnostics(&warnings);
+            if let Some(site) = &site {
+                crate::term::out(&format!(
+                    "ok: {} incidents, {} meetings, no errors, {} warning{}",
+                    site.incidents.len(),
+                    site.meetings.len(),
+                    warnings.len(),
+                    if warnings.len() == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `gen new incident` and `gen new meeting`.
+fn new(what: NewCommand, root: &std::path::Path) -> Result<(), Error> {
+    let path = match what {
+        NewCommand::Incident {
+            title,
+            operator,
+            started,
+        } => crate::init::new_incident(root, &title, operator.as_deref(), started.as_deref())?,
+        NewCommand::Meeting { title, date } => crate::init::new_meeting(root, &title, &date)?,
+    };
+    crate::term::out(&format!("created {}", path.display()));
+    Ok(())
+}
+
+/// `gen pdf`.
+fn pdf(args: PdfArgs) -> Result<(), Error> {
+    let opts = crate::pdf::PdfOptions {
+        build: args.site.options(),
+        selection: crate::pdf::Selection {
+            meetings: args.meetings,
+            incidents: args.incidents,
+            years: args.years,
+            all: args.all,
+        },
+        out_dir: args.output,
+        browser: args.browser,
+    };
+    let written = crate::pdf::run(&opts)?;
+    for p in &written {
+        crate::term::out(&format!("{}", p.display()));
+    }
+    Ok(())
+}
+
+/// `gen init`.
+fn init(dir: &std::path::Path) -> Result<(), Error> {
+    crate::init::init(dir)?;
+    crate::term::out(&format!(
+        "created a new site in {}; build it with: gen build --root {}",
+        dir.display(),
+        dir.display()
+    ));
+    Ok(())
 }
 
 /// A spinner with the count of files written, on a terminal only and only once a build
@@ -403,7 +406,7 @@ impl Progress {
 ///
 /// Each file shows at most [`crate::diag::MAX_PER_FILE`] of them and a line counting the
 /// rest: a file with 40,000 unknown fields is one mistake repeated.
-pub fn print_diagnostics(diags: &[Diagnostic]) {
+fn print_diagnostics(diags: &[Diagnostic]) {
     let mut shown = diags.to_vec();
     crate::diag::cap_per_file(&mut shown);
     for d in &shown {

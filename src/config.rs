@@ -11,8 +11,29 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, SourceFile};
 use crate::error::Error;
-use crate::model::decode::Decoder;
-use crate::model::types::Lang;
+use crate::toml_read::{Choice, Decoder, Field, Kind, Table};
+
+/// The site's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Lang {
+    /// 日本語
+    #[serde(rename = "ja")]
+    Ja,
+    /// English
+    #[serde(rename = "en")]
+    En,
+}
+
+impl Choice for Lang {
+    const ALL: &'static [(&'static str, Self)] = &[("ja", Lang::Ja), ("en", Lang::En)];
+    const NAMES: &'static [&'static str] = &["ja", "en"];
+    fn as_str(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+}
 
 /// A key of the cause taxonomy, e.g. `vendor-bug`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -178,20 +199,55 @@ pub struct Config {
     pub unsafe_html: bool,
 }
 
-/// Front-matter-style fields accepted in `config.toml`.
-const FIELDS: &[&str] = &[
-    "title",
-    "base_url",
-    "language",
-    "timezone",
-    "theme",
-    "unsafe_html",
-    "causes",
+/// The fields of `config.toml`.
+pub const FIELDS: &[Field] = &[
+    Field::required("title", Kind::String, "The site's title."),
+    Field::optional(
+        "base_url",
+        Kind::String,
+        "Where the site is published (default `/`).",
+    ),
+    Field::optional(
+        "language",
+        Kind::Choice(Lang::NAMES),
+        "The UI language (default `ja`).",
+    ),
+    Field::optional(
+        "timezone",
+        Kind::Offset,
+        "The UTC offset of local datetimes (default `+09:00`).",
+    ),
+    Field::optional(
+        "theme",
+        Kind::String,
+        "A theme folder under `themes/` (default `default`).",
+    ),
+    Field::optional(
+        "unsafe_html",
+        Kind::Bool,
+        "Trust raw HTML in markdown bodies.",
+    ),
+    Field::optional(
+        "causes",
+        Kind::NamedTables(CAUSE_FIELDS),
+        "Cause types to add or relabel, as `[causes.<key>]`.",
+    ),
 ];
-const CAUSE_FIELDS: &[&str] = &["ja", "en", "description_ja", "description_en"];
+
+/// The fields of one `[causes.<key>]` section.
+pub const CAUSE_FIELDS: &[Field] = &[
+    Field::optional("ja", Kind::String, "The Japanese label."),
+    Field::optional("en", Kind::String, "The English label."),
+    Field::optional(
+        "description_ja",
+        Kind::String,
+        "The definition in Japanese.",
+    ),
+    Field::optional("description_en", Kind::String, "The definition in English."),
+];
 
 /// Parses `"+09:00"`, `"-05:30"`, `"Z"` or `"UTC"`.
-pub fn parse_offset(s: &str) -> Option<FixedOffset> {
+fn parse_offset(s: &str) -> Option<FixedOffset> {
     if s == "Z" || s.eq_ignore_ascii_case("utc") {
         return FixedOffset::east_opt(0);
     }
@@ -212,16 +268,20 @@ pub fn parse_offset(s: &str) -> Option<FixedOffset> {
 }
 
 impl Config {
-    /// Reads `root/config.toml`. Content problems are diagnostics; a missing file is an error.
-    pub fn load(root: &Path) -> Result<Result<Config, Vec<Diagnostic>>, Error> {
+    /// Reads `root/config.toml`. Content problems are [`Error::Content`]; a missing file is
+    /// a usage error.
+    pub fn load(root: &Path) -> Result<Config, Error> {
         let path = root.join("config.toml");
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::Usage(format!(
-                    "no config.toml in {}: this is not a gen site\n  help: run `gen init` to create one, or pass --root DIR",
-                    root.display()
-                )))
+                return Err(Error::usage_help(
+                    format!(
+                        "no config.toml in {}: this is not a gen site",
+                        root.display()
+                    ),
+                    "run `gen init` to create one, or pass --root DIR",
+                ))
             }
             Err(e) => return Err(Error::io(path, e)),
         };
@@ -231,14 +291,14 @@ impl Config {
                 // Shift_JIS or EUC-JP: point at the first byte that is not UTF-8, as for
                 // documents; the lossy text keeps the bytes before it.
                 let valid = e.utf8_error().valid_up_to();
-                return Ok(Err(vec![crate::diag::not_utf8(
+                return Err(Error::Content(vec![crate::diag::not_utf8(
                     "config.toml",
                     e.as_bytes(),
                     valid,
                 )]));
             }
         };
-        Ok(Self::parse(SourceFile::new("config.toml", text)))
+        Self::parse(SourceFile::new("config.toml", text)).map_err(Error::Content)
     }
 
     /// Parses config text.
@@ -248,8 +308,7 @@ impl Config {
         let Some(table) = d.parse(text) else {
             return Err(d.diags);
         };
-        let t = d.root(&table, 0..0);
-        d.check_keys(&t, FIELDS);
+        let t = d.root(&table, 0..0, FIELDS);
         let title = d.req_string(&t, "title").map(|s| s.value);
         let mut base_url = d
             .string(&t, "base_url")
@@ -277,55 +336,7 @@ impl Config {
             .string(&t, "theme")
             .map_or_else(|| "default".to_string(), |s| s.value);
         let unsafe_html = d.bool(&t, "unsafe_html").unwrap_or(false);
-        let mut causes = Taxonomy::default();
-        for (name, sub) in d.named_tables(&t, "causes", CAUSE_FIELDS) {
-            let key = name.value.clone();
-            if crate::load::names::is_windows_reserved(&key) {
-                d.error_abs(
-                    crate::diag::Code::InvalidValue,
-                    name.span.clone(),
-                    format!("cause key `{key}` is a reserved device name on Windows"),
-                    Some("it becomes a folder of the site; choose another key".to_string()),
-                );
-                continue;
-            }
-            if !key
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                || key.is_empty()
-            {
-                d.error_abs(
-                    crate::diag::Code::InvalidValue,
-                    name.span.clone(),
-                    format!("cause key `{key}` must be lowercase ASCII letters, digits and `-`"),
-                    Some("it appears in URLs; write it like [causes.power-outage]".to_string()),
-                );
-                continue;
-            }
-            let ja = d.string(&sub, "ja").map(|s| s.value);
-            let en = d.string(&sub, "en").map(|s| s.value);
-            let dja = d.string(&sub, "description_ja").map(|s| s.value);
-            let den = d.string(&sub, "description_en").map(|s| s.value);
-            if let Some(c) = causes.causes.iter_mut().find(|c| c.key.0 == key) {
-                // Relabel a built-in cause; unspecified labels keep their defaults.
-                c.ja = ja.unwrap_or_else(|| c.ja.clone());
-                c.en = en.unwrap_or_else(|| c.en.clone());
-                c.description_ja = dja.unwrap_or_else(|| c.description_ja.clone());
-                c.description_en = den.unwrap_or_else(|| c.description_en.clone());
-            } else {
-                let label = ja
-                    .clone()
-                    .or_else(|| en.clone())
-                    .unwrap_or_else(|| key.clone());
-                causes.causes.push(Cause {
-                    key: CauseKey(key.clone()),
-                    ja: ja.unwrap_or_else(|| label.clone()),
-                    en: en.unwrap_or(label),
-                    description_ja: dja.or_else(|| den.clone()).unwrap_or_default(),
-                    description_en: den.unwrap_or_default(),
-                });
-            }
-        }
+        let causes = causes(&mut d, &t);
         match (title, timezone, d.diags.is_empty()) {
             (Some(title), Some(timezone), true) => Ok(Config {
                 title,
@@ -339,4 +350,58 @@ impl Config {
             _ => Err(d.diags),
         }
     }
+}
+
+/// The built-in causes, relabelled and extended by the `[causes.<key>]` sections of `t`.
+fn causes(d: &mut Decoder<'_>, t: &Table<'_, '_>) -> Taxonomy {
+    let mut causes = Taxonomy::default();
+    for (name, sub) in d.named_tables(t, "causes") {
+        let key = name.value.clone();
+        if crate::load::names::is_windows_reserved(&key) {
+            d.error_abs(
+                crate::diag::Code::InvalidValue,
+                name.span.clone(),
+                format!("cause key `{key}` is a reserved device name on Windows"),
+                Some("it becomes a folder of the site; choose another key".to_string()),
+            );
+            continue;
+        }
+        if !key
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            || key.is_empty()
+        {
+            d.error_abs(
+                crate::diag::Code::InvalidValue,
+                name.span.clone(),
+                format!("cause key `{key}` must be lowercase ASCII letters, digits and `-`"),
+                Some("it appears in URLs; write it like [causes.power-outage]".to_string()),
+            );
+            continue;
+        }
+        let ja = d.string(&sub, "ja").map(|s| s.value);
+        let en = d.string(&sub, "en").map(|s| s.value);
+        let dja = d.string(&sub, "description_ja").map(|s| s.value);
+        let den = d.string(&sub, "description_en").map(|s| s.value);
+        if let Some(c) = causes.causes.iter_mut().find(|c| c.key.0 == key) {
+            // Relabel a built-in cause; unspecified labels keep their defaults.
+            c.ja = ja.unwrap_or_else(|| c.ja.clone());
+            c.en = en.unwrap_or_else(|| c.en.clone());
+            c.description_ja = dja.unwrap_or_else(|| c.description_ja.clone());
+            c.description_en = den.unwrap_or_else(|| c.description_en.clone());
+        } else {
+            let label = ja
+                .clone()
+                .or_else(|| en.clone())
+                .unwrap_or_else(|| key.clone());
+            causes.causes.push(Cause {
+                key: CauseKey(key.clone()),
+                ja: ja.unwrap_or_else(|| label.clone()),
+                en: en.unwrap_or(label),
+                description_ja: dja.or_else(|| den.clone()).unwrap_or_default(),
+                description_en: den.unwrap_or_default(),
+            });
+        }
+    }
+    causes
 }

@@ -40,11 +40,32 @@ pub enum Error {
     #[error("exit {0}")]
     Reported(i32),
     /// A command-line argument or setting was not usable.
-    #[error("{0}")]
-    Usage(String),
+    #[error("{message}{}", .help.as_ref().map(|h| format!("\n  help: {h}")).unwrap_or_default())]
+    Usage {
+        /// What was wrong.
+        message: String,
+        /// What to do about it, if gen can say.
+        help: Option<String>,
+    },
 }
 
 impl Error {
+    /// A usage error without advice.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A usage error with a line of advice, shown under it as `help:`.
+    pub fn usage_help(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -11,10 +11,13 @@ const EXAMPLE: &str = include_str!("init/example.md");
 /// Creates a site in `dir`; refuses to overwrite an existing `config.toml` or content.
 pub fn init(dir: &Path) -> Result<(), Error> {
     if dir.join("config.toml").exists() || dir.join("content").exists() {
-        return Err(Error::Usage(format!(
-            "{} already holds a site (config.toml or content/ exists); nothing was changed\n  help: run gen init with a new folder name, e.g. gen init my-postmortems",
-            dir.display()
-        )));
+        return Err(Error::usage_help(
+            format!(
+                "{} already holds a site (config.toml or content/ exists); nothing was changed",
+                dir.display()
+            ),
+            "run gen init with a new folder name, e.g. gen init my-postmortems",
+        ));
     }
     let incidents = dir.join("content").join("incidents");
     let meetings = dir.join("content").join("meetings");
@@ -68,12 +71,16 @@ fn free_name(dir: &Path, date: &str, title: &str) -> std::path::PathBuf {
 /// A datetime given on the command line, checked; `None` means now in the site's offset.
 fn datetime_arg(given: Option<&str>, tz: chrono::FixedOffset, flag: &str) -> Result<String, Error> {
     match given {
-        None => Ok(chrono::Utc::now().with_timezone(&tz).format("%Y-%m-%dT%H:%M:00%:z").to_string()),
+        None => Ok(chrono::Utc::now()
+            .with_timezone(&tz)
+            .format("%Y-%m-%dT%H:%M:00%:z")
+            .to_string()),
         Some(s) => match s.parse::<toml::value::Datetime>() {
             Ok(dt) if dt.date.is_some() && dt.time.is_some() => Ok(dt.to_string()),
-            _ => Err(Error::Usage(format!(
-                "{flag} \"{s}\" is not a date and time\n  help: write it like {flag} 2024-01-15T11:50:00+09:00"
-            ))),
+            _ => Err(Error::usage_help(
+                format!("{flag} \"{s}\" is not a date and time"),
+                format!("write it like {flag} 2024-01-15T11:50:00+09:00"),
+            )),
         },
     }
 }
@@ -104,10 +111,10 @@ fn write_new(path: &Path, text: &str) -> Result<(), Error> {
         .create_new(true)
         .open(path)
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
-                "{} already exists; nothing was changed\n  help: choose another title, or edit the existing file",
-                path.display()
-            )),
+            std::io::ErrorKind::AlreadyExists => Error::usage_help(
+                format!("{} already exists; nothing was changed", path.display()),
+                "choose another title, or edit the existing file",
+            ),
             _ => Error::io(path, e),
         })?;
     f.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))
@@ -120,14 +127,11 @@ pub fn new_incident(
     operator: Option<&str>,
     started: Option<&str>,
 ) -> Result<std::path::PathBuf, Error> {
-    let config = match crate::Config::load(root)? {
-        Ok(c) => c,
-        Err(diags) => return Err(Error::Content(diags)),
-    };
+    let config = crate::Config::load(root)?;
     let started = datetime_arg(started, config.timezone, "--started")?;
     let date = &started[..10];
     let path = free_name(&root.join("content").join("incidents"), date, title);
-    let ja = config.language == crate::model::Lang::Ja;
+    let ja = config.language == crate::config::Lang::Ja;
     let operator = operator.unwrap_or(if ja { "事業者名" } else { "Operator name" });
     let keys: Vec<&str> = config.causes.all().iter().map(|c| c.key.as_str()).collect();
     let body = if ja {
@@ -195,10 +199,7 @@ status = "draft"               # draft (not published), preliminary (速報) or 
 
 /// `gen new meeting`: a review meeting with its agenda to fill in.
 pub fn new_meeting(root: &Path, title: &str, date: &str) -> Result<std::path::PathBuf, Error> {
-    let config = match crate::Config::load(root)? {
-        Ok(c) => c,
-        Err(diags) => return Err(Error::Content(diags)),
-    };
+    let config = crate::Config::load(root)?;
     let date = datetime_arg(Some(date), config.timezone, "--date")?;
     let path = free_name(&root.join("content").join("meetings"), &date[..10], title);
     let text = format!(

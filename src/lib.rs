@@ -20,6 +20,7 @@ pub mod routes;
 pub mod serve;
 pub mod site;
 pub mod term;
+mod toml_read;
 pub mod write;
 
 use std::path::PathBuf;
@@ -74,8 +75,8 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Error> {
 }
 
 /// Reads `config.toml`, with `base_url` overridden (and given its final slash) when asked.
-pub fn load_config(root: &std::path::Path, base_url: Option<&str>) -> Result<Config, Error> {
-    let mut config = Config::load(root)?.map_err(Error::Content)?;
+pub(crate) fn load_config(root: &std::path::Path, base_url: Option<&str>) -> Result<Config, Error> {
+    let mut config = Config::load(root)?;
     if let Some(url) = base_url {
         config.base_url = if url.ends_with('/') {
             url.to_string()
@@ -89,7 +90,7 @@ pub fn load_config(root: &std::path::Path, base_url: Option<&str>) -> Result<Con
 /// Builds the site from what decoded, or reports `diags` (the load and decode problems)
 /// together with the site's own cross-checks, which still run so that everything is
 /// reported at once.
-pub fn assemble(
+pub(crate) fn assemble(
     config: Config,
     incidents: Vec<std::sync::Arc<model::Incident>>,
     meetings: Vec<model::Meeting>,

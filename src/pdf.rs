@@ -60,10 +60,10 @@ pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf, Error> {
         return if path.is_file() {
             Ok(path)
         } else {
-            Err(Error::Usage(format!(
-                "the browser {} does not exist\n  help: pass --browser with the path of Chromium or Chrome, or unset GEN_BROWSER",
-                path.display()
-            )))
+            Err(Error::usage_help(
+                format!("the browser {} does not exist", path.display()),
+                "pass --browser with the path of Chromium or Chrome, or unset GEN_BROWSER",
+            ))
         };
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
@@ -75,9 +75,9 @@ pub fn find_browser(explicit: Option<&Path>) -> Result<PathBuf, Error> {
             }
         }
     }
-    Err(Error::Usage(
-        "no browser found to print PDFs: gen looked for chromium, chromium-browser, google-chrome and google-chrome-stable on PATH\n  help: install one (on Debian or Ubuntu: sudo apt-get install chromium), or pass --browser PATH or set GEN_BROWSER"
-            .to_string(),
+    Err(Error::usage_help(
+        "no browser found to print PDFs: gen looked for chromium, chromium-browser, google-chrome and google-chrome-stable on PATH",
+        "install one (on Debian or Ubuntu: sudo apt-get install chromium), or pass --browser PATH or set GEN_BROWSER",
     ))
 }
 
@@ -97,14 +97,17 @@ struct Job {
 fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> {
     let mut out = Vec::new();
     let unknown = |what: &str, id: &str, known: Vec<String>| {
-        Error::Usage(format!(
-            "there is no {what} \"{id}\"\n  help: known: {}",
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        ))
+        Error::usage_help(
+            format!("there is no {what} \"{id}\""),
+            format!(
+                "known: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ),
+        )
     };
     let meetings: Vec<usize> = if sel.all {
         (0..site.meetings.len()).collect()
@@ -177,9 +180,9 @@ fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> 
         });
     }
     if out.is_empty() {
-        return Err(Error::Usage(
-            "nothing to print\n  help: choose --meeting ID, --incident ID, --year YYYY or --all"
-                .to_string(),
+        return Err(Error::usage_help(
+            "nothing to print",
+            "choose --meeting ID, --incident ID, --year YYYY or --all",
         ));
     }
     Ok(out)
@@ -235,7 +238,7 @@ fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
         .arg(url)
         .output()
         .map_err(|e| {
-            Error::Usage(format!(
+            Error::usage(format!(
                 "could not start the browser {}: {e}",
                 browser.display()
             ))
@@ -243,7 +246,7 @@ fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
     if !pdf.is_file() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "the browser did not print {}: {}",
             html.display(),
             tail.into_iter().rev().collect::<Vec<_>>().join("\n")
@@ -327,7 +330,7 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start printing threads: {e}")))?;
+        .map_err(|e| Error::usage(format!("cannot start printing threads: {e}")))?;
     let results: Vec<Result<PathBuf, Error>> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {

@@ -92,9 +92,7 @@ impl Destination {
                 self.path.display()
             )
         };
-        Error::Usage(format!(
-            "refusing to replace {shown}: {why}\n  help: {help}"
-        ))
+        Error::usage_help(format!("refusing to replace {shown}: {why}"), help)
     }
 
     /// Refuses destinations whose replacement would destroy files gen did not write: the

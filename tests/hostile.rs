@@ -465,7 +465,7 @@ fn case(
             }
             Ok(())
         }
-        Err(gen::Error::Io { .. } | gen::Error::Usage(_) | gen::Error::Walk { .. }) => Ok(()),
+        Err(gen::Error::Io { .. } | gen::Error::Usage { .. } | gen::Error::Walk { .. }) => Ok(()),
         Err(e) => Err(TestCaseError::fail(format!("unexpected error: {e}"))),
     }
 }

@@ -1,5 +1,7 @@
 //! Property tests: front matter splits where a line-by-line walk would, durations and dates round-trip, timestamps print as chrono prints them, `resolved - started` is right across
-//! month and year ends and time zones, and no input makes the pipeline panic.
+//! month and year ends and time zones, and no input makes the pipeline panic. The fuzzed
+//! front matter and config are generated from the field tables the decoders read
+//! (`gen::model::fields`), so every field and every table section is reached.
 //!
 //! `GEN_FUZZ_SECONDS=1800 cargo test --release --test properties -- --nocapture` runs the
 //! panic search for half an hour instead of one batch.
@@ -11,6 +13,7 @@ use chrono::{DateTime, Duration as ChronoDuration, FixedOffset, TimeZone};
 use gen::config::Config;
 use gen::diag::SourceFile;
 use gen::load::{split, BodySource, Document, Kind, KnownIds};
+use gen::model::fields::{self, Field, Kind as FieldKind};
 use gen::model::{Duration, PartialDate, Timestamp};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestRunner};
@@ -22,12 +25,23 @@ fn config() -> Config {
 }
 
 fn document(text: &str) -> Option<Document> {
-    let file: Arc<SourceFile> = SourceFile::new("content/incidents/a.md", text);
+    document_of(Kind::Incident, text)
+}
+
+fn document_of(kind: Kind, text: &str) -> Option<Document> {
+    let path = match kind {
+        Kind::Incident => "content/incidents/a.md",
+        Kind::Meeting => "content/meetings/m.md",
+    };
+    let file: Arc<SourceFile> = SourceFile::new(path, text);
     let (front_matter, body) = split(&file).ok()?;
     Some(Document {
-        id: "a".into(),
-        kind: Kind::Incident,
-        file: SourceFile::new("content/incidents/a.md", &text[..body.start]),
+        id: match kind {
+            Kind::Incident => "a".into(),
+            Kind::Meeting => "m".into(),
+        },
+        kind,
+        file: SourceFile::new(path, &text[..body.start]),
         front_matter,
         body: BodySource::Text(text[body].into()),
         asset_dir: None,
@@ -37,20 +51,39 @@ fn document(text: &str) -> Option<Document> {
 /// How many inputs got as far as rendering (a measure of the search's depth).
 static RENDERED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// Rendered incidents with phases, countermeasures, notices and a timeline, and rendered
+/// meetings: proof that the search reaches the decoders of every table section.
+static REACHED: [std::sync::atomic::AtomicU64; 5] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 5];
+
 /// Runs one document through model → site → render, discarding the output.
-fn pipeline(text: &str) {
+fn pipeline(kind: Kind, text: &str) {
     let cfg = config();
-    let Some(doc) = document(text) else { return };
-    let mut diags = Vec::new();
-    let Some(incident) = gen::model::incident::decode(&doc, &cfg, &mut diags) else {
-        assert!(!diags.is_empty(), "a rejected incident must say why");
+    let Some(doc) = document_of(kind, text) else {
         return;
+    };
+    let mut diags = Vec::new();
+    let (incidents, meetings) = match kind {
+        Kind::Incident => {
+            let Some(incident) = gen::model::incident::decode(&doc, &cfg, &mut diags) else {
+                assert!(!diags.is_empty(), "a rejected incident must say why");
+                return;
+            };
+            (vec![incident.into()], vec![])
+        }
+        Kind::Meeting => {
+            let Some(meeting) = gen::model::meeting::decode(&doc, &cfg, &mut diags) else {
+                assert!(!diags.is_empty(), "a rejected meeting must say why");
+                return;
+            };
+            (vec![], vec![meeting])
+        }
     };
     let known = KnownIds {
         incidents: vec!["a".into()],
-        meetings: vec![],
+        meetings: vec!["m".into()],
     };
-    let Ok(site) = gen::site::Site::build(cfg, vec![incident.into()], vec![], &known, true) else {
+    let Ok(site) = gen::site::Site::build(cfg, incidents, meetings, &known, true) else {
         return;
     };
     static THEME: std::sync::OnceLock<gen::render::theme::Theme> = std::sync::OnceLock::new();
@@ -58,7 +91,25 @@ fn pipeline(text: &str) {
         gen::render::theme::Theme::load(Path::new("/nonexistent"), "default").unwrap()
     });
     RENDERED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let _ = gen::render::render_site(&site, theme, &|_| Ok(()));
+    if gen::render::render_site(&site, theme, &|_| Ok(())).is_err() {
+        return;
+    }
+    for i in &site.incidents {
+        let parts = [
+            !i.phases.is_empty(),
+            !i.countermeasures.is_empty(),
+            !i.notices.is_empty(),
+            !i.timeline.is_empty(),
+        ];
+        for (n, has) in parts.into_iter().enumerate() {
+            if has {
+                REACHED[n].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+    }
+    if !site.meetings.is_empty() {
+        REACHED[4].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 proptest! {
@@ -193,62 +244,98 @@ proptest! {
     }
 }
 
-/// Front matter made of known and misspelt field names with values of every TOML shape,
-/// so the search reaches the validation code rather than stopping at syntax errors.
-fn front_matter() -> impl Strategy<Value = String> {
-    let names = prop::sample::select(vec![
-        "title",
-        "operators",
-        "started",
-        "resolved",
-        "duration",
-        "affected_users",
-        "affected_users_approx",
-        "regions",
-        "inquiries",
-        "inquiries_as_of",
-        "causes",
-        "status",
-        "summary",
-        "meeting",
-        "related",
-        "tags",
-        "titel",
-        "cause",
-    ]);
-    let values = prop::sample::select(vec![
-        "\"x\"",
-        "\"\"",
-        "[\"human-error\"]",
-        "[\"a\", 1]",
-        "[]",
-        "-1",
-        "0",
-        "9223372036854775807",
-        "9223372036854775808",
-        "2024-01-15T11:50:00+09:00",
-        "2024-01-15",
-        "0000-01-01T00:00:00Z",
-        "9999-12-31T23:59:59-12:00",
-        "\"23h08m\"",
-        "\"99999999999999d\"",
-        "true",
-        "{ phone = 3 }",
-        "{ a = -1 }",
-        "1.5",
-        "\"final\"",
-        "\"draft\"",
-        "\"2024-13\"",
-        "[[1]]",
-    ]);
-    let table = prop::sample::select(vec!["phases", "countermeasures", "notices", "timeline"]);
-    (
-        prop::collection::vec((names, values.clone()), 0..12),
+/// Values of every TOML shape, most of them wrong for any field, so that the search
+/// reaches the error paths of every accessor.
+const HOSTILE: &[&str] = &[
+    "\"x\"",
+    "\"\"",
+    "[\"human-error\"]",
+    "[\"a\", 1]",
+    "[]",
+    "-1",
+    "0",
+    "9223372036854775807",
+    "9223372036854775808",
+    "2024-01-15T11:50:00+09:00",
+    "2024-01-15",
+    "0000-01-01T00:00:00Z",
+    "9999-12-31T23:59:59-12:00",
+    "\"23h08m\"",
+    "\"99999999999999d\"",
+    "true",
+    "{ phone = 3 }",
+    "{ a = -1 }",
+    "1.5",
+    "\"final\"",
+    "\"draft\"",
+    "\"2024-13\"",
+    "[[1]]",
+    "\"a\\u0000b\"",
+];
+
+/// A value for a field of `kind`: mostly a valid sample, else the wrong type or any shape.
+fn value(kind: FieldKind) -> BoxedStrategy<String> {
+    prop_oneof![
+        4 => any::<bool>().prop_map(move |all| fields::sample(&kind, all)),
+        1 => Just(fields::wrong_sample(&kind).to_string()),
+        2 => prop::sample::select(HOSTILE).prop_map(str::to_string),
+    ]
+    .boxed()
+}
+
+/// `key = value` lines for a table with `fields`: known keys with values fitting their
+/// kind, and now and then a misspelt or unknown key.
+fn pairs(fields: &'static [Field], max: usize) -> BoxedStrategy<Vec<(String, String)>> {
+    let plain: Vec<&'static Field> = fields
+        .iter()
+        .filter(|f| !matches!(f.kind, FieldKind::Tables(_)))
+        .collect();
+    let n = plain.len();
+    let one = (0..n + 2).prop_flat_map(move |i| match plain.get(i) {
+        Some(f) => (Just(f.name.to_string()), value(f.kind)).boxed(),
+        // A near miss of a known name (one letter dropped), or any name.
+        None if i == n => {
+            let plain = plain.clone();
+            (0..n, any::<prop::sample::Index>())
+                .prop_flat_map(move |(k, at)| {
+                    let mut near: Vec<char> = plain[k].name.chars().collect();
+                    near.remove(at.index(near.len()));
+                    (
+                        Just(near.into_iter().collect::<String>()),
+                        value(plain[k].kind),
+                    )
+                })
+                .boxed()
+        }
+        None => (
+            "[a-z_]{1,12}",
+            prop::sample::select(HOSTILE).prop_map(str::to_string),
+        )
+            .boxed(),
+    });
+    prop::collection::vec(one, 0..max).boxed()
+}
+
+/// Front matter generated from a top-level field table: plain keys first, then
+/// `[[section]]` tables of its table fields.
+fn front_matter_of(top: &'static [Field]) -> BoxedStrategy<String> {
+    let tables: Vec<(&'static str, &'static [Field])> = top
+        .iter()
+        .filter_map(|f| match f.kind {
+            FieldKind::Tables(sub) => Some((f.name, sub)),
+            _ => None,
+        })
+        .collect();
+    let sections = if tables.is_empty() {
+        Just(Vec::new()).boxed()
+    } else {
         prop::collection::vec(
-            (table, prop::collection::vec(("[a-z_]{1,12}", values), 0..4)),
-            0..3,
-        ),
-    )
+            prop::sample::select(tables).prop_flat_map(|(name, sub)| (Just(name), pairs(sub, 7))),
+            0..5,
+        )
+        .boxed()
+    };
+    (pairs(top, 14), sections)
         .prop_map(|(fields, tables)| {
             let mut s = String::new();
             for (n, v) in fields {
@@ -262,6 +349,12 @@ fn front_matter() -> impl Strategy<Value = String> {
             }
             s
         })
+        .boxed()
+}
+
+/// Front matter of an incident.
+fn front_matter() -> BoxedStrategy<String> {
+    front_matter_of(fields::INCIDENT)
 }
 
 fn body() -> impl Strategy<Value = String> {
@@ -294,36 +387,87 @@ fn body() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
-/// A valid incident's required fields, so that the optional ones and the body reach the
-/// renderer.
-const REQUIRED: &str = "title = \"t <b>&amp;\"\noperators = [\"株式会社\"]\nstarted = 2024-01-15T11:50:00+09:00\ncauses = [\"overload\"]\n";
+/// A valid incident's required fields from the table, with a title that needs escaping,
+/// so that the optional ones and the body reach the renderer.
+fn required() -> String {
+    fields::sample_pairs(fields::INCIDENT, false)
+        .into_iter()
+        .map(|(k, v)| match k {
+            "title" => format!("{k} = \"t <b>&amp;\"\n"),
+            "operators" => format!("{k} = [\"株式会社\"]\n"),
+            _ => format!("{k} = {v}\n"),
+        })
+        .collect()
+}
 
-fn fuzz_input() -> impl Strategy<Value = String> {
-    prop_oneof![
-        // Valid required fields plus random optional ones: exercises rendering.
-        (front_matter(), body()).prop_map(|(fm, b)| {
-            let fm: String = fm
-                .lines()
-                .filter(|l| {
-                    !["title", "operators", "started", "causes"]
-                        .iter()
-                        .any(|k| l.starts_with(&format!("{k} ")))
-                })
-                .map(|l| format!("{l}\n"))
+/// Whether a front-matter line sets a required field of an incident.
+fn sets_required(line: &str) -> bool {
+    fields::INCIDENT
+        .iter()
+        .filter(|f| f.required)
+        .any(|f| line.starts_with(&format!("{} ", f.name)))
+}
+
+/// A valid document: the required fields of `top` and a random subset of the others,
+/// each with a sample of its kind (tables as inline arrays), so that the decoders and the
+/// renderer see every field's valid path.
+fn valid_front_matter(top: &'static [Field]) -> BoxedStrategy<String> {
+    let optional: Vec<&'static Field> = top.iter().filter(|f| !f.required).collect();
+    let n = optional.len();
+    (
+        prop::sample::subsequence(optional, 0..=n),
+        prop::collection::vec(any::<bool>(), n),
+    )
+        .prop_map(move |(chosen, all)| {
+            let mut s: String = fields::sample_pairs(top, false)
+                .into_iter()
+                .map(|(k, v)| format!("{k} = {v}\n"))
                 .collect();
-            // Tables must come after plain keys: put the required ones first.
-            format!("+++\n{REQUIRED}{fm}+++\n{b}")
+            for (f, all) in chosen.into_iter().zip(all) {
+                s.push_str(&format!("{} = {}\n", f.name, fields::sample(&f.kind, all)));
+            }
+            s
+        })
+        .boxed()
+}
+
+fn fuzz_input() -> impl Strategy<Value = (Kind, String)> {
+    prop_oneof![
+        // Valid incidents and meetings with any subset of their fields.
+        2 => (valid_front_matter(fields::INCIDENT), body())
+            .prop_map(|(fm, b)| (Kind::Incident, format!("+++\n{fm}+++\n{b}"))),
+        1 => (valid_front_matter(fields::MEETING), body())
+            .prop_map(|(fm, b)| (Kind::Meeting, format!("+++\n{fm}+++\n{b}"))),
+        // Valid required fields plus random optional ones: exercises rendering.
+        4 => (front_matter(), body()).prop_map(|(fm, b)| {
+            // Required keys come from `required()` only, and before any table header.
+            let mut plain = String::new();
+            let mut tables = String::new();
+            let mut in_table = false;
+            for l in fm.lines() {
+                in_table |= l.starts_with("[[");
+                if in_table {
+                    tables.push_str(&format!("{l}\n"));
+                } else if !sets_required(l) {
+                    plain.push_str(&format!("{l}\n"));
+                }
+            }
+            (Kind::Incident, format!("+++\n{}{plain}{tables}+++\n{b}", required()))
         }),
         // Whole-file noise.
-        ".{0,400}",
+        1 => ".{0,400}".prop_map(|t| (Kind::Incident, t)),
         // Plausible files: front matter, body, and now and then a broken delimiter.
-        (front_matter(), body(), any::<bool>()).prop_map(|(fm, b, closed)| {
-            if closed {
+        2 => (front_matter(), body(), any::<bool>()).prop_map(|(fm, b, closed)| {
+            let text = if closed {
                 format!("+++\n{fm}+++\n{b}")
             } else {
                 format!("+++\n{fm}{b}")
-            }
+            };
+            (Kind::Incident, text)
         }),
+        // Meetings with fields of any value.
+        1 => (front_matter_of(fields::MEETING), body())
+            .prop_map(|(fm, b)| (Kind::Meeting, format!("+++\n{fm}+++\n{b}"))),
     ]
 }
 
@@ -341,8 +485,8 @@ fn no_input_makes_the_pipeline_panic() {
             failure_persistence: None,
             ..RunnerConfig::default()
         });
-        let result = runner.run(&fuzz_input(), |text| {
-            pipeline(&text);
+        let result = runner.run(&fuzz_input(), |(kind, text)| {
+            pipeline(kind, &text);
             Ok(())
         });
         runs += 256;
@@ -350,20 +494,43 @@ fn no_input_makes_the_pipeline_panic() {
             panic!("after {runs} cases: {e}");
         }
         // Keep going until the deadline, and in any case until a few inputs went through
-        // the whole renderer (random inputs rarely do; a cap keeps a bad generator visible).
+        // the whole renderer with every table section (random inputs rarely do; a cap
+        // keeps a bad generator visible).
         let rendered = RENDERED.load(std::sync::atomic::Ordering::Relaxed);
-        if std::time::Instant::now() >= deadline && (rendered >= 20 || runs >= 256 * 400) {
+        let deep = rendered >= 20 && reached_all();
+        if std::time::Instant::now() >= deadline && (deep || runs >= 256 * 400) {
             break;
         }
     }
     let rendered = RENDERED.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        reached_all(),
+        "some table sections never reached the renderer: {REACHED:?} (phases, countermeasures, notices, timeline, meetings)"
+    );
     if seconds > 0 {
         println!(
-            "fuzzed {runs} inputs in {seconds} s without a panic; {rendered} reached rendering"
+            "fuzzed {runs} inputs in {seconds} s without a panic; {rendered} reached rendering; with phases, countermeasures, notices, timeline, meetings: {REACHED:?}"
         );
     }
     assert!(
         rendered >= 20,
         "only {rendered} inputs reached the renderer"
     );
+}
+
+fn reached_all() -> bool {
+    REACHED
+        .iter()
+        .all(|n| n.load(std::sync::atomic::Ordering::Relaxed) > 0)
+}
+
+proptest! {
+    /// Config files from the config's field table never panic the parser, and a refused
+    /// one says why.
+    #[test]
+    fn no_config_makes_the_parser_panic(text in front_matter_of(gen::config::FIELDS)) {
+        if let Err(diags) = Config::parse(SourceFile::new("config.toml", text.as_str())) {
+            prop_assert!(!diags.is_empty(), "a rejected config must say why");
+        }
+    }
 }

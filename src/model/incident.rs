@@ -3,44 +3,19 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::decode::{Decoder, Located, Table};
+use chrono::FixedOffset;
+
+use super::fields::INCIDENT;
 use super::types::{
     Duration, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term, Timestamp,
 };
 use crate::config::{CauseKey, Config};
 use crate::diag::{Diagnostic, SourceFile};
 use crate::load::Document;
+use crate::toml_read::{Decoder, Located, Table};
 
-/// Front-matter fields of an incident, in the order `gen init` writes them.
-pub const FIELDS: &[&str] = &[
-    "title",
-    "operators",
-    "started",
-    "resolved",
-    "duration",
-    "affected_users",
-    "affected_users_approx",
-    "regions",
-    "services",
-    "service_category",
-    "inquiries",
-    "inquiries_approx",
-    "inquiries_as_of",
-    "causes",
-    "status",
-    "summary",
-    "meeting",
-    "related",
-    "tags",
-    "phases",
-    "countermeasures",
-    "notices",
-    "timeline",
-];
-const PHASE_FIELDS: &[&str] = &["label", "started", "resolved", "duration", "affected_users"];
-const MEASURE_FIELDS: &[&str] = &["action", "status", "due", "completed", "scope", "term"];
-const NOTICE_FIELDS: &[&str] = &["at", "channel", "title", "kind"];
-const TIMELINE_FIELDS: &[&str] = &["at", "event"];
+/// Front-matter fields of an incident, in the order `gen new incident` writes them.
+pub use super::fields::INCIDENT as FIELDS;
 
 /// 問合せ件数: a total, or counts by channel.
 #[derive(Debug, Clone)]
@@ -228,35 +203,21 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     };
     // A missing field is reported at the opening `+++`.
     let open = doc.file.text.find("+++").unwrap_or(0);
-    let t = d.root(&table, open..open + 3);
-    d.check_keys(&t, FIELDS);
+    let t = d.root(&table, open..open + 3, INCIDENT);
     let tz = config.timezone;
 
     let title = d.req_string(&t, "title");
     let operators = d.req_strings(&t, "operators");
     let operators_ok = check_operators(&mut d, &operators);
     let started = match d.datetime(&t, "started", tz) {
-        None if !has(&t, "started") => {
+        None if !t.has("started") => {
             d.missing(&t, "started", "2017-07-03T11:50:00+09:00");
             None
         }
         s => s,
     };
     let resolved = d.datetime(&t, "resolved", tz);
-    if let (Some(s), Some(r)) = (&started, &resolved) {
-        if r.value < s.value {
-            d.error_abs(
-                crate::diag::Code::ResolvedBeforeStarted,
-                r.span.clone(),
-                format!(
-                    "`resolved` ({}) is before `started` ({})",
-                    r.value.rfc3339(),
-                    s.value.rfc3339()
-                ),
-                Some("check the date, the time and the UTC offset of both".to_string()),
-            );
-        }
-    }
+    check_order(&mut d, &t, started.as_ref(), resolved.as_ref());
     let official_duration = d.duration(&t, "duration").map(|l| l.value);
     let affected_users = d.count(&t, "affected_users");
     let affected_users_approx = d.bool(&t, "affected_users_approx").unwrap_or(false);
@@ -269,139 +230,16 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     });
     let inquiries_approx = d.bool(&t, "inquiries_approx").unwrap_or(false);
     let inquiries_as_of = d.partial_date(&t, "inquiries_as_of");
-    let cause_names = if has(&t, "causes") {
-        d.req_strings(&t, "causes")
-    } else {
-        d.missing(&t, "causes", "[\"human-error\"]");
-        Vec::new()
-    };
-    let mut causes = Vec::new();
-    for c in &cause_names {
-        match config.causes.key(&c.value) {
-            Some(k) if causes.contains(&k) => d.error_abs(
-                crate::diag::Code::DuplicateCause,
-                c.span.clone(),
-                format!("cause \"{}\" is listed twice", c.value),
-                Some("list each cause once, the primary cause first".to_string()),
-            ),
-            Some(k) => causes.push(k),
-            None => {
-                let keys: Vec<&str> = config.causes.all().iter().map(|c| c.key.as_str()).collect();
-                let near = crate::diag::suggest(&c.value, keys.iter().copied())
-                    .map(|s| format!("did you mean \"{s}\"? "))
-                    .unwrap_or_default();
-                d.error_abs(
-                    crate::diag::Code::UnknownCause,
-                    c.span.clone(),
-                    format!("unknown cause \"{}\"", c.value),
-                    Some(format!(
-                        "{near}valid causes: {}; add your own under [causes.<key>] in config.toml",
-                        keys.join(", ")
-                    )),
-                );
-            }
-        }
-    }
+    let causes = causes(&mut d, &t, config);
     let status = d.choice::<Status>(&t, "status").unwrap_or(Status::Final);
     let summary = d.string(&t, "summary").map(|s| s.value);
     let meeting = d.string(&t, "meeting");
     let related = d.strings(&t, "related");
     let tags = values(d.strings(&t, "tags"));
-
-    let mut phases = Vec::new();
-    for p in d.tables(&t, "phases", PHASE_FIELDS) {
-        let label = d.req_string(&p, "label");
-        let ps = d.datetime(&p, "started", tz);
-        let pr = d.datetime(&p, "resolved", tz);
-        if let (Some(s), Some(r)) = (&ps, &pr) {
-            if r.value < s.value {
-                d.error_abs(
-                    crate::diag::Code::ResolvedBeforeStarted,
-                    r.span.clone(),
-                    format!(
-                        "`{}resolved` ({}) is before `{}started` ({})",
-                        p.path(),
-                        r.value.rfc3339(),
-                        p.path(),
-                        s.value.rfc3339()
-                    ),
-                    Some("check the date, the time and the UTC offset of both".to_string()),
-                );
-            }
-        }
-        let official_duration = d.duration(&p, "duration").map(|l| l.value);
-        let affected_users = d.count(&p, "affected_users");
-        phases.push(Phase {
-            label: label.map(|l| l.value).unwrap_or_default(),
-            started: ps.map(|l| l.value),
-            resolved: pr.map(|l| l.value),
-            official_duration,
-            affected_users,
-        });
-    }
-
-    let mut countermeasures = Vec::new();
-    for m in d.tables(&t, "countermeasures", MEASURE_FIELDS) {
-        let action = d.req_string(&m, "action");
-        let status = d.choice::<MeasureStatus>(&m, "status");
-        let due = d.partial_date(&m, "due");
-        let completed = d.partial_date(&m, "completed");
-        let scope = d.choice::<Scope>(&m, "scope");
-        let term = d.choice::<Term>(&m, "term");
-        if let Some(action) = action {
-            let status = status.unwrap_or(if completed.is_some() {
-                MeasureStatus::Done
-            } else {
-                MeasureStatus::Planned
-            });
-            countermeasures.push(Countermeasure {
-                action: action.value,
-                status,
-                due,
-                completed,
-                scope,
-                term,
-                span: m.span(),
-            });
-        }
-    }
-
-    let mut notices = Vec::new();
-    for n in d.tables(&t, "notices", NOTICE_FIELDS) {
-        let at = d.datetime(&n, "at", tz);
-        if at.is_none() && !has(&n, "at") {
-            d.missing(&n, "at", "2017-07-03T13:27:00+09:00");
-        }
-        let channel = d.string(&n, "channel").map(|s| s.value);
-        let title = d.string(&n, "title").map(|s| s.value);
-        let kind = d.choice::<NoticeKind>(&n, "kind");
-        if let Some(at) = at {
-            notices.push(Notice {
-                span: at.span.clone(),
-                at: at.value,
-                channel,
-                title,
-                kind,
-            });
-        }
-    }
-    notices.sort_by_key(|n| n.at);
-
-    let mut timeline = Vec::new();
-    for e in d.tables(&t, "timeline", TIMELINE_FIELDS) {
-        let at = d.datetime(&e, "at", tz);
-        if at.is_none() && !has(&e, "at") {
-            d.missing(&e, "at", "2017-07-03T11:50:00+09:00");
-        }
-        let event = d.req_string(&e, "event");
-        if let (Some(at), Some(event)) = (at, event) {
-            timeline.push(TimelineEntry {
-                at: at.value,
-                event: event.value,
-            });
-        }
-    }
-    timeline.sort_by_key(|e| e.at);
+    let phases = phases(&mut d, &t, tz);
+    let countermeasures = countermeasures(&mut d, &t);
+    let notices = notices(&mut d, &t, tz);
+    let timeline = timeline(&mut d, &t, tz);
 
     let ok = d.diags.is_empty() && operators_ok;
     diags.append(&mut d.diags);
@@ -439,6 +277,167 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     })
 }
 
+/// Reports a `resolved` before the `started` of the same table.
+fn check_order(
+    d: &mut Decoder<'_>,
+    t: &Table<'_, '_>,
+    started: Option<&Located<Timestamp>>,
+    resolved: Option<&Located<Timestamp>>,
+) {
+    let (Some(s), Some(r)) = (started, resolved) else {
+        return;
+    };
+    if r.value < s.value {
+        d.error_abs(
+            crate::diag::Code::ResolvedBeforeStarted,
+            r.span.clone(),
+            format!(
+                "`{}resolved` ({}) is before `{}started` ({})",
+                t.path(),
+                r.value.rfc3339(),
+                t.path(),
+                s.value.rfc3339()
+            ),
+            Some("check the date, the time and the UTC offset of both".to_string()),
+        );
+    }
+}
+
+/// The `causes` as keys of the site's taxonomy; unknown and repeated ones are reported.
+fn causes(d: &mut Decoder<'_>, t: &Table<'_, '_>, config: &Config) -> Vec<CauseKey> {
+    let cause_names = if t.has("causes") {
+        d.req_strings(t, "causes")
+    } else {
+        d.missing(t, "causes", "[\"human-error\"]");
+        Vec::new()
+    };
+    let mut causes = Vec::new();
+    for c in &cause_names {
+        match config.causes.key(&c.value) {
+            Some(k) if causes.contains(&k) => d.error_abs(
+                crate::diag::Code::DuplicateCause,
+                c.span.clone(),
+                format!("cause \"{}\" is listed twice", c.value),
+                Some("list each cause once, the primary cause first".to_string()),
+            ),
+            Some(k) => causes.push(k),
+            None => {
+                let keys: Vec<&str> = config.causes.all().iter().map(|c| c.key.as_str()).collect();
+                let near = crate::diag::suggest(&c.value, keys.iter().copied())
+                    .map(|s| format!("did you mean \"{s}\"? "))
+                    .unwrap_or_default();
+                d.error_abs(
+                    crate::diag::Code::UnknownCause,
+                    c.span.clone(),
+                    format!("unknown cause \"{}\"", c.value),
+                    Some(format!(
+                        "{near}valid causes: {}; add your own under [causes.<key>] in config.toml",
+                        keys.join(", ")
+                    )),
+                );
+            }
+        }
+    }
+    causes
+}
+
+/// The `[[phases]]` tables.
+fn phases(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Vec<Phase> {
+    let mut phases = Vec::new();
+    for p in d.tables(t, "phases") {
+        let label = d.req_string(&p, "label");
+        let started = d.datetime(&p, "started", tz);
+        let resolved = d.datetime(&p, "resolved", tz);
+        check_order(d, &p, started.as_ref(), resolved.as_ref());
+        let official_duration = d.duration(&p, "duration").map(|l| l.value);
+        let affected_users = d.count(&p, "affected_users");
+        phases.push(Phase {
+            label: label.map(|l| l.value).unwrap_or_default(),
+            started: started.map(|l| l.value),
+            resolved: resolved.map(|l| l.value),
+            official_duration,
+            affected_users,
+        });
+    }
+    phases
+}
+
+/// The `[[countermeasures]]` tables; the status defaults to done when a completion date
+/// is given, else to planned.
+fn countermeasures(d: &mut Decoder<'_>, t: &Table<'_, '_>) -> Vec<Countermeasure> {
+    let mut countermeasures = Vec::new();
+    for m in d.tables(t, "countermeasures") {
+        let action = d.req_string(&m, "action");
+        let status = d.choice::<MeasureStatus>(&m, "status");
+        let due = d.partial_date(&m, "due");
+        let completed = d.partial_date(&m, "completed");
+        let scope = d.choice::<Scope>(&m, "scope");
+        let term = d.choice::<Term>(&m, "term");
+        if let Some(action) = action {
+            let status = status.unwrap_or(if completed.is_some() {
+                MeasureStatus::Done
+            } else {
+                MeasureStatus::Planned
+            });
+            countermeasures.push(Countermeasure {
+                action: action.value,
+                status,
+                due,
+                completed,
+                scope,
+                term,
+                span: m.span(),
+            });
+        }
+    }
+    countermeasures
+}
+
+/// The `[[notices]]` tables, in time order.
+fn notices(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    for n in d.tables(t, "notices") {
+        let at = d.datetime(&n, "at", tz);
+        if at.is_none() && !n.has("at") {
+            d.missing(&n, "at", "2017-07-03T13:27:00+09:00");
+        }
+        let channel = d.string(&n, "channel").map(|s| s.value);
+        let title = d.string(&n, "title").map(|s| s.value);
+        let kind = d.choice::<NoticeKind>(&n, "kind");
+        if let Some(at) = at {
+            notices.push(Notice {
+                span: at.span.clone(),
+                at: at.value,
+                channel,
+                title,
+                kind,
+            });
+        }
+    }
+    notices.sort_by_key(|n| n.at);
+    notices
+}
+
+/// The `[[timeline]]` tables, in time order.
+fn timeline(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Vec<TimelineEntry> {
+    let mut timeline = Vec::new();
+    for e in d.tables(t, "timeline") {
+        let at = d.datetime(&e, "at", tz);
+        if at.is_none() && !e.has("at") {
+            d.missing(&e, "at", "2017-07-03T11:50:00+09:00");
+        }
+        let event = d.req_string(&e, "event");
+        if let (Some(at), Some(event)) = (at, event) {
+            timeline.push(TimelineEntry {
+                at: at.value,
+                event: event.value,
+            });
+        }
+    }
+    timeline.sort_by_key(|e| e.at);
+    timeline
+}
+
 /// Reports blank operator names and names with invisible, decomposed (NFD) or control
 /// characters: each operator gets a page, and such a name would make a second page for
 /// an operator that looks the same. Returns whether every name is usable.
@@ -466,10 +465,6 @@ fn check_operators(d: &mut Decoder<'_>, operators: &[Located<String>]) -> bool {
         }
     }
     ok
-}
-
-fn has(t: &Table<'_, '_>, key: &str) -> bool {
-    t.has(key)
 }
 
 fn values(v: Vec<Located<String>>) -> Vec<String> {

@@ -2,14 +2,15 @@
 
 use std::sync::Arc;
 
-use super::decode::{Decoder, Located};
+use super::fields::MEETING;
 use super::types::Timestamp;
 use crate::config::Config;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::load::Document;
+use crate::toml_read::{Decoder, Located};
 
 /// Front-matter fields of a meeting.
-pub const FIELDS: &[&str] = &["title", "date", "ended", "place", "attendees", "incidents"];
+pub use super::fields::MEETING as FIELDS;
 
 /// A review meeting and its agenda.
 #[derive(Debug, Clone)]
@@ -49,8 +50,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         return None;
     };
     let open = doc.file.text.find("+++").unwrap_or(0);
-    let t = d.root(&table, open..open + 3);
-    d.check_keys(&t, FIELDS);
+    let t = d.root(&table, open..open + 3, MEETING);
     let title = d.req_string(&t, "title");
     let date = d.datetime(&t, "date", config.timezone);
     if date.is_none() && !t.has("date") {

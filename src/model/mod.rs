@@ -4,17 +4,19 @@
 //! only if every rule of the format held for it, so later stages never re-check fields.
 //! Rules that need the whole site (ids that must exist) belong to the site stage.
 
-pub(crate) mod decode;
+mod decode;
+pub mod fields;
 pub mod incident;
 pub mod meeting;
 pub mod types;
 
-pub use decode::Located;
+pub use crate::config::Lang;
+pub use crate::toml_read::Located;
 pub use incident::{Countermeasure, Incident, Inquiries, Notice, Phase, TimelineEntry};
 pub use meeting::Meeting;
 pub use types::{
-    Choice, Duration, DurationError, Lang, MeasureStatus, NoticeKind, PartialDate, Scope, Status,
-    Term, Timestamp,
+    Choice, Duration, DurationError, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term,
+    Timestamp,
 };
 
 use rayon::prelude::*;
@@ -25,7 +27,7 @@ use crate::load::{Document, Kind};
 
 /// One decoded document: the value if it was valid.
 #[derive(Debug, Clone)]
-pub enum Decoded {
+pub(crate) enum Decoded {
     /// A valid incident (shared: `gen serve` keeps it across rebuilds).
     Incident(std::sync::Arc<Incident>),
     /// A valid meeting.
@@ -35,7 +37,7 @@ pub enum Decoded {
 }
 
 /// Decodes one document, adding its problems to `diags`.
-pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> Decoded {
+pub(crate) fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> Decoded {
     let one = match doc.kind {
         Kind::Incident => {
             incident::decode(doc, config, diags).map(|i| Decoded::Incident(std::sync::Arc::new(i)))
@@ -46,7 +48,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> D
 }
 
 /// Decodes every document in parallel; returns what was valid and every diagnostic.
-pub fn decode_all(
+pub(crate) fn decode_all(
     docs: &[Document],
     config: &Config,
 ) -> (Vec<std::sync::Arc<Incident>>, Vec<Meeting>, Vec<Diagnostic>) {

@@ -5,6 +5,8 @@ use std::fmt;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use serde::Serialize;
 
+pub use crate::toml_read::Choice;
+
 /// A length of time in whole minutes (the precision of every official figure).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Duration {
@@ -154,7 +156,7 @@ impl Timestamp {
 }
 
 /// Appends `n` in decimal, zero-padded to `width` digits.
-pub fn push_padded(s: &mut String, n: u32, width: usize) {
+pub(crate) fn push_padded(s: &mut String, n: u32, width: usize) {
     let mut buf = itoa::Buffer::new();
     let digits = buf.format(n);
     for _ in digits.len()..width {
@@ -236,15 +238,6 @@ impl fmt::Display for PartialDate {
     }
 }
 
-/// A closed set of string values in the front matter.
-pub trait Choice: Sized + Copy + 'static {
-    /// Every value with its spelling in the front matter.
-    const ALL: &'static [(&'static str, Self)];
-
-    /// The front-matter spelling.
-    fn as_str(self) -> &'static str;
-}
-
 macro_rules! choice {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -252,6 +245,7 @@ macro_rules! choice {
         pub enum $name { $($(#[$vdoc])* $variant),+ }
         impl Choice for $name {
             const ALL: &'static [(&'static str, Self)] = &[$(($text, $name::$variant)),+];
+            const NAMES: &'static [&'static str] = &[$($text),+];
             fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
@@ -314,27 +308,6 @@ choice!(
         Resolved = "resolved",
     }
 );
-
-/// The site's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Lang {
-    /// 日本語
-    #[serde(rename = "ja")]
-    Ja,
-    /// English
-    #[serde(rename = "en")]
-    En,
-}
-
-impl Choice for Lang {
-    const ALL: &'static [(&'static str, Self)] = &[("ja", Lang::Ja), ("en", Lang::En)];
-    fn as_str(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -196,9 +196,10 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
         let dir = root.join("themes").join(name);
         if name != "default" && !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "config.toml: theme \"{name}\" not found: there is no folder themes/{name}/\n  help: create themes/{name}/templates/, or remove `theme` to use the built-in default theme"
-            )));
+            return Err(Error::usage_help(
+                format!("config.toml: theme \"{name}\" not found: there is no folder themes/{name}/"),
+                format!("create themes/{name}/templates/, or remove `theme` to use the built-in default theme"),
+            ));
         }
         let mut templates: Vec<(String, String, String)> = Vec::new();
         if let Some(t) = DEFAULT.get_dir("templates") {

@@ -41,16 +41,19 @@ pub struct ServeOptions {
 pub fn run(opts: &ServeOptions) -> Result<(), Error> {
     // Not a site at all (no config.toml) is a usage error, as for `gen build`; a config
     // with mistakes (the inner result) is served with the overlay until it is fixed.
-    drop(crate::config::Config::load(&opts.root)?);
+    match crate::config::Config::load(&opts.root) {
+        Ok(_) | Err(Error::Content(_)) => {}
+        Err(e) => return Err(e),
+    }
     let addr = SocketAddr::new(opts.bind, opts.port);
     let listener = std::net::TcpListener::bind(addr)
-        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+        .map_err(|e| Error::usage(format!("cannot listen on {addr}: {e}")))?;
     let local = listener
         .local_addr()
-        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+        .map_err(|e| Error::usage(format!("cannot listen on {addr}: {e}")))?;
     listener
         .set_nonblocking(true)
-        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+        .map_err(|e| Error::usage(format!("cannot listen on {addr}: {e}")))?;
     let host = match local.ip() {
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         IpAddr::V6(ip) => format!("[{ip}]"),
@@ -106,14 +109,14 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+        .map_err(|e| Error::usage(format!("cannot start the server: {e}")))?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+            .map_err(|e| Error::usage(format!("cannot listen on {addr}: {e}")))?;
         let app = http::router(shared).into_make_service_with_connect_info::<http::Arrived>();
         axum::serve(listener, app)
             .await
-            .map_err(|e| Error::Usage(format!("the server stopped: {e}")))
+            .map_err(|e| Error::usage(format!("the server stopped: {e}")))
     })
 }
 

@@ -55,20 +55,20 @@ impl Watcher {
             }
         };
         let inner = new_debouncer(DEBOUNCE, Some(Duration::from_millis(10)), handler)
-            .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+            .map_err(|e| Error::usage(format!("cannot watch {}: {e}", root.display())))?;
         let mut w = Watcher { root, inner };
         // The root itself, not recursively: config.toml (replaced by atomic saves, so
         // watched through its folder) and source folders created later.
         let root = w.root.clone();
         w.inner
             .watch(&root, RecursiveMode::NonRecursive)
-            .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+            .map_err(|e| Error::usage(format!("cannot watch {}: {e}", root.display())))?;
         for f in FOLDERS {
             let dir = root.join(f);
             if dir.is_dir() {
                 w.inner
                     .watch(&dir, RecursiveMode::Recursive)
-                    .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", dir.display())))?;
+                    .map_err(|e| Error::usage(format!("cannot watch {}: {e}", dir.display())))?;
             }
         }
         Ok(w)
