@@ -123,11 +123,77 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The UI labels of a language, as a map for templates.
+/// Punctuation and separators of one language. Templates read each as `t.<key>` and views
+/// join lists with them, so no template or view writes `、` or `, ` itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Punctuation {
+    /// Between the items of a list: `、` / `, `.
+    pub list_sep: &'static str,
+    /// After a label, before its value: `：` / `: `.
+    pub colon: &'static str,
+    /// Opens a parenthetical: `（` / `(`.
+    pub paren_open: &'static str,
+    /// Closes a parenthetical: `）` / `)`.
+    pub paren_close: &'static str,
+    /// Between two short items of a line (a document's kind after the site's name): ` · `.
+    pub dot_sep: &'static str,
+    /// Between the links of a breadcrumb trail: ` › `.
+    pub crumb_sep: &'static str,
+    /// Between the two ends of a range within one day (`10:00–12:00`).
+    pub range_sep: &'static str,
+    /// Between the two ends of a range across days, whose ends hold spaces themselves.
+    pub wide_range_sep: &'static str,
+}
+
+const JA_PUNCTUATION: Punctuation = Punctuation {
+    list_sep: "、",
+    colon: "：",
+    paren_open: "（",
+    paren_close: "）",
+    dot_sep: " · ",
+    crumb_sep: " › ",
+    range_sep: "–",
+    wide_range_sep: " – ",
+};
+
+const EN_PUNCTUATION: Punctuation = Punctuation {
+    list_sep: ", ",
+    colon: ": ",
+    paren_open: "(",
+    paren_close: ")",
+    ..JA_PUNCTUATION
+};
+
+impl Punctuation {
+    /// The punctuation of a language.
+    pub fn of(lang: Lang) -> &'static Punctuation {
+        match lang {
+            Lang::Ja => &JA_PUNCTUATION,
+            Lang::En => &EN_PUNCTUATION,
+        }
+    }
+
+    /// Each mark under its template key.
+    fn entries(&self) -> [(&'static str, &'static str); 8] {
+        [
+            ("list_sep", self.list_sep),
+            ("colon", self.colon),
+            ("paren_open", self.paren_open),
+            ("paren_close", self.paren_close),
+            ("dot_sep", self.dot_sep),
+            ("crumb_sep", self.crumb_sep),
+            ("range_sep", self.range_sep),
+            ("wide_range_sep", self.wide_range_sep),
+        ]
+    }
+}
+
+/// The UI labels and punctuation of a language, as a map for templates.
 pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
     LABELS
         .iter()
         .map(|(k, ja, en)| (*k, if lang == Lang::Ja { *ja } else { *en }))
+        .chain(Punctuation::of(lang).entries())
         .collect()
 }
 
@@ -308,6 +374,20 @@ impl Fmt {
         s
     }
 
+    /// The language's punctuation.
+    pub fn punctuation(self) -> &'static Punctuation {
+        Punctuation::of(self.lang)
+    }
+
+    /// When a figure was taken: `2017年7月4日時点` / `as of 4 Jul 2017`.
+    pub fn as_of(self, date: PartialDate) -> String {
+        let date = self.partial_date(date);
+        match self.lang {
+            Lang::Ja => date + "時点",
+            Lang::En => format!("as of {date}"),
+        }
+    }
+
     /// The display offset: `UTC+09:00`.
     pub fn offset(self) -> String {
         format!("UTC{}", self.tz)
@@ -445,6 +525,20 @@ mod tests {
         assert_eq!(f(Lang::Ja).approx_count(539, true), "約539件");
         assert_eq!(f(Lang::En).approx_count(539, true), "about 539");
         assert_eq!(f(Lang::Ja).count(1573), "1,573件");
+    }
+
+    #[test]
+    fn punctuation_follows_the_language() {
+        let ja = labels(Lang::Ja);
+        let en = labels(Lang::En);
+        assert_eq!((ja["list_sep"], en["list_sep"]), ("、", ", "));
+        assert_eq!((ja["colon"], en["colon"]), ("：", ": "));
+        assert_eq!((ja["paren_open"], en["paren_close"]), ("（", ")"));
+        // No mark shadows a label of the same key.
+        assert_eq!(ja.len(), LABELS.len() + 8);
+        let date = PartialDate::parse("2017-07-04").unwrap();
+        assert_eq!(f(Lang::Ja).as_of(date), "2017年7月4日時点");
+        assert_eq!(f(Lang::En).as_of(date), "as of 4 Jul 2017");
     }
 
     #[test]

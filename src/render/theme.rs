@@ -1,5 +1,10 @@
 //! Themes: Tera templates and static files. The default theme is embedded in the binary;
 //! a site's `themes/<name>/` overrides it template by template and file by file.
+//!
+//! The default templates are registered as `default/<name>` with `default/` as Tera's
+//! fallback prefix: a name resolves to the site theme's template first, then to the
+//! default one, so a site template can `{% extends "default/incident.html" %}` and
+//! replace one block, as Zola's theme paths allow.
 
 use std::path::{Path, PathBuf};
 
@@ -9,10 +14,14 @@ use tera::{Context, Tera};
 use super::Output;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::error::Error;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 static DEFAULT: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// The name prefix of the default theme's templates (`default/incident.html`).
+pub const DEFAULT_PREFIX: &str = "default/";
 
 /// A loaded theme, ready to render.
 pub struct Theme {
@@ -87,6 +96,19 @@ fn reports(text: &str, sources: &HashMap<String, Arc<SourceFile>>) -> Vec<(Strin
         .collect()
 }
 
+/// The registered name a template name resolves to: the site theme's, else the default.
+fn resolved<'a>(name: &'a str, sources: &HashMap<String, Arc<SourceFile>>) -> Cow<'a, str> {
+    if sources.contains_key(name) {
+        return Cow::Borrowed(name);
+    }
+    let default = format!("{DEFAULT_PREFIX}{name}");
+    if sources.contains_key(&default) {
+        Cow::Owned(default)
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
 /// A Tera error as diagnostics on the templates' own files, where Tera says where.
 fn template_error(
     e: &tera::Error,
@@ -123,8 +145,9 @@ fn template_error(
                     .split_once("template '")
                     .and_then(|(_, rest)| rest.split_once('\''))
                     .map(|(name, _)| name)
-                    .filter(|name| sources.contains_key(*name))
-                    .unwrap_or(fallback);
+                    .map(|name| resolved(name, sources).into_owned())
+                    .filter(|name| sources.contains_key(name))
+                    .unwrap_or_else(|| resolved(fallback, sources).into_owned());
                 // The tag that closes the loop names the next template of the chain.
                 let next = text
                     .split_once("`[")
@@ -135,17 +158,18 @@ fn template_error(
                         names.get(1).or(names.first()).map(|n| n.to_string())
                     });
                 let offset = next.and_then(|next| {
-                    let file = sources.get(named)?;
+                    let file = sources.get(&named)?;
                     file.text
                         .find(&format!("\"{next}\""))
                         .or_else(|| file.text.find(&format!("'{next}'")))
                 });
-                vec![(named.to_string(), chain(e).join(": "), offset)]
+                vec![(named, chain(e).join(": "), offset)]
             } else {
                 found.into_iter().map(|(n, m, o)| (n, m, Some(o))).collect()
             }
         }
     };
+    let fallback = resolved(fallback, sources);
     let mut diags = Vec::new();
     for (name, message, offset) in found {
         let (message, help) = if message.starts_with("Circular") {
@@ -168,7 +192,7 @@ fn template_error(
         };
         let (file, offset) = match sources.get(&name) {
             Some(file) => (file, offset.filter(|o| *o <= file.text.len())),
-            None => match sources.get(fallback) {
+            None => match sources.get(fallback.as_ref()) {
                 Some(file) => (file, None),
                 None => {
                     return Error::Template {
@@ -205,9 +229,9 @@ impl Theme {
         if let Some(t) = DEFAULT.get_dir("templates") {
             for f in t.files() {
                 let name = f.path().strip_prefix("templates").unwrap_or(f.path());
-                let name = name.to_string_lossy().into_owned();
+                let name = name.to_string_lossy().replace('\\', "/");
                 templates.push((
-                    name.clone(),
+                    format!("{DEFAULT_PREFIX}{name}"),
                     f.contents_utf8().unwrap_or("").to_string(),
                     format!("(built-in) themes/default/templates/{name}"),
                 ));
@@ -230,6 +254,7 @@ impl Theme {
                 let name = rel.to_string_lossy().replace('\\', "/");
                 let text = std::fs::read_to_string(entry.path())
                     .map_err(|e| Error::io(entry.path(), e))?;
+                // Only a site template under `default/` can share a built-in's name.
                 templates.retain(|(n, _, _)| *n != name);
                 let shown = format!(
                     "themes/{}/templates/{name}",
@@ -240,6 +265,9 @@ impl Theme {
             }
         }
         let mut tera = Tera::new();
+        // Before any template is added, as Tera requires.
+        tera.set_fallback_prefixes([DEFAULT_PREFIX])
+            .expect("fallback prefixes are set on an empty Tera");
         tera.autoescape_on(vec![".html"]);
         // Tera's default also escapes `/`, which bloats every link; these five suffice.
         tera.set_escape_fn(super::markdown::escape_to);

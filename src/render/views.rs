@@ -238,11 +238,9 @@ impl<'s> Views<'s> {
         })
     }
 
+    /// Between the items of a list, in the site's language.
     fn sep(&self) -> &'static str {
-        match self.f.lang {
-            crate::model::Lang::Ja => "、",
-            crate::model::Lang::En => ", ",
-        }
+        self.f.punctuation().list_sep
     }
 
     /// The path of an incident page.
@@ -414,8 +412,12 @@ pub struct IncidentView {
     pub inquiries: Option<String>,
     /// Inquiries by channel, formatted.
     pub inquiries_by_channel: Vec<(String, String)>,
+    /// `inquiries_by_channel` as one line: `電話 370件、メール 137件`.
+    pub inquiries_by_channel_text: Option<String>,
     /// The date the inquiry count was taken.
     pub inquiries_as_of: Option<String>,
+    /// That date as a phrase: `2017年7月4日時点` / `as of 4 Jul 2017`.
+    pub inquiries_as_of_text: Option<String>,
     /// Summary.
     pub summary: Option<String>,
     /// Causes, primary first.
@@ -462,6 +464,13 @@ impl Views<'_> {
                 v.iter().map(|(c, n)| (f.channel(c), f.count(*n))).collect(),
             ),
         };
+        let by_channel_text = (!by_channel.is_empty()).then(|| {
+            by_channel
+                .iter()
+                .map(|(channel, count)| format!("{channel} {count}"))
+                .collect::<Vec<_>>()
+                .join(self.sep())
+        });
         let year = i.started.year_in(f.tz);
         IncidentView {
             row: self.row(i),
@@ -483,7 +492,9 @@ impl Views<'_> {
             service_category: i.service_category.clone(),
             inquiries,
             inquiries_by_channel: by_channel,
+            inquiries_by_channel_text: by_channel_text,
             inquiries_as_of: i.inquiries_as_of.map(|d| f.partial_date(d)),
+            inquiries_as_of_text: i.inquiries_as_of.map(|d| f.as_of(d)),
             summary: i.summary.clone(),
             causes: i
                 .causes
@@ -566,6 +577,7 @@ impl Views<'_> {
     /// A meeting as a list entry or page header.
     pub fn meeting(&self, m: &Meeting) -> MeetingView {
         let f = self.f;
+        let marks = f.punctuation();
         let agenda: Vec<Row> = m
             .incidents
             .iter()
@@ -581,9 +593,19 @@ impl Views<'_> {
                     if e.in_offset(f.tz).date_naive() == m.date.in_offset(f.tz).date_naive() =>
                 {
                     let e = e.in_offset(f.tz);
-                    format!("{}–{}", f.datetime(m.date), e.format("%H:%M"))
+                    format!(
+                        "{}{}{}",
+                        f.datetime(m.date),
+                        marks.range_sep,
+                        e.format("%H:%M")
+                    )
                 }
-                Some(e) => format!("{} – {}", f.datetime(m.date), f.datetime(e)),
+                Some(e) => format!(
+                    "{}{}{}",
+                    f.datetime(m.date),
+                    marks.wide_range_sep,
+                    f.datetime(e)
+                ),
                 None => f.datetime(m.date),
             },
             date_iso: m.date.rfc3339(),
