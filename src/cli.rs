@@ -81,6 +81,9 @@ enum Command {
     /// Build the site and print meeting packets, incident reports or annual reports to PDF
     /// with headless Chromium (A4, page numbers, fonts embedded).
     Pdf(PdfArgs),
+    /// List every page and printable document the site builds: one `KIND<TAB>PATH` line
+    /// each (paths inside the output folder), or JSON with --format json.
+    Routes(RoutesArgs),
     /// Create a new site that builds as it is.
     Init {
         /// Folder to create the site in.
@@ -137,6 +140,15 @@ struct CheckArgs {
     /// The date overdue countermeasures are judged against [default: today].
     #[arg(long, value_name = "YYYY-MM-DD")]
     today: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, clap::Args)]
+struct RoutesArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -212,6 +224,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
         Command::Check(args) => check(args),
         Command::New { what, root } => new(what, &root),
         Command::Pdf(args) => pdf(args),
+        Command::Routes(args) => routes(args),
         Command::Init { dir } => init(&dir),
     }
 }
@@ -245,6 +258,23 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         report.output.display(),
         start.elapsed().as_millis()
     ));
+    Ok(())
+}
+
+/// `gen routes`: the page registry's listing of the site, for scripts (the qa checks read
+/// it instead of knowing the URL scheme).
+fn routes(args: RoutesArgs) -> Result<(), Error> {
+    let site = crate::load_site(&args.site.options())?;
+    let routes = crate::render::routes(&site);
+    let text = match args.format {
+        Format::Text => routes
+            .iter()
+            .map(|r| format!("{}\t{}", r.kind, r.path))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Format::Json => serde_json::to_string_pretty(&routes).unwrap_or_default(),
+    };
+    crate::term::out(&text);
     Ok(())
 }
 

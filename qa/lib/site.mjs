@@ -3,14 +3,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-/** Runs `gen build`; throws with gen's output when it fails. */
+/** Runs `gen build`, then learns the kind of every page it wrote from `gen routes` (the
+ * page registry's listing); throws with gen's output when either fails. */
 export function genBuild(gen, root, output, extra = []) {
   const args = ['build', '--root', root, '--output', output, ...extra];
   const r = spawnSync(gen, args, { encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`gen ${args.join(' ')} exited ${r.status}\n${r.stdout}${r.stderr}`);
   }
+  learnRoutes(gen, root, extra.includes('--drafts') ? ['--drafts'] : []);
   return `gen ${args.join(' ')}`;
+}
+
+// Page kinds by output path, from `gen routes`: qa keeps no copy of the URL scheme.
+const ROUTES = new Map();
+// The kinds of the printed documents (docs/printing.md), as `gen routes` marks them.
+export const PRINT_TYPES = new Set();
+
+function learnRoutes(gen, root, extra) {
+  const args = ['routes', '--root', root, '--format', 'json', ...extra];
+  const r = spawnSync(gen, args, { encoding: 'utf8' });
+  if (r.status !== 0) {
+    throw new Error(`gen ${args.join(' ')} exited ${r.status}\n${r.stdout}${r.stderr}`);
+  }
+  for (const { kind, path: rel, print } of JSON.parse(r.stdout)) {
+    ROUTES.set(rel, kind);
+    if (print) PRINT_TYPES.add(kind);
+  }
 }
 
 /** Every file under dir, as paths relative to it with '/' separators, sorted. */
@@ -29,32 +48,11 @@ export function listFiles(dir) {
 
 export const htmlFiles = (dir) => listFiles(dir).filter((f) => f.endsWith('.html'));
 
-// Page types, by path in the output. The print documents (docs/printing.md) are pages too:
+// Page types are the registry's kinds. The print documents (docs/printing.md) are pages too:
 // every check that says "every page" covers them; the checks that are about the web layout
 // (phone, tap targets) report them separately.
-const TYPES = [
-  ['home', /^index\.html$/],
-  ['incidents-index', /^incidents\/index\.html$/],
-  ['incident-report', /^incidents\/[^/]+\/report\.html$/],
-  ['incident', /^incidents\/[^/]+\/index\.html$/],
-  ['causes-index', /^causes\/index\.html$/],
-  ['cause', /^causes\/[^/]+\/index\.html$/],
-  ['years-index', /^years\/index\.html$/],
-  ['year', /^years\/[^/]+\/index\.html$/],
-  ['operators-index', /^operators\/index\.html$/],
-  ['operator', /^operators\/[^/]+\/index\.html$/],
-  ['meetings-index', /^meetings\/index\.html$/],
-  ['meeting-packet', /^meetings\/[^/]+\/packet\/index\.html$/],
-  ['meeting', /^meetings\/[^/]+\/index\.html$/],
-  ['reports-index', /^reports\/index\.html$/],
-  ['annual-report', /^reports\/[^/]+\/index\.html$/],
-  ['404', /^404\.html$/],
-];
-export const PRINT_TYPES = new Set(['incident-report', 'meeting-packet', 'annual-report']);
-
 export function pageType(rel) {
-  for (const [t, re] of TYPES) if (re.test(rel)) return t;
-  return 'other';
+  return ROUTES.get(rel) ?? 'other';
 }
 
 // The page types of issue 7, in order, and the page of each that the one-per-type checks

@@ -9,6 +9,7 @@ use crate::model::{Incident, Inquiries, Meeting};
 use crate::site::{Group, Site, Stats};
 use std::sync::Arc;
 
+use crate::routes;
 pub use crate::routes::href;
 
 /// A link: text and relative href (prefix it with the page's `root`).
@@ -243,31 +244,6 @@ impl<'s> Views<'s> {
         self.f.punctuation().list_sep
     }
 
-    /// The path of an incident page.
-    pub fn incident_path(id: &str) -> String {
-        crate::routes::incident(id)
-    }
-
-    /// The path of a cause page.
-    pub fn cause_path(key: &str) -> String {
-        crate::routes::cause(key)
-    }
-
-    /// The path of a year page.
-    pub fn year_path(y: i32) -> String {
-        crate::routes::year(y)
-    }
-
-    /// The path of an operator page.
-    pub fn operator_path(slug: &str) -> String {
-        crate::routes::operator(slug)
-    }
-
-    /// The path of a meeting page.
-    pub fn meeting_path(id: &str) -> String {
-        crate::routes::meeting(id)
-    }
-
     /// A cause tag.
     pub fn cause_tag(&self, key: &crate::config::CauseKey, primary: bool) -> CauseTag {
         let label = self.site.config.causes.get(key.as_str()).map_or_else(
@@ -277,7 +253,7 @@ impl<'s> Views<'s> {
         CauseTag {
             key: key.as_str().to_string(),
             label,
-            href: href(&Self::cause_path(key.as_str())),
+            href: href(&routes::cause(key.as_str())),
             primary,
         }
     }
@@ -293,7 +269,7 @@ impl<'s> Views<'s> {
         Row {
             id: i.id.clone(),
             title: i.title.clone(),
-            href: href(&Self::incident_path(&i.id)),
+            href: href(&routes::incident(&i.id)),
             date: f.datetime(i.started),
             date_iso: i.started.rfc3339(),
             operators: i.operators.join(self.sep()),
@@ -479,9 +455,7 @@ impl Views<'_> {
                 .iter()
                 .map(|o| Link {
                     text: o.clone(),
-                    href: href(&Self::operator_path(
-                        self.site.operator_slug(o).unwrap_or("-"),
-                    )),
+                    href: href(&routes::operator(self.site.operator_slug(o).unwrap_or("-"))),
                 })
                 .collect(),
             started: f.datetime(i.started),
@@ -557,16 +531,16 @@ impl Views<'_> {
                 .filter_map(|r| self.site.incident(&r.value))
                 .map(|r| Link {
                     text: r.title.clone(),
-                    href: href(&Self::incident_path(&r.id)),
+                    href: href(&routes::incident(&r.id)),
                 })
                 .collect(),
             meeting: self.site.meeting_of(n).map(|m| Link {
                 text: m.title.clone(),
-                href: href(&Self::meeting_path(&m.id)),
+                href: href(&routes::meeting(&m.id)),
             }),
             year: Link {
                 text: year.to_string(),
-                href: href(&Self::year_path(year)),
+                href: href(&routes::year(year)),
             },
             tags: i.tags.clone(),
             body: body.html,
@@ -587,7 +561,7 @@ impl Views<'_> {
         MeetingView {
             id: m.id.clone(),
             title: m.title.clone(),
-            href: href(&Self::meeting_path(&m.id)),
+            href: href(&routes::meeting(&m.id)),
             date: match m.ended {
                 Some(e)
                     if e.in_offset(f.tz).date_naive() == m.date.in_offset(f.tz).date_naive() =>

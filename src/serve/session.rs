@@ -142,18 +142,19 @@ impl Session {
     ) -> Result<Update, Error> {
         let start = Instant::now();
         let touched = self.invalidate(changed);
-        if self.config.is_none() {
-            self.config = Some(crate::load_config(
-                &self.opts.root,
-                self.opts.base_url.as_deref(),
-            )?);
-        }
-        let config = self.config.clone().ok_or(Error::Reported(2))?;
+        let config = match &self.config {
+            Some(c) => c.clone(),
+            None => {
+                let c = crate::load_config(&self.opts.root, self.opts.base_url.as_deref())?;
+                self.config = Some(c.clone());
+                c
+            }
+        };
         if self.theme.is_none() {
             self.theme = Some(Theme::load(&self.opts.root, &config.theme)?);
         }
         let site = self.load(&config, &touched)?;
-        let theme = self.theme.as_ref().ok_or(Error::Reported(2))?;
+        let theme = self.theme.as_ref().expect("the theme is loaded above");
 
         let plan = match (&self.good, touched.config || touched.theme) {
             (Some(old), false) => affected(old, &site, &touched.incident_dirs),
@@ -166,11 +167,14 @@ impl Session {
                 // Read outside the lock: assets are read on every rendering thread at once.
                 let (path, served) = served(root, o)?;
                 out.lock()
-                    .map_err(|_| Error::Reported(101))?
+                    .expect("no rendering thread panics while holding the output list")
                     .insert(path, served);
                 Ok(())
             })?;
-            self.files = Arc::new(out.into_inner().map_err(|_| Error::Reported(101))?);
+            self.files = Arc::new(
+                out.into_inner()
+                    .expect("no rendering thread panics while holding the output list"),
+            );
             self.good = Some(site);
             publish(self.files(), &[]);
             return Ok(Update {
@@ -191,7 +195,9 @@ impl Session {
             }
             let out = Mutex::new(Vec::new());
             let rendered = render::render_pages(&site, theme, kinds, &|o| {
-                out.lock().map_err(|_| Error::Reported(101))?.push(o);
+                out.lock()
+                    .expect("no rendering thread panics while holding the output list")
+                    .push(o);
                 Ok(())
             });
             if let Err(e) = rendered {
@@ -199,7 +205,9 @@ impl Session {
                 self.files = before;
                 return Err(e);
             }
-            let mut outputs = out.into_inner().map_err(|_| Error::Reported(101))?;
+            let mut outputs = out
+                .into_inner()
+                .expect("no rendering thread panics while holding the output list");
             let mut files = (*self.files).clone();
             if n == 0 {
                 for id in &touched.incident_dirs {
@@ -306,7 +314,10 @@ impl Session {
                 paths,
             });
         }
-        let d = self.discovered.as_ref().ok_or(Error::Reported(2))?;
+        let d = self
+            .discovered
+            .as_ref()
+            .expect("the content is discovered above when it was not yet");
         let missing: Vec<&Found> = d
             .found
             .iter()

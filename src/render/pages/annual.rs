@@ -13,6 +13,10 @@ impl Kind for Annual {
         "annual-report"
     }
 
+    fn print(&self) -> bool {
+        true
+    }
+
     fn count(&self, site: &Site) -> usize {
         site.years.len()
     }

@@ -12,7 +12,7 @@ use crate::site::Site;
 pub(super) struct Causes;
 
 /// The kind's name, also its navigation section.
-pub(super) const NAME: &str = "causes";
+pub(super) const NAME: &str = "causes-index";
 
 impl Kind for Causes {
     fn name(&self) -> &'static str {

@@ -10,7 +10,7 @@ use crate::site::Site;
 pub(super) struct Incidents;
 
 /// The kind's name, also its navigation section.
-pub(super) const NAME: &str = "incidents";
+pub(super) const NAME: &str = "incidents-index";
 
 impl Kind for Incidents {
     fn name(&self) -> &'static str {

@@ -9,7 +9,7 @@ use crate::site::Site;
 pub(super) struct Meetings;
 
 /// The kind's name, also its navigation section.
-pub(super) const NAME: &str = "meetings";
+pub(super) const NAME: &str = "meetings-index";
 
 impl Kind for Meetings {
     fn name(&self) -> &'static str {

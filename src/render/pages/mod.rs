@@ -90,6 +90,11 @@ pub(crate) trait Kind: Sync {
         Vec::new()
     }
 
+    /// Whether the pages are printable documents rather than web pages.
+    fn print(&self) -> bool {
+        false
+    }
+
     /// The label of the navigation item this kind is, for section indexes.
     fn nav(&self) -> Option<&'static str> {
         None
@@ -171,11 +176,10 @@ pub fn routes(site: &Site) -> Vec<Route> {
     let mut out = Vec::new();
     for page in all(site) {
         let k = page.kind();
-        let print = k.name() == annual::Annual.name();
         out.push(Route {
             kind: k.name(),
             path: page.path(site),
-            print,
+            print: k.print(),
         });
         out.extend(
             k.documents(site, page.n)

@@ -10,7 +10,7 @@ use crate::site::Site;
 pub(super) struct Operators;
 
 /// The kind's name, also its navigation section.
-pub(super) const NAME: &str = "operators";
+pub(super) const NAME: &str = "operators-index";
 
 impl Kind for Operators {
     fn name(&self) -> &'static str {

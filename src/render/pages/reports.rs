@@ -10,7 +10,7 @@ use crate::site::Site;
 pub(super) struct Reports;
 
 /// The kind's name, also its navigation section.
-pub(super) const NAME: &str = "reports";
+pub(super) const NAME: &str = "reports-index";
 
 impl Kind for Reports {
     fn name(&self) -> &'static str {

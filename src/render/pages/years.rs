@@ -10,7 +10,7 @@ use crate::site::Site;
 pub(super) struct Years;
 
 /// The kind's name, also its navigation section.
-pub(super) const NAME: &str = "years";
+pub(super) const NAME: &str = "years-index";
 
 impl Kind for Years {
     fn name(&self) -> &'static str {
