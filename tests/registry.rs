@@ -122,8 +122,8 @@ fn fixture(root: &Path, a: &str, m1: &str) {
             "+++\ntitle = \"{id}\"\noperators = [\"事業者A\"]\nstarted = {year}-05-01T10:00:00+09:00\nresolved = {year}-05-01T11:00:00+09:00\ncauses = [\"human-error\"]\nrelated = [\"a\"]\n+++\n\n{id}\n"
         )
     };
-    write(root, "content/incidents/b.md", &other("b", 2024));
-    write(root, "content/incidents/c.md", &other("c", 2023));
+    write(root, "content/incidents/b.md", other("b", 2024));
+    write(root, "content/incidents/c.md", other("c", 2023));
     write(root, "content/meetings/m1.md", m1);
     write(
         root,
