@@ -63,6 +63,96 @@ const ACTIVE_ELEMENTS: &[&str] = &[
     "discard",
 ];
 
+/// Where and what the active content of one tag is, if any: an active element, an event
+/// handler, a script URL, a style that fetches, a refresh.
+fn active_in_tag(t: &str, tag: &Tag) -> Option<(Range<usize>, String)> {
+    let local = tag.name.rsplit(':').next().unwrap_or("");
+    if ACTIVE_ELEMENTS.contains(&local) {
+        return Some((
+            tag.at.clone(),
+            format!(
+                "this file contains a <{}> element, which can run script or change a link",
+                tag.name
+            ),
+        ));
+    }
+    for attr in &tag.attrs {
+        let key = attr.name.rsplit(':').next().unwrap_or("");
+        if key.starts_with("on") {
+            return Some((
+                attr.at.clone(),
+                format!(
+                    "the attribute {} is an event handler: it runs script",
+                    attr.name
+                ),
+            ));
+        }
+        let value = as_read(&attr.value);
+        let url = [
+            "href",
+            "src",
+            "action",
+            "formaction",
+            "data",
+            "values",
+            "to",
+            "from",
+            "by",
+            "background",
+            "poster",
+            "srcset",
+            "ping",
+            "lowsrc",
+            "dynsrc",
+            "codebase",
+            "cite",
+            "longdesc",
+            "manifest",
+            "icon",
+            "content",
+        ]
+        .contains(&key);
+        let scheme_ok = !(value.starts_with("javascript:")
+            || value.starts_with("vbscript:")
+            || value.starts_with("data:text")
+            || value.starts_with("data:application")
+            || value.starts_with("data:image/svg"));
+        if url && !scheme_ok {
+            return Some((
+                attr.at.clone(),
+                format!("the attribute {} holds a script URL", attr.name),
+            ));
+        }
+        if key == "style" && (value.contains("url(") || value.contains("expression(")) {
+            return Some((
+                attr.at.clone(),
+                "this style attribute fetches or runs something (url() or expression())".into(),
+            ));
+        }
+    }
+    let http_equiv = tag.attrs.iter().find(|a| a.name == "http-equiv");
+    if local == "meta" && http_equiv.is_some_and(|a| as_read(&a.value) == "refresh") {
+        return Some((
+            tag.at.clone(),
+            "this <meta http-equiv=\"refresh\"> sends the reader elsewhere".into(),
+        ));
+    }
+    if local == "style" {
+        let end = t[tag.at.end..]
+            .find("</")
+            .map_or(t.len(), |e| tag.at.end + e);
+        let body = as_read(&t[tag.at.end..end]);
+        if body.contains("url(") || body.contains("@import") || body.contains("expression(") {
+            return Some((
+                tag.at.clone(),
+                "this <style> element fetches or runs something (url(), @import or expression())"
+                    .into(),
+            ));
+        }
+    }
+    None
+}
+
 /// Checks one asset; `shown` is its path for messages. Returns the problem as a located
 /// error, or `None` when the file may be published.
 pub fn check(shown: &Path, name: &str, bytes: &[u8]) -> Option<Diagnostic> {
@@ -108,88 +198,8 @@ pub fn check(shown: &Path, name: &str, bytes: &[u8]) -> Option<Diagnostic> {
         }
     }
     for tag in tags(t) {
-        let local = tag.name.rsplit(':').next().unwrap_or("");
-        if ACTIVE_ELEMENTS.contains(&local) {
-            return refuse(
-                Some(tag.at.clone()),
-                format!(
-                    "this file contains a <{}> element, which can run script or change a link",
-                    tag.name
-                ),
-            );
-        }
-        for attr in &tag.attrs {
-            let key = attr.name.rsplit(':').next().unwrap_or("");
-            if key.starts_with("on") {
-                return refuse(
-                    Some(attr.at.clone()),
-                    format!(
-                        "the attribute {} is an event handler: it runs script",
-                        attr.name
-                    ),
-                );
-            }
-            let value = as_read(&attr.value);
-            let url = [
-                "href",
-                "src",
-                "action",
-                "formaction",
-                "data",
-                "values",
-                "to",
-                "from",
-                "by",
-                "background",
-                "poster",
-                "srcset",
-                "ping",
-                "lowsrc",
-                "dynsrc",
-                "codebase",
-                "cite",
-                "longdesc",
-                "manifest",
-                "icon",
-                "content",
-            ]
-            .contains(&key);
-            let scheme_ok = !(value.starts_with("javascript:")
-                || value.starts_with("vbscript:")
-                || value.starts_with("data:text")
-                || value.starts_with("data:application")
-                || value.starts_with("data:image/svg"));
-            if url && !scheme_ok {
-                return refuse(
-                    Some(attr.at.clone()),
-                    format!("the attribute {} holds a script URL", attr.name),
-                );
-            }
-            if key == "style" && (value.contains("url(") || value.contains("expression(")) {
-                return refuse(
-                    Some(attr.at.clone()),
-                    "this style attribute fetches or runs something (url() or expression())".into(),
-                );
-            }
-        }
-        let http_equiv = tag.attrs.iter().find(|a| a.name == "http-equiv");
-        if local == "meta" && http_equiv.is_some_and(|a| as_read(&a.value) == "refresh") {
-            return refuse(
-                Some(tag.at.clone()),
-                "this <meta http-equiv=\"refresh\"> sends the reader elsewhere".into(),
-            );
-        }
-        if local == "style" {
-            let end = t[tag.at.end..]
-                .find("</")
-                .map_or(t.len(), |e| tag.at.end + e);
-            let body = as_read(&t[tag.at.end..end]);
-            if body.contains("url(") || body.contains("@import") || body.contains("expression(") {
-                return refuse(
-                    Some(tag.at.clone()),
-                    "this <style> element fetches or runs something (url(), @import or expression())".into(),
-                );
-            }
+        if let Some((at, what)) = active_in_tag(t, &tag) {
+            return refuse(Some(at), what);
         }
     }
     None

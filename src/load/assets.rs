@@ -69,6 +69,76 @@ pub fn static_reserved(rel: &str) -> bool {
     SECTIONS.contains(&top) && matches!(last, "index.html" | "report.html")
 }
 
+/// The `/`-separated name of a walked entry below `dir`: `None` for a folder, an error for
+/// a link, a device or a name that is not UTF-8.
+fn file_name(
+    entry: &walkdir::DirEntry,
+    dir: &Path,
+    file: &dyn Fn() -> std::sync::Arc<crate::diag::SourceFile>,
+) -> Result<Option<String>, Diagnostic> {
+    let path = entry.path();
+    let rel = path.strip_prefix(dir).unwrap_or(path);
+    if entry.path_is_symlink() {
+        return Err(Diagnostic::error(
+            crate::diag::Code::Symlink,
+            &file(),
+            None,
+            "this asset is a symbolic link; gen does not follow links out of the site",
+        )
+        .with_help("copy the file into the incident's folder instead of linking it"));
+    }
+    let kind = entry.file_type();
+    if kind.is_dir() {
+        return Ok(None);
+    }
+    if !kind.is_file() {
+        return Err(Diagnostic::error(
+            crate::diag::Code::NotAFile,
+            &file(),
+            None,
+            "this is not a regular file (a named pipe, socket or device); gen publishes only files",
+        )
+        .with_help("remove it from the site"));
+    }
+    let Some(parts) = rel
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect::<Option<Vec<&str>>>()
+    else {
+        return Err(Diagnostic::error(
+            crate::diag::Code::InvalidName,
+            &file(),
+            None,
+            "this file name is not valid UTF-8, so it cannot be part of a URL",
+        )
+        .with_help("rename the file"));
+    };
+    Ok(Some(parts.join("/")))
+}
+
+/// The active content of an HTML, SVG or XML asset, or why it cannot be read.
+fn active_content(
+    path: &Path,
+    rel: &str,
+    file: &dyn Fn() -> std::sync::Arc<crate::diag::SourceFile>,
+) -> Option<Diagnostic> {
+    if super::active::kind(rel) == super::active::Kind::Inert {
+        return None;
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => super::active::check(&file().path, rel, &bytes),
+        Err(e) => Some(
+            Diagnostic::error(
+                crate::diag::Code::Unreadable,
+                &file(),
+                None,
+                format!("cannot read this file: {e}"),
+            )
+            .with_help("check its permissions, or move it out of the site"),
+        ),
+    }
+}
+
 /// Every regular file under `dir`, sorted by path, to be published at `to` + its path
 /// relative to `dir`, except `document` (the `index.md` beside its assets), which is not
 /// copied; a file at a relative path `reserved` says a page is written to is an error, and
@@ -113,53 +183,15 @@ pub fn list(
             }
         };
         let path = entry.path();
-        let rel = path.strip_prefix(dir).unwrap_or(path);
         let file = || whole(shown, dir, path);
-        if entry.path_is_symlink() {
-            diags.push(
-                Diagnostic::error(
-                    crate::diag::Code::Symlink,
-                    &file(),
-                    None,
-                    "this asset is a symbolic link; gen does not follow links out of the site",
-                )
-                .with_help("copy the file into the incident's folder instead of linking it"),
-            );
-            continue;
-        }
-        let kind = entry.file_type();
-        if kind.is_dir() {
-            continue;
-        }
-        if !kind.is_file() {
-            diags.push(
-                Diagnostic::error(
-                    crate::diag::Code::NotAFile,
-                    &file(),
-                    None,
-                    "this is not a regular file (a named pipe, socket or device); gen publishes only files",
-                )
-                .with_help("remove it from the site"),
-            );
-            continue;
-        }
-        let Some(parts) = rel
-            .components()
-            .map(|c| c.as_os_str().to_str())
-            .collect::<Option<Vec<&str>>>()
-        else {
-            diags.push(
-                Diagnostic::error(
-                    crate::diag::Code::InvalidName,
-                    &file(),
-                    None,
-                    "this file name is not valid UTF-8, so it cannot be part of a URL",
-                )
-                .with_help("rename the file"),
-            );
-            continue;
+        let rel = match file_name(&entry, dir, &file) {
+            Ok(Some(rel)) => rel,
+            Ok(None) => continue,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
         };
-        let rel = parts.join("/");
         if document == Some(rel.as_str()) {
             continue;
         }
@@ -193,20 +225,8 @@ pub fn list(
                 );
             }
             std::collections::hash_map::Entry::Vacant(e) => {
-                if !trust_html && super::active::kind(&rel) != super::active::Kind::Inert {
-                    let problem = match std::fs::read(path) {
-                        Ok(bytes) => super::active::check(&file().path, &rel, &bytes),
-                        Err(e) => Some(
-                            Diagnostic::error(
-                                crate::diag::Code::Unreadable,
-                                &file(),
-                                None,
-                                format!("cannot read this file: {e}"),
-                            )
-                            .with_help("check its permissions, or move it out of the site"),
-                        ),
-                    };
-                    if let Some(d) = problem {
+                if !trust_html {
+                    if let Some(d) = active_content(path, &rel, &file) {
                         diags.push(d);
                         continue;
                     }

@@ -410,6 +410,59 @@ struct AnnualView {
     scatter_chart: String,
 }
 
+/// The annual report's charts: incidents per cause, per month, and duration against
+/// affected users.
+fn annual_charts(
+    views: &Views<'_>,
+    shared: &Shared,
+    y: usize,
+    cause_label: &dyn Fn(&crate::config::CauseKey) -> String,
+) -> [String; 3] {
+    let site = views.site;
+    let f = views.f;
+    let fig = &site.year_figures[y];
+    let incident = |n: usize| &*site.incidents[n];
+    let cause_bars: Vec<Bar> = fig
+        .by_cause
+        .iter()
+        .map(|c| Bar {
+            label: cause_label(&c.key),
+            value: c.count as u64,
+            key: c.key.as_str().to_string(),
+        })
+        .collect();
+    let months: Vec<Bar> = (1..=12u32)
+        .zip(fig.by_month)
+        .map(|(m, count)| Bar {
+            label: f.month(m),
+            value: count as u64,
+            key: m.to_string(),
+        })
+        .collect();
+    let points: Vec<Point> = site.years[y]
+        .incidents
+        .iter()
+        .filter_map(|&n| {
+            let i = incident(n);
+            Some(Point {
+                label: i.title.clone(),
+                minutes: i.duration()?.minutes(),
+                users: i.users()?,
+            })
+        })
+        .collect();
+    [
+        charts::horizontal_bars("chart-causes", shared.label("per_cause"), &cause_bars),
+        charts::vertical_bars("chart-months", shared.label("per_month"), &months),
+        charts::scatter(
+            "chart-scatter",
+            shared.label("duration_vs_users"),
+            &points,
+            &|u| f.number(u),
+        ),
+    ]
+}
+
 /// The annual report for the year at index `y` of [`Site::years`]: the site stage's
 /// figures of that year, formatted.
 pub(super) fn annual(
@@ -447,35 +500,6 @@ pub(super) fn annual(
             primary: c.primary,
         })
         .collect();
-    let cause_bars: Vec<Bar> = fig
-        .by_cause
-        .iter()
-        .map(|c| Bar {
-            label: cause_label(&c.key),
-            value: c.count as u64,
-            key: c.key.as_str().to_string(),
-        })
-        .collect();
-    let months: Vec<Bar> = (1..=12u32)
-        .zip(fig.by_month)
-        .map(|(m, count)| Bar {
-            label: f.month(m),
-            value: count as u64,
-            key: m.to_string(),
-        })
-        .collect();
-    let points: Vec<Point> = group
-        .incidents
-        .iter()
-        .filter_map(|&n| {
-            let i = incident(n);
-            Some(Point {
-                label: i.title.clone(),
-                minutes: i.duration()?.minutes(),
-                users: i.users()?,
-            })
-        })
-        .collect();
     let open_measures = fig
         .open_measures
         .iter()
@@ -500,6 +524,7 @@ pub(super) fn annual(
         })
         .collect();
 
+    let [cause_chart, month_chart, scatter_chart] = annual_charts(views, shared, y, &cause_label);
     let report = AnnualView {
         title: title.clone(),
         stats: StatsView::new(&group.stats, f),
@@ -516,18 +541,9 @@ pub(super) fn annual(
             .map(|&n| views.row(incident(n)))
             .collect(),
         open_measures,
-        cause_chart: charts::horizontal_bars(
-            "chart-causes",
-            shared.label("per_cause"),
-            &cause_bars,
-        ),
-        month_chart: charts::vertical_bars("chart-months", shared.label("per_month"), &months),
-        scatter_chart: charts::scatter(
-            "chart-scatter",
-            shared.label("duration_vs_users"),
-            &points,
-            &|u| f.number(u),
-        ),
+        cause_chart,
+        month_chart,
+        scatter_chart,
     };
     // An annual report quotes no code.
     let mut ctx = base_context(shared, site, &path, &title, &title, String::new());

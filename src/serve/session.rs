@@ -161,20 +161,7 @@ impl Session {
             _ => None,
         };
         let Some(plan) = plan else {
-            let out = Mutex::new(HashMap::new());
-            let root = &self.opts.root;
-            render::render_site(&site, theme, &|o| {
-                // Read outside the lock: assets are read on every rendering thread at once.
-                let (path, served) = served(root, o)?;
-                out.lock()
-                    .expect("no rendering thread panics while holding the output list")
-                    .insert(path, served);
-                Ok(())
-            })?;
-            self.files = Arc::new(
-                out.into_inner()
-                    .expect("no rendering thread panics while holding the output list"),
-            );
+            self.files = Arc::new(render_all(&self.opts.root, &site, theme)?);
             self.good = Some(site);
             publish(self.files(), &[]);
             return Ok(Update {
@@ -364,6 +351,22 @@ impl Session {
             diags,
         )
     }
+}
+
+/// Every file of the site, rendered and read into memory.
+fn render_all(root: &Path, site: &Site, theme: &Theme) -> Result<HashMap<String, Served>, Error> {
+    let out = Mutex::new(HashMap::new());
+    render::render_site(site, theme, &|o| {
+        // Read outside the lock: assets are read on every rendering thread at once.
+        let (path, served) = served(root, o)?;
+        out.lock()
+            .expect("no rendering thread panics while holding the output list")
+            .insert(path, served);
+        Ok(())
+    })?;
+    Ok(out
+        .into_inner()
+        .expect("no rendering thread panics while holding the output list"))
 }
 
 /// Whether a changed path under `content/` can add, remove or be a document or asset;

@@ -91,81 +91,7 @@ impl Site {
         known: &crate::load::KnownIds,
         drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
-        let mut diags = Vec::new();
-        let all_ids: HashMap<&str, ()> = known.incidents.iter().map(|i| (i.as_str(), ())).collect();
-        // A set: every incident with a meeting looks its id up (100,000 × 5,000 in a list).
-        let meeting_ids: std::collections::HashSet<&str> =
-            known.meetings.iter().map(String::as_str).collect();
-        for i in &incidents {
-            for r in &i.related {
-                if !all_ids.contains_key(r.value.as_str()) {
-                    diags.push(unknown_incident(
-                        &i.file,
-                        r,
-                        "`related` names",
-                        all_ids.keys().copied(),
-                    ));
-                } else if r.value == i.id {
-                    diags.push(
-                        Diagnostic::error(
-                            crate::diag::Code::SelfReference,
-                            &i.file,
-                            Some(r.span.clone()),
-                            "an incident cannot be related to itself",
-                        )
-                        .with_help("remove its own id from `related`"),
-                    );
-                }
-            }
-            if let Some(m) = &i.meeting {
-                if !meeting_ids.contains(&m.value.as_str()) {
-                    let near =
-                        crate::diag::suggest(&m.value, known.meetings.iter().map(String::as_str));
-                    diags.push(
-                        Diagnostic::error(
-                            crate::diag::Code::UnknownMeeting,
-                            &i.file,
-                            Some(m.span.clone()),
-                            format!(
-                                "`meeting` names \"{}\", but there is no content/meetings/{}.md",
-                                m.value, m.value
-                            ),
-                        )
-                        .with_help(match near {
-                            Some(n) => format!("did you mean \"{n}\"?"),
-                            None => {
-                                "use the file name of a meeting in content/meetings/, without .md"
-                                    .to_string()
-                            }
-                        }),
-                    );
-                }
-            }
-        }
-        for m in &meetings {
-            let mut seen: Vec<&str> = Vec::new();
-            for r in &m.incidents {
-                if !all_ids.contains_key(r.value.as_str()) {
-                    diags.push(unknown_incident(
-                        &m.file,
-                        r,
-                        "the agenda lists",
-                        all_ids.keys().copied(),
-                    ));
-                } else if seen.contains(&r.value.as_str()) {
-                    diags.push(
-                        Diagnostic::error(
-                            crate::diag::Code::DuplicateAgendaItem,
-                            &m.file,
-                            Some(r.span.clone()),
-                            format!("the agenda lists \"{}\" twice", r.value),
-                        )
-                        .with_help("list each incident once, in agenda order"),
-                    );
-                }
-                seen.push(&r.value);
-            }
-        }
+        let diags = check_references(&incidents, &meetings, known);
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -215,68 +141,14 @@ impl Site {
             })
             .collect();
 
-        let causes = config
-            .causes
-            .all()
-            .iter()
-            .map(|c| {
-                let entries: Vec<CauseEntry> = incidents
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(n, i)| {
-                        let pos = i.causes.iter().position(|k| *k == c.key)?;
-                        Some(CauseEntry {
-                            incident: n,
-                            primary: pos == 0,
-                        })
-                    })
-                    .collect();
-                CauseIndex {
-                    key: c.key.clone(),
-                    stats: Stats::of(entries.iter().map(|e| &*incidents[e.incident])),
-                    primary_count: entries.iter().filter(|e| e.primary).count(),
-                    entries,
-                }
-            })
-            .collect();
+        let causes = cause_indexes(&config, &incidents);
 
         let tz = config.timezone;
-        let mut by_year: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
-        let mut by_operator: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (n, i) in incidents.iter().enumerate() {
-            by_year.entry(i.started.year_in(tz)).or_default().push(n);
-            for o in &i.operators {
-                let list = by_operator.entry(o.as_str()).or_default();
-                if list.last() != Some(&n) {
-                    list.push(n);
-                }
-            }
-        }
-        let years: Vec<Group<i32>> = by_year
-            .into_iter()
-            .rev()
-            .map(|(year, list)| Group {
-                key: year,
-                slug: year.to_string(),
-                stats: Stats::of(list.iter().map(|&n| &*incidents[n])),
-                incidents: list,
-            })
-            .collect();
+        let (years, operators) = groups(&incidents, tz);
         let cause_keys: Vec<CauseKey> = config.causes.all().iter().map(|c| c.key.clone()).collect();
         let year_figures = years
             .iter()
             .map(|g| YearFigures::of(&incidents, &g.incidents, &cause_keys, tz))
-            .collect();
-        let slugs = unique_slugs(by_operator.keys().copied());
-        let operators: Vec<Group<String>> = by_operator
-            .into_iter()
-            .zip(slugs)
-            .map(|((name, list), slug)| Group {
-                key: name.to_string(),
-                slug,
-                stats: Stats::of(list.iter().map(|&n| &*incidents[n])),
-                incidents: list,
-            })
             .collect();
         let operator_pos = operators
             .iter()
@@ -342,6 +214,158 @@ impl Site {
             .get(name)
             .map(|&n| self.operators[n].slug.as_str())
     }
+}
+
+/// The incidents by year (newest first) and by operator (by name, each with its slug).
+fn groups(
+    incidents: &[Arc<Incident>],
+    tz: chrono::FixedOffset,
+) -> (Vec<Group<i32>>, Vec<Group<String>>) {
+    let mut by_year: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    let mut by_operator: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (n, i) in incidents.iter().enumerate() {
+        by_year.entry(i.started.year_in(tz)).or_default().push(n);
+        for o in &i.operators {
+            let list = by_operator.entry(o.as_str()).or_default();
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        }
+    }
+    let years = by_year
+        .into_iter()
+        .rev()
+        .map(|(year, list)| Group {
+            key: year,
+            slug: year.to_string(),
+            stats: Stats::of(list.iter().map(|&n| &*incidents[n])),
+            incidents: list,
+        })
+        .collect();
+    let slugs = unique_slugs(by_operator.keys().copied());
+    let operators = by_operator
+        .into_iter()
+        .zip(slugs)
+        .map(|((name, list), slug)| Group {
+            key: name.to_string(),
+            slug,
+            stats: Stats::of(list.iter().map(|&n| &*incidents[n])),
+            incidents: list,
+        })
+        .collect();
+    (years, operators)
+}
+
+/// Every cause of the taxonomy with its incidents, newest first, and their figures.
+fn cause_indexes(config: &Config, incidents: &[Arc<Incident>]) -> Vec<CauseIndex> {
+    config
+        .causes
+        .all()
+        .iter()
+        .map(|c| {
+            let entries: Vec<CauseEntry> = incidents
+                .iter()
+                .enumerate()
+                .filter_map(|(n, i)| {
+                    let pos = i.causes.iter().position(|k| *k == c.key)?;
+                    Some(CauseEntry {
+                        incident: n,
+                        primary: pos == 0,
+                    })
+                })
+                .collect();
+            CauseIndex {
+                key: c.key.clone(),
+                stats: Stats::of(entries.iter().map(|e| &*incidents[e.incident])),
+                primary_count: entries.iter().filter(|e| e.primary).count(),
+                entries,
+            }
+        })
+        .collect()
+}
+
+/// The cross-references the site checks: `related`, `meeting` and agendas name documents
+/// that exist (`known` has every id found, including documents that failed to decode, so
+/// a broken file does not also make every reference to it an error).
+fn check_references(
+    incidents: &[Arc<Incident>],
+    meetings: &[Meeting],
+    known: &crate::load::KnownIds,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let all_ids: HashMap<&str, ()> = known.incidents.iter().map(|i| (i.as_str(), ())).collect();
+    // A set: every incident with a meeting looks its id up (100,000 × 5,000 in a list).
+    let meeting_ids: std::collections::HashSet<&str> =
+        known.meetings.iter().map(String::as_str).collect();
+    for i in incidents {
+        for r in &i.related {
+            if !all_ids.contains_key(r.value.as_str()) {
+                diags.push(unknown_incident(
+                    &i.file,
+                    r,
+                    "`related` names",
+                    all_ids.keys().copied(),
+                ));
+            } else if r.value == i.id {
+                diags.push(
+                    Diagnostic::error(
+                        crate::diag::Code::SelfReference,
+                        &i.file,
+                        Some(r.span.clone()),
+                        "an incident cannot be related to itself",
+                    )
+                    .with_help("remove its own id from `related`"),
+                );
+            }
+        }
+        if let Some(m) = &i.meeting {
+            if !meeting_ids.contains(&m.value.as_str()) {
+                let near =
+                    crate::diag::suggest(&m.value, known.meetings.iter().map(String::as_str));
+                diags.push(
+                    Diagnostic::error(
+                        crate::diag::Code::UnknownMeeting,
+                        &i.file,
+                        Some(m.span.clone()),
+                        format!(
+                            "`meeting` names \"{}\", but there is no content/meetings/{}.md",
+                            m.value, m.value
+                        ),
+                    )
+                    .with_help(match near {
+                        Some(n) => format!("did you mean \"{n}\"?"),
+                        None => "use the file name of a meeting in content/meetings/, without .md"
+                            .to_string(),
+                    }),
+                );
+            }
+        }
+    }
+    for m in meetings {
+        let mut seen: Vec<&str> = Vec::new();
+        for r in &m.incidents {
+            if !all_ids.contains_key(r.value.as_str()) {
+                diags.push(unknown_incident(
+                    &m.file,
+                    r,
+                    "the agenda lists",
+                    all_ids.keys().copied(),
+                ));
+            } else if seen.contains(&r.value.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        crate::diag::Code::DuplicateAgendaItem,
+                        &m.file,
+                        Some(r.span.clone()),
+                        format!("the agenda lists \"{}\" twice", r.value),
+                    )
+                    .with_help("list each incident once, in agenda order"),
+                );
+            }
+            seen.push(&r.value);
+        }
+    }
+    diags
 }
 
 fn unknown_incident<'a>(
