@@ -9,7 +9,7 @@ const CONFIG: &str = include_str!("init/config.toml");
 const EXAMPLE: &str = include_str!("init/example.md");
 
 /// Creates a site in `dir`; refuses to overwrite an existing `config.toml` or content.
-pub fn init(dir: &Path) -> Result<(), Error> {
+pub(crate) fn init(dir: &Path) -> Result<(), Error> {
     if dir.join("config.toml").exists() || dir.join("content").exists() {
         return Err(Error::usage_help(
             format!(
@@ -121,7 +121,7 @@ fn write_new(path: &Path, text: &str) -> Result<(), Error> {
 }
 
 /// `gen new incident`: a draft incident with every field, optional ones commented out.
-pub fn new_incident(
+pub(crate) fn new_incident(
     root: &Path,
     title: &str,
     operator: Option<&str>,
@@ -198,7 +198,11 @@ status = "draft"               # draft (not published), preliminary (速報) or 
 }
 
 /// `gen new meeting`: a review meeting with its agenda to fill in.
-pub fn new_meeting(root: &Path, title: &str, date: &str) -> Result<std::path::PathBuf, Error> {
+pub(crate) fn new_meeting(
+    root: &Path,
+    title: &str,
+    date: &str,
+) -> Result<std::path::PathBuf, Error> {
     let config = crate::Config::load(root)?;
     let date = datetime_arg(Some(date), config.timezone, "--date")?;
     let path = free_name(&root.join("content").join("meetings"), &date[..10], title);

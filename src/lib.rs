@@ -10,7 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod error;
-pub mod init;
+pub(crate) mod init;
 pub mod load;
 pub mod memory;
 pub mod model;

@@ -17,7 +17,7 @@ use crate::diag::{Diagnostic, SourceFile};
 
 /// What kind of document a file name says the browser will open it as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// HTML: checked.
     Html,
     /// SVG, XHTML or XML: checked, DTDs and stylesheet instructions refused.
@@ -29,7 +29,7 @@ pub enum Kind {
 }
 
 /// The kind of `name` by its extension (case-insensitive).
-pub fn kind(name: &str) -> Kind {
+pub(crate) fn kind(name: &str) -> Kind {
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -155,7 +155,7 @@ fn active_in_tag(t: &str, tag: &Tag) -> Option<(Range<usize>, String)> {
 
 /// Checks one asset; `shown` is its path for messages. Returns the problem as a located
 /// error, or `None` when the file may be published.
-pub fn check(shown: &Path, name: &str, bytes: &[u8]) -> Option<Diagnostic> {
+pub(crate) fn check(shown: &Path, name: &str, bytes: &[u8]) -> Option<Diagnostic> {
     let kind = kind(name);
     if kind == Kind::Inert {
         return None;

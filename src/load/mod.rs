@@ -4,10 +4,10 @@
 //! fields; it hands the model stage a [`Document`] whose front matter keeps its byte
 //! offset so diagnostics can point into the original file.
 
-pub mod active;
+pub(crate) mod active;
 pub mod assets;
 mod frontmatter;
-pub mod names;
+pub(crate) mod names;
 
 pub use assets::Asset;
 pub use frontmatter::split;

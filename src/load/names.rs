@@ -5,7 +5,7 @@
 //! need no escaping anywhere and mean the same on every file system.
 
 /// Why a file or folder name cannot be an id, in words for a message.
-pub fn id_problem(id: &str) -> Option<String> {
+pub(crate) fn id_problem(id: &str) -> Option<String> {
     if id.is_empty() {
         return Some("the name is empty".to_string());
     }
@@ -42,16 +42,16 @@ pub fn id_problem(id: &str) -> Option<String> {
 }
 
 /// Longest id in bytes: with `.md` it still fits a file name (255 bytes).
-pub const MAX_ID_BYTES: usize = 200;
+pub(crate) const MAX_ID_BYTES: usize = 200;
 
 /// Whether `c` may appear in an id: a letter or digit of any script (Japanese included),
 /// `-`, `_`, `.` or a space (where they may stand is checked by [`id_problem`]).
-pub fn id_char(c: char) -> bool {
+pub(crate) fn id_char(c: char) -> bool {
     (c.is_alphanumeric() && !combining(c)) || matches!(c, '-' | '_' | '.' | ' ')
 }
 
 /// `c` for a message: `U+200B (an invisible character)`, `` `/` (U+002F) ``.
-pub fn describe(c: char) -> String {
+pub(crate) fn describe(c: char) -> String {
     let code = format!("U+{:04X}", u32::from(c));
     if c.is_control() {
         format!("{code} (a control character)")
@@ -69,7 +69,7 @@ pub fn describe(c: char) -> String {
 /// Characters that render as nothing: zero-width spaces and joiners, direction marks and
 /// overrides, the soft hyphen, the byte-order mark. Two names differing only by one look
 /// the same but are different names.
-pub fn invisible(c: char) -> bool {
+pub(crate) fn invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
@@ -87,7 +87,7 @@ pub fn invisible(c: char) -> bool {
 /// Combining marks that composed (NFC) text holds as part of a precomposed letter: one
 /// standing alone means the name was saved decomposed (NFD, as some macOS tools do), and
 /// would differ from the same name typed in composed form.
-pub fn combining(c: char) -> bool {
+pub(crate) fn combining(c: char) -> bool {
     matches!(
         c,
         '\u{0300}'..='\u{036F}'
@@ -105,7 +105,7 @@ pub fn combining(c: char) -> bool {
 
 /// Why a display name (an operator) would make a page that looks like another's: an
 /// invisible character, a decomposed form or a control character.
-pub fn name_problem(name: &str) -> Option<String> {
+pub(crate) fn name_problem(name: &str) -> Option<String> {
     let c = name
         .chars()
         .find(|&c| c.is_control() || invisible(c) || combining(c))?;
@@ -115,7 +115,7 @@ pub fn name_problem(name: &str) -> Option<String> {
 /// Whether a file name is reserved on Windows: `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`,
 /// `LPT0`–`LPT9` (also with superscript digits), in any case, alone or before an
 /// extension (`con.md`, `Aux.tar.gz`); Windows ignores trailing spaces before the dot.
-pub fn is_windows_reserved(name: &str) -> bool {
+pub(crate) fn is_windows_reserved(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
     let upper = stem.to_ascii_uppercase();
     match upper.as_str() {

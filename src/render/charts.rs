@@ -6,7 +6,7 @@ use super::markdown::escape;
 
 /// One bar: label, value, and a key for tests and styling.
 #[derive(Debug, Clone)]
-pub struct Bar {
+pub(crate) struct Bar {
     /// The text beside or under the bar.
     pub label: String,
     /// Its value.
@@ -23,7 +23,7 @@ fn describe(bars: &[Bar]) -> String {
 }
 
 /// Horizontal bars, one per entry (labels left, values right).
-pub fn horizontal_bars(id: &str, title: &str, bars: &[Bar]) -> String {
+pub(crate) fn horizontal_bars(id: &str, title: &str, bars: &[Bar]) -> String {
     let row = 22;
     let (label_w, bar_w, value_w) = (190, 380, 50);
     let width = label_w + bar_w + value_w;
@@ -61,7 +61,7 @@ pub fn horizontal_bars(id: &str, title: &str, bars: &[Bar]) -> String {
 }
 
 /// Vertical bars (months), labels under the bars.
-pub fn vertical_bars(id: &str, title: &str, bars: &[Bar]) -> String {
+pub(crate) fn vertical_bars(id: &str, title: &str, bars: &[Bar]) -> String {
     let (col, chart_h, base) = (46, 140, 170);
     let width = col * bars.len().max(1) + 20;
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
@@ -100,7 +100,7 @@ pub fn vertical_bars(id: &str, title: &str, bars: &[Bar]) -> String {
 
 /// A point of the scatter chart.
 #[derive(Debug, Clone)]
-pub struct Point {
+pub(crate) struct Point {
     /// What the point is (incident title).
     pub label: String,
     /// Duration in minutes.
@@ -110,7 +110,7 @@ pub struct Point {
 }
 
 /// Duration (x, hours) against affected users (y), both from zero.
-pub fn scatter(
+pub(crate) fn scatter(
     id: &str,
     title: &str,
     points: &[Point],

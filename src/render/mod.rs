@@ -4,11 +4,11 @@
 //! ([`views`]) by a Tera template of the theme. Links are relative to the page, so the
 //! output works at a domain root, under a sub-path and from disk.
 
-pub mod charts;
+pub(crate) mod charts;
 pub mod documents;
 pub mod i18n;
 pub mod markdown;
-pub mod pages;
+pub(crate) mod pages;
 pub mod theme;
 pub mod views;
 

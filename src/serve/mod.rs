@@ -7,7 +7,7 @@
 
 pub mod http;
 pub mod session;
-pub mod watch;
+pub(crate) mod watch;
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};

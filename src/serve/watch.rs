@@ -13,20 +13,20 @@ use crate::error::Error;
 
 /// Quiet time after the last event before a change is reported. An editor's save is a
 /// burst well under this; a longer wait would be felt on every save.
-pub const DEBOUNCE: Duration = Duration::from_millis(40);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(40);
 
 /// The folders under the root that hold sources.
 const FOLDERS: [&str; 3] = ["content", "themes", "static"];
 
 /// Watches `config.toml`, `content/`, `themes/` and `static/` of a site.
-pub struct Watcher {
+pub(crate) struct Watcher {
     root: PathBuf,
     inner: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
 }
 
 impl Watcher {
     /// Starts watching; each debounced batch of changed source paths is sent to `tx`.
-    pub fn new(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<Watcher, Error> {
+    pub(crate) fn new(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<Watcher, Error> {
         let root = std::path::absolute(root).map_err(|e| Error::io(root, e))?;
         let filter_root = root.clone();
         let handler = move |result: DebounceEventResult| {
@@ -75,7 +75,7 @@ impl Watcher {
     }
 
     /// Starts watching source folders that appeared among `paths` (e.g. a new `themes/`).
-    pub fn follow_new_folders(&mut self, paths: &[PathBuf]) {
+    pub(crate) fn follow_new_folders(&mut self, paths: &[PathBuf]) {
         for f in FOLDERS {
             let dir = self.root.join(f);
             if paths.contains(&dir) && dir.is_dir() {

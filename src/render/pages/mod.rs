@@ -152,7 +152,7 @@ impl Page {
 }
 
 /// Every page of the site, in build order.
-pub fn all(site: &Site) -> Vec<Page> {
+pub(crate) fn all(site: &Site) -> Vec<Page> {
     KINDS
         .iter()
         .enumerate()
