@@ -355,7 +355,7 @@ fn packet_with(
     });
     classes.add(minutes.classes);
     let mut ctx = base_context(shared, site, &path, &m.title, &m.title, classes.css());
-    ctx.insert("meeting", &views.meeting(m));
+    ctx.insert("meeting", &views.meeting(n));
     ctx.insert("sections", &sections);
     ctx.insert("minutes", &minutes.html);
     ctx.insert("toc", &toc);

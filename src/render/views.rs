@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::i18n::Fmt;
 use super::markdown::{Heading, Rendered};
-use crate::model::{Incident, Inquiries, Meeting};
+use crate::model::{Incident, Inquiries};
 use crate::site::{Group, Site, Stats};
 use std::sync::Arc;
 
@@ -548,15 +548,16 @@ impl Views<'_> {
         }
     }
 
-    /// A meeting as a list entry or page header.
-    pub fn meeting(&self, m: &Meeting) -> MeetingView {
+    /// Meeting `n` as a list entry or page header.
+    pub fn meeting(&self, n: usize) -> MeetingView {
         let f = self.f;
         let marks = f.punctuation();
-        let agenda: Vec<Row> = m
-            .incidents
+        let m = &self.site.meetings[n];
+        let agenda: Vec<Row> = self
+            .site
+            .agenda(n)
             .iter()
-            .filter_map(|r| self.site.incident(&r.value))
-            .map(|i| self.row(i))
+            .map(|&i| self.row(&self.site.incidents[i]))
             .collect();
         MeetingView {
             id: m.id.clone(),

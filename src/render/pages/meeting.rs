@@ -54,7 +54,7 @@ impl Kind for Meeting {
         );
         check_links(&body, &source, &m.file, 2)?;
         let mut ctx = tera::Context::new();
-        ctx.insert("meeting", &views.meeting(m));
+        ctx.insert("meeting", &views.meeting(n));
         ctx.insert("minutes", &body.html);
         ctx.insert("packet_href", &routes::href(&routes::packet(&m.id)));
         let packet = documents::packet(views, cx.shared, cx.theme, n)?;

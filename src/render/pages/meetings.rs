@@ -36,7 +36,7 @@ impl Kind for Meetings {
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
         let views = cx.views;
         let site = views.site;
-        let list: Vec<_> = site.meetings.iter().map(|m| views.meeting(m)).collect();
+        let list: Vec<_> = (0..site.meetings.len()).map(|n| views.meeting(n)).collect();
         let mut ctx = tera::Context::new();
         ctx.insert("meetings", &list);
         Frame {
