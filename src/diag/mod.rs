@@ -21,6 +21,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// `error` or `warning`, as printed and in JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// A source file as read from disk, shared by every diagnostic that points into it.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -211,10 +221,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// One line: `error[code]: path:line:col: message`, then the help if any.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let sev = self.severity.as_str();
         write!(
             f,
             "{sev}[{}]: {}: {}",
@@ -350,10 +357,7 @@ const CONTEXT: usize = 60;
 /// source line with the span underlined (CJK-aware widths), and the help.
 pub fn render(d: &Diagnostic) -> String {
     use unicode_width::UnicodeWidthStr;
-    let sev = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
+    let sev = d.severity.as_str();
     let mut out = format!(
         "{sev}[{}]: {}: {}\n",
         d.code,
@@ -443,7 +447,7 @@ pub fn to_json(d: &Diagnostic) -> serde_json::Value {
         "file": d.file.path.to_string_lossy(),
         "line": line,
         "column": column,
-        "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "severity": d.severity.as_str(),
         "code": d.code,
         "message": d.message,
         "help": d.help,
