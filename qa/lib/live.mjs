@@ -6,6 +6,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { Check } from './report.mjs';
+import { encodePath, routeOf } from './site.mjs';
 
 const JCOM = 'content/incidents/2017-07-03-jcom.md';
 
@@ -50,7 +51,7 @@ export async function checkLiveReload(b, gen, repo, tmp) {
     const url = await server.url;
     const open = async (rel) => {
       const p = await ctx.newPage();
-      await p.goto(url + rel, { waitUntil: 'load' });
+      await p.goto(url + encodePath(rel), { waitUntil: 'load' });
       // Survives until the page reloads.
       await p.evaluate(() => { window.__qaMark = 1; });
       // Let the event stream connect before the first edit.
@@ -59,9 +60,9 @@ export async function checkLiveReload(b, gen, repo, tmp) {
     };
     const marked = (p) => p.evaluate(() => window.__qaMark === 1);
     const remark = (p) => p.evaluate(() => { window.__qaMark = 1; });
-    const incident = await open('incidents/2017-07-03-jcom/');
-    const list = await open('incidents/');
-    const causes = await open('causes/');
+    const incident = await open(routeOf('incident', '2017-07-03-jcom'));
+    const list = await open(routeOf('incidents-index'));
+    const causes = await open(routeOf('causes-index'));
     const waitText = (p, text) => p.waitForFunction((t) => document.body.innerText.includes(t), text, { timeout: 10_000 });
 
     // 1. A body edit reloads the incident's page and leaves the lists alone.

@@ -59,27 +59,37 @@ export function pageType(rel) {
 // use: a named one where the issue names it, otherwise the largest of its type (the most
 // content, so the most to go wrong).
 export const NAMED_TYPES = [
-  ['home', 'index.html'],
-  ['incidents-index', 'incidents/index.html'],
-  ['incident', 'incidents/2017-07-03-jcom/index.html'],
-  ['causes-index', 'causes/index.html'],
-  ['cause', 'causes/vendor-bug/index.html'],
-  ['years-index', 'years/index.html'],
+  ['home', null],
+  ['incidents-index', null],
+  ['incident', '2017-07-03-jcom'],
+  ['causes-index', null],
+  ['cause', 'vendor-bug'],
+  ['years-index', null],
   ['year', null],
-  ['operators-index', 'operators/index.html'],
+  ['operators-index', null],
   ['operator', null],
-  ['meetings-index', 'meetings/index.html'],
+  ['meetings-index', null],
   ['meeting', null],
 ];
 // Pages of other types that the one-per-type checks also cover (not named in the issue).
 export const EXTRA_TYPES = ['reports-index', '404', 'incident-report', 'meeting-packet', 'annual-report'];
 
-/** [{type, rel}] for each wanted type that the output has. */
+/** The path of the page of `kind` whose path has the segment `id` (an incident's or a
+ * cause's id; any page of the kind without one), from `gen routes`; null when the site
+ * has none. */
+export function routeOf(kind, id = null) {
+  for (const [rel, k] of ROUTES) if (k === kind && (id === null || rel.split('/').includes(id))) return rel;
+  return null;
+}
+
+/** [{type, rel}] for each wanted type that the output has: the page with the preferred
+ * id, else the largest of its type. */
 export function representativePages(dir, types) {
   const pages = htmlFiles(dir);
   const out = [];
   for (const [type, preferred] of types) {
-    if (preferred && pages.includes(preferred)) { out.push({ type, rel: preferred }); continue; }
+    const named = preferred && routeOf(type, preferred);
+    if (named && pages.includes(named)) { out.push({ type, rel: named }); continue; }
     const ofType = pages.filter((p) => pageType(p) === type);
     if (ofType.length === 0) continue;
     ofType.sort((a, b) => fs.statSync(path.join(dir, b)).size - fs.statSync(path.join(dir, a)).size || a.localeCompare(b));
