@@ -165,7 +165,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span` of `file`.
     pub fn error(
-        code: crate::diag::Code,
+        code: Code,
         file: &Arc<SourceFile>,
         span: Option<Range<usize>>,
         message: impl Into<String>,
@@ -182,7 +182,7 @@ impl Diagnostic {
 
     /// A warning at `span` of `file`: worth fixing, but the build goes on.
     pub fn warning(
-        code: crate::diag::Code,
+        code: Code,
         file: &Arc<SourceFile>,
         span: Option<Range<usize>>,
         message: impl Into<String>,

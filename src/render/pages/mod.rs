@@ -286,6 +286,29 @@ impl Frame<'_> {
     }
 }
 
+/// A section index that lists groups of incidents with their figures (years, operators,
+/// annual reports), titled by its navigation label.
+pub(crate) fn group_index(
+    cx: &Cx<'_>,
+    kind: &dyn Kind,
+    template: &'static str,
+    groups: Vec<super::views::GroupView>,
+) -> Result<Vec<Output>, Error> {
+    let site = cx.views.site;
+    let mut ctx = Context::new();
+    ctx.insert("groups", &groups);
+    Frame {
+        template,
+        path: kind.path(site, 0),
+        title: kind.nav().map(|l| cx.shared.label(l).to_string()),
+        section: Some(kind.name()),
+        ctx,
+        documents: Vec::new(),
+        cx,
+    }
+    .render()
+}
+
 /// Every incident's row, for the pages that list or count them all.
 pub(crate) fn every_row(site: &Site, on: &mut dyn FnMut(Dep)) {
     (0..site.incidents.len()).for_each(|n| on(Dep::Row(n)));

@@ -1,8 +1,7 @@
 //! The operator index.
 
-use super::{every_row, Cx, Dep, Frame, Kind};
+use super::{every_row, group_index, Cx, Dep, Kind};
 use crate::error::Error;
-use crate::render::views::GroupView;
 use crate::render::Output;
 use crate::routes;
 use crate::site::Site;
@@ -31,23 +30,12 @@ impl Kind for Operators {
 
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
         let views = cx.views;
-        let site = views.site;
-        let groups: Vec<GroupView> = site
+        let groups = views
+            .site
             .operators
             .iter()
             .map(|g| views.group(g, g.key.clone(), routes::operator(&g.slug)))
             .collect();
-        let mut ctx = tera::Context::new();
-        ctx.insert("groups", &groups);
-        Frame {
-            template: "operators.html",
-            path: self.path(site, 0),
-            title: Some(cx.shared.label("operators").to_string()),
-            section: Some(NAME),
-            ctx,
-            documents: Vec::new(),
-            cx,
-        }
-        .render()
+        group_index(cx, self, "operators.html", groups)
     }
 }

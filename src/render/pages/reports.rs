@@ -1,8 +1,7 @@
 //! The index of printable reports: one annual report per year.
 
-use super::{every_row, Cx, Dep, Frame, Kind};
+use super::{every_row, group_index, Cx, Dep, Kind};
 use crate::error::Error;
-use crate::render::views::GroupView;
 use crate::render::Output;
 use crate::routes;
 use crate::site::Site;
@@ -31,23 +30,12 @@ impl Kind for Reports {
 
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
         let views = cx.views;
-        let site = views.site;
-        let groups: Vec<GroupView> = site
+        let groups = views
+            .site
             .years
             .iter()
             .map(|g| views.group(g, super::year_label(views.f, g.key), routes::annual(g.key)))
             .collect();
-        let mut ctx = tera::Context::new();
-        ctx.insert("groups", &groups);
-        Frame {
-            template: "reports.html",
-            path: self.path(site, 0),
-            title: Some(cx.shared.label("reports").to_string()),
-            section: Some(NAME),
-            ctx,
-            documents: Vec::new(),
-            cx,
-        }
-        .render()
+        group_index(cx, self, "reports.html", groups)
     }
 }
