@@ -39,20 +39,21 @@ pub(crate) fn init(dir: &Path) -> Result<(), Error> {
 /// An ASCII slug from a title (`"DNS outage in Osaka"` → `dns-outage-in-osaka`); empty
 /// when the title has no ASCII letters or digits (a Japanese title).
 fn ascii_slug(title: &str) -> String {
-    let mut out = String::new();
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
+    // The site's one slug function, over the title's ASCII letters and digits only: a file
+    // name typed in a shell stays plain ASCII.
+    let words: String = title
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    match crate::site::slug(&words) {
+        s if s == "-" => String::new(),
+        s => s
+            .chars()
+            .take(60)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string(),
     }
-    let out = out.trim_end_matches('-');
-    out.chars()
-        .take(60)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
 }
 
 /// A file name `<date>-<slug>.md` (or `<date>-<n>.md` for titles without ASCII words)
@@ -223,4 +224,19 @@ incidents = []                 # incident ids in agenda order
     );
     write_new(&path, &text)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_name_slugs_keep_ascii_words_only() {
+        assert_eq!(
+            super::ascii_slug("DNS outage in Osaka"),
+            "dns-outage-in-osaka"
+        );
+        assert_eq!(super::ascii_slug("  A_B / Über  "), "a-b-ber");
+        assert_eq!(super::ascii_slug("大阪の障害"), "");
+        assert_eq!(super::ascii_slug("NTT東日本 光回線"), "ntt");
+        assert_eq!(super::ascii_slug(&"long ".repeat(30)).len(), 59);
+    }
 }
