@@ -94,90 +94,48 @@ struct Job {
     meeting: Option<usize>,
 }
 
+/// What `gen pdf` prints, from the page registry's printable documents: the command's
+/// name for each (`--meeting`, `--incident`, `--year`, and the PDF's name), the registry
+/// kind, and how an unknown id is described.
+const PRINTABLE: [(&str, &str, &str); 3] = [
+    ("meeting", "meeting-packet", "meeting"),
+    ("incident", "incident-report", "incident"),
+    ("year", "annual-report", "year with incidents"),
+];
+
 fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> {
+    let listing = crate::render::pages::listing(site);
+    let years: Vec<String> = sel.years.iter().map(i32::to_string).collect();
     let mut out = Vec::new();
-    let unknown = |what: &str, id: &str, known: Vec<String>| {
-        Error::usage_help(
-            format!("there is no {what} \"{id}\""),
-            format!(
-                "known: {}",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ),
-        )
-    };
-    let meetings: Vec<usize> = if sel.all {
-        (0..site.meetings.len()).collect()
-    } else {
-        sel.meetings
-            .iter()
-            .map(|id| {
-                site.meetings
-                    .iter()
-                    .position(|m| &m.id == id)
-                    .ok_or_else(|| {
-                        unknown(
-                            "meeting",
-                            id,
-                            site.meetings.iter().map(|m| m.id.clone()).collect(),
-                        )
+    for (name, kind, what) in PRINTABLE {
+        let docs: Vec<&crate::render::Route> = listing.iter().filter(|r| r.kind == kind).collect();
+        let wanted: &[String] = match name {
+            "meeting" => &sel.meetings,
+            "incident" => &sel.incidents,
+            _ => &years,
+        };
+        let chosen: Vec<&crate::render::Route> = if sel.all {
+            docs
+        } else {
+            wanted
+                .iter()
+                .map(|id| {
+                    docs.iter().find(|r| &r.id == id).copied().ok_or_else(|| {
+                        unknown(what, id, docs.iter().map(|r| r.id.clone()).collect())
                     })
-            })
-            .collect::<Result<_, _>>()?
-    };
-    for n in meetings {
-        let id = site.meetings[n].id.clone();
-        out.push(Job {
-            kind: "meeting",
-            html: output.join(crate::routes::packet(&id)),
-            id,
-            meeting: Some(n),
-        });
-    }
-    let incidents: Vec<String> = if sel.all {
-        site.incidents.iter().map(|i| i.id.clone()).collect()
-    } else {
-        for id in &sel.incidents {
-            if site.incident(id).is_none() {
-                return Err(unknown(
-                    "incident",
-                    id,
-                    site.incidents.iter().map(|i| i.id.clone()).collect(),
-                ));
+                })
+                .collect::<Result<_, _>>()?
+        };
+        out.extend(chosen.into_iter().map(|r| {
+            Job {
+                kind: name,
+                id: r.id.clone(),
+                html: output.join(&r.path),
+                meeting: (name == "meeting")
+                    .then(|| site.meeting_index(&r.id))
+                    .flatten(),
             }
-        }
-        sel.incidents.clone()
-    };
-    for id in incidents {
-        out.push(Job {
-            kind: "incident",
-            html: output.join(crate::routes::incident_report(&id)),
-            id,
-            meeting: None,
-        });
-    }
-    let years: Vec<i32> = if sel.all {
-        site.years.iter().map(|g| g.key).collect()
-    } else {
-        sel.years.clone()
-    };
-    for y in years {
-        if !site.years.iter().any(|g| g.key == y) {
-            return Err(unknown(
-                "year with incidents",
-                &y.to_string(),
-                site.years.iter().map(|g| g.key.to_string()).collect(),
-            ));
-        }
-        out.push(Job {
-            kind: "year",
-            html: output.join(crate::routes::annual(y)),
-            id: y.to_string(),
-            meeting: None,
-        });
+        }));
     }
     if out.is_empty() {
         return Err(Error::usage_help(
@@ -186,6 +144,21 @@ fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> 
         ));
     }
     Ok(out)
+}
+
+/// The usage error for an id that names nothing printable.
+fn unknown(what: &str, id: &str, known: Vec<String>) -> Error {
+    Error::usage_help(
+        format!("there is no {what} \"{id}\""),
+        format!(
+            "known: {}",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ),
+    )
 }
 
 /// A scratch folder removed when dropped.

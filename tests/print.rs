@@ -243,6 +243,25 @@ fn a_missing_browser_is_a_clear_error() {
     assert!(!dir.path().join("output/pdf").exists());
 }
 
+#[test]
+fn an_unknown_document_is_a_usage_error_that_lists_the_known_ones() {
+    let dir = shipped();
+    for (args, want) in [
+        (
+            ["pdf", "--year", "1999"],
+            "error: there is no year with incidents \"1999\"\n  help: known: 2023, 2017, 2016\n",
+        ),
+        (
+            ["pdf", "--incident", "nope"],
+            "error: there is no incident \"nope\"\n  help: known: 2023-11-09-catch-network, 2023-10-31-docomo, 2017-07-03-jcom, 2017-04-13-asahi-net, 2017-04-07-rakuten, 2016-12-12-netforest, 2016-08-17-nifty\n",
+        ),
+    ] {
+        let o = gen_cmd(args).root(dir.path()).run();
+        assert_eq!(o.code(), Some(2), "{args:?}");
+        assert_eq!(o.stderr(), want, "{args:?}");
+    }
+}
+
 fn screenshot(html: &Path, png: &Path) {
     let profile = TempDir::new().unwrap();
     let o = Command::new("chromium")

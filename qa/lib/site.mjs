@@ -26,8 +26,8 @@ function learnRoutes(gen, root, extra) {
   if (r.status !== 0) {
     throw new Error(`gen ${args.join(' ')} exited ${r.status}\n${r.stdout}${r.stderr}`);
   }
-  for (const { kind, path: rel, print } of JSON.parse(r.stdout)) {
-    ROUTES.set(rel, kind);
+  for (const { kind, id, path: rel, print } of JSON.parse(r.stdout)) {
+    ROUTES.set(rel, { kind, id });
     if (print) PRINT_TYPES.add(kind);
   }
 }
@@ -52,7 +52,7 @@ export const htmlFiles = (dir) => listFiles(dir).filter((f) => f.endsWith('.html
 // every check that says "every page" covers them; the checks that are about the web layout
 // (phone, tap targets) report them separately.
 export function pageType(rel) {
-  return ROUTES.get(rel) ?? 'other';
+  return ROUTES.get(rel)?.kind ?? 'other';
 }
 
 // The page types of issue 7, in order, and the page of each that the one-per-type checks
@@ -74,11 +74,10 @@ export const NAMED_TYPES = [
 // Pages of other types that the one-per-type checks also cover (not named in the issue).
 export const EXTRA_TYPES = ['reports-index', '404', 'incident-report', 'meeting-packet', 'annual-report'];
 
-/** The path of the page of `kind` whose path has the segment `id` (an incident's or a
- * cause's id; any page of the kind without one), from `gen routes`; null when the site
- * has none. */
+/** The path of the page of `kind` for `id` (an incident's id, a cause key …; any page
+ * of the kind without one), from `gen routes`; null when the site has none. */
 export function routeOf(kind, id = null) {
-  for (const [rel, k] of ROUTES) if (k === kind && (id === null || rel.split('/').includes(id))) return rel;
+  for (const [rel, r] of ROUTES) if (r.kind === kind && (id === null || r.id === id)) return rel;
   return null;
 }
 

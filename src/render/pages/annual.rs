@@ -21,6 +21,10 @@ impl Kind for Annual {
         site.years.len()
     }
 
+    fn id(&self, site: &Site, n: usize) -> String {
+        site.years[n].key.to_string()
+    }
+
     fn path(&self, site: &Site, n: usize) -> String {
         routes::annual(site.years[n].key)
     }

@@ -20,6 +20,10 @@ impl Kind for Cause {
         site.causes.len()
     }
 
+    fn id(&self, site: &Site, n: usize) -> String {
+        site.causes[n].key.as_str().to_string()
+    }
+
     fn path(&self, site: &Site, n: usize) -> String {
         routes::cause(site.causes[n].key.as_str())
     }

@@ -17,6 +17,10 @@ impl Kind for Incident {
         site.incidents.len()
     }
 
+    fn id(&self, site: &Site, n: usize) -> String {
+        site.incidents[n].id.clone()
+    }
+
     fn path(&self, site: &Site, n: usize) -> String {
         routes::incident(&site.incidents[n].id)
     }

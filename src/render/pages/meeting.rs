@@ -18,6 +18,10 @@ impl Kind for Meeting {
         site.meetings.len()
     }
 
+    fn id(&self, site: &Site, n: usize) -> String {
+        site.meetings[n].id.clone()
+    }
+
     fn path(&self, site: &Site, n: usize) -> String {
         routes::meeting(&site.meetings[n].id)
     }

@@ -85,6 +85,12 @@ pub(crate) trait Kind: Sync {
     /// Where page `n` is written in the output.
     fn path(&self, site: &Site, n: usize) -> String;
 
+    /// What page `n` is the page of (an incident's or meeting's id, a year, a cause key,
+    /// an operator's name); empty for a kind with one page.
+    fn id(&self, _site: &Site, _n: usize) -> String {
+        String::new()
+    }
+
     /// Printable documents written with page `n`, as (name, path).
     fn documents(&self, _site: &Site, _n: usize) -> Vec<(&'static str, String)> {
         Vec::new()
@@ -165,6 +171,8 @@ pub(crate) fn all(site: &Site) -> Vec<Page> {
 pub struct Route {
     /// The kind (`incident`, `incident-report` …).
     pub kind: &'static str,
+    /// What it is the page of (see [`Kind::id`]).
+    pub id: String,
     /// The path in the output folder.
     pub path: String,
     /// Whether it is a printable document (report, packet, annual report).
@@ -173,25 +181,34 @@ pub struct Route {
 
 /// Every page and printable document of the site, sorted by path.
 pub fn routes(site: &Site) -> Vec<Route> {
+    let mut out = listing(site);
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Every page and printable document, in build order (within a kind, the site's order).
+pub(crate) fn listing(site: &Site) -> Vec<Route> {
     let mut out = Vec::new();
     for page in all(site) {
         let k = page.kind();
-        out.push(Route {
-            kind: k.name(),
-            path: page.path(site),
-            print: k.print(),
-        });
+        let id = k.id(site, page.n);
         out.extend(
             k.documents(site, page.n)
                 .into_iter()
                 .map(|(kind, path)| Route {
                     kind,
+                    id: id.clone(),
                     path,
                     print: true,
                 }),
         );
+        out.push(Route {
+            kind: k.name(),
+            id,
+            path: page.path(site),
+            print: k.print(),
+        });
     }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
     out
 }
 

@@ -17,6 +17,10 @@ impl Kind for Operator {
         site.operators.len()
     }
 
+    fn id(&self, site: &Site, n: usize) -> String {
+        site.operators[n].key.clone()
+    }
+
     fn path(&self, site: &Site, n: usize) -> String {
         routes::operator(&site.operators[n].slug)
     }

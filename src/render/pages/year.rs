@@ -17,6 +17,10 @@ impl Kind for Year {
         site.years.len()
     }
 
+    fn id(&self, site: &Site, n: usize) -> String {
+        site.years[n].key.to_string()
+    }
+
     fn path(&self, site: &Site, n: usize) -> String {
         routes::year(site.years[n].key)
     }
