@@ -45,6 +45,7 @@ fn document_of(kind: Kind, text: &str) -> Option<Document> {
         front_matter,
         body: BodySource::Text(text[body].into()),
         asset_dir: None,
+        assets: Vec::new(),
     })
 }
 

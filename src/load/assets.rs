@@ -44,7 +44,7 @@ pub fn incident(
     list(
         dir,
         shown,
-        &format!("incidents/{id}/"),
+        &crate::routes::incident_dir(id),
         Some("index.md"),
         &reserved,
         trust_html,

@@ -44,6 +44,8 @@ pub struct Document {
     pub body: BodySource,
     /// The folder holding the document's assets, for `<id>/index.md` documents.
     pub asset_dir: Option<PathBuf>,
+    /// The incident's assets, published beside its page (listed and checked here, once).
+    pub assets: Vec<assets::Asset>,
 }
 
 impl Document {
@@ -167,21 +169,9 @@ pub fn load_content(
         diags.extend(assets::static_files(&static_dir, Path::new("static"), trust_html).1);
     }
     prefetch(&found);
-    type Read = (Result<Result<Document, Diagnostic>, Error>, Vec<Diagnostic>);
     let results: Vec<Read> = found
         .into_par_iter()
-        .map(|f| {
-            // The assets are checked with their document, so that `check` reports a
-            // symbolic link or a pipe among them as a build would.
-            let asset_problems = match &f.asset_dir {
-                Some(dir) if f.kind == Kind::Incident => {
-                    let shown = dir.strip_prefix(root).unwrap_or(dir);
-                    assets::incident(dir, shown, &f.id, trust_html).1
-                }
-                _ => Vec::new(),
-            };
-            (read(root, f), asset_problems)
-        })
+        .map(|f| read_with_assets(root, f, trust_html))
         .collect();
     let mut docs = Vec::new();
     for (r, mut asset_problems) in results {
@@ -192,6 +182,30 @@ pub fn load_content(
         diags.append(&mut asset_problems);
     }
     Ok((docs, known, diags))
+}
+
+/// A document read with [`read`], and the problems of its assets.
+pub type Read = (Result<Result<Document, Diagnostic>, Error>, Vec<Diagnostic>);
+
+/// Reads a document and, for an incident's `<id>/index.md`, lists and checks the assets
+/// beside it: with their document, so that `check` reports a symbolic link or a pipe
+/// among them as a build would, and render only copies what this listed.
+pub fn read_with_assets(root: &Path, f: Found, trust_html: bool) -> Read {
+    let listed = match &f.asset_dir {
+        Some(dir) if f.kind == Kind::Incident => {
+            let shown = dir.strip_prefix(root).unwrap_or(dir);
+            assets::incident(dir, shown, &f.id, trust_html)
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
+    let (list, problems) = listed;
+    let doc = read(root, f).map(|r| {
+        r.map(|mut d| {
+            d.assets = list;
+            d
+        })
+    });
+    (doc, problems)
 }
 
 /// Files opened at once by [`prefetch`], whatever the number of CPUs.
@@ -524,6 +538,7 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
         front_matter,
         body: BodySource::File(f.path),
         asset_dir: f.asset_dir,
+        assets: Vec::new(),
     }))
 }
 

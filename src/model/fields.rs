@@ -248,6 +248,7 @@ mod tests {
             front_matter,
             body: BodySource::Text(text[body].into()),
             asset_dir: None,
+            assets: Vec::new(),
         };
         let config = config().expect("the test config is valid");
         let mut diags = Vec::new();

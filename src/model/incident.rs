@@ -113,6 +113,8 @@ pub struct Incident {
     pub file: Arc<SourceFile>,
     /// Folder of assets copied beside the page.
     pub asset_dir: Option<PathBuf>,
+    /// The assets in that folder, as the load stage listed them.
+    pub assets: Vec<crate::load::assets::Asset>,
     /// Title.
     pub title: String,
     /// 事業者名, at least one.
@@ -250,6 +252,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         id: doc.id.clone(),
         file: Arc::clone(&doc.file),
         asset_dir: doc.asset_dir.clone(),
+        assets: doc.assets.clone(),
         title: title?.value,
         operators: values(operators),
         started: started?.value,

@@ -114,32 +114,21 @@ pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
     }];
     extra.extend(theme.static_files(site.config.unsafe_html)?);
     for n in 0..site.incidents.len() {
-        extra.extend(incident_assets(site, n)?);
+        extra.extend(incident_assets(site, n));
     }
     Ok(extra)
 }
 
-/// The assets copied beside one incident's page.
-pub fn incident_assets(site: &Site, n: usize) -> Result<Vec<Output>, Error> {
-    let i = &site.incidents[n];
-    match &i.asset_dir {
-        Some(dir) => {
-            let shown = i.file.path.parent().unwrap_or(std::path::Path::new(""));
-            let (files, problems) =
-                crate::load::assets::incident(dir, shown, &i.id, site.config.unsafe_html);
-            if !problems.is_empty() {
-                return Err(Error::Content(problems));
-            }
-            Ok(files
-                .into_iter()
-                .map(|a| Output::Copy {
-                    path: a.path,
-                    from: a.from,
-                })
-                .collect())
-        }
-        None => Ok(Vec::new()),
-    }
+/// The assets copied beside one incident's page (listed by the load stage).
+pub fn incident_assets(site: &Site, n: usize) -> Vec<Output> {
+    site.incidents[n]
+        .assets
+        .iter()
+        .map(|a| Output::Copy {
+            path: a.path.clone(),
+            from: a.from.clone(),
+        })
+        .collect()
 }
 
 /// Renders the whole site, pages in parallel, handing each file to `sink` as soon as it

@@ -203,7 +203,7 @@ impl Session {
                         files.retain(|p, s| {
                             !(p.starts_with(&prefix) && matches!(s, Served::Asset(_)))
                         });
-                        outputs.extend(render::incident_assets(&site, i)?);
+                        outputs.extend(render::incident_assets(&site, i));
                     }
                 }
             }
@@ -259,6 +259,10 @@ impl Session {
                     if let (Some("incidents"), Some(id), Some(_)) =
                         (collection.as_deref(), id, deeper)
                     {
+                        // The incident's assets are listed with its document: read it again.
+                        let folder = root.join("content/incidents").join(id.as_ref());
+                        self.cache
+                            .retain(|k, _| k.parent() != Some(folder.as_path()));
                         t.incident_dirs.insert(id.into_owned());
                     }
                 }
@@ -313,8 +317,8 @@ impl Session {
         let fresh: Vec<Result<(PathBuf, Cached), Error>> = missing
             .into_par_iter()
             .map(|f| {
-                let mut diags = Vec::new();
-                let decoded = match load::read(&root, f.clone())? {
+                let (doc, mut diags) = load::read_with_assets(&root, f.clone(), config.unsafe_html);
+                let decoded = match doc? {
                     Ok(doc) => model::decode(&doc, config, &mut diags),
                     Err(d) => {
                         diags.push(d);
