@@ -13,27 +13,15 @@ use crate::diag::{Diagnostic, SourceFile};
 use crate::error::Error;
 use crate::toml_read::{Choice, Decoder, Field, Kind, Table};
 
-/// The site's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Lang {
-    /// 日本語
-    #[serde(rename = "ja")]
-    Ja,
-    /// English
-    #[serde(rename = "en")]
-    En,
-}
-
-impl Choice for Lang {
-    const ALL: &'static [(&'static str, Self)] = &[("ja", Lang::Ja), ("en", Lang::En)];
-    const NAMES: &'static [&'static str] = &["ja", "en"];
-    fn as_str(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
+crate::toml_read::choice!(
+    /// The site's language.
+    Lang {
+        /// 日本語
+        Ja = "ja",
+        /// English
+        En = "en",
     }
-}
+);
 
 /// A key of the cause taxonomy, e.g. `vendor-bug`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -101,6 +101,25 @@ pub trait Choice: Sized + Copy + 'static {
     fn as_str(self) -> &'static str;
 }
 
+/// Declares an enum whose values are spelled in TOML (`status = "final"`), with its
+/// [`Choice`] impl: one list gives the variants, their spellings and the names a field
+/// table shows.
+macro_rules! choice {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+        impl $crate::toml_read::Choice for $name {
+            const ALL: &'static [(&'static str, Self)] = &[$(($text, $name::$variant)),+];
+            const NAMES: &'static [&'static str] = &[$($text),+];
+            fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+    };
+}
+pub(crate) use choice;
+
 /// The largest count accepted (users, inquiries): 10^12, far above any real figure, so
 /// that sums over a whole site can never overflow.
 pub(crate) const MAX_COUNT: i64 = 1_000_000_000_000;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::toml_read::choice;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use serde::Serialize;
 
@@ -236,21 +237,6 @@ impl fmt::Display for PartialDate {
         }
         Ok(())
     }
-}
-
-macro_rules! choice {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($(#[$vdoc])* $variant),+ }
-        impl Choice for $name {
-            const ALL: &'static [(&'static str, Self)] = &[$(($text, $name::$variant)),+];
-            const NAMES: &'static [&'static str] = &[$($text),+];
-            fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-    };
 }
 
 choice!(
