@@ -1,11 +1,13 @@
 //! A site theme extends the default templates and replaces one part, instead of copying
 //! the whole file (docs/themes.md, "Extending the default theme").
 
-use std::fs;
 use std::path::Path;
 
 use gen::BuildOptions;
 use tempfile::TempDir;
+
+mod common;
+use common::site_with_config;
 
 const INCIDENT: &str = r#"+++
 title = "Mail outage"
@@ -30,33 +32,33 @@ title = "First notice"
 The relay ran out of disk.
 "#;
 
-/// A site with one incident and the given theme files; built, its output folder.
-fn built(theme: &[(&str, &str)]) -> (TempDir, std::path::PathBuf) {
-    let dir = TempDir::new().unwrap();
+/// A site with one incident and the given theme files (a theme `mine`, if any).
+fn site(theme: &[(&str, &str)]) -> TempDir {
     let config = if theme.is_empty() {
         ""
     } else {
         "theme = \"mine\"\n"
     };
-    let files = [
-        (
-            "config.toml",
-            format!("title = \"Mini\"\ntimezone = \"+09:00\"\n{config}"),
-        ),
-        ("content/incidents/a.md", INCIDENT.to_string()),
-    ];
-    let theme = theme
+    let paths: Vec<String> = theme
         .iter()
-        .map(|(name, text)| (format!("themes/mine/templates/{name}"), (*text).to_string()));
-    for (path, text) in files
-        .into_iter()
-        .map(|(p, t)| (p.to_string(), t))
-        .chain(theme)
-    {
-        let p = dir.path().join(path);
-        fs::create_dir_all(p.parent().unwrap()).unwrap();
-        fs::write(p, text).unwrap();
-    }
+        .map(|(name, _)| format!("themes/mine/templates/{name}"))
+        .collect();
+    let mut files = vec![("content/incidents/a.md", INCIDENT)];
+    files.extend(
+        paths
+            .iter()
+            .map(String::as_str)
+            .zip(theme.iter().map(|(_, t)| *t)),
+    );
+    site_with_config(
+        &format!("title = \"Mini\"\ntimezone = \"+09:00\"\n{config}"),
+        &files,
+    )
+}
+
+/// [`site`], built; with its output folder.
+fn built(theme: &[(&str, &str)]) -> (TempDir, std::path::PathBuf) {
+    let dir = site(theme);
     if let Err(e) = gen::build(&BuildOptions::new(dir.path())) {
         panic!("build failed: {e:?}");
     }
@@ -65,7 +67,7 @@ fn built(theme: &[(&str, &str)]) -> (TempDir, std::path::PathBuf) {
 }
 
 fn read(out: &Path, rel: &str) -> String {
-    fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    common::read(&out.join(rel))
 }
 
 /// `html` with the part from `start` to the end of the first `end` after it replaced.
@@ -137,20 +139,10 @@ fn a_theme_component_replaces_a_section_on_the_page_and_in_the_report() {
 
 #[test]
 fn a_block_the_default_page_lacks_is_a_template_error() {
-    let dir = TempDir::new().unwrap();
-    fs::write(
-        dir.path().join("config.toml"),
-        "title = \"Mini\"\ntimezone = \"+09:00\"\ntheme = \"mine\"\n",
-    )
-    .unwrap();
-    fs::create_dir_all(dir.path().join("content/incidents")).unwrap();
-    fs::write(dir.path().join("content/incidents/a.md"), INCIDENT).unwrap();
-    fs::create_dir_all(dir.path().join("themes/mine/templates")).unwrap();
-    fs::write(
-        dir.path().join("themes/mine/templates/incident.html"),
+    let dir = site(&[(
+        "incident.html",
         r#"{% extends "default/incident.html" %}{% block sumary %}x{% endblock sumary %}"#,
-    )
-    .unwrap();
+    )]);
     match gen::build(&BuildOptions::new(dir.path())) {
         Err(gen::Error::Content(d)) => {
             assert_eq!(d.len(), 1, "{d:?}");
