@@ -147,7 +147,7 @@ operators = [{operator}]        # 事業者名; several when one wholesales to a
 started = {started}
 # resolved = {started}        # when service was restored; absent = ongoing
 # duration = "23h08m"          # only when the official figure differs from resolved - started
-# affected_users = 0           # 影響利用者数
+# affected_users = 0           # 影響利用者数; "約48,000" when the source says 約
 # affected_users_approx = true # shown as 約 / about
 # regions = [""]               # 影響地域
 # services = [""]              # affected services
@@ -185,6 +185,11 @@ status = "draft"               # draft (not published), preliminary (速報) or 
 # [[timeline]]                 # what happened when
 # at = {started}
 # event = ""
+
+# [reporting]                  # the report to the ministry
+# serious = true               # a 重大な事故, as the ministry designated it
+# reported_at = {date}         # 速報: when it was first reported
+# detailed_report_at = {date}  # 詳細な報告: when the detailed report was sent
 +++
 
 {body}"#,

@@ -22,6 +22,8 @@ pub const OPERATORS: &str = "operators/index.html";
 pub const MEETINGS: &str = "meetings/index.html";
 /// The index of printable reports.
 pub const REPORTS: &str = "reports/index.html";
+/// The countermeasure ledger.
+pub const COUNTERMEASURES: &str = "countermeasures/index.html";
 /// The page served for any missing path.
 pub const NOT_FOUND: &str = "404.html";
 /// The site's stylesheet.
@@ -120,6 +122,8 @@ pub struct Links {
     pub meetings: String,
     /// [`REPORTS`].
     pub reports: String,
+    /// [`COUNTERMEASURES`].
+    pub countermeasures: String,
     /// [`STYLE`].
     pub style: String,
 }
@@ -135,6 +139,7 @@ impl Links {
             operators: href(OPERATORS),
             meetings: href(MEETINGS),
             reports: href(REPORTS),
+            countermeasures: href(COUNTERMEASURES),
             style: href(STYLE),
         }
     }

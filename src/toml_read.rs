@@ -85,6 +85,8 @@ pub enum Kind {
     Choice(&'static [&'static str]),
     /// An array of tables (`[[name]]`), each with these fields.
     Tables(&'static [Field]),
+    /// One table (`[name]`) with these fields.
+    Table(&'static [Field]),
     /// A table of named sub-tables (`[name.key]`), each with these fields.
     NamedTables(&'static [Field]),
 }
@@ -154,6 +156,29 @@ pub(crate) struct Decoder<'f> {
     base: usize,
     /// Every problem found so far.
     pub diags: Vec<Diagnostic>,
+}
+
+/// Reads a quoted count: optional leading `約` (approximate), then digits, with `,`
+/// separators only between groups of three (`"約48,000"`, `"137"`). Saturates instead of
+/// wrapping, so a huge figure is "too large", never a small one.
+pub(crate) fn parse_count_text(s: &str) -> Option<(u128, bool)> {
+    let s = s.trim();
+    let (rest, approx) = match s.strip_prefix('約') {
+        Some(rest) => (rest.trim_start(), true),
+        None => (s, false),
+    };
+    let groups: Vec<&str> = rest.split(',').collect();
+    let digits_only = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = groups.iter().all(|g| digits_only(g))
+        && (groups.len() == 1
+            || (groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)));
+    if !well_formed {
+        return None;
+    }
+    let value = groups.concat().bytes().fold(0u128, |n, b| {
+        n.saturating_mul(10).saturating_add(u128::from(b - b'0'))
+    });
+    Some((value, approx))
 }
 
 fn kind_of(v: &DeValue<'_>) -> &'static str {
@@ -505,33 +530,52 @@ impl<'f> Decoder<'f> {
     }
 
     /// A value for a count; reports negatives and out-of-range integers.
-    fn count_value(&mut self, name: &str, v: &Val<'_>) -> Option<u64> {
-        let DeValue::Integer(i) = v.get_ref() else {
-            self.error_at(
-                crate::diag::Code::WrongType,
-                v.span(),
-                format!(
-                    "`{name}` must be a whole number, found {}",
-                    kind_of(v.get_ref())
-                ),
-                Some(format!(
-                    "write digits without quotes or commas, e.g. {name} = 52792"
-                )),
-            );
-            return None;
-        };
-        match i64::from_str_radix(i.as_str(), i.radix()) {
-            Ok(n) if n < 0 => {
+    /// A count: digits without quotes, or a quoted figure with separators and an optional
+    /// leading 約 (`"約48,000"`). Returns the value and whether it is approximate.
+    pub(crate) fn count_value(&mut self, name: &str, v: &Val<'_>) -> Option<(u64, bool)> {
+        let (digits, approx) = match v.get_ref() {
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) if n < 0 => {
+                    self.error_at(
+                        crate::diag::Code::NegativeCount,
+                        v.span(),
+                        format!("`{name}` must not be negative, found {n}"),
+                        Some("a count of users or inquiries is 0 or more".to_string()),
+                    );
+                    return None;
+                }
+                Ok(n) => (u128::from(n.unsigned_abs()), false),
+                // Out of i64: too large, never wrapped.
+                Err(_) => (u128::MAX, false),
+            },
+            DeValue::String(s) => match parse_count_text(s) {
+                Some(parsed) => parsed,
+                None => {
+                    self.error_at(
+                        crate::diag::Code::WrongType,
+                        v.span(),
+                        format!("`{name}` is not a count: \"{s}\""),
+                        Some(format!(
+                            "write digits, e.g. {name} = 52792, or \"約48,000\" for a figure the source gives as approximate"
+                        )),
+                    );
+                    return None;
+                }
+            },
+            other => {
                 self.error_at(
-                    crate::diag::Code::NegativeCount,
+                    crate::diag::Code::WrongType,
                     v.span(),
-                    format!("`{name}` must not be negative, found {n}"),
-                    Some("a count of users or inquiries is 0 or more".to_string()),
+                    format!("`{name}` must be a whole number, found {}", kind_of(other)),
+                    Some(format!(
+                        "write digits without quotes or commas, e.g. {name} = 52792 (or \"約48,000\" when approximate)"
+                    )),
                 );
-                None
+                return None;
             }
-            Ok(n) if n <= MAX_COUNT => Some(n as u64),
-            // Out of i64 or above the bound: either way too large, never wrapped.
+        };
+        match u64::try_from(digits) {
+            Ok(n) if n <= MAX_COUNT as u64 => Some((n, approx)),
             _ => {
                 self.error_at(
                     crate::diag::Code::CountTooLarge,
@@ -544,8 +588,8 @@ impl<'f> Decoder<'f> {
         }
     }
 
-    /// An optional count (integer ≥ 0).
-    pub(crate) fn count(&mut self, t: &Table<'_, '_>, key: &str) -> Option<u64> {
+    /// An optional count (integer ≥ 0, or quoted with 約).
+    pub(crate) fn count(&mut self, t: &Table<'_, '_>, key: &str) -> Option<(u64, bool)> {
         let v = t.get(key)?;
         let name = format!("{}{key}", t.path);
         self.count_value(&name, v)
@@ -556,7 +600,7 @@ impl<'f> Decoder<'f> {
         &mut self,
         t: &Table<'_, '_>,
         key: &str,
-    ) -> Option<Result<u64, Vec<(String, u64)>>> {
+    ) -> Option<Result<(u64, bool), Vec<(String, (u64, bool))>>> {
         let v = t.get(key)?;
         if let DeValue::Table(channels) = v.get_ref() {
             let mut out = Vec::new();
@@ -654,6 +698,28 @@ impl<'f> Decoder<'f> {
             }
         }
         out
+    }
+
+    /// An optional table (`[key]`), checked against the fields that `t`'s field table
+    /// gives `key` ([`Kind::Table`]).
+    pub(crate) fn table<'t, 'i>(&mut self, t: &Table<'t, 'i>, key: &str) -> Option<Table<'t, 'i>> {
+        let known = match t.field(key).map(|f| f.kind) {
+            Some(Kind::Table(fields)) => fields,
+            _ => unreachable!("`{key}` is not declared as a table"),
+        };
+        let v = t.get(key)?;
+        let DeValue::Table(entries) = v.get_ref() else {
+            self.wrong_type(t, key, v, "a table", &format!("… (use a [{key}] section)"));
+            return None;
+        };
+        let sub = Table {
+            entries,
+            span: self.abs(v.span()),
+            path: format!("{}{key}.", t.path),
+            fields: known,
+        };
+        self.check_keys(&sub);
+        Some(sub)
     }
 
     /// An optional table of sub-tables (`[key.name]`), returned with their names, each
@@ -783,5 +849,27 @@ impl<'t, 'i> Table<'t, 'i> {
             .iter()
             .find(|(k, _)| k.get_ref().as_ref() == key)
             .map(|(_, v)| v)
+    }
+}
+
+#[cfg(test)]
+mod count_text_tests {
+    use super::parse_count_text;
+
+    #[test]
+    fn quoted_counts_keep_their_about() {
+        assert_eq!(parse_count_text("約48,000"), Some((48_000, true)));
+        assert_eq!(parse_count_text("約 370"), Some((370, true)));
+        assert_eq!(parse_count_text("137"), Some((137, false)));
+        assert_eq!(parse_count_text("1,234,567"), Some((1_234_567, false)));
+        for bad in [
+            "", "約", "48,00", "4,8000", ",480", "48000,", "-5", "約-5", "about 5", "五", "1.5",
+        ] {
+            assert_eq!(parse_count_text(bad), None, "{bad}");
+        }
+        assert_eq!(
+            parse_count_text("9".repeat(60).as_str()).map(|p| p.0),
+            Some(u128::MAX)
+        );
     }
 }

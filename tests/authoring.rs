@@ -40,7 +40,9 @@ fn new_incident_builds_as_it_is_and_never_overwrites() {
     .unwrap();
     for field in gen::model::incident::FIELDS {
         assert!(
-            text.contains(&format!("{field} = ")) || text.contains(&format!("[[{field}]]")),
+            text.contains(&format!("{field} = "))
+                || text.contains(&format!("[[{field}]]"))
+                || text.contains(&format!("[{field}]")),
             "{field} is in the template"
         );
     }

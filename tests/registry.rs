@@ -59,7 +59,9 @@ fn value(section: &str, field: &Field, edited: bool) -> String {
             let n = if edited { 1 } else { 0 };
             format!("\"{}\"", names[n.min(names.len() - 1)])
         }
-        Kind::Tables(_) | Kind::NamedTables(_) => unreachable!("tables are written as sections"),
+        Kind::Tables(_) | Kind::Table(_) | Kind::NamedTables(_) => {
+            unreachable!("tables are written as sections")
+        }
     }
 }
 
@@ -85,6 +87,14 @@ fn front_matter(section: &str, table: &[Field], edit: &[&str]) -> String {
                     sections.push_str(&format!("{} = {}\n", g.name, value(name, g, this)));
                 }
             }
+            Kind::Table(sub) => {
+                let inner = if edited { &edit[1..] } else { &[][..] };
+                sections.push_str(&format!("\n[{}]\n", f.name));
+                for g in *sub {
+                    let this = inner.first() == Some(&g.name);
+                    sections.push_str(&format!("{} = {}\n", g.name, value(f.name, g, this)));
+                }
+            }
             Kind::NamedTables(_) => {}
             _ => top.push_str(&format!("{} = {}\n", f.name, value(section, f, edited))),
         }
@@ -97,7 +107,7 @@ fn field_paths(table: &[Field]) -> Vec<Vec<&'static str>> {
     let mut out = Vec::new();
     for f in table {
         match &f.kind {
-            Kind::Tables(sub) => {
+            Kind::Tables(sub) | Kind::Table(sub) => {
                 out.extend(sub.iter().map(|g| vec![f.name, g.name]));
             }
             Kind::NamedTables(_) => {}

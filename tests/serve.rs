@@ -247,7 +247,7 @@ fn a_broken_edit_keeps_the_last_good_files_and_a_fix_recovers() {
                 d[0].file.path,
                 Path::new("content/incidents/2017-07-03-jcom.md")
             );
-            assert_eq!(d[0].location(), "content/incidents/2017-07-03-jcom.md:6:18");
+            assert_eq!(d[0].location(), "content/incidents/2017-07-03-jcom.md:8:18");
         }
         other => panic!("{other:?}"),
     }

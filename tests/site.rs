@@ -111,10 +111,13 @@ fn docomo_and_catch_network_figures() {
     // Two outages, each with its own official duration; users are approximate.
     assert!(t.contains("4時間49分") && t.contains("29分"), "{t}");
     assert!(t.contains("影響利用者数 約48,000"), "{t}");
+    // 約 on the one channel the minutes mark, and so on the total.
     assert!(
-        t.contains("539件 （電話 370件、メール 137件、チャット 32件）"),
+        t.contains("問合せ件数 約539件 （電話 約370件、メール 137件、チャット 32件）"),
         "{t}"
     );
+    assert!(t.contains("重大な事故 該当 四半期報告 対象"), "{t}");
+    assert!(t.contains("詳細な報告の期限 2023年12月9日"), "{t}");
 }
 
 #[test]
@@ -125,13 +128,21 @@ fn cause_pages_list_their_incidents_with_their_role() {
     assert!(t.contains("ニフティ株式会社"), "{t}");
     assert!(t.contains("株式会社キャッチネットワーク"), "{t}");
     assert!(t.contains("ベンダー製品の不具合"), "{t}");
-    // 楽天: the vendor defect contributed; the primary cause was elsewhere.
+    // 楽天: the unknown software defect is the primary cause (「メーカー及びベンダー未知
+    // のもの」), the reconnection storm's overload a contributing one.
     let html = page(&out, "causes/vendor-bug/index.html");
     let rakuten = html
         .split("<tr>")
         .find(|r| r.contains("2017-04-07-rakuten"))
         .expect("楽天 row");
+    assert!(rakuten.contains("role-primary"), "{rakuten}");
+    let overload = page(&out, "causes/overload/index.html");
+    let rakuten = overload
+        .split("<tr>")
+        .find(|r| r.contains("2017-04-07-rakuten"))
+        .expect("楽天 row");
     assert!(rakuten.contains("role-contributing"), "{rakuten}");
+    assert!(!page(&out, "causes/human-error/index.html").contains("2017-04-07-rakuten"));
     let nifty = html
         .split("<tr>")
         .find(|r| r.contains("2016-08-17-nifty"))
@@ -430,7 +441,7 @@ fn a_theme_uses_the_default_components_and_its_own() {
     );
     assert_eq!(
         text(&page(&out, "incidents/index.html")),
-        "事故件数 1件 影響利用者数（合計） 1,234 継続時間（中央値） 4時間26分"
+        "事故件数 1件 影響利用者数（合計） 1,234 継続時間（中央値） 4時間26分（1件） 重大な事故 0件 四半期報告の対象 1件"
     );
 }
 
@@ -495,18 +506,18 @@ fn cli_build_prints_one_summary_line() {
     let stdout = o.stdout();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
-        stdout.starts_with("built 53 pages (7 incidents) into "),
+        stdout.starts_with("built 54 pages (7 incidents) into "),
         "{stdout}"
     );
     assert!(o.err.is_empty());
     let check = gen_cmd(["check", "--today", "2023-12-20"])
         .root(dir.path())
         .run();
-    // The seeds record no completion for two of ニフティ's measures due 2017-03, and none
-    // for 楽天 and 朝日ネット: warnings, as of the last review meeting.
+    // The seeds record no completion for two of ニフティ's measures due 2017-03:
+    // warnings, as of the last review meeting.
     assert_eq!(
         check.stdout(),
-        "ok: 7 incidents, 4 meetings, no errors, 4 warnings\n"
+        "ok: 7 incidents, 4 meetings, no errors, 2 warnings\n"
     );
 }
 

@@ -170,8 +170,17 @@ fn wrong_types_are_reported_at_the_value() {
         "wrong-type",
         A,
         (6, 18),
-        "`affected_users` must be a whole number, found a string",
-        "write digits without quotes or commas, e.g. affected_users = 52792",
+        "`affected_users` is not a count: \"many\"",
+        "write digits, e.g. affected_users = 52792, or \"約48,000\" for a figure the source gives as approximate",
+    );
+    let dir = site(&[(A, &with("affected_users = 1.5\n"))]);
+    assert_diag(
+        &only_error(&dir),
+        "wrong-type",
+        A,
+        (6, 18),
+        "`affected_users` must be a whole number, found a number with a fraction",
+        "write digits without quotes or commas, e.g. affected_users = 52792 (or \"約48,000\" when approximate)",
     );
 
     let dir = site(&[(
@@ -805,13 +814,13 @@ fn the_largest_figures_sum_and_median_without_wrapping() {
     );
     let dir = site(&[(A, &big), ("content/incidents/b.md", &big)]);
     let site = gen::check(&BuildOptions::new(dir.path())).expect("bounded figures are valid");
-    assert_eq!(site.stats.total_users, 2_000_000_000_000);
+    assert_eq!(site.stats.users.sum, 2_000_000_000_000);
     assert_eq!(
-        site.stats.median_duration.map(|d| d.minutes()),
+        site.stats.median_duration.value.map(|d| d.minutes()),
         Some(36_500 * 24 * 60)
     );
     assert_eq!(
-        site.incidents[0].inquiries.as_ref().map(|q| q.total()),
+        site.incidents[0].inquiry_total().map(|q| q.value),
         Some(2_000_000_000_000)
     );
 }

@@ -83,6 +83,30 @@ pub const INCIDENT: &[Field] = &[
         Kind::Tables(TIMELINE),
         "The operational timeline.",
     ),
+    Field::optional(
+        "reporting",
+        Kind::Table(REPORTING),
+        "The report to the regulator: 重大な事故 or not, and when it was reported.",
+    ),
+];
+
+/// The `[reporting]` table.
+pub const REPORTING: &[Field] = &[
+    Field::optional(
+        "serious",
+        Kind::Bool,
+        "Whether the incident is a 重大な事故 (the ministry designates it).",
+    ),
+    Field::optional(
+        "reported_at",
+        Kind::Date,
+        "When the operator first reported it (速報), a date or a datetime.",
+    ),
+    Field::optional(
+        "detailed_report_at",
+        Kind::Date,
+        "When the detailed report (詳細な報告) was submitted, a date or a datetime.",
+    ),
 ];
 
 /// One `[[phases]]` table.
@@ -172,6 +196,7 @@ pub fn sample(kind: &Kind, all: bool) -> String {
         Kind::Bool => "true".to_string(),
         Kind::Choice(names) => format!("\"{}\"", names.first().copied().unwrap_or_default()),
         Kind::Tables(fields) => format!("[{}]", inline_table(&sample_pairs(fields, all))),
+        Kind::Table(fields) => inline_table(&sample_pairs(fields, all)),
         Kind::NamedTables(fields) => {
             format!("{{ x = {} }}", inline_table(&sample_pairs(fields, all)))
         }
@@ -189,6 +214,7 @@ pub fn wrong_sample(kind: &Kind) -> &'static str {
         | Kind::Choice(_)
         | Kind::Bool
         | Kind::Tables(_)
+        | Kind::Table(_)
         | Kind::NamedTables(_) => "1",
         Kind::Datetime | Kind::Date | Kind::Count | Kind::CountOrChannels => "true",
     }
@@ -287,6 +313,9 @@ mod tests {
                     Kind::NamedTables(sub) => {
                         out.push((*what, format!("{}.x.", f.name), sub, Some(f.name)))
                     }
+                    Kind::Table(sub) => {
+                        out.push((*what, format!("{}.", f.name), sub, Some(f.name)))
+                    }
                     _ => {}
                 }
             }
@@ -317,6 +346,7 @@ mod tests {
         let entry = inline_table(&pairs);
         let value = match fields.iter().find(|f| f.name == within).map(|f| f.kind) {
             Some(Kind::NamedTables(_)) => format!("{{ x = {entry} }}"),
+            Some(Kind::Table(_)) => entry,
             _ => format!("[{entry}]"),
         };
         top(fields, false, Some((within, value)))

@@ -7,7 +7,7 @@ use chrono::FixedOffset;
 
 use super::fields::INCIDENT;
 use super::types::{
-    Duration, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term, Timestamp,
+    Count, Duration, Figure, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term, Timestamp,
 };
 use crate::config::{CauseKey, Config};
 use crate::diag::{Diagnostic, SourceFile};
@@ -17,23 +17,27 @@ use crate::toml_read::{Decoder, Located, Table};
 /// Front-matter fields of an incident, in the order `gen new incident` writes them.
 pub use super::fields::INCIDENT as FIELDS;
 
-/// 問合せ件数: a total, or counts by channel.
+/// 問合せ件数: a total, or counts by channel, each exact or approximate.
 #[derive(Debug, Clone)]
 pub enum Inquiries {
     /// One figure.
-    Total(u64),
-    /// `channel = count` pairs, in the order written.
-    ByChannel(Vec<(String, u64)>),
+    Total(Count),
+    /// `channel = count` pairs, in the order written, and whether the total is
+    /// approximate as a whole (`inquiries_approx = true`) beyond the channels marked 約.
+    ByChannel(Vec<(String, Count)>, bool),
 }
 
 impl Inquiries {
-    /// The total over all channels.
-    pub fn total(&self) -> u64 {
+    /// The total over all channels: approximate when any channel is.
+    pub fn total(&self) -> Count {
         match self {
             Inquiries::Total(n) => *n,
             // Each count is at most 10^12 (`MAX_COUNT`); saturating all the same, so
             // that no input can wrap a total.
-            Inquiries::ByChannel(v) => v.iter().fold(0u64, |t, (_, n)| t.saturating_add(*n)),
+            Inquiries::ByChannel(v, approx) => Count {
+                value: v.iter().fold(0u64, |t, (_, n)| t.saturating_add(n.value)),
+                approx: *approx || v.iter().any(|(_, n)| n.approx),
+            },
         }
     }
 }
@@ -50,7 +54,7 @@ pub struct Phase {
     /// The official figure, if given.
     pub official_duration: Option<Duration>,
     /// Users affected in this phase.
-    pub affected_users: Option<u64>,
+    pub affected_users: Option<Count>,
 }
 
 impl Phase {
@@ -80,6 +84,19 @@ pub struct Countermeasure {
     pub span: std::ops::Range<usize>,
 }
 
+impl Countermeasure {
+    /// Days past its due date on `today` (a due month or year ends on its last day), when
+    /// it is not done; `None` when done, not yet due, or without a due date.
+    pub fn days_overdue(&self, today: chrono::NaiveDate) -> Option<i64> {
+        if self.status == MeasureStatus::Done {
+            return None;
+        }
+        let due = self.due?.last_day()?;
+        let days = (today - due).num_days();
+        (days > 0).then_some(days)
+    }
+}
+
 /// 情報周知: one public notice.
 #[derive(Debug, Clone)]
 pub struct Notice {
@@ -104,6 +121,18 @@ pub struct TimelineEntry {
     pub event: String,
 }
 
+/// `[reporting]`: what the content states about the report to the regulator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reporting {
+    /// 重大な事故 or not, as the content states it (the ministry designates it);
+    /// `None` when not stated.
+    pub serious: Option<bool>,
+    /// When the operator first reported it (速報).
+    pub reported_at: Option<PartialDate>,
+    /// When the detailed report (詳細な報告) was submitted.
+    pub detailed_report_at: Option<PartialDate>,
+}
+
 /// A validated incident: every invariant of the format holds.
 #[derive(Debug, Clone)]
 pub struct Incident {
@@ -125,10 +154,8 @@ pub struct Incident {
     pub resolved: Option<Timestamp>,
     /// 継続時間 as officially stated, when given.
     pub official_duration: Option<Duration>,
-    /// 影響利用者数 as given.
-    pub affected_users: Option<u64>,
-    /// Whether the figure is approximate (約).
-    pub affected_users_approx: bool,
+    /// 影響利用者数 as given (約 from `"約48,000"` or `affected_users_approx`).
+    pub affected_users: Option<Count>,
     /// 影響地域.
     pub regions: Vec<String>,
     /// Affected services.
@@ -137,8 +164,6 @@ pub struct Incident {
     pub service_category: Option<String>,
     /// 問合せ件数.
     pub inquiries: Option<Inquiries>,
-    /// Whether the inquiry count is approximate (約).
-    pub inquiries_approx: bool,
     /// The date the inquiry count was taken.
     pub inquiries_as_of: Option<PartialDate>,
     /// Causes, primary first; never empty.
@@ -161,6 +186,8 @@ pub struct Incident {
     pub notices: Vec<Notice>,
     /// Operational timeline.
     pub timeline: Vec<TimelineEntry>,
+    /// The report to the regulator.
+    pub reporting: Reporting,
     /// Where the markdown body is; read when the page is rendered.
     pub body: crate::load::BodySource,
 }
@@ -182,16 +209,32 @@ impl Incident {
             .or_else(|| Some(self.started.until(self.resolved?)))
     }
 
-    /// Users affected: the figure given, else the sum over phases.
-    pub fn users(&self) -> Option<u64> {
-        self.affected_users.or_else(|| {
-            let v: Vec<u64> = self
-                .phases
-                .iter()
-                .filter_map(|p| p.affected_users)
-                .collect();
-            (!v.is_empty()).then(|| v.iter().fold(0u64, |t, n| t.saturating_add(*n)))
+    /// Users affected: the figure given, else the sum over phases, marked derived. A sum
+    /// over phases where some phase states no figure would understate it: unknown.
+    pub fn users(&self) -> Option<Figure> {
+        if let Some(count) = self.affected_users {
+            return Some(Figure {
+                count,
+                derived: false,
+            });
+        }
+        if self.phases.is_empty() || self.phases.iter().any(|p| p.affected_users.is_none()) {
+            return None;
+        }
+        let parts = self.phases.iter().filter_map(|p| p.affected_users);
+        let count = parts.fold(Count::exact(0), |t, n| Count {
+            value: t.value.saturating_add(n.value),
+            approx: t.approx || n.approx,
+        });
+        Some(Figure {
+            count,
+            derived: true,
         })
+    }
+
+    /// 問合せ件数 in all, if stated.
+    pub fn inquiry_total(&self) -> Option<Count> {
+        self.inquiries.as_ref().map(Inquiries::total)
     }
 }
 
@@ -221,16 +264,27 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     let resolved = d.datetime(&t, "resolved", tz);
     check_order(&mut d, &t, started.as_ref(), resolved.as_ref());
     let official_duration = d.duration(&t, "duration").map(|l| l.value);
-    let affected_users = d.count(&t, "affected_users");
     let affected_users_approx = d.bool(&t, "affected_users_approx").unwrap_or(false);
+    let affected_users = d.count(&t, "affected_users").map(|(value, approx)| Count {
+        value,
+        approx: approx || affected_users_approx,
+    });
     let regions = values(d.strings(&t, "regions"));
     let services = values(d.strings(&t, "services"));
     let service_category = d.string(&t, "service_category").map(|s| s.value);
-    let inquiries = d.counts_by_channel(&t, "inquiries").map(|r| match r {
-        Ok(n) => Inquiries::Total(n),
-        Err(v) => Inquiries::ByChannel(v),
-    });
     let inquiries_approx = d.bool(&t, "inquiries_approx").unwrap_or(false);
+    let inquiries = d.counts_by_channel(&t, "inquiries").map(|r| match r {
+        Ok((value, approx)) => Inquiries::Total(Count {
+            value,
+            approx: approx || inquiries_approx,
+        }),
+        Err(v) => Inquiries::ByChannel(
+            v.into_iter()
+                .map(|(k, (value, approx))| (k, Count { value, approx }))
+                .collect(),
+            inquiries_approx,
+        ),
+    });
     let inquiries_as_of = d.partial_date(&t, "inquiries_as_of");
     let causes = causes(&mut d, &t, config);
     let status = d.choice::<Status>(&t, "status").unwrap_or(Status::Final);
@@ -242,6 +296,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     let countermeasures = countermeasures(&mut d, &t);
     let notices = notices(&mut d, &t, tz);
     let timeline = timeline(&mut d, &t, tz);
+    let reporting = reporting(&mut d, &t, tz);
 
     let ok = d.diags.is_empty() && operators_ok;
     diags.append(&mut d.diags);
@@ -259,12 +314,10 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         resolved: resolved.map(|r| r.value),
         official_duration,
         affected_users,
-        affected_users_approx,
         regions,
         services,
         service_category,
         inquiries,
-        inquiries_approx,
         inquiries_as_of,
         causes,
         status,
@@ -276,6 +329,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         countermeasures,
         notices,
         timeline,
+        reporting,
         body: doc.body.clone(),
     })
 }
@@ -344,6 +398,30 @@ fn causes(d: &mut Decoder<'_>, t: &Table<'_, '_>, config: &Config) -> Vec<CauseK
     causes
 }
 
+/// The `[reporting]` table; its dates may be written as dates or datetimes.
+fn reporting(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Reporting {
+    let Some(r) = d.table(t, "reporting") else {
+        return Reporting::default();
+    };
+    let date = |d: &mut Decoder<'_>, key: &str| match r.get(key).map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::Datetime(dt)) if dt.time.is_some() => d
+            .datetime(&r, key, tz)
+            .map(|l| l.value.in_offset(tz).date_naive())
+            .and_then(|n| {
+                use chrono::Datelike;
+                PartialDate::new(n.year(), Some(n.month()), Some(n.day()))
+            }),
+        _ => d.partial_date(&r, key),
+    };
+    let reported_at = date(d, "reported_at");
+    let detailed_report_at = date(d, "detailed_report_at");
+    Reporting {
+        serious: d.bool(&r, "serious"),
+        reported_at,
+        detailed_report_at,
+    }
+}
+
 /// The `[[phases]]` tables.
 fn phases(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Vec<Phase> {
     let mut phases = Vec::new();
@@ -353,7 +431,9 @@ fn phases(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Vec<Phase>
         let resolved = d.datetime(&p, "resolved", tz);
         check_order(d, &p, started.as_ref(), resolved.as_ref());
         let official_duration = d.duration(&p, "duration").map(|l| l.value);
-        let affected_users = d.count(&p, "affected_users");
+        let affected_users = d
+            .count(&p, "affected_users")
+            .map(|(value, approx)| Count { value, approx });
         phases.push(Phase {
             label: label.map(|l| l.value).unwrap_or_default(),
             started: started.map(|l| l.value),

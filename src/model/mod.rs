@@ -12,11 +12,11 @@ pub mod types;
 
 pub use crate::config::Lang;
 pub use crate::toml_read::Located;
-pub use incident::{Countermeasure, Incident, Inquiries, Notice, Phase, TimelineEntry};
+pub use incident::{Countermeasure, Incident, Inquiries, Notice, Phase, Reporting, TimelineEntry};
 pub use meeting::Meeting;
 pub use types::{
-    Choice, Duration, DurationError, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term,
-    Timestamp,
+    Choice, Count, Duration, DurationError, Figure, MeasureStatus, NoticeKind, PartialDate, Scope,
+    Status, Term, Timestamp,
 };
 
 use rayon::prelude::*;

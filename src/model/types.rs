@@ -98,6 +98,35 @@ impl fmt::Display for Duration {
     }
 }
 
+/// A count as the sources state it: exact, or approximate (約).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Count {
+    /// The figure.
+    pub value: u64,
+    /// Whether the source gives it as approximate (`約48,000`).
+    pub approx: bool,
+}
+
+impl Count {
+    /// An exact count.
+    pub fn exact(value: u64) -> Self {
+        Self {
+            value,
+            approx: false,
+        }
+    }
+}
+
+/// A per-incident figure: a stated count, or one gen derived from parts (the sum of the
+/// phases' figures), which every page marks as derived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Figure {
+    /// The value, and whether any part of it is approximate.
+    pub count: Count,
+    /// Computed by gen rather than stated by the source.
+    pub derived: bool,
+}
+
 /// A point in time with the offset it was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub DateTime<FixedOffset>);
@@ -214,6 +243,23 @@ impl PartialDate {
         (month.is_some() || day.is_none())
             .then_some(d)
             .filter(Self::is_valid)
+    }
+
+    /// The last day the date covers: `"2024-03"` ends on 2024-03-31, `"2024"` on
+    /// 2024-12-31.
+    pub fn last_day(self) -> Option<NaiveDate> {
+        match (self.month, self.day) {
+            (Some(m), Some(day)) => NaiveDate::from_ymd_opt(self.year, m, day),
+            (Some(m), None) => {
+                let (y, next) = if m == 12 {
+                    (self.year.checked_add(1)?, 1)
+                } else {
+                    (self.year, m + 1)
+                };
+                NaiveDate::from_ymd_opt(y, next, 1)?.pred_opt()
+            }
+            _ => NaiveDate::from_ymd_opt(self.year, 12, 31),
+        }
     }
 
     fn is_valid(&self) -> bool {

@@ -390,6 +390,7 @@ struct OpenMeasure {
     action: String,
     status: &'static str,
     due: Option<String>,
+    overdue: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -405,6 +406,10 @@ struct AnnualView {
     by_operator: Vec<views::GroupView>,
     incidents: Vec<Row>,
     open_measures: Vec<OpenMeasure>,
+    /// Titles of the incidents that record no countermeasure (記録なし).
+    unrecorded: Vec<String>,
+    /// Which incidents the scatter chart shows: `3件中2件を表示（…）`.
+    scatter_covers: String,
     cause_chart: String,
     month_chart: String,
     scatter_chart: String,
@@ -447,7 +452,7 @@ fn annual_charts(
             Some(Point {
                 label: i.title.clone(),
                 minutes: i.duration()?.minutes(),
-                users: i.users()?,
+                users: i.users()?.count.value,
             })
         })
         .collect();
@@ -481,7 +486,6 @@ pub(super) fn annual(
         crate::model::Lang::En => format!("{} {year}", shared.label("annual_report")),
     };
     let path = crate::routes::annual(year);
-    let dash = || "–".to_string();
     let incident = |n: usize| &*site.incidents[n];
 
     let cause_label = |key: &crate::config::CauseKey| {
@@ -511,9 +515,23 @@ pub(super) fn annual(
                 action: m.action.clone(),
                 status: f.choice(m.status),
                 due: m.due.map(|d| f.partial_date(d)),
+                overdue: m.days_overdue(site.today).map(|d| f.overdue(d)),
             }
         })
         .collect();
+    let unrecorded = group
+        .incidents
+        .iter()
+        .map(|&n| incident(n))
+        .filter(|i| i.countermeasures.is_empty())
+        .map(|i| i.title.clone())
+        .collect();
+    let plotted = group
+        .incidents
+        .iter()
+        .filter(|&&n| incident(n).duration().is_some() && incident(n).users().is_some())
+        .count();
+    let scatter_covers = f.plotted(plotted, group.incidents.len());
     let by_operator = fig
         .by_operator
         .iter()
@@ -528,9 +546,9 @@ pub(super) fn annual(
     let report = AnnualView {
         title: title.clone(),
         stats: StatsView::new(&group.stats, f),
-        median_users: fig.median_users.map_or_else(dash, |u| f.number(u)),
-        total_inquiries: f.count(fig.total_inquiries),
-        median_inquiries: fig.median_inquiries.map_or_else(dash, |u| f.count(u)),
+        median_users: f.median_count(fig.median_users, group.stats.count, false),
+        total_inquiries: f.total(fig.inquiries, true),
+        median_inquiries: f.median_count(fig.median_inquiries, group.stats.count, true),
         longest: fig.longest.map(|n| views.row(incident(n))),
         largest: fig.largest.map(|n| views.row(incident(n))),
         by_cause,
@@ -544,6 +562,8 @@ pub(super) fn annual(
         cause_chart,
         month_chart,
         scatter_chart,
+        unrecorded,
+        scatter_covers,
     };
     // An annual report quotes no code.
     let mut ctx = base_context(shared, site, &path, &title, &title, String::new());

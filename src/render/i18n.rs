@@ -32,6 +32,27 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("duration_vs_users_caption", "横軸：継続時間（時間）、縦軸：影響利用者数。1点が1件の事故。", "Horizontal: duration (hours); vertical: affected users. One dot per incident."),
     ("open_countermeasures", "未完了の再発防止策", "Countermeasures still open"),
     ("no_open_countermeasures", "未完了の再発防止策はありません。", "No countermeasures are open."),
+    ("serious_incident", "重大な事故", "Serious incident"),
+    ("quarterly_report", "四半期報告", "Quarterly report"),
+    ("quarterly_rule", "電気通信事業報告規則 第7条の3：影響利用者数3万以上又は継続時間2時間以上", "Telecommunications Business Reporting Rules, Art. 7-3: 30,000 users or more, or 2 hours or more"),
+    ("detailed_report_deadline", "詳細な報告の期限", "Detailed report due"),
+    ("deadline_rule", "電気通信事業法施行規則 第57条：発生から30日以内", "Enforcement Regulations of the Telecommunications Business Act, Art. 57: within 30 days of the start"),
+    ("reported_at", "速報の報告日", "First reported"),
+    ("detailed_report_at", "詳細な報告の提出日", "Detailed report submitted"),
+    ("sum", "計", "Total"),
+    ("serious_count", "重大な事故", "Serious incidents"),
+    ("quarterly_count", "四半期報告の対象", "Quarterly-report cases"),
+    ("ledger", "再発防止策の一覧", "Countermeasure ledger"),
+    ("overdue", "期限超過", "Overdue"),
+    ("in_progress", "実施中", "In progress"),
+    ("planned", "予定", "Planned"),
+    ("done", "完了", "Done"),
+    ("no_countermeasures_recorded", "記録なし", "None recorded"),
+    ("all_countermeasures", "すべての再発防止策", "All countermeasures"),
+    ("no_countermeasures", "再発防止策の記録はありません。", "No countermeasures are recorded."),
+    ("unrecorded_incidents", "再発防止策の記録がない事故", "Incidents with no countermeasure recorded"),
+    ("every_incident_records_countermeasures", "すべての事故に再発防止策の記録があります。", "Every incident records its countermeasures."),
+    ("all_recorded_done", "記録のある再発防止策はすべて完了しています。", "Every recorded countermeasure is done."),
     ("incidents", "事故一覧", "Incidents"),
     ("incident", "事故", "Incident"),
     ("causes", "発生原因別", "By cause"),
@@ -71,7 +92,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("report", "報告", "Report"),
     ("countermeasures", "再発防止策", "Countermeasures"),
     ("action", "対策", "Action"),
-    ("due", "予定", "Due"),
+    ("due", "期限", "Due"),
     ("completed", "完了", "Completed"),
     ("scope", "区分", "Scope"),
     ("term", "種別", "Term"),
@@ -225,7 +246,7 @@ fn push_int(s: &mut String, n: impl itoa::Integer) {
 }
 
 /// Appends `n` with a comma every three digits.
-fn push_number(s: &mut String, n: u64) {
+pub(crate) fn push_number(s: &mut String, n: u64) {
     let mut buf = itoa::Buffer::new();
     let digits = buf.format(n).as_bytes();
     s.reserve(digits.len() + digits.len() / 3);

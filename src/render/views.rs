@@ -28,10 +28,14 @@ pub struct StatsView {
     pub count: usize,
     /// Count, formatted.
     pub count_text: String,
-    /// Total users, formatted.
+    /// Total users, formatted: `約646,745以上（1件は不明）`, or `不明`.
     pub total_users: String,
-    /// Median duration, formatted, or `–`.
+    /// Median duration with the incidents it covers, `4時間26分（6件）`, or `不明`.
     pub median_duration: String,
+    /// 重大な事故, counted: `6件`.
+    pub serious: String,
+    /// Quarterly-report cases, counted: `6件以上（1件は不明）`.
+    pub quarterly: String,
 }
 
 impl StatsView {
@@ -40,10 +44,10 @@ impl StatsView {
         Self {
             count: s.count,
             count_text: f.count(s.count as u64),
-            total_users: f.number(s.total_users),
-            median_duration: s
-                .median_duration
-                .map_or_else(|| "–".to_string(), |d| f.duration(d)),
+            total_users: f.total(s.users, false),
+            median_duration: f.median_duration(s.median_duration, s.count),
+            serious: f.count(s.serious as u64),
+            quarterly: f.total(s.quarterly, true),
         }
     }
 }
@@ -78,8 +82,12 @@ pub struct Row {
     pub operators: String,
     /// Duration, formatted.
     pub duration: String,
-    /// Users, formatted.
+    /// Users, formatted: `約48,000`, `190,633（①②の計）`, `不明`.
     pub users: String,
+    /// Whether `users` is gen's sum of the phases' figures.
+    pub users_derived: bool,
+    /// Whether the content states it is a 重大な事故.
+    pub serious: bool,
     /// The primary cause; `None` only in rows that are given a value shared by every row
     /// with the same cause (see `Views::prepare_rows`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -276,9 +284,9 @@ impl<'s> Views<'s> {
             duration: i
                 .duration()
                 .map_or_else(|| label(f, "継続中", "ongoing"), |d| f.duration(d)),
-            users: i
-                .users()
-                .map_or_else(|| "–".to_string(), |n| f.users(n, i.affected_users_approx)),
+            users: f.incident_figure(i.users(), i.phases.len()),
+            users_derived: i.users().is_some_and(|u| u.derived),
+            serious: i.reporting.serious == Some(true),
             primary_cause,
             primary_here: None,
             status: f.choice(i.status),
@@ -319,6 +327,8 @@ pub struct GroupView {
 pub struct MeasureView {
     /// Action.
     pub action: String,
+    /// `期限超過（123日）` when not done past its due date on the site's as-of date.
+    pub overdue: Option<String>,
     /// Status key (CSS hook).
     pub status_key: &'static str,
     /// Status label.
@@ -365,6 +375,68 @@ pub struct PhaseView {
     pub users: Option<String>,
 }
 
+/// Report obligations, formatted (see [`crate::site::reporting`]).
+#[derive(Debug, Serialize)]
+pub struct ReportingView {
+    /// `yes`, `no` or `unknown` (CSS hook).
+    pub serious_key: &'static str,
+    /// 該当 / 該当しない / 記載なし.
+    pub serious: &'static str,
+    /// `yes`, `no` or `unknown`.
+    pub quarterly_key: &'static str,
+    /// 対象 / 対象外 / 不明.
+    pub quarterly: &'static str,
+    /// The first report's date.
+    pub reported_at: Option<String>,
+    /// The detailed report's deadline, for a 重大な事故.
+    pub deadline: Option<String>,
+    /// The detailed report's date.
+    pub detailed_report_at: Option<String>,
+    /// 期限内 / 期限超過, when the dates settle it.
+    pub deadline_met: Option<&'static str>,
+    /// `met` or `late` (CSS hook).
+    pub deadline_key: Option<&'static str>,
+}
+
+impl ReportingView {
+    /// The obligations of `i`.
+    pub fn new(i: &Incident, f: Fmt) -> Self {
+        let o = crate::site::reporting::Obligations::of(i, f.tz);
+        let key = |b: Option<bool>| match b {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "unknown",
+        };
+        let ja = f.lang == crate::model::Lang::Ja;
+        let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
+        Self {
+            serious_key: key(o.serious),
+            serious: match o.serious {
+                Some(true) => pick("該当", "Yes"),
+                Some(false) => pick("該当しない", "No"),
+                None => pick("記載なし", "Not stated"),
+            },
+            quarterly_key: key(o.quarterly),
+            quarterly: match o.quarterly {
+                Some(true) => pick("対象", "Required"),
+                Some(false) => pick("対象外", "Not required"),
+                None => pick("不明", "Unknown"),
+            },
+            reported_at: i.reporting.reported_at.map(|d| f.partial_date(d)),
+            deadline: o.deadline.map(|d| f.naive_date(d)),
+            detailed_report_at: i.reporting.detailed_report_at.map(|d| f.partial_date(d)),
+            deadline_met: o.deadline_met.map(|met| {
+                if met {
+                    pick("期限内", "On time")
+                } else {
+                    pick("期限超過", "Late")
+                }
+            }),
+            deadline_key: o.deadline_met.map(|met| if met { "met" } else { "late" }),
+        }
+    }
+}
+
 /// Everything an incident page shows.
 #[derive(Debug, Serialize)]
 pub struct IncidentView {
@@ -408,6 +480,8 @@ pub struct IncidentView {
     pub notices: Vec<TimedView>,
     /// Timeline.
     pub timeline: Vec<TimedView>,
+    /// Report obligations.
+    pub reporting: ReportingView,
     /// Related incidents (published ones).
     pub related: Vec<Link>,
     /// The reviewing meeting.
@@ -431,13 +505,12 @@ impl Views<'_> {
         let computed = i.resolved.map(|r| i.started.until(r));
         let (inquiries, by_channel) = match &i.inquiries {
             None => (None, Vec::new()),
-            Some(q @ Inquiries::Total(_)) => (
-                Some(f.approx_count(q.total(), i.inquiries_approx)),
-                Vec::new(),
-            ),
-            Some(q @ Inquiries::ByChannel(v)) => (
-                Some(f.approx_count(q.total(), i.inquiries_approx)),
-                v.iter().map(|(c, n)| (f.channel(c), f.count(*n))).collect(),
+            Some(q @ Inquiries::Total(_)) => (Some(f.figure_count(q.total())), Vec::new()),
+            Some(q @ Inquiries::ByChannel(v, _)) => (
+                Some(f.figure_count(q.total())),
+                v.iter()
+                    .map(|(c, n)| (f.channel(c), f.figure_count(*n)))
+                    .collect(),
             ),
         };
         let by_channel_text = (!by_channel.is_empty()).then(|| {
@@ -470,6 +543,7 @@ impl Views<'_> {
             inquiries_as_of: i.inquiries_as_of.map(|d| f.partial_date(d)),
             inquiries_as_of_text: i.inquiries_as_of.map(|d| f.as_of(d)),
             summary: i.summary.clone(),
+            reporting: ReportingView::new(i, f),
             causes: i
                 .causes
                 .iter()
@@ -484,7 +558,10 @@ impl Views<'_> {
                     started: p.started.map(|t| f.datetime(t)),
                     resolved: p.resolved.map(|t| f.datetime(t)),
                     duration: p.duration().map(|d| f.duration(d)),
-                    users: p.affected_users.map(|u| f.number(u)),
+                    users: Some(
+                        p.affected_users
+                            .map_or_else(|| f.unknown().to_string(), |u| f.figure(u)),
+                    ),
                 })
                 .collect(),
             phases_have_users: i.phases.iter().any(|p| p.affected_users.is_some()),
@@ -493,6 +570,7 @@ impl Views<'_> {
                 .iter()
                 .map(|m| MeasureView {
                     action: m.action.clone(),
+                    overdue: m.days_overdue(self.site.today).map(|d| f.overdue(d)),
                     status_key: crate::model::Choice::as_str(m.status),
                     status: f.choice(m.status),
                     due: m.due.map(|d| f.partial_date(d)),

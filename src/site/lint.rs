@@ -4,23 +4,7 @@ use chrono::NaiveDate;
 
 use super::Site;
 use crate::diag::Diagnostic;
-use crate::model::{MeasureStatus, PartialDate, Status};
-
-/// The last day a partial date covers (`"2024-03"` → 2024-03-31).
-fn last_day(d: PartialDate) -> Option<NaiveDate> {
-    match (d.month, d.day) {
-        (Some(m), Some(day)) => NaiveDate::from_ymd_opt(d.year, m, day),
-        (Some(m), None) => {
-            let (y, next) = if m == 12 {
-                (d.year + 1, 1)
-            } else {
-                (d.year, m + 1)
-            };
-            NaiveDate::from_ymd_opt(y, next, 1)?.pred_opt()
-        }
-        _ => NaiveDate::from_ymd_opt(d.year, 12, 31),
-    }
-}
+use crate::model::Status;
 
 impl Site {
     /// Warnings about the site, relative to `today` for due dates: an incident with no
@@ -51,8 +35,7 @@ impl Site {
                 );
             }
             for m in &i.countermeasures {
-                let overdue = m.status != MeasureStatus::Done
-                    && m.due.and_then(last_day).is_some_and(|d| d < today);
+                let overdue = m.days_overdue(today).is_some();
                 if overdue {
                     let due = m.due.map(|d| d.to_string()).unwrap_or_default();
                     out.push(

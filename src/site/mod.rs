@@ -4,10 +4,12 @@
 //! derives the figures every page shows: per-cause, per-year and per-operator lists with
 //! counts, total users and median durations.
 
-mod figures;
+pub mod figures;
+pub mod ledger;
 mod lint;
+pub mod reporting;
 
-pub use figures::{median, CauseCount, Median, OpenMeasure, Stats, YearFigures};
+pub use figures::{median, CauseCount, Median, MedianOf, OpenMeasure, Stats, Total, YearFigures};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -71,6 +73,10 @@ pub struct Site {
     pub operators: Vec<Group<String>>,
     /// Figures over all incidents.
     pub stats: Stats,
+    /// The date overdue countermeasures are judged against (`--today`).
+    pub today: chrono::NaiveDate,
+    /// Every countermeasure, as it stands on [`Site::today`].
+    pub ledger: ledger::Ledger,
     incident_pos: HashMap<String, usize>,
     meeting_pos: HashMap<String, usize>,
     meeting_of: Vec<Option<usize>>,
@@ -156,7 +162,8 @@ impl Site {
             .map(|(n, o)| (o.key.clone(), n))
             .collect();
         let stats = Stats::of(incidents.iter().map(|i| &**i));
-        Ok(Site {
+        let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+        let mut site = Site {
             config,
             incidents,
             meetings,
@@ -165,12 +172,22 @@ impl Site {
             year_figures,
             operators,
             stats,
+            today,
+            ledger: ledger::Ledger::default(),
             incident_pos,
             meeting_pos,
             meeting_of,
             agendas,
             operator_pos,
-        })
+        };
+        site.set_today(today);
+        Ok(site)
+    }
+
+    /// Judges countermeasures against `today` (the ledger is computed again).
+    pub fn set_today(&mut self, today: chrono::NaiveDate) {
+        self.today = today;
+        self.ledger = ledger::Ledger::of(self, 0..self.incidents.len(), today);
     }
 
     /// The incident with this id, if published.

@@ -22,8 +22,10 @@ impl Kind for Home {
     }
 
     fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
-        // The figures and the cause chart count every incident.
+        // The figures and the cause chart count every incident; the countermeasure
+        // counts read beyond the rows.
         every_row(site, on);
+        (0..site.incidents.len()).for_each(|n| on(Dep::Incident(n)));
     }
 
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
@@ -36,6 +38,15 @@ impl Kind for Home {
         );
         ctx.insert("stats", &StatsView::new(&site.stats, views.f));
         ctx.insert("causes", &super::causes::groups(views));
+        let ledger = &site.ledger;
+        ctx.insert(
+            "tally",
+            &super::countermeasures::TallyView::new(
+                &ledger.tally,
+                ledger.unrecorded.len(),
+                views.f,
+            ),
+        );
         Frame {
             template: "index.html",
             path: self.path(site, 0),

@@ -9,6 +9,7 @@
 mod annual;
 mod cause;
 mod causes;
+mod countermeasures;
 mod home;
 mod incident;
 mod incidents;
@@ -46,6 +47,7 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &years::Years,
     &operators::Operators,
     &meetings::Meetings,
+    &countermeasures::Countermeasures,
     &reports::Reports,
     &not_found::NotFound,
     &incident::Incident,

@@ -1,0 +1,203 @@
+//! The countermeasure ledger: every 再発防止策 across incidents, overdue first, with
+//! counts per operator and per primary cause, as of the build's `--today`.
+
+use serde::Serialize;
+
+use super::{Cx, Dep, Frame, Kind};
+use crate::error::Error;
+use crate::model::Lang;
+use crate::render::i18n::Fmt;
+use crate::render::views::{CauseTag, Link, Views};
+use crate::render::Output;
+use crate::routes;
+use crate::site::ledger::{Ledger, Standing, Tally};
+use crate::site::Site;
+
+pub(super) struct Countermeasures;
+
+/// The kind's name, also its navigation section.
+pub(super) const NAME: &str = "countermeasures-index";
+
+/// One countermeasure as a ledger row.
+#[derive(Debug, Serialize)]
+struct Row {
+    standing_key: &'static str,
+    standing: &'static str,
+    overdue: Option<String>,
+    action: String,
+    incident: Link,
+    operators: String,
+    cause: CauseTag,
+    due: Option<String>,
+    completed: Option<String>,
+}
+
+/// Counts by standing, formatted.
+#[derive(Debug, Serialize)]
+pub(crate) struct TallyView {
+    overdue: String,
+    in_progress: String,
+    planned: String,
+    done: String,
+    open: String,
+    total: String,
+    unrecorded: String,
+}
+
+impl TallyView {
+    pub(crate) fn new(t: &Tally, unrecorded: usize, f: Fmt) -> Self {
+        let n = |k: usize| f.count(k as u64);
+        Self {
+            overdue: n(t.overdue),
+            in_progress: n(t.in_progress),
+            planned: n(t.planned),
+            done: n(t.done),
+            open: n(t.open()),
+            total: n(t.open() + t.done),
+            unrecorded: n(unrecorded),
+        }
+    }
+}
+
+/// A group (operator, cause) with its counts.
+#[derive(Debug, Serialize)]
+struct GroupTally {
+    text: String,
+    href: String,
+    tally: TallyView,
+}
+
+/// The label of a standing.
+pub(crate) fn standing_label(f: Fmt, s: Standing) -> &'static str {
+    let (ja, en) = match s {
+        Standing::Overdue => ("期限超過", "Overdue"),
+        Standing::InProgress => return f.choice(crate::model::MeasureStatus::InProgress),
+        Standing::Planned => return f.choice(crate::model::MeasureStatus::Planned),
+        Standing::Done => return f.choice(crate::model::MeasureStatus::Done),
+    };
+    if f.lang == Lang::Ja {
+        ja
+    } else {
+        en
+    }
+}
+
+/// Counts per group of incidents, each a ledger over the group's incidents.
+fn tallies<'a>(
+    views: &Views<'_>,
+    groups: impl Iterator<Item = (String, String, &'a [usize])>,
+) -> Vec<GroupTally> {
+    let site = views.site;
+    groups
+        .map(|(text, href, list)| {
+            let l = Ledger::of(site, list.iter().copied(), site.today);
+            GroupTally {
+                text,
+                href,
+                tally: TallyView::new(&l.tally, l.unrecorded.len(), views.f),
+            }
+        })
+        .collect()
+}
+
+impl Kind for Countermeasures {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn path(&self, _site: &Site, _n: usize) -> String {
+        routes::COUNTERMEASURES.to_string()
+    }
+
+    fn nav(&self) -> Option<&'static str> {
+        Some("countermeasures")
+    }
+
+    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+        // Countermeasures are not part of a list row: the whole incident counts.
+        (0..site.incidents.len()).for_each(|n| on(Dep::Incident(n)));
+    }
+
+    fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
+        let views = cx.views;
+        let site = views.site;
+        let f = views.f;
+        let ledger = &site.ledger;
+        let rows: Vec<Row> = ledger
+            .entries
+            .iter()
+            .map(|e| {
+                let i = &site.incidents[e.incident];
+                let m = &i.countermeasures[e.measure];
+                Row {
+                    standing_key: e.standing.key(),
+                    standing: standing_label(f, e.standing),
+                    overdue: e.days_overdue.map(|d| f.overdue(d)),
+                    action: m.action.clone(),
+                    incident: Link {
+                        text: i.title.clone(),
+                        href: routes::href(&routes::incident(&i.id)),
+                    },
+                    operators: i.operators.join(f.punctuation().list_sep),
+                    cause: views.cause_tag(i.primary_cause(), true),
+                    due: m.due.map(|d| f.partial_date(d)),
+                    completed: m.completed.map(|d| f.partial_date(d)),
+                }
+            })
+            .collect();
+        let unrecorded: Vec<_> = ledger
+            .unrecorded
+            .iter()
+            .map(|&n| views.row(&site.incidents[n]))
+            .collect();
+        let by_operator = tallies(
+            views,
+            site.operators.iter().map(|g| {
+                let href = routes::href(&routes::operator(&g.slug));
+                (g.key.clone(), href, g.incidents.as_slice())
+            }),
+        );
+        let primary: Vec<(String, String, Vec<usize>)> = site
+            .causes
+            .iter()
+            .map(|c| {
+                let tag = views.cause_tag(&c.key, true);
+                let list = c.entries.iter().filter(|e| e.primary).map(|e| e.incident);
+                (tag.label, tag.href, list.collect::<Vec<usize>>())
+            })
+            .filter(|(_, _, list)| !list.is_empty())
+            .collect();
+        let by_cause = tallies(
+            views,
+            primary
+                .iter()
+                .map(|(t, h, l)| (t.clone(), h.clone(), l.as_slice())),
+        );
+        let as_of = f.as_of(crate::model::PartialDate {
+            year: chrono::Datelike::year(&site.today),
+            month: Some(chrono::Datelike::month(&site.today)),
+            day: Some(chrono::Datelike::day(&site.today)),
+        });
+        let mut ctx = tera::Context::new();
+        ctx.insert("as_of", &as_of);
+        ctx.insert("as_of_iso", &site.today.to_string());
+        ctx.insert(
+            "tally",
+            &TallyView::new(&ledger.tally, ledger.unrecorded.len(), f),
+        );
+        ctx.insert("measures", &rows);
+        ctx.insert("unrecorded", &unrecorded);
+        ctx.insert("by_operator", &by_operator);
+        ctx.insert("by_cause", &by_cause);
+        Frame {
+            template: "countermeasures.html",
+            path: self.path(site, 0),
+            title: Some(cx.shared.label("ledger").to_string()),
+            section: Some(NAME),
+            ctx,
+            documents: Vec::new(),
+            cx,
+        }
+        .render()
+    }
+}
