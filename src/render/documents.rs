@@ -395,6 +395,8 @@ struct OpenMeasure {
 #[derive(Debug, Serialize)]
 struct AnnualView {
     title: String,
+    /// The months of a fiscal year (`None` for a calendar year).
+    period: Option<String>,
     stats: StatsView,
     median_users: String,
     total_inquiries: String,
@@ -431,11 +433,12 @@ fn annual_charts(
             key: c.key.as_str().to_string(),
         })
         .collect();
-    let months: Vec<Bar> = (1..=12u32)
-        .zip(fig.by_month)
-        .map(|(m, count)| Bar {
+    // In the order of the year's months: a 年度 starts in April.
+    let months: Vec<Bar> = f
+        .months_of_year()
+        .map(|m| Bar {
             label: f.month(m),
-            value: count as u64,
+            value: fig.by_month[(m - 1) as usize] as u64,
             key: m.to_string(),
         })
         .collect();
@@ -477,8 +480,12 @@ pub(super) fn annual(
     let fig = &site.year_figures[y];
     let year = group.key;
     let title = match f.lang {
-        crate::model::Lang::Ja => format!("{year}年 {}", shared.label("annual_report")),
-        crate::model::Lang::En => format!("{} {year}", shared.label("annual_report")),
+        crate::model::Lang::Ja => {
+            format!("{} {}", f.year_label(year), shared.label("annual_report"))
+        }
+        crate::model::Lang::En => {
+            format!("{} {}", shared.label("annual_report"), f.year_label(year))
+        }
     };
     let path = crate::routes::annual(year);
     let dash = || "–".to_string();
@@ -527,6 +534,7 @@ pub(super) fn annual(
     let [cause_chart, month_chart, scatter_chart] = annual_charts(views, shared, y, &cause_label);
     let report = AnnualView {
         title: title.clone(),
+        period: f.year_period(year),
         stats: StatsView::new(&group.stats, f),
         median_users: fig.median_users.map_or_else(dash, |u| f.number(u)),
         total_inquiries: f.count(fig.total_inquiries),
