@@ -23,6 +23,16 @@ crate::toml_read::choice!(
     }
 );
 
+crate::toml_read::choice!(
+    /// How Japanese pages write dates.
+    DateStyle {
+        /// 西暦: 2023年10月31日
+        Western = "western",
+        /// 和暦: 令和5年10月31日
+        Wareki = "wareki",
+    }
+);
+
 /// A key of the cause taxonomy, e.g. `vendor-bug`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct CauseKey(String);
@@ -185,6 +195,10 @@ pub struct Config {
     pub causes: Taxonomy,
     /// Trust raw HTML in markdown bodies instead of sanitizing it.
     pub unsafe_html: bool,
+    /// The month (1–12) years start in: 1 for calendar years, 4 for 年度.
+    pub year_start: u32,
+    /// How Japanese pages write dates.
+    pub date_style: DateStyle,
 }
 
 /// The fields of `config.toml`.
@@ -214,6 +228,16 @@ pub const FIELDS: &[Field] = &[
         "unsafe_html",
         Kind::Bool,
         "Trust raw HTML in markdown bodies.",
+    ),
+    Field::optional(
+        "year_start",
+        Kind::Month,
+        "The month years start in: 4 groups by 年度 (default 1, calendar years).",
+    ),
+    Field::optional(
+        "date_style",
+        Kind::Choice(DateStyle::NAMES),
+        "How Japanese pages write dates: `western` (default) or `wareki` (和暦).",
     ),
     Field::optional(
         "causes",
@@ -324,6 +348,10 @@ impl Config {
             .string(&t, "theme")
             .map_or_else(|| "default".to_string(), |s| s.value);
         let unsafe_html = d.bool(&t, "unsafe_html").unwrap_or(false);
+        let year_start = d.month(&t, "year_start").unwrap_or(1);
+        let date_style = d
+            .choice::<DateStyle>(&t, "date_style")
+            .unwrap_or(DateStyle::Western);
         let causes = causes(&mut d, &t);
         match (title, timezone, d.diags.is_empty()) {
             (Some(title), Some(timezone), true) => Ok(Config {
@@ -334,6 +362,8 @@ impl Config {
                 theme,
                 causes,
                 unsafe_html,
+                year_start,
+                date_style,
             }),
             _ => Err(d.diags),
         }

@@ -6,6 +6,7 @@
 //! figures) → [`render`] (markdown, highlighting, templates) → [`write`] (staged output,
 //! swapped in only on success). [`cli`] is a thin layer over [`build`] and [`check`].
 
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod diag;

@@ -81,6 +81,8 @@ pub enum Kind {
     CountOrChannels,
     /// `true` or `false`.
     Bool,
+    /// A month number, 1 to 12.
+    Month,
     /// One of a closed set of strings.
     Choice(&'static [&'static str]),
     /// An array of tables (`[[name]]`), each with these fields.
@@ -618,6 +620,32 @@ impl<'f> Decoder<'f> {
         }
         let name = format!("{}{key}", t.path);
         self.count_value(&name, v).map(Ok)
+    }
+
+    /// An optional month number (an integer from 1 to 12).
+    pub(crate) fn month(&mut self, t: &Table<'_, '_>, key: &str) -> Option<u32> {
+        let v = t.get(key)?;
+        let name = format!("{}{key}", t.path);
+        let DeValue::Integer(i) = v.get_ref() else {
+            self.wrong_type(t, key, v, "a month number from 1 to 12", "4");
+            return None;
+        };
+        match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n @ 1..=12) => u32::try_from(n).ok(),
+            // Out of i64 is out of range too, never wrapped.
+            found => {
+                let found = found.map_or_else(|_| i.as_str().to_string(), |n| n.to_string());
+                self.error_at(
+                    crate::diag::Code::InvalidValue,
+                    v.span(),
+                    format!("`{name}` must be a month from 1 to 12, found {found}"),
+                    Some(format!(
+                        "write the month the year starts in, e.g. {key} = 4 for April (年度)"
+                    )),
+                );
+                None
+            }
+        }
     }
 
     /// An optional boolean.

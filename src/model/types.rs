@@ -147,6 +147,13 @@ impl Timestamp {
         self.in_offset(offset).year()
     }
 
+    /// The year in the given offset when years start in month `start` (1–12): the
+    /// fiscal year (年度) with `start = 4`, named by the calendar year it starts in.
+    pub fn fiscal_year_in(self, offset: FixedOffset, start: u32) -> i32 {
+        let d = self.in_offset(offset);
+        crate::calendar::fiscal_year(d.year(), d.month(), start)
+    }
+
     /// RFC 3339 form, for machine-readable attributes (`<time datetime>`): seconds only
     /// when not zero, e.g. `2017-07-03T11:50+09:00`.
     pub fn rfc3339(self) -> String {

@@ -396,6 +396,8 @@ struct OpenMeasure {
 #[derive(Debug, Serialize)]
 struct AnnualView {
     title: String,
+    /// The months of a fiscal year (`None` for a calendar year).
+    period: Option<String>,
     stats: StatsView,
     median_users: String,
     total_inquiries: String,
@@ -436,11 +438,12 @@ fn annual_charts(
             key: c.key.as_str().to_string(),
         })
         .collect();
-    let months: Vec<Bar> = (1..=12u32)
-        .zip(fig.by_month)
-        .map(|(m, count)| Bar {
+    // In the order of the year's months: a 年度 starts in April.
+    let months: Vec<Bar> = f
+        .months_of_year()
+        .map(|m| Bar {
             label: f.month(m),
-            value: count as u64,
+            value: fig.by_month[(m - 1) as usize] as u64,
             key: m.to_string(),
         })
         .collect();
@@ -482,8 +485,12 @@ pub(super) fn annual(
     let fig = &site.year_figures[y];
     let year = group.key;
     let title = match f.lang {
-        crate::model::Lang::Ja => format!("{year}年 {}", shared.label("annual_report")),
-        crate::model::Lang::En => format!("{} {year}", shared.label("annual_report")),
+        crate::model::Lang::Ja => {
+            format!("{} {}", f.year_label(year), shared.label("annual_report"))
+        }
+        crate::model::Lang::En => {
+            format!("{} {}", shared.label("annual_report"), f.year_label(year))
+        }
     };
     let path = crate::routes::annual(year);
     let incident = |n: usize| &*site.incidents[n];
@@ -545,6 +552,7 @@ pub(super) fn annual(
     let [cause_chart, month_chart, scatter_chart] = annual_charts(views, shared, y, &cause_label);
     let report = AnnualView {
         title: title.clone(),
+        period: f.year_period(year),
         stats: StatsView::new(&group.stats, f),
         median_users: f.median_count(fig.median_users, group.stats.count, false),
         total_inquiries: f.total(fig.inquiries, true),

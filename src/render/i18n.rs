@@ -1,12 +1,16 @@
 //! UI strings and the formatting of dates, numbers and durations in each language.
+//!
+//! Every date, time and year a page shows is written by [`Fmt`] (`partial_date` at the
+//! bottom): the site's `date_style` (和暦) and `year_start` (年度) apply there only.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 
+use crate::config::{Config, DateStyle};
 use crate::model::types::push_padded;
 use crate::model::{
-    Choice, Duration, Lang, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term,
+    Choice, Duration, Lang, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term, Timestamp,
 };
 
 /// (key, 日本語, English). Templates read them as `t.<key>`.
@@ -144,6 +148,14 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The labels that name years, for sites whose years start in another month than
+/// January (`year_start`): (key, 日本語, English).
+const FISCAL_LABELS: &[(&str, &str, &str)] = &[
+    ("reports_lead", "年度ごとの事故の集計。各報告は1つのHTMLファイルで、印刷・PDF化してそのまま配布できます。", "Incidents summed up by fiscal year. Each report is a single HTML file that prints or converts to PDF as it is."),
+    ("years", "年度別", "By fiscal year"),
+    ("year", "年度", "Fiscal year"),
+];
+
 /// Punctuation and separators of one language. Templates read each as `t.<key>` and views
 /// join lists with them, so no template or view writes `、` or `, ` itself.
 #[derive(Debug, Clone, Copy)]
@@ -218,6 +230,18 @@ pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
         .collect()
 }
 
+/// The labels of a site: its language's, with years named as fiscal years when the
+/// site's years do not start in January.
+pub fn site_labels(f: Fmt) -> BTreeMap<&'static str, &'static str> {
+    let mut labels = labels(f.lang);
+    if f.fiscal() {
+        for (k, ja, en) in FISCAL_LABELS {
+            labels.insert(k, if f.lang == Lang::Ja { ja } else { en });
+        }
+    }
+    labels
+}
+
 /// Formats figures for one language.
 #[derive(Debug, Clone, Copy)]
 pub struct Fmt {
@@ -225,6 +249,10 @@ pub struct Fmt {
     pub lang: Lang,
     /// Display offset.
     pub tz: FixedOffset,
+    /// The month years start in (1 for calendar years).
+    pub year_start: u32,
+    /// How Japanese dates are written (English ignores it).
+    pub date_style: DateStyle,
 }
 
 const MONTHS: [&str; 12] = [
@@ -232,6 +260,21 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl Fmt {
+    /// The formatter of a site.
+    pub fn new(config: &Config) -> Fmt {
+        Fmt {
+            lang: config.language,
+            tz: config.timezone,
+            year_start: config.year_start,
+            date_style: config.date_style,
+        }
+    }
+
+    /// Whether years are fiscal years (they start in another month than January).
+    pub fn fiscal(self) -> bool {
+        self.year_start != 1
+    }
+
     /// A month's name in charts: `3月` / `Mar`.
     pub fn month(self, m: u32) -> String {
         match self.lang {
@@ -239,6 +282,13 @@ impl Fmt {
             Lang::En => MONTHS[(m.clamp(1, 12) - 1) as usize].to_string(),
         }
     }
+}
+
+/// Appends `HH:MM`.
+fn push_time(s: &mut String, d: DateTime<FixedOffset>) {
+    push_padded(s, d.hour(), 2);
+    s.push(':');
+    push_padded(s, d.minute(), 2);
 }
 
 fn push_int(s: &mut String, n: impl itoa::Integer) {
@@ -341,18 +391,23 @@ impl Fmt {
     }
 
     /// A date and time in the display offset: `2017年7月3日 11:50` / `3 Jul 2017 11:50`.
-    pub fn datetime(self, t: crate::model::Timestamp) -> String {
+    pub fn datetime(self, t: Timestamp) -> String {
         let d = t.in_offset(self.tz);
         let mut s = self.date(d);
         s.push(' ');
-        push_padded(&mut s, d.hour(), 2);
-        s.push(':');
-        push_padded(&mut s, d.minute(), 2);
+        push_time(&mut s, d);
+        s
+    }
+
+    /// A time of day in the display offset: `19:16`.
+    pub fn time(self, t: Timestamp) -> String {
+        let mut s = String::with_capacity(5);
+        push_time(&mut s, t.in_offset(self.tz));
         s
     }
 
     /// A date in the display offset.
-    pub fn day(self, t: crate::model::Timestamp) -> String {
+    pub fn day(self, t: Timestamp) -> String {
         self.date(t.in_offset(self.tz))
     }
 
@@ -364,13 +419,28 @@ impl Fmt {
         })
     }
 
-    /// A date at its precision: `2024年3月` / `Mar 2024`.
+    /// A date at its precision: `2024年3月` / `Mar 2024`; with `date_style = "wareki"`,
+    /// Japanese reads `令和6年3月` (a date known to the month or year takes the era of its
+    /// last day; days before 1873, when Japan took up the Gregorian calendar, stay 西暦).
     pub fn partial_date(self, p: PartialDate) -> String {
         let mut s = String::with_capacity(24);
         match self.lang {
             Lang::Ja => {
-                push_int(&mut s, p.year);
-                s.push('年');
+                let era = match self.date_style {
+                    DateStyle::Wareki => crate::calendar::era_year(
+                        p.year,
+                        p.month.unwrap_or(12),
+                        p.day.unwrap_or(31),
+                    ),
+                    DateStyle::Western => None,
+                };
+                match era {
+                    Some(era) => era.push_to(&mut s),
+                    None => {
+                        push_int(&mut s, p.year);
+                        s.push('年');
+                    }
+                }
                 if let Some(m) = p.month {
                     push_int(&mut s, m);
                     s.push('月');
@@ -393,6 +463,63 @@ impl Fmt {
             }
         }
         s
+    }
+
+    /// A year as a title: `2017年`, `2017年度`, `平成29年度` / `2017`, `FY2017`.
+    pub fn year_label(self, y: i32) -> String {
+        match self.lang {
+            Lang::Ja => {
+                let mut s = self.partial_date(PartialDate {
+                    year: y,
+                    month: None,
+                    day: None,
+                });
+                if self.fiscal() {
+                    s.push('度');
+                }
+                s
+            }
+            Lang::En if self.fiscal() => format!("FY{y}"),
+            Lang::En => y.to_string(),
+        }
+    }
+
+    /// A year in a breadcrumb: the bare number for Western calendar years (`2017`), else
+    /// the title ([`Fmt::year_label`]), since `2017` alone names no fiscal or era year.
+    pub fn year_crumb(self, y: i32) -> String {
+        if self.fiscal() || (self.lang == Lang::Ja && self.date_style == DateStyle::Wareki) {
+            self.year_label(y)
+        } else {
+            y.to_string()
+        }
+    }
+
+    /// The months of a fiscal year: `2017年4月〜2018年3月` / `Apr 2017 – Mar 2018`;
+    /// `None` for calendar years, which need no explanation.
+    pub fn year_period(self, y: i32) -> Option<String> {
+        if !self.fiscal() {
+            return None;
+        }
+        let month = |year, m| {
+            self.partial_date(PartialDate {
+                year,
+                month: Some(m),
+                day: None,
+            })
+        };
+        let start = self.year_start.clamp(2, 12);
+        let (first, last) = (month(y, start), month(y + 1, start - 1));
+        Some(match self.lang {
+            Lang::Ja => format!("{first}〜{last}"),
+            Lang::En => format!("{first}{}{last}", self.punctuation().wide_range_sep),
+        })
+    }
+
+    /// The months of a year in order, from the one it starts in: `[4, 5, …, 12, 1, 2, 3]`
+    /// for 年度.
+    pub fn months_of_year(self) -> impl Iterator<Item = u32> {
+        let start = self.year_start.clamp(1, 12);
+        (0..12).map(move |k| (start - 1 + k) % 12 + 1)
     }
 
     /// The language's punctuation.
@@ -506,6 +633,8 @@ mod tests {
         Fmt {
             lang,
             tz: FixedOffset::east_opt(9 * 3600).unwrap(),
+            year_start: 1,
+            date_style: DateStyle::Western,
         }
     }
 
@@ -546,6 +675,83 @@ mod tests {
         assert_eq!(f(Lang::Ja).approx_count(539, true), "約539件");
         assert_eq!(f(Lang::En).approx_count(539, true), "about 539");
         assert_eq!(f(Lang::Ja).count(1573), "1,573件");
+    }
+
+    fn with(lang: Lang, year_start: u32, date_style: DateStyle) -> Fmt {
+        Fmt {
+            year_start,
+            date_style,
+            ..f(lang)
+        }
+    }
+
+    #[test]
+    fn wareki_dates_years_and_periods() {
+        let w = with(Lang::Ja, 1, DateStyle::Wareki);
+        let day = |s| w.partial_date(PartialDate::parse(s).unwrap());
+        assert_eq!(day("2023-10-31"), "令和5年10月31日");
+        assert_eq!(day("2019-05-01"), "令和元年5月1日");
+        assert_eq!(day("2019-04-30"), "平成31年4月30日");
+        assert_eq!(day("1989-01-07"), "昭和64年1月7日");
+        assert_eq!(day("1989-01-08"), "平成元年1月8日");
+        assert_eq!(day("2024-03"), "令和6年3月");
+        assert_eq!(day("2019-04"), "平成31年4月");
+        assert_eq!(day("2019"), "令和元年");
+        // Before the Gregorian calendar was Japan's, 西暦.
+        assert_eq!(day("1872-12-31"), "1872年12月31日");
+        let t = crate::model::Timestamp(
+            FixedOffset::east_opt(0)
+                .unwrap()
+                .with_ymd_and_hms(2019, 4, 30, 15, 0, 0)
+                .unwrap(),
+        );
+        // 15:00 UTC is already 1 May in JST.
+        assert_eq!(w.datetime(t), "令和元年5月1日 00:00");
+        assert_eq!(w.time(t), "00:00");
+        assert_eq!(
+            w.as_of(PartialDate::parse("2017-07-04").unwrap()),
+            "平成29年7月4日時点"
+        );
+        assert_eq!(w.year_label(2017), "平成29年");
+        assert_eq!(w.year_crumb(2017), "平成29年");
+        assert_eq!(w.year_period(2017), None);
+        // English ignores the era.
+        let en = with(Lang::En, 1, DateStyle::Wareki);
+        assert_eq!(
+            en.partial_date(PartialDate::parse("2019-05-01").unwrap()),
+            "1 May 2019"
+        );
+    }
+
+    #[test]
+    fn fiscal_year_labels_and_months() {
+        let ja = with(Lang::Ja, 4, DateStyle::Western);
+        assert_eq!(ja.year_label(2017), "2017年度");
+        assert_eq!(ja.year_crumb(2017), "2017年度");
+        assert_eq!(
+            ja.year_period(2017).as_deref(),
+            Some("2017年4月〜2018年3月")
+        );
+        let w = with(Lang::Ja, 4, DateStyle::Wareki);
+        assert_eq!(w.year_label(2019), "令和元年度");
+        assert_eq!(w.year_label(1988), "昭和63年度");
+        assert_eq!(
+            w.year_period(2018).as_deref(),
+            Some("平成30年4月〜平成31年3月")
+        );
+        let en = with(Lang::En, 4, DateStyle::Western);
+        assert_eq!(en.year_label(2017), "FY2017");
+        assert_eq!(en.year_period(2017).as_deref(), Some("Apr 2017 – Mar 2018"));
+        let months: Vec<u32> = en.months_of_year().collect();
+        assert_eq!(months, [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]);
+        let calendar = f(Lang::Ja);
+        assert_eq!(calendar.year_label(2017), "2017年");
+        assert_eq!(calendar.year_crumb(2017), "2017");
+        assert_eq!(calendar.year_period(2017), None);
+        assert_eq!(calendar.months_of_year().next(), Some(1));
+        assert_eq!(f(Lang::En).year_label(2017), "2017");
+        assert_eq!(site_labels(ja)["years"], "年度別");
+        assert_eq!(site_labels(calendar)["years"], "年別");
     }
 
     #[test]

@@ -206,17 +206,14 @@ pub(crate) struct Shared {
 
 impl Shared {
     fn new(site: &Site) -> Self {
-        let f = i18n::Fmt {
-            lang: site.config.language,
-            tz: site.config.timezone,
-        };
+        let f = i18n::Fmt::new(&site.config);
         let view = SiteView {
             title: &site.config.title,
             lang: crate::model::Choice::as_str(site.config.language),
             base_url: &site.config.base_url,
             timezone: f.offset(),
         };
-        let labels = i18n::labels(site.config.language);
+        let labels = i18n::site_labels(f);
         let nav = pages::nav(site, &labels);
         let values = [
             tera::Value::from_serializable(&view),

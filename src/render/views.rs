@@ -134,10 +134,7 @@ impl<'s> Views<'s> {
     pub fn new(site: &'s Site) -> Self {
         Self {
             site,
-            f: Fmt {
-                lang: site.config.language,
-                tz: site.config.timezone,
-            },
+            f: Fmt::new(&site.config),
             bodies: Bodies::default(),
             rows: std::sync::OnceLock::new(),
         }
@@ -520,7 +517,7 @@ impl Views<'_> {
                 .collect::<Vec<_>>()
                 .join(self.sep())
         });
-        let year = i.started.year_in(f.tz);
+        let year = i.started.fiscal_year_in(f.tz, f.year_start);
         IncidentView {
             row: self.row(i),
             operators: i
@@ -617,7 +614,7 @@ impl Views<'_> {
                 href: href(&routes::meeting(&m.id)),
             }),
             year: Link {
-                text: year.to_string(),
+                text: f.year_crumb(year),
                 href: href(&routes::year(year)),
             },
             tags: i.tags.clone(),
@@ -645,13 +642,7 @@ impl Views<'_> {
                 Some(e)
                     if e.in_offset(f.tz).date_naive() == m.date.in_offset(f.tz).date_naive() =>
                 {
-                    let e = e.in_offset(f.tz);
-                    format!(
-                        "{}{}{}",
-                        f.datetime(m.date),
-                        marks.range_sep,
-                        e.format("%H:%M")
-                    )
+                    format!("{}{}{}", f.datetime(m.date), marks.range_sep, f.time(e))
                 }
                 Some(e) => format!(
                     "{}{}{}",

@@ -65,7 +65,8 @@ pub struct Site {
     pub meetings: Vec<Meeting>,
     /// Every cause of the taxonomy, in its order, with its incidents.
     pub causes: Vec<CauseIndex>,
-    /// Years with incidents, newest first.
+    /// Years with incidents, newest first: fiscal years, named by the calendar year they
+    /// start in, when `year_start` is not January.
     pub years: Vec<Group<i32>>,
     /// The annual report's figures of each year, in the order of [`Site::years`].
     pub year_figures: Vec<YearFigures>,
@@ -150,7 +151,7 @@ impl Site {
         let causes = cause_indexes(&config, &incidents);
 
         let tz = config.timezone;
-        let (years, operators) = groups(&incidents, tz);
+        let (years, operators) = groups(&incidents, tz, config.year_start);
         let cause_keys: Vec<CauseKey> = config.causes.all().iter().map(|c| c.key.clone()).collect();
         let year_figures = years
             .iter()
@@ -233,15 +234,20 @@ impl Site {
     }
 }
 
-/// The incidents by year (newest first) and by operator (by name, each with its slug).
+/// The incidents by year (newest first; years start in month `year_start`) and by
+/// operator (by name, each with its slug).
 fn groups(
     incidents: &[Arc<Incident>],
     tz: chrono::FixedOffset,
+    year_start: u32,
 ) -> (Vec<Group<i32>>, Vec<Group<String>>) {
     let mut by_year: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
     let mut by_operator: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (n, i) in incidents.iter().enumerate() {
-        by_year.entry(i.started.year_in(tz)).or_default().push(n);
+        by_year
+            .entry(i.started.fiscal_year_in(tz, year_start))
+            .or_default()
+            .push(n);
         for o in &i.operators {
             let list = by_operator.entry(o.as_str()).or_default();
             if list.last() != Some(&n) {

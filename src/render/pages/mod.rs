@@ -347,14 +347,6 @@ pub(crate) fn incident_view(site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
     }
 }
 
-/// A year as a title: `2024年` or `2024`.
-pub(crate) fn year_label(f: super::i18n::Fmt, y: i32) -> String {
-    match f.lang {
-        crate::model::Lang::Ja => format!("{y}年"),
-        crate::model::Lang::En => y.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

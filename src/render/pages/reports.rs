@@ -34,7 +34,7 @@ impl Kind for Reports {
             .site
             .years
             .iter()
-            .map(|g| views.group(g, super::year_label(views.f, g.key), routes::annual(g.key)))
+            .map(|g| views.group(g, views.f.year_label(g.key), routes::annual(g.key)))
             .collect();
         group_index(cx, self, "reports.html", groups)
     }

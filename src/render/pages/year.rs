@@ -35,10 +35,11 @@ impl Kind for Year {
         let views = cx.views;
         let site = views.site;
         let g = &site.years[n];
-        let label = super::year_label(views.f, g.key);
+        let label = views.f.year_label(g.key);
         let mut ctx = tera::Context::new();
         ctx.insert("group", &views.group(g, label.clone(), routes::year(g.key)));
         ctx.insert("report_href", &routes::href(&routes::annual(g.key)));
+        ctx.insert("period", &views.f.year_period(g.key));
         ctx.insert_value("incidents", views.row_values(g.incidents.iter().copied()));
         Frame {
             template: "year.html",

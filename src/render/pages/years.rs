@@ -34,7 +34,7 @@ impl Kind for Years {
             .site
             .years
             .iter()
-            .map(|g| views.group(g, super::year_label(views.f, g.key), routes::year(g.key)))
+            .map(|g| views.group(g, views.f.year_label(g.key), routes::year(g.key)))
             .collect();
         group_index(cx, self, "years.html", groups)
     }
