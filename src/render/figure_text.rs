@@ -197,6 +197,8 @@ mod tests {
         Fmt {
             lang,
             tz: chrono::FixedOffset::east_opt(9 * 3600).unwrap(),
+            year_start: 1,
+            date_style: crate::config::DateStyle::Western,
         }
     }
 
