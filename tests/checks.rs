@@ -19,8 +19,6 @@ fn incident(extra: &str, body: &str) -> String {
 /// Countermeasures and `resolved`, so that an incident has no warning of its own.
 const QUIET: &str = "resolved = 2024-01-15T12:50:00+09:00\n\n[[countermeasures]]\naction = \"x\"\nstatus = \"done\"\n";
 
-const MEETING: &str = "+++\ntitle = \"M\"\ndate = 2024-02-20T10:00:00+09:00\n+++\n\nMinutes.\n";
-
 #[test]
 fn links_to_existing_incidents_meetings_and_files_pass() {
     let body_b = "\
