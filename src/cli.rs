@@ -31,6 +31,19 @@ struct SiteArgs {
     drafts: bool,
 }
 
+/// What `gen build` and `gen check` share beyond the site: the as-of date and how strict
+/// to be about warnings.
+#[derive(Debug, clap::Args)]
+struct JudgeArgs {
+    /// The date overdue countermeasures are judged against [default: SOURCE_DATE_EPOCH,
+    /// else today, in the site's timezone].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<chrono::NaiveDate>,
+    /// Fail with exit code 1 when there are warnings (for CI); a build then writes nothing.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
 /// How `gen check` prints what it found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
@@ -108,6 +121,8 @@ struct BuildArgs {
     /// Also list every file written.
     #[arg(long, short)]
     verbose: bool,
+    #[command(flatten)]
+    judge: JudgeArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -137,9 +152,8 @@ struct CheckArgs {
     /// Output format: text for people, json for editors and CI annotations.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// The date overdue countermeasures are judged against [default: today].
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    today: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    judge: JudgeArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -179,12 +193,24 @@ impl SiteArgs {
     /// Options for reading the site, writing to the default output.
     fn options(self) -> BuildOptions {
         BuildOptions {
-            root: self.root,
-            output: None,
-            base_url: None,
             drafts: self.drafts,
-            force: false,
+            ..BuildOptions::new(self.root)
         }
+    }
+}
+
+impl JudgeArgs {
+    /// Sets the as-of date (resolved in the site's timezone) and the strictness of `opts`.
+    fn apply(&self, opts: &mut BuildOptions) -> Result<(), Error> {
+        let tz = match self.today {
+            Some(_) => crate::config::default_timezone(),
+            // A config that does not load is reported by the build itself.
+            None => crate::Config::load(&opts.root)
+                .map_or_else(|_| crate::config::default_timezone(), |c| c.timezone),
+        };
+        opts.today = crate::today(self.today, tz)?;
+        opts.deny_warnings = self.deny_warnings;
+        Ok(())
     }
 }
 
@@ -203,10 +229,22 @@ pub fn run() -> i32 {
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            crate::term::say(&format!(
-                "error: {n} error{} found; nothing was written",
-                if n == 1 { "" } else { "s" }
-            ));
+            let w = diags.len() - n;
+            crate::term::say(&if n == 0 {
+                // Only warnings fail a command: --deny-warnings.
+                format!(
+                    "error: {} and --deny-warnings is set; nothing was written",
+                    plural(w, "warning")
+                )
+            } else if w == 0 {
+                format!("error: {} found; nothing was written", plural(n, "error"))
+            } else {
+                format!(
+                    "error: {} and {} found; nothing was written",
+                    plural(n, "error"),
+                    plural(w, "warning")
+                )
+            });
             1
         }
         Err(Error::Reported(code)) => code,
@@ -229,15 +267,24 @@ fn execute(cli: Cli) -> Result<(), Error> {
     }
 }
 
+/// `3 errors`, `1 warning`.
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// How many warnings `gen build` shows; `gen check` lists them all.
+const BUILD_WARNINGS_SHOWN: usize = 5;
+
 /// `gen build`.
 fn build(args: BuildArgs) -> Result<(), Error> {
     let start = Instant::now();
-    let opts = BuildOptions {
+    let mut opts = BuildOptions {
         output: args.output,
         base_url: args.base_url,
         force: args.force,
         ..args.site.options()
     };
+    args.judge.apply(&mut opts)?;
     let progress = Progress::start();
     let result = crate::build_observed(&opts, &|| progress.tick());
     progress.finish();
@@ -249,6 +296,17 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     if args.verbose {
         for f in &report.files {
             crate::term::out(&format!("wrote {f}"));
+        }
+    }
+    let w = &report.warnings;
+    if !w.is_empty() {
+        crate::term::say(&format!("warning: {}", plural(w.len(), "warning")));
+        print_diagnostics(&w[..w.len().min(BUILD_WARNINGS_SHOWN)]);
+        if w.len() > BUILD_WARNINGS_SHOWN {
+            crate::term::say(&format!(
+                "… and {} more; run `gen check` for all",
+                w.len() - BUILD_WARNINGS_SHOWN
+            ));
         }
     }
     crate::term::out(&format!(
@@ -289,43 +347,35 @@ fn serve(args: ServeArgs) -> Result<(), Error> {
     })
 }
 
-/// `gen check`: errors fail the command, warnings are listed; JSON lists both.
+/// `gen check`: every error and warning at once; errors (and, with --deny-warnings,
+/// warnings) fail the command. JSON lists both.
 fn check(args: CheckArgs) -> Result<(), Error> {
     let format = args.format;
-    let opts = args.site.options();
-    let today = args
-        .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let (site, warnings) = match crate::check(&opts) {
-        Ok(site) => {
-            let mut w = site.warnings(today);
-            // Code blocks too long to highlight (shown as plain text).
-            w.extend(crate::render::body_warnings(&site)?);
-            crate::diag::sort(&mut w);
-            (Some(site), w)
-        }
-        Err(Error::Content(diags)) if format == Format::Json => (None, diags),
-        Err(e) => return Err(e),
-    };
+    let mut opts = args.site.options();
+    args.judge.apply(&mut opts)?;
+    let found = crate::inspect(&opts)?;
+    let failed = !found.errors.is_empty() || (opts.deny_warnings && !found.warnings.is_empty());
+    let mut all = found.errors;
+    all.extend(found.warnings.iter().cloned());
+    crate::diag::sort(&mut all);
     match format {
         Format::Json => {
-            let all: Vec<serde_json::Value> = warnings.iter().map(crate::diag::to_json).collect();
+            let all: Vec<serde_json::Value> = all.iter().map(crate::diag::to_json).collect();
             crate::term::out(&format!("{}", serde_json::Value::Array(all)));
-            if site.is_none() {
+            if failed {
                 return Err(Error::Reported(1));
             }
         }
+        Format::Text if failed => return Err(Error::Content(all)),
         Format::Text => {
-            print_diagnostics(&warnings);
-            if let Some(site) = &site {
-                crate::term::out(&format!(
-                    "ok: {} incidents, {} meetings, no errors, {} warning{}",
-                    site.incidents.len(),
-                    site.meetings.len(),
-                    warnings.len(),
-                    if warnings.len() == 1 { "" } else { "s" }
-                ));
-            }
+            print_diagnostics(&all);
+            let n = found.warnings.len();
+            crate::term::out(&format!(
+                "ok: {} incidents, {} meetings, no errors, {n} warning{}",
+                found.site.incidents.len(),
+                found.site.meetings.len(),
+                if n == 1 { "" } else { "s" }
+            ));
         }
     }
     Ok(())

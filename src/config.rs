@@ -258,6 +258,12 @@ pub const CAUSE_FIELDS: &[Field] = &[
     Field::optional("description_en", Kind::String, "The definition in English."),
 ];
 
+/// The timezone of a site whose config sets none: +09:00.
+pub fn default_timezone() -> FixedOffset {
+    // 9 hours is within a day, which is all `east_opt` asks.
+    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid UTC offset")
+}
+
 /// Parses `"+09:00"`, `"-05:30"`, `"Z"` or `"UTC"`.
 fn parse_offset(s: &str) -> Option<FixedOffset> {
     if s == "Z" || s.eq_ignore_ascii_case("utc") {
@@ -330,7 +336,7 @@ impl Config {
         }
         let language = d.choice::<Lang>(&t, "language").unwrap_or(Lang::Ja);
         let timezone = match d.string(&t, "timezone") {
-            None => FixedOffset::east_opt(9 * 3600),
+            None => Some(default_timezone()),
             Some(s) => {
                 let tz = parse_offset(&s.value);
                 if tz.is_none() {

@@ -133,17 +133,22 @@ pub(crate) fn new_incident(
     let date = &started[..10];
     let path = free_name(&root.join("content").join("incidents"), date, title);
     let ja = config.language == crate::config::Lang::Ja;
-    let operator = operator.unwrap_or(if ja { "事業者名" } else { "Operator name" });
+    // Nothing is guessed: an operator or a cause filled in for the author would be
+    // published as if they had chosen it. Empty, `gen check` says what to fill in.
+    let operators = operator.map(toml_string).unwrap_or_default();
     let keys: Vec<&str> = config.causes.all().iter().map(|c| c.key.as_str()).collect();
+    // The body's outline is a comment (never published): headings or placeholder text
+    // left in it would be published empty or as written. Countermeasures and notices
+    // have tables of their own in the front matter, and no heading in the body.
     let body = if ja {
-        "## 障害内容\n\n\n## 発生原因\n\n- \n\n## 再発防止策\n\n（対策は front matter の [[countermeasures]] に一件ずつ記入する）\n\n## 利用者への周知\n\n（各報は [[notices]] に記入する）\n\n## 質疑応答\n\n### 事故発生の原因について\n\n**問** \n\n**答** \n\n## 総括\n\n"
+        "<!--\n本文を Markdown で、議事要旨の順に書く（このコメントは公開されない）。例:\n\n## 障害内容\n\n## 発生原因\n\n## 利用者への周知\n\n## 質疑応答\n\n### 事故発生の原因について\n\n**問** …\n\n**答** …\n\n## 総括\n\n再発防止策は本文に書かず、front matter の [[countermeasures]] に一件ずつ記入する（ページには表として載る）。\n周知の各報は [[notices]] に記入する。\n-->\n"
     } else {
-        "## What happened\n\n\n## Causes\n\n- \n\n## Countermeasures\n\n(List each action as a [[countermeasures]] table in the front matter.)\n\n## Public notices\n\n(List each notice as a [[notices]] table.)\n\n## Q&A\n\n**Q** \n\n**A** \n\n## Summary\n\n"
+        "<!--\nWrite the body in Markdown, in the order of the minutes (this comment is not published). For example:\n\n## What happened\n\n## Causes\n\n## Public notices\n\n## Q&A\n\n**Q** …\n\n**A** …\n\n## Summary\n\nDo not write the countermeasures in the body: list each as a [[countermeasures]] table in the\nfront matter (the page shows them as a table). List each notice as a [[notices]] table.\n-->\n"
     };
     let text = format!(
         r#"+++
 title = {title}
-operators = [{operator}]        # 事業者名; several when one wholesales to another
+operators = [{operators}]        # required: 事業者名, e.g. ["株式会社…"]; several when one wholesales to another
 started = {started}
 # resolved = {started}        # when service was restored; absent = ongoing
 # duration = "23h08m"          # only when the official figure differs from resolved - started
@@ -155,7 +160,7 @@ started = {started}
 # inquiries = 0                # 問合せ件数, or {{ phone = 0, email = 0 }}
 # inquiries_approx = true      # the inquiry count is approximate
 # inquiries_as_of = {date}     # the date the count was taken
-causes = ["{first}"]           # primary cause first; keys: {keys}
+causes = []                    # required, primary cause first, e.g. ["{first}"]; keys: {keys}
 status = "draft"               # draft (not published), preliminary (速報) or final (確定)
 # summary = ""                 # 障害内容, one paragraph
 # meeting = ""                 # the review meeting: a file name in content/meetings/ without .md
@@ -194,7 +199,7 @@ status = "draft"               # draft (not published), preliminary (速報) or 
 
 {body}"#,
         title = toml_string(title),
-        operator = toml_string(operator),
+        operators = operators,
         first = keys.first().copied().unwrap_or("human-error"),
         keys = keys.join(", "),
         month = &date[..7],

@@ -44,10 +44,16 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder gen did not write.
     pub force: bool,
+    /// The day due dates are judged against (overdue countermeasures); see [`today`].
+    pub today: chrono::NaiveDate,
+    /// Fail, writing nothing, when there are warnings.
+    pub deny_warnings: bool,
 }
 
 impl BuildOptions {
-    /// Options for the site at `root` with every default.
+    /// Options for the site at `root` with every default; `today` is the build day in
+    /// the default timezone (+09:00): the command line resolves it with [`today`] in the
+    /// site's own.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             root: root.into(),
@@ -55,6 +61,10 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             force: false,
+            today: chrono::Utc::now()
+                .with_timezone(&config::default_timezone())
+                .date_naive(),
+            deny_warnings: false,
         }
     }
 
@@ -66,13 +76,73 @@ impl BuildOptions {
     }
 }
 
+/// The as-of date of a build or check, in the site's timezone `tz`: `given` (`--today`),
+/// else `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC, for reproducible builds),
+/// else the day it is now. A `SOURCE_DATE_EPOCH` that is not a whole number of seconds
+/// is a usage error rather than silently the build day.
+pub fn today(
+    given: Option<chrono::NaiveDate>,
+    tz: chrono::FixedOffset,
+) -> Result<chrono::NaiveDate, Error> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    today_from(given, epoch.as_deref(), chrono::Utc::now(), tz)
+}
+
+/// [`today`] with the environment and the clock given.
+fn today_from(
+    given: Option<chrono::NaiveDate>,
+    epoch: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+    tz: chrono::FixedOffset,
+) -> Result<chrono::NaiveDate, Error> {
+    if let Some(d) = given {
+        return Ok(d);
+    }
+    let at = match epoch.map(str::trim).filter(|e| !e.is_empty()) {
+        None => now,
+        Some(e) => e
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| {
+                Error::usage_help(
+                    format!("SOURCE_DATE_EPOCH is not a number of seconds since 1970-01-01: \"{}\"", diag::visible(e)),
+                    "set it to a whole number such as 1704067200, unset it, or pass --today YYYY-MM-DD",
+                )
+            })?,
+    };
+    Ok(at.with_timezone(&tz).date_naive())
+}
+
 /// Loads, validates and indexes the site; every content problem is reported together.
 pub fn load_site(opts: &BuildOptions) -> Result<Site, Error> {
+    let (site, diags) = load_partial(opts)?;
+    if diags.is_empty() {
+        Ok(site)
+    } else {
+        Err(Error::Content(diags))
+    }
+}
+
+/// Loads the site from every document that decoded, with the errors of the others and of
+/// the cross-references beside it (sorted). `Err` only when nothing can be loaded: the
+/// config, or a folder that cannot be read.
+pub fn load_partial(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Error> {
     let config = load_config(&opts.root, opts.base_url.as_deref())?;
     let (docs, known, mut diags) = load::load_content(&opts.root, config.unsafe_html)?;
     let (incidents, meetings, mut more) = model::decode_all(&docs, &config);
     diags.append(&mut more);
-    assemble(config, incidents, meetings, &known, opts.drafts, diags)
+    let (site, mut refs) = Site::build_partial(
+        config,
+        incidents,
+        meetings,
+        &known,
+        opts.drafts,
+        opts.today,
+    );
+    diags.append(&mut refs);
+    diag::sort(&mut diags);
+    Ok((site, diags))
 }
 
 /// Reads `config.toml`, with `base_url` overridden (and given its final slash) when asked.
@@ -96,10 +166,10 @@ pub(crate) fn assemble(
     incidents: Vec<std::sync::Arc<model::Incident>>,
     meetings: Vec<model::Meeting>,
     known: &load::KnownIds,
-    drafts: bool,
+    (drafts, today): (bool, chrono::NaiveDate),
     mut diags: Vec<Diagnostic>,
 ) -> Result<Site, Error> {
-    match site::Site::build(config, incidents, meetings, known, drafts) {
+    match site::Site::build(config, incidents, meetings, known, drafts, today) {
         Ok(s) if diags.is_empty() => Ok(s),
         Ok(_) => {
             diag::sort(&mut diags);
@@ -113,13 +183,77 @@ pub(crate) fn assemble(
     }
 }
 
-/// Validates the site without writing anything.
-pub fn check(opts: &BuildOptions) -> Result<Site, Error> {
-    let site = load_site(opts)?;
+/// Everything a check of the site found.
+#[derive(Debug)]
+pub struct Findings {
+    /// The site from every document that decoded (all of them when there are no errors).
+    pub site: Site,
+    /// Every error, sorted by file and place.
+    pub errors: Vec<Diagnostic>,
+    /// Every warning, sorted by file and place.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Validates the site without writing anything and reports every error and warning at
+/// once: the cross-references, bodies (links, images) and templates of every document
+/// that decoded are checked even when other documents have errors. `Err` only for what
+/// stops before the content can be read (the config, an unreadable folder).
+pub fn inspect(opts: &BuildOptions) -> Result<Findings, Error> {
+    let (site, errors) = load_partial(opts)?;
+    findings(site, errors, opts)
+}
+
+/// Renders `site` without writing and adds what that finds, and the site's warnings, to
+/// the `errors` of loading it.
+fn findings(
+    site: Site,
+    mut errors: Vec<Diagnostic>,
+    opts: &BuildOptions,
+) -> Result<Findings, Error> {
+    let mut warnings = site.warnings(opts.today);
     // Templates are part of the check: a theme that does not render is an error.
-    let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
-    render::render_site(&site, &theme, &|_| Ok(()))?;
-    Ok(site)
+    match render::theme::Theme::load(&opts.root, &site.config.theme) {
+        Ok(theme) => match render::render_site_warned(&site, &theme, &|_| Ok(())) {
+            Ok((_, mut w)) => warnings.append(&mut w),
+            Err(Error::Content(found)) => {
+                for d in found {
+                    match d.severity {
+                        diag::Severity::Error => errors.push(d),
+                        diag::Severity::Warning => warnings.push(d),
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        },
+        Err(Error::Content(mut d)) => errors.append(&mut d),
+        Err(e) => return Err(e),
+    }
+    for list in [&mut errors, &mut warnings] {
+        diag::sort(list);
+        // The site's static/ is checked when it loads and again when it is listed.
+        list.dedup_by(|a, b| {
+            a.code == b.code
+                && a.file.path == b.file.path
+                && a.span == b.span
+                && a.message == b.message
+        });
+    }
+    Ok(Findings {
+        site,
+        errors,
+        warnings,
+    })
+}
+
+/// Validates the site without writing anything: the site, or every error (see
+/// [`inspect`], which also gives the warnings).
+pub fn check(opts: &BuildOptions) -> Result<Site, Error> {
+    let found = inspect(opts)?;
+    if found.errors.is_empty() {
+        Ok(found.site)
+    } else {
+        Err(Error::Content(found.errors))
+    }
 }
 
 /// What a build produced.
@@ -133,6 +267,8 @@ pub struct BuildReport {
     pub incidents: usize,
     /// The output folder.
     pub output: PathBuf,
+    /// The site's warnings and its bodies', sorted (the build went on).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Builds the site into the output folder. On any error the previous output is untouched.
@@ -157,20 +293,82 @@ pub fn build_observed(
     let dest = write::Destination::resolve(&output)?;
     dest.check(&opts.root, opts.force)?;
     write::recover(dest.path())?;
-    let site = load_site(opts)?;
+    let (site, errors) = load_partial(opts)?;
+    if !errors.is_empty() {
+        // Every error at once, as `gen check` reports them; warnings wait for a build
+        // that can go on.
+        return Err(Error::Content(findings(site, errors, opts)?.errors));
+    }
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let staging = write::Staging::new(&opts.root, &dest, opts.force)?;
-    let files = render::render_site(&site, &theme, &|f| {
+    let rendered = render::render_site_warned(&site, &theme, &|f| {
         staging.write(&f)?;
         written();
         Ok(())
-    })?;
+    });
+    let (files, mut body_warnings) = match rendered {
+        Ok(r) => r,
+        // Errors only: the warnings are for a build that succeeds.
+        Err(Error::Content(d)) => {
+            return Err(Error::Content(
+                d.into_iter()
+                    .filter(|d| d.severity == diag::Severity::Error)
+                    .collect(),
+            ))
+        }
+        Err(e) => return Err(e),
+    };
+    let mut warnings = site.warnings(opts.today);
+    warnings.append(&mut body_warnings);
+    diag::sort(&mut warnings);
+    if opts.deny_warnings && !warnings.is_empty() {
+        // Dropping the staging folder leaves the previous output as it was.
+        return Err(Error::Content(warnings));
+    }
     staging.commit()?;
     let report = BuildReport {
         pages: files.iter().filter(|f| f.ends_with(".html")).count(),
         files,
         incidents: site.incidents.len(),
         output,
+        warnings,
     };
     Ok((report, site, theme))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_given_else_source_date_epoch_else_now() {
+        let jst = config::default_timezone();
+        let utc = chrono::FixedOffset::east_opt(0).unwrap();
+        let now = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let given = Some(day(2026, 12, 2));
+        assert_eq!(
+            today_from(given, Some("0"), now, jst).unwrap(),
+            day(2026, 12, 2)
+        );
+        // 2023-12-31T15:00:00Z is already 2024-01-01 in Japan.
+        assert_eq!(
+            today_from(None, Some("1704034800"), now, jst).unwrap(),
+            day(2024, 1, 1)
+        );
+        assert_eq!(
+            today_from(None, Some("1704034800"), now, utc).unwrap(),
+            day(2023, 12, 31)
+        );
+        assert_eq!(today_from(None, None, now, jst).unwrap(), day(2023, 11, 15));
+        assert_eq!(
+            today_from(None, Some(""), now, jst).unwrap(),
+            day(2023, 11, 15)
+        );
+        let err = today_from(None, Some("yesterday"), now, jst).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "SOURCE_DATE_EPOCH is not a number of seconds since 1970-01-01: \"yesterday\"\n  help: set it to a whole number such as 1704067200, unset it, or pass --today YYYY-MM-DD"
+        );
+    }
 }

@@ -74,6 +74,36 @@ pub fn annual(year: i32) -> String {
     format!("reports/{year}/index.html")
 }
 
+/// The kind of document a path of the site belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// `incidents/<id>/…`: an incident's page, report or assets.
+    Incident,
+    /// `meetings/<id>/…`: a meeting's page or packet.
+    Meeting,
+}
+
+/// The document a path of the site is part of (`incidents/x/diagram.png` → incident
+/// `x`), taken apart the way [`incident_dir`] and [`meeting`] put it together; `None`
+/// for the list pages and every other path.
+pub fn document_of(path: &str) -> Option<(Section, &str)> {
+    let (first, rest) = path.split_once('/')?;
+    let section = match first {
+        "incidents" => Section::Incident,
+        "meetings" => Section::Meeting,
+        _ => return None,
+    };
+    // `incidents/index.html` is the list, not an incident named `index.html`.
+    let (id, _) = rest.split_once('/')?;
+    (!id.is_empty()).then_some((section, id))
+}
+
+/// The folder a page sits in, with its final `/` (`incidents/x/index.html` →
+/// `incidents/x/`; `index.html` → ``): where its relative links start.
+pub fn folder_of(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..=i])
+}
+
 /// The relative prefix from a page to the site root (`incidents/x/index.html` → `../../`).
 pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
@@ -163,6 +193,15 @@ mod tests {
         assert_eq!(root_of(&incident("a")), "../../");
         assert_eq!(root_of(HOME), "");
         assert_eq!(pretty(&annual(2024)), "reports/2024/");
+        assert_eq!(
+            document_of("incidents/a/img/x.png"),
+            Some((Section::Incident, "a"))
+        );
+        assert_eq!(document_of(&packet("m")), Some((Section::Meeting, "m")));
+        assert_eq!(document_of(INCIDENTS), None);
+        assert_eq!(document_of(&cause("overload")), None);
+        assert_eq!(folder_of(&incident("a")), "incidents/a/");
+        assert_eq!(folder_of(HOME), "");
         assert_eq!(
             href(&operator("株式会社 #1")),
             "operators/%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%20%231/index.html"

@@ -515,6 +515,17 @@ impl<'f> Decoder<'f> {
 
     /// A required, non-empty array of strings.
     pub(crate) fn req_strings(&mut self, t: &Table<'_, '_>, key: &str) -> Vec<Located<String>> {
+        self.req_strings_help(t, key, None)
+    }
+
+    /// [`Decoder::req_strings`], with `help` for an empty array instead of the general
+    /// one (the valid values, when there is a fixed set).
+    pub(crate) fn req_strings_help(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+        help: Option<String>,
+    ) -> Vec<Located<String>> {
         let Some(v) = t.get(key) else {
             self.missing(t, key, "[\"…\"]");
             return Vec::new();
@@ -525,7 +536,7 @@ impl<'f> Decoder<'f> {
                 crate::diag::Code::EmptyField,
                 v.span(),
                 format!("`{}{key}` must list at least one entry", t.path),
-                Some(format!("write it like: {key} = [\"…\"]")),
+                Some(help.unwrap_or_else(|| format!("write it like: {key} = [\"…\"]"))),
             );
         }
         out

@@ -47,6 +47,31 @@ fn new_incident_builds_as_it_is_and_never_overwrites() {
         );
     }
     assert!(text.contains("status = \"draft\""));
+    assert!(text.contains("operators = [\"株式会社テスト\"]"));
+    // No cause is guessed: the check says what to fill in, at its line.
+    let o = gen_cmd(["check"])
+        .cwd(dir.path())
+        .env("NO_COLOR", "1")
+        .run();
+    assert_eq!(o.code(), Some(1));
+    let err = o.stderr();
+    let heads: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(
+        heads,
+        [
+            "error[empty-field]: content/incidents/2024-02-01-dns-outage-in-osaka.md:15:10: `causes` must list at least one entry",
+            "error: 1 error found; nothing was written",
+        ]
+    );
+    assert!(o.stderr().contains("  = help: write the primary cause first, like: causes = [\"human-error\"]; valid causes: human-error, vendor-bug, overload,"));
+    let file = dir
+        .path()
+        .join("content/incidents/2024-02-01-dns-outage-in-osaka.md");
+    fs::write(
+        &file,
+        text.replacen("causes = []", "causes = [\"overload\"]", 1),
+    )
+    .unwrap();
     // A draft: left out of a default build, in with --drafts.
     assert!(gen_cmd(["build"]).cwd(dir.path()).run().success());
     assert!(!dir
@@ -94,6 +119,67 @@ fn new_incident_builds_as_it_is_and_never_overwrites() {
 }
 
 #[test]
+fn a_new_incident_fails_check_naming_what_to_fill_in_and_passes_once_filled() {
+    let dir = TempDir::new().unwrap();
+    fs::write(
+        dir.path().join("config.toml"),
+        "title = \"T\"\nlanguage = \"ja\"\n",
+    )
+    .unwrap();
+    let o = gen_cmd([
+        "new",
+        "incident",
+        "DNS障害",
+        "--started",
+        "2024-02-01T10:00:00+09:00",
+    ])
+    .cwd(dir.path())
+    .run();
+    assert!(o.success(), "{}", o.stderr());
+    let file = dir.path().join("content/incidents/2024-02-01-dns.md");
+    let text = fs::read_to_string(&file).unwrap();
+    // No heading for countermeasures in the body: they have their own table.
+    assert!(!text.contains("## 再発防止策"), "{text}");
+    // The body's outline is a comment, never published as written.
+    let body = text.split("+++\n").nth(2).unwrap().trim();
+    assert!(
+        body.starts_with("<!--\n") && body.ends_with("-->"),
+        "{body}"
+    );
+    let o = gen_cmd(["check"])
+        .cwd(dir.path())
+        .env("NO_COLOR", "1")
+        .run();
+    assert_eq!(o.code(), Some(1));
+    let err = o.stderr();
+    let heads: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(
+        heads,
+        [
+            "error[empty-field]: content/incidents/2024-02-01-dns.md:3:13: `operators` must list at least one entry",
+            "error[empty-field]: content/incidents/2024-02-01-dns.md:15:10: `causes` must list at least one entry",
+            "error: 2 errors found; nothing was written",
+        ]
+    );
+    let filled = text
+        .replacen("operators = []", "operators = [\"株式会社テスト\"]", 1)
+        .replacen("causes = []", "causes = [\"human-error\"]", 1)
+        .replacen("status = \"draft\"", "status = \"preliminary\"", 1);
+    fs::write(&file, filled).unwrap();
+    let o = gen_cmd(["check"]).cwd(dir.path()).run();
+    assert_eq!(o.code(), Some(0), "{}", o.stderr());
+    assert!(gen_cmd(["build"]).cwd(dir.path()).run().success());
+    let page = fs::read_to_string(
+        dir.path()
+            .join("output/incidents/2024-02-01-dns/index.html"),
+    )
+    .unwrap();
+    // Nothing of the outline is published.
+    assert!(!page.contains("議事要旨の順"), "{page}");
+    assert!(!page.contains("<h2 id=\"障害内容\""), "{page}");
+}
+
+#[test]
 fn japanese_titles_get_a_sequence_number_not_a_transliteration() {
     let dir = new_site();
     let o = gen_cmd([
@@ -126,10 +212,18 @@ fn japanese_titles_get_a_sequence_number_not_a_transliteration() {
     .cwd(dir.path())
     .run();
     assert_eq!(o.stdout(), "created ./content/meetings/2024-03-01-9.md\n");
-    assert!(gen_cmd(["check", "--drafts"])
-        .cwd(dir.path())
-        .run()
-        .success());
+    // Only the two fields gen new leaves to the author fail, in each new incident.
+    let o = gen_cmd(["check", "--drafts"]).cwd(dir.path()).run();
+    assert_eq!(o.code(), Some(1));
+    assert_eq!(
+        o.stderr().matches("error[empty-field]").count(),
+        4,
+        "{}",
+        o.stderr()
+    );
+    assert!(o
+        .stderr()
+        .ends_with("error: 4 errors found; nothing was written\n"));
     let bad = gen_cmd(["new", "meeting", "x", "--date", "tomorrow"])
         .cwd(dir.path())
         .run();

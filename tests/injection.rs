@@ -245,6 +245,31 @@ fn reports_and_packets_embed_only_images_inside_the_incident_folder() {
         "content/meetings/m.md",
         "+++\ntitle = \"M\"\ndate = 2024-02-01T10:00:00+09:00\nincidents = [\"2024-01-15-x\"]\n+++\n\nMinutes.\n",
     );
+    // Markdown images that lead nowhere in the site fail the check before anything is
+    // embedded; the raw HTML ones are sanitized or left as they are, never embedded.
+    let Err(gen::Error::Content(diags)) = gen::check(&BuildOptions::new(dir.path())) else {
+        panic!("images outside the folder are errors");
+    };
+    let codes: Vec<(&str, String)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.location()))
+        .collect();
+    let at = |line| format!("content/incidents/2024-01-15-x/index.md:{line}:1");
+    assert_eq!(
+        codes,
+        [
+            ("missing-file", at(7)),
+            ("missing-file", at(8)),
+            ("missing-file", at(9))
+        ]
+    );
+    let file = dir.path().join("content/incidents/2024-01-15-x/index.md");
+    let text = read(&file);
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("![") || l.starts_with("![ok]"))
+        .collect();
+    fs::write(&file, kept.join("\n") + "\n").unwrap();
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     let out = dir.path().join("output");
     for doc in [
@@ -366,7 +391,7 @@ fn placeholder_text_in_a_body_is_published_as_written() {
         (
             "content/incidents/a.md",
             &format!(
-                "{HEAD}gen-root-token/ [x](gen-root-token/y) `gen-root-token/`\n\n<span title=\"gen-root-token/\">s</span> [b](b.md)\n"
+                "{HEAD}gen-root-token/ [x](#gen-root-token/y) `gen-root-token/`\n\n<span title=\"gen-root-token/\">s</span> [b](b.md)\n"
             ),
         ),
         ("content/incidents/b.md", &format!("{HEAD}[a](a.md#top)\n")),
@@ -374,7 +399,7 @@ fn placeholder_text_in_a_body_is_published_as_written() {
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     let page = read(&dir.path().join("output/incidents/a/index.html"));
     assert!(
-        page.contains("<p>gen-root-token/ <a href=\"gen-root-token/y\">x</a> <code>gen-root-token/</code></p>"),
+        page.contains("<p>gen-root-token/ <a href=\"#gen-root-token/y\">x</a> <code>gen-root-token/</code></p>"),
         "{page}"
     );
     assert!(page.contains("<span title=\"gen-root-token/\">s</span> <a href=\"../../incidents/b/index.html\">b</a>"), "{page}");

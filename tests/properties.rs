@@ -84,7 +84,14 @@ fn pipeline(kind: Kind, text: &str) {
         incidents: vec!["a".into()],
         meetings: vec!["m".into()],
     };
-    let Ok(site) = gen::site::Site::build(cfg, incidents, meetings, &known, true) else {
+    let Ok(site) = gen::site::Site::build(
+        cfg,
+        incidents,
+        meetings,
+        &known,
+        true,
+        chrono::NaiveDate::from_ymd_opt(2024, 6, 1).unwrap(),
+    ) else {
         return;
     };
     static THEME: std::sync::OnceLock<gen::render::theme::Theme> = std::sync::OnceLock::new();

@@ -482,12 +482,27 @@ fn a_new_incident_from_gen_new_appears_while_serving() {
     .run();
     assert!(o.success(), "{}", o.stderr());
     wait_event(&events);
+    // gen new leaves the causes to the author: the overlay says so until they are written.
+    server.wait_for("/", "the overlay naming the empty causes", |b| {
+        b.contains("id=\"gen-error-overlay\"")
+            && b.contains("`causes` must list at least one entry")
+    });
+    let file = dir
+        .path()
+        .join("content/incidents/2024-03-01-mail-outage.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("causes = []", "causes = [\"overload\"]", 1),
+    )
+    .unwrap();
+    wait_event(&events);
     let body = server.wait_for("/incidents/2024-03-01-mail-outage/", "the new page", |b| {
         b.contains("Mail outage")
     });
     assert!(
         !body.contains("id=\"gen-error-overlay\""),
-        "gen new output serves as it is"
+        "gen new output serves once its causes are filled in"
     );
     server.wait_for("/", "the new incident on the home page", |b| {
         b.contains("Mail outage")

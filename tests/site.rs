@@ -295,9 +295,21 @@ See [the other one](b.md) and ![diagram](diagram.svg).
 [^1]: The footnote.
 "#;
 
+/// [`MINI`] on its own: without the link to `b` and the image beside it, which only
+/// `markdown_features_and_assets` provides (a broken link fails the build).
+fn alone() -> String {
+    MINI.replace(
+        "See [the other one](b.md) and ![diagram](diagram.svg).\n",
+        "",
+    )
+}
+
 #[test]
 fn english_ui_formats_figures_for_english() {
-    let dir = mini_site("language = \"en\"\n", &[("content/incidents/a.md", MINI)]);
+    let dir = mini_site(
+        "language = \"en\"\n",
+        &[("content/incidents/a.md", &alone())],
+    );
     let out = build(dir.path());
     let t = text(&page(&out, "incidents/a/index.html"));
     assert!(t.contains("Duration 4h 26m"), "{t}");
@@ -308,7 +320,7 @@ fn english_ui_formats_figures_for_english() {
     // The scroll box of a markdown table is named in the site's language.
     assert!(page(&out, "incidents/a/index.html")
         .contains("role=\"group\" aria-label=\"Table (scrolls sideways)\"><table>"));
-    let ja = mini_site("", &[("content/incidents/a.md", MINI)]);
+    let ja = mini_site("", &[("content/incidents/a.md", &alone())]);
     let out = build(ja.path());
     assert!(page(&out, "incidents/a/index.html")
         .contains("role=\"group\" aria-label=\"表（横にスクロールできます）\"><table>"));
@@ -370,14 +382,14 @@ fn markdown_features_and_assets() {
 
 #[test]
 fn drafts_are_left_out_unless_asked() {
-    let draft = MINI.replace(
+    let draft = alone().replace(
         "causes = [\"overload\"]",
         "causes = [\"overload\"]\nstatus = \"draft\"",
     );
     let dir = mini_site(
         "",
         &[
-            ("content/incidents/a.md", MINI),
+            ("content/incidents/a.md", &alone()),
             ("content/incidents/secret.md", &draft),
         ],
     );
@@ -396,7 +408,7 @@ fn a_theme_overrides_templates_one_by_one() {
     let dir = mini_site(
         "theme = \"mine\"\n",
         &[
-            ("content/incidents/a.md", MINI),
+            ("content/incidents/a.md", &alone()),
             (
                 "themes/mine/templates/incident.html",
                 "<p>custom {{ incident.row.title }} {{ incident.row.duration }}</p>",
@@ -419,7 +431,7 @@ fn a_theme_uses_the_default_components_and_its_own() {
     let dir = mini_site(
         "theme = \"mine\"\n",
         &[
-            ("content/incidents/a.md", MINI),
+            ("content/incidents/a.md", &alone()),
             (
                 "themes/mine/templates/parts.html",
                 "{% component figure(label, value, @t) %}<b>{{ label }}</b>={{ value }} ({{ t.duration }}){% endcomponent figure %}",
@@ -450,7 +462,7 @@ fn the_sites_static_folder_is_copied_as_it_is_over_the_themes() {
     let dir = mini_site(
         "theme = \"mine\"\n",
         &[
-            ("content/incidents/a.md", MINI),
+            ("content/incidents/a.md", &alone()),
             ("themes/mine/static/robots.txt", "from the theme"),
             ("themes/mine/static/logo.svg", "<svg/>"),
             ("static/robots.txt", "User-agent: *\nDisallow:\n"),
@@ -468,7 +480,10 @@ fn the_sites_static_folder_is_copied_as_it_is_over_the_themes() {
 
 #[test]
 fn an_unknown_theme_is_a_clear_error() {
-    let dir = mini_site("theme = \"nope\"\n", &[("content/incidents/a.md", MINI)]);
+    let dir = mini_site(
+        "theme = \"nope\"\n",
+        &[("content/incidents/a.md", &alone())],
+    );
     let err = gen::build(&BuildOptions::new(dir.path()))
         .unwrap_err()
         .to_string();
@@ -497,10 +512,11 @@ fn init_creates_a_site_that_builds() {
 #[test]
 fn cli_build_prints_one_summary_line() {
     let dir = shipped();
-    let o = gen_cmd(["build"])
+    let o = gen_cmd(["build", "--today", "2023-12-20"])
         .root(dir.path())
         // Even a build past the progress threshold draws nothing off a terminal.
         .env("GEN_PROGRESS_AFTER_MS", "0")
+        .env("NO_COLOR", "1")
         .run();
     assert!(o.success(), "{}", o.stderr());
     let stdout = o.stdout();
@@ -509,7 +525,19 @@ fn cli_build_prints_one_summary_line() {
         stdout.starts_with("built 54 pages (7 incidents) into "),
         "{stdout}"
     );
-    assert!(o.err.is_empty());
+    // Standard error has the warnings only: the same two `gen check` lists below.
+    let err = o.stderr();
+    let heads: Vec<&str> = err.lines().filter(|l| l.starts_with("warning")).collect();
+    assert_eq!(
+        heads,
+        [
+            "warning: 2 warnings",
+            "warning[countermeasure-overdue]: content/incidents/2016-08-17-nifty.md:70:1: a countermeasure was due 2017-03 and is not done (today is 2023-12-20)",
+            "warning[countermeasure-overdue]: content/incidents/2016-08-17-nifty.md:76:1: a countermeasure was due 2017-03 and is not done (today is 2023-12-20)",
+        ],
+        "{err}"
+    );
+    assert!(!err.contains("building"), "{err}");
     let check = gen_cmd(["check", "--today", "2023-12-20"])
         .root(dir.path())
         .run();
@@ -540,7 +568,7 @@ fn a_long_build_on_a_terminal_shows_progress() {
     assert!(seen.contains("building: "), "{seen}");
     assert!(seen.contains("files written"), "{seen}");
     assert!(
-        seen.contains("built 53 pages (7 incidents) into "),
+        seen.contains("built 54 pages (7 incidents) into "),
         "{seen}"
     );
 }

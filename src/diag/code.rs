@@ -115,6 +115,10 @@ codes! {
     HtmlTooDeep = "html-too-deep",
     /// A body with more than 2,000,000 table cell separators.
     TableTooLarge = "table-too-large",
+    /// A body link to an incident, meeting or page the site does not have.
+    BrokenLink = "broken-link",
+    /// A body image, or a link to a file, that the site does not publish.
+    MissingFile = "missing-file",
 
     // Themes.
     /// A syntax error in a theme's template.
@@ -139,6 +143,8 @@ codes! {
     OperatorCase = "operator-case",
     /// A code block shown as plain text because it is too long to highlight.
     NotHighlighted = "not-highlighted",
+    /// A body link to a draft incident, which the build leaves out.
+    LinkToDraft = "link-to-draft",
 }
 
 impl std::fmt::Display for Code {

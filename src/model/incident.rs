@@ -362,8 +362,14 @@ fn check_order(
 
 /// The `causes` as keys of the site's taxonomy; unknown and repeated ones are reported.
 fn causes(d: &mut Decoder<'_>, t: &Table<'_, '_>, config: &Config) -> Vec<CauseKey> {
+    let keys: Vec<&str> = config.causes.all().iter().map(|c| c.key.as_str()).collect();
     let cause_names = if t.has("causes") {
-        d.req_strings(t, "causes")
+        let help = format!(
+            "write the primary cause first, like: causes = [\"{}\"]; valid causes: {}",
+            keys.first().copied().unwrap_or("human-error"),
+            keys.join(", ")
+        );
+        d.req_strings_help(t, "causes", Some(help))
     } else {
         d.missing(t, "causes", "[\"human-error\"]");
         Vec::new()
@@ -379,7 +385,6 @@ fn causes(d: &mut Decoder<'_>, t: &Table<'_, '_>, config: &Config) -> Vec<CauseK
             ),
             Some(k) => causes.push(k),
             None => {
-                let keys: Vec<&str> = config.causes.all().iter().map(|c| c.key.as_str()).collect();
                 let near = crate::diag::suggest(&c.value, keys.iter().copied())
                     .map(|s| format!("did you mean \"{s}\"? "))
                     .unwrap_or_default();

@@ -302,7 +302,7 @@ pub fn packet_html(
     pages: Option<&[usize]>,
     only: Option<&str>,
 ) -> Result<String, Error> {
-    let views = Views::new(site);
+    let views = Views::rendering(site, theme);
     let shared = Shared::new(site);
     let html = packet_with(&views, &shared, theme, n, pages, only)?;
     // Tera writes only UTF-8 (every piece it joins is a `str`).

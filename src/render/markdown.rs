@@ -62,8 +62,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Whether the markdown contained raw HTML.
     pub has_raw_html: bool,
-    /// Every link and image target with its byte range in the markdown.
-    pub links: Vec<(std::ops::Range<usize>, String)>,
+    /// Every link and image with its byte range in the markdown.
+    pub links: Vec<Link>,
     /// The highlighting classes the HTML uses, for documents that carry only the rules
     /// they need.
     pub classes: HighlightClasses,
@@ -71,6 +71,17 @@ pub struct Rendered {
     pub refused: Vec<Refusal>,
     /// Code shown as plain text because it is too long to highlight: warnings.
     pub unhighlighted: Vec<Refusal>,
+}
+
+/// A link or image of a body, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Byte range in the markdown.
+    pub range: std::ops::Range<usize>,
+    /// The target, as written.
+    pub dest: String,
+    /// An image (`![…](…)`) rather than a link.
+    pub image: bool,
 }
 
 /// Something a body asked for that gen did not publish as written, with its place.
@@ -308,7 +319,7 @@ struct Transform<'a, 'r, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>
     /// Scan each code block for its highlighting classes (a body with raw HTML is scanned
     /// whole afterwards instead).
     scan_blocks: bool,
-    links: Vec<(std::ops::Range<usize>, String)>,
+    links: Vec<Link>,
     headings: Vec<Heading>,
     refused: Vec<Refusal>,
     unhighlighted: Vec<Refusal>,
@@ -418,7 +429,11 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
     /// Records a link or image and whether its start and end are published: not when its
     /// scheme is one gen does not publish (refused; its text stays, as plain text).
     fn admit(&mut self, dest: &str, what: &str, range: std::ops::Range<usize>) -> bool {
-        self.links.push((range.clone(), dest.to_string()));
+        self.links.push(Link {
+            range: range.clone(),
+            dest: dest.to_string(),
+            image: what == "image",
+        });
         let Some(scheme) = refused_scheme(dest) else {
             self.dropped.push(false);
             return true;

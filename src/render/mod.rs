@@ -8,6 +8,7 @@ pub(crate) mod charts;
 pub mod documents;
 pub mod figure_text;
 pub mod i18n;
+pub(crate) mod links;
 pub mod markdown;
 pub(crate) mod pages;
 pub mod theme;
@@ -136,14 +137,44 @@ pub fn incident_assets(site: &Site, n: usize) -> Vec<Output> {
 /// is ready so that no more than a page per thread is held in memory. Returns the paths
 /// of every file, sorted.
 pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<String>, Error> {
-    let extra = extras(site, theme)?;
+    render_site_warned(site, theme, sink).map(|(paths, _)| paths)
+}
+
+/// [`render_site`], also returning the warnings of the bodies (links to drafts, code shown
+/// as plain text). On content errors, the error lists the bodies' warnings too, and the
+/// problems of every page, also when the static files had some.
+pub fn render_site_warned(
+    site: &Site,
+    theme: &Theme,
+    sink: &Sink<'_>,
+) -> Result<(Vec<String>, Vec<crate::diag::Diagnostic>), Error> {
+    let (extra, mut problems) = match extras(site, theme) {
+        Ok(extra) => (extra, Vec::new()),
+        Err(Error::Content(d)) => (Vec::new(), d),
+        Err(e) => return Err(e),
+    };
     let mut paths: Vec<String> = extra.iter().map(|o| o.path().to_string()).collect();
     for o in extra {
         sink(o)?;
     }
-    paths.extend(render_pages(site, theme, &pages::all(site), sink)?);
-    paths.sort();
-    Ok(paths)
+    match render_pages_warned(site, theme, &pages::all(site), sink) {
+        Ok((p, warnings)) if problems.is_empty() => {
+            paths.extend(p);
+            paths.sort();
+            Ok((paths, warnings))
+        }
+        Ok((_, mut warnings)) => {
+            problems.append(&mut warnings);
+            crate::diag::sort(&mut problems);
+            Err(Error::Content(problems))
+        }
+        Err(Error::Content(mut d)) => {
+            problems.append(&mut d);
+            crate::diag::sort(&mut problems);
+            Err(Error::Content(problems))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Renders the given pages in parallel, handing each file to `sink`; returns the paths
@@ -154,7 +185,17 @@ pub fn render_pages(
     pages: &[Page],
     sink: &Sink<'_>,
 ) -> Result<Vec<String>, Error> {
-    let views = Views::new(site);
+    render_pages_warned(site, theme, pages, sink).map(|(paths, _)| paths)
+}
+
+/// [`render_pages`], also returning the warnings of the bodies rendered.
+fn render_pages_warned(
+    site: &Site,
+    theme: &Theme,
+    pages: &[Page],
+    sink: &Sink<'_>,
+) -> Result<(Vec<String>, Vec<crate::diag::Diagnostic>), Error> {
+    let views = Views::rendering(site, theme);
     // Rows are worth building up front only for the list pages of a whole build.
     if pages.len() > site.incidents.len() {
         views.prepare_rows();
@@ -186,7 +227,9 @@ pub fn render_pages(
             Err(e) => return Err(e),
         }
     }
+    let warnings = views.take_warnings();
     if !diags.is_empty() {
+        diags.extend(warnings);
         crate::diag::sort(&mut diags);
         // A broken template fails every page that uses it: say it once.
         diags.dedup_by(|a, b| {
@@ -194,7 +237,7 @@ pub fn render_pages(
         });
         return Err(Error::Content(diags));
     }
-    Ok(paths)
+    Ok((paths, warnings))
 }
 
 pub(crate) struct Shared {
@@ -245,24 +288,14 @@ pub(crate) fn link_rewriter<'a>(
     root: &'a str,
 ) -> impl Fn(&str) -> Option<String> + 'a {
     move |dest: &str| {
-        if dest.contains("://") || dest.starts_with('/') || dest.starts_with('#') {
-            return None;
-        }
-        let (file, frag) = dest.split_once('#').map_or((dest, ""), |(a, b)| (a, b));
-        // Editors write `障害 2024.md` as `障害%202024.md`.
-        let file = percent_encoding::percent_decode_str(file)
-            .decode_utf8()
-            .ok()?;
-        let file = file.strip_suffix(".md")?;
-        let mut parts: Vec<&str> = file.split('/').collect();
-        if parts.last() == Some(&"index") {
-            parts.pop();
-        }
-        let id = parts.pop()?;
-        let collection = parts.last().copied();
-        let path = match collection {
-            Some("meetings") => site.meeting(id).map(|m| crate::routes::meeting(&m.id)),
-            _ => site.incident(id).map(|i| crate::routes::incident(&i.id)),
+        let (section, id, frag) = links::document_link(dest)?;
+        let path = match section {
+            crate::routes::Section::Meeting => {
+                site.meeting(&id).map(|m| crate::routes::meeting(&m.id))
+            }
+            crate::routes::Section::Incident => {
+                site.incident(&id).map(|i| crate::routes::incident(&i.id))
+            }
         }?;
         let frag = if frag.is_empty() {
             String::new()
@@ -273,45 +306,73 @@ pub(crate) fn link_rewriter<'a>(
     }
 }
 
-/// Refuses links and images that climb out of the site root from the document's folder,
-/// and everything the markdown renderer left out as unsafe ([`markdown::Rendered::refused`]).
+/// Checks a rendered body: links and images that climb out of the site root from the
+/// document's folder, links to documents or files the site does not have
+/// ([`links::check`]), and everything the markdown renderer left out as unsafe
+/// ([`markdown::Rendered::refused`]) are errors. Returns the body's warnings: links to
+/// drafts, and code shown as plain text.
 pub(super) fn check_links(
     body: &markdown::Rendered,
     source: &crate::load::Body,
     head: &crate::diag::SourceFile,
-    depth: usize,
-) -> Result<(), Error> {
+    site: &Site,
+    targets: Option<&links::Targets<'_>>,
+    page: &links::Page<'_>,
+) -> Result<Vec<crate::diag::Diagnostic>, Error> {
+    use crate::diag::{Diagnostic, Severity};
+    let depth = page.depth;
     let mut escaping = body
         .links
         .iter()
-        .filter(|(_, dest)| markdown::escapes_root(dest, depth))
+        .filter(|l| markdown::escapes_root(&l.dest, depth))
         .peekable();
-    if escaping.peek().is_none() && body.refused.is_empty() {
-        return Ok(());
+    let problems = links::check(site, targets, page, &body.links);
+    if escaping.peek().is_none()
+        && body.refused.is_empty()
+        && problems.is_empty()
+        && body.unhighlighted.is_empty()
+    {
+        return Ok(Vec::new());
     }
     // Only now is the whole file needed, to point into the body.
     let file = source.source(head);
     let offset = source.start();
-    let mut diags: Vec<crate::diag::Diagnostic> = escaping
-        .map(|(range, dest)| {
-            crate::diag::Diagnostic::error(
+    let at = |r: &std::ops::Range<usize>| Some(r.start + offset..r.end + offset);
+    let mut diags: Vec<Diagnostic> = escaping
+        .map(|l| {
+            Diagnostic::error(
                 crate::diag::Code::LinkOutsideSite,
                 &file,
-                Some(range.start + offset..range.end + offset),
-                format!("the link \"{dest}\" points outside the site"),
+                at(&l.range),
+                format!("the link \"{}\" points outside the site", l.dest),
             )
             .with_help("link to files inside the site (beside the incident, or in static/), or use a full https:// URL")
         })
         .collect();
     diags.extend(body.refused.iter().map(|r| {
-        crate::diag::Diagnostic::error(
-            r.code,
-            &file,
-            Some(r.range.start + offset..r.range.end + offset),
-            r.message.clone(),
-        )
-        .with_help(r.help.clone())
+        Diagnostic::error(r.code, &file, at(&r.range), r.message.clone()).with_help(r.help.clone())
     }));
+    let mut warnings = Vec::new();
+    for p in problems {
+        let d = match p.severity {
+            Severity::Error => Diagnostic::error(p.code, &file, at(&p.range), p.message),
+            Severity::Warning => Diagnostic::warning(p.code, &file, at(&p.range), p.message),
+        }
+        .with_help(p.help);
+        match d.severity {
+            Severity::Error => diags.push(d),
+            Severity::Warning => warnings.push(d),
+        }
+    }
+    warnings.extend(body.unhighlighted.iter().map(|w| {
+        Diagnostic::warning(w.code, &file, at(&w.range), w.message.clone())
+            .with_help(w.help.clone())
+    }));
+    if diags.is_empty() {
+        return Ok(warnings);
+    }
+    // The warnings go with the errors: `gen check` lists both.
+    diags.append(&mut warnings);
     crate::diag::sort(&mut diags);
     Err(Error::Content(diags))
 }

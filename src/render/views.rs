@@ -121,6 +121,10 @@ pub struct Views<'s> {
     bodies: Bodies,
     /// Every incident's row as a template value, when [`Views::prepare_rows`] made them.
     rows: std::sync::OnceLock<Vec<tera::Value>>,
+    /// What body links may lead to; without it only links to documents are checked.
+    targets: Option<super::links::Targets<'s>>,
+    /// The warnings of the bodies rendered so far.
+    warnings: std::sync::Mutex<Vec<crate::diag::Diagnostic>>,
 }
 
 /// Incident bodies a meeting packet rendered before the incident's own page: the page
@@ -137,7 +141,50 @@ impl<'s> Views<'s> {
             f: Fmt::new(&site.config),
             bodies: Bodies::default(),
             rows: std::sync::OnceLock::new(),
+            targets: None,
+            warnings: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// Views for rendering pages with `theme`: body links to files are checked against
+    /// every file the build writes.
+    pub(crate) fn rendering(site: &'s Site, theme: &'s super::theme::Theme) -> Self {
+        Self {
+            targets: Some(super::links::Targets::new(site, theme)),
+            ..Self::new(site)
+        }
+    }
+
+    /// Checks a rendered body's links (see [`super::check_links`]) and keeps its warnings.
+    pub(crate) fn check_body(
+        &self,
+        body: &Rendered,
+        source: &crate::load::Body,
+        head: &crate::diag::SourceFile,
+        page: &super::links::Page<'_>,
+    ) -> Result<(), crate::Error> {
+        let warnings =
+            super::check_links(body, source, head, self.site, self.targets.as_ref(), page)?;
+        if !warnings.is_empty() {
+            if let Ok(mut all) = self.warnings.lock() {
+                all.extend(warnings);
+            }
+        }
+        Ok(())
+    }
+
+    /// The warnings of every body rendered, each once, sorted.
+    pub(crate) fn take_warnings(&self) -> Vec<crate::diag::Diagnostic> {
+        let mut all = match self.warnings.lock() {
+            Ok(mut w) => std::mem::take(&mut *w),
+            Err(_) => Vec::new(),
+        };
+        crate::diag::sort(&mut all);
+        // A body rendered for a packet and again for its page says the same twice.
+        all.dedup_by(|a, b| {
+            a.file.path == b.file.path && a.span == b.span && a.message == b.message
+        });
+        all
     }
 
     /// Builds every incident's row once, in parallel: the lists, cause, year and operator
@@ -205,9 +252,18 @@ impl<'s> Views<'s> {
             site.config.unsafe_html,
             site.config.language,
         );
-        // Pages of `<id>/index.md` incidents sit one folder deeper.
+        // The sources of `<id>/index.md` incidents sit one folder deeper.
         let depth = if i.asset_dir.is_some() { 3 } else { 2 };
-        super::check_links(&body, &source, &i.file, depth)?;
+        let page = super::links::Page {
+            path: routes::incident(&i.id),
+            incident: Some(&i.id),
+            asset_dir: i
+                .asset_dir
+                .as_ref()
+                .map(|_| format!("content/incidents/{}/", i.id)),
+            depth,
+        };
+        self.check_body(&body, &source, &i.file, &page)?;
         Ok(body)
     }
 

@@ -73,7 +73,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
         output: None,
         base_url: Some(url.clone()),
         drafts: opts.drafts,
-        force: false,
+        ..BuildOptions::new(root.clone())
     });
     // Watching starts before the first build: a save during it, or right after the
     // address is printed, is rebuilt instead of missed.

@@ -351,7 +351,7 @@ impl Session {
             incidents,
             meetings,
             &d.known,
-            self.opts.drafts,
+            (self.opts.drafts, self.opts.today),
             diags,
         )
     }

@@ -83,29 +83,86 @@ pub struct Site {
     meeting_of: Vec<Option<usize>>,
     agendas: Vec<Vec<usize>>,
     operator_pos: HashMap<String, usize>,
+    /// Incidents found but not in [`Site::incidents`], by id.
+    unpublished: HashMap<String, Unpublished>,
+    /// Meetings found that failed to decode (only `gen check` builds a site with them).
+    failed_meetings: std::collections::HashSet<String>,
+}
+
+/// Why an incident that exists is not among the site's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpublished {
+    /// `status = "draft"`, and drafts are left out of this build.
+    Draft,
+    /// Its file has errors (reported on their own).
+    Invalid,
 }
 
 impl Site {
-    /// Cross-checks ids and builds the indexes. Drafts are dropped unless `drafts`.
+    /// Cross-checks ids and builds the indexes. Drafts are dropped unless `drafts`;
+    /// countermeasures are judged against `today`.
     ///
     /// `known` holds the ids of every document found, including ones that failed to
     /// decode, so a broken file does not also make every reference to it an error.
     /// Ids are unique: the load stage reports duplicates.
     pub fn build(
         config: Config,
+        incidents: Vec<Arc<Incident>>,
+        meetings: Vec<Meeting>,
+        known: &crate::load::KnownIds,
+        drafts: bool,
+        today: chrono::NaiveDate,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        let (site, diags) = Site::build_partial(config, incidents, meetings, known, drafts, today);
+        if diags.is_empty() {
+            Ok(site)
+        } else {
+            Err(diags)
+        }
+    }
+
+    /// Builds the site from the documents given even when their cross-references are
+    /// wrong, and returns those errors beside it: `gen check` goes on to the bodies and
+    /// warnings of every document that decoded, so that one run reports everything.
+    pub fn build_partial(
+        config: Config,
         mut incidents: Vec<Arc<Incident>>,
         mut meetings: Vec<Meeting>,
         known: &crate::load::KnownIds,
         drafts: bool,
-    ) -> Result<Site, Vec<Diagnostic>> {
+        today: chrono::NaiveDate,
+    ) -> (Site, Vec<Diagnostic>) {
         let diags = check_references(&incidents, &meetings, known);
-        if !diags.is_empty() {
-            return Err(diags);
-        }
 
+        let mut unpublished: HashMap<String, Unpublished> = HashMap::new();
         if !drafts {
+            for i in incidents.iter().filter(|i| i.status == Status::Draft) {
+                unpublished.insert(i.id.clone(), Unpublished::Draft);
+            }
             incidents.retain(|i| i.status != Status::Draft);
         }
+        // Found but not decoded: such a file reports its own errors, and links to it are
+        // not reported again.
+        let decoded: std::collections::HashSet<&str> = incidents
+            .iter()
+            .map(|i| i.id.as_str())
+            .chain(unpublished.keys().map(String::as_str))
+            .collect();
+        let failed: Vec<String> = known
+            .incidents
+            .iter()
+            .filter(|id| !decoded.contains(id.as_str()))
+            .cloned()
+            .collect();
+        unpublished.extend(failed.into_iter().map(|id| (id, Unpublished::Invalid)));
+        let decoded_meetings: std::collections::HashSet<&str> =
+            meetings.iter().map(|m| m.id.as_str()).collect();
+        let failed_meetings: std::collections::HashSet<String> = known
+            .meetings
+            .iter()
+            .filter(|id| !decoded_meetings.contains(id.as_str()))
+            .cloned()
+            .collect();
         incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
         meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
         let incident_pos: HashMap<String, usize> = incidents
@@ -163,7 +220,6 @@ impl Site {
             .map(|(n, o)| (o.key.clone(), n))
             .collect();
         let stats = Stats::of(incidents.iter().map(|i| &**i));
-        let today = chrono::Utc::now().with_timezone(&tz).date_naive();
         let mut site = Site {
             config,
             incidents,
@@ -180,15 +236,43 @@ impl Site {
             meeting_of,
             agendas,
             operator_pos,
+            unpublished,
+            failed_meetings,
         };
         site.set_today(today);
-        Ok(site)
+        (site, diags)
     }
 
     /// Judges countermeasures against `today` (the ledger is computed again).
     pub fn set_today(&mut self, today: chrono::NaiveDate) {
         self.today = today;
         self.ledger = ledger::Ledger::of(self, 0..self.incidents.len(), today);
+    }
+
+    /// Why the incident with this id exists but is not published, if it is so.
+    pub fn unpublished_incident(&self, id: &str) -> Option<Unpublished> {
+        self.unpublished.get(id).copied()
+    }
+
+    /// Whether a meeting with this id exists but failed to decode.
+    pub fn failed_meeting(&self, id: &str) -> bool {
+        self.failed_meetings.contains(id)
+    }
+
+    /// The id of every incident found, published or not, for suggestions.
+    pub fn known_incident_ids(&self) -> impl Iterator<Item = &str> {
+        self.incidents
+            .iter()
+            .map(|i| i.id.as_str())
+            .chain(self.unpublished.keys().map(String::as_str))
+    }
+
+    /// The id of every meeting found, for suggestions.
+    pub fn known_meeting_ids(&self) -> impl Iterator<Item = &str> {
+        self.meetings
+            .iter()
+            .map(|m| m.id.as_str())
+            .chain(self.failed_meetings.iter().map(String::as_str))
     }
 
     /// The incident with this id, if published.

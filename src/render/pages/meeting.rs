@@ -3,7 +3,7 @@
 
 use super::{incident_view, meetings, Cx, Dep, Frame, Kind};
 use crate::error::Error;
-use crate::render::{check_links, documents, link_rewriter, markdown, Output};
+use crate::render::{documents, link_rewriter, links, markdown, Output};
 use crate::routes;
 use crate::site::Site;
 
@@ -56,7 +56,17 @@ impl Kind for Meeting {
             site.config.unsafe_html,
             site.config.language,
         );
-        check_links(&body, &source, &m.file, 2)?;
+        views.check_body(
+            &body,
+            &source,
+            &m.file,
+            &links::Page {
+                path: path.clone(),
+                incident: None,
+                asset_dir: None,
+                depth: 2,
+            },
+        )?;
         let mut ctx = tera::Context::new();
         ctx.insert("meeting", &views.meeting(n));
         ctx.insert("minutes", &body.html);
