@@ -132,14 +132,8 @@ pub fn load_partial(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Erro
     let (docs, known, mut diags) = load::load_content(&opts.root, config.unsafe_html)?;
     let (incidents, meetings, mut more) = model::decode_all(&docs, &config);
     diags.append(&mut more);
-    let (site, mut refs) = Site::build_partial(
-        config,
-        incidents,
-        meetings,
-        &known,
-        opts.drafts,
-        opts.today,
-    );
+    let (site, mut refs) =
+        Site::build_partial(config, incidents, meetings, &known, opts.drafts, opts.today);
     diags.append(&mut refs);
     diag::sort(&mut diags);
     Ok((site, diags))

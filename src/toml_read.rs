@@ -160,6 +160,9 @@ pub(crate) struct Decoder<'f> {
     pub diags: Vec<Diagnostic>,
 }
 
+/// A count and whether the source gives it as approximate (約).
+pub(crate) type CountText = (u64, bool);
+
 /// Reads a quoted count: optional leading `約` (approximate), then digits, with `,`
 /// separators only between groups of three (`"約48,000"`, `"137"`). Saturates instead of
 /// wrapping, so a huge figure is "too large", never a small one.
@@ -613,7 +616,7 @@ impl<'f> Decoder<'f> {
         &mut self,
         t: &Table<'_, '_>,
         key: &str,
-    ) -> Option<Result<(u64, bool), Vec<(String, (u64, bool))>>> {
+    ) -> Option<Result<CountText, Vec<(String, CountText)>>> {
         let v = t.get(key)?;
         if let DeValue::Table(channels) = v.get_ref() {
             let mut out = Vec::new();

@@ -462,12 +462,18 @@ fn annual_charts(
     [
         charts::horizontal_bars("chart-causes", shared.label("per_cause"), &cause_bars),
         charts::vertical_bars("chart-months", shared.label("per_month"), &months),
-        charts::scatter(
-            "chart-scatter",
-            shared.label("duration_vs_users"),
-            &points,
-            &|u| f.number(u),
-        ),
+        // No incident with both figures: no axes drawn around nothing (the caption
+        // says why).
+        if points.is_empty() {
+            String::new()
+        } else {
+            charts::scatter(
+                "chart-scatter",
+                shared.label("duration_vs_users"),
+                &points,
+                &|u| f.number(u),
+            )
+        },
     ]
 }
 
