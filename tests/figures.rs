@@ -57,7 +57,7 @@ fn the_shipped_site_never_shows_an_unknown_as_zero_nor_drops_a_about() {
     // Seven incidents, ネットフォレスト's users unknown, キャッチネットワーク's 約48,000.
     let home = page(&out, "index.html");
     assert!(
-        home.contains("影響利用者数（合計） 約646,745以上（1件は不明）"),
+        home.contains("影響利用者数（合計） 約646,745 以上（1件は不明）"),
         "{home}"
     );
     assert!(

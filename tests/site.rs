@@ -453,7 +453,7 @@ fn a_theme_uses_the_default_components_and_its_own() {
     );
     assert_eq!(
         text(&page(&out, "incidents/index.html")),
-        "事故件数 1件 影響利用者数（合計） 1,234 継続時間（中央値） 4時間26分（1件） 重大な事故 0件 四半期報告の対象 1件"
+        "事故件数 1件 影響利用者数（合計） 1,234 継続時間（中央値） 4時間26分 （1件） 重大な事故 0件 四半期報告の対象 1件"
     );
 }
 

@@ -114,12 +114,20 @@ impl Fmt {
     /// A total over incidents: `約646,745以上（1件は不明）` / `at least about 646,745
     /// (1 unknown)`; `不明` when no incident states the figure, `–` over no incidents.
     pub fn total(self, t: Total, unit: bool) -> String {
+        let (main, note) = self.total_parts(t, unit);
+        main + &note
+    }
+
+    /// [`Fmt::total`] as the figure and its note: (`約646,745`, `以上（1件は不明）`), so
+    /// that a page can set the note smaller.
+    pub fn total_parts(self, t: Total, unit: bool) -> (String, String) {
         if t.known == 0 {
-            return if t.unknown == 0 {
-                "–".to_string()
+            let text = if t.unknown == 0 {
+                "–"
             } else {
-                self.unknown().to_string()
+                self.unknown()
             };
+            return (text.to_string(), String::new());
         }
         let c = Count {
             value: t.sum,
@@ -131,13 +139,13 @@ impl Fmt {
             self.figure(c)
         };
         if t.unknown == 0 {
-            return base;
+            return (base, String::new());
         }
         let mut u = String::new();
         super::i18n::push_number(&mut u, t.unknown as u64);
         match self.lang {
-            Lang::Ja => format!("{base}以上（{u}件は不明）"),
-            Lang::En => format!("at least {base} ({u} unknown)"),
+            Lang::Ja => (base, format!("以上（{u}件は不明）")),
+            Lang::En => (format!("at least {base}"), format!(" ({u} unknown)")),
         }
     }
 
@@ -174,9 +182,15 @@ impl Fmt {
 
     /// A median duration with its coverage: `4時間26分（6件）`.
     pub fn median_duration(self, m: MedianOf<Duration>, of: usize) -> String {
+        let (main, note) = self.median_duration_parts(m, of);
+        main + &note
+    }
+
+    /// [`Fmt::median_duration`] as the figure and its note: (`4時間26分`, `（6件）`).
+    pub fn median_duration_parts(self, m: MedianOf<Duration>, of: usize) -> (String, String) {
         match m.value {
-            None => self.none_known(of),
-            Some(d) => self.duration(d) + &self.covers(m.covers),
+            None => (self.none_known(of), String::new()),
+            Some(d) => (self.duration(d), self.covers(m.covers)),
         }
     }
 

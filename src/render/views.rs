@@ -30,8 +30,16 @@ pub struct StatsView {
     pub count_text: String,
     /// Total users, formatted: `約646,745以上（1件は不明）`, or `不明`.
     pub total_users: String,
+    /// `total_users` without its note: `約646,745`.
+    pub total_users_main: String,
+    /// The note of `total_users`: `以上（1件は不明）`, or empty.
+    pub total_users_note: String,
     /// Median duration with the incidents it covers, `4時間26分（6件）`, or `不明`.
     pub median_duration: String,
+    /// `median_duration` without its note: `4時間26分`.
+    pub median_duration_main: String,
+    /// The note of `median_duration`: `（6件）`.
+    pub median_duration_note: String,
     /// 重大な事故, counted: `6件`.
     pub serious: String,
     /// Quarterly-report cases, counted: `6件以上（1件は不明）`.
@@ -41,11 +49,18 @@ pub struct StatsView {
 impl StatsView {
     /// Formats stats.
     pub fn new(s: &Stats, f: Fmt) -> Self {
+        let (total_users_main, total_users_note) = f.total_parts(s.users, false);
+        let (median_duration_main, median_duration_note) =
+            f.median_duration_parts(s.median_duration, s.count);
         Self {
             count: s.count,
             count_text: f.count(s.count as u64),
-            total_users: f.total(s.users, false),
-            median_duration: f.median_duration(s.median_duration, s.count),
+            total_users: format!("{total_users_main}{total_users_note}"),
+            total_users_main,
+            total_users_note,
+            median_duration: format!("{median_duration_main}{median_duration_note}"),
+            median_duration_main,
+            median_duration_note,
             serious: f.count(s.serious as u64),
             quarterly: f.total(s.quarterly, true),
         }
