@@ -61,7 +61,7 @@ fn the_shipped_site_never_shows_an_unknown_as_zero_nor_drops_a_about() {
         "{home}"
     );
     assert!(
-        home.contains("継続時間（中央値） 5時間18分（7件）"),
+        home.contains("継続時間（中央値） 5時間18分 （7件）"),
         "{home}"
     );
     let ops = read(&out.join("operators/index.html"));
