@@ -240,6 +240,19 @@ fn the_quarterly_report_and_the_detailed_report_deadline_are_computed() {
     );
     let list = read(&out.join("incidents/index.html"));
     assert_eq!(list.matches("badge-serious").count(), 2);
+    let report = page(&out, "reports/2024/index.html");
+    assert!(
+        report.contains("short Op 1時間 100 人為ミス 対象外"),
+        "{report}"
+    );
+    assert!(
+        report.contains("open Op 1時間 不明 人為ミス 不明"),
+        "{report}"
+    );
+    assert!(
+        report.contains("重大な事故 2件 四半期報告の対象 2件以上（1件は不明）"),
+        "{report}"
+    );
 }
 
 #[test]

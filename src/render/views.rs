@@ -103,6 +103,8 @@ pub struct Row {
     pub users_derived: bool,
     /// Whether the content states it is a 重大な事故.
     pub serious: bool,
+    /// Under the quarterly report: 対象 / 対象外 / 不明.
+    pub quarterly: &'static str,
     /// The primary cause; `None` only in rows that are given a value shared by every row
     /// with the same cause (see `Views::prepare_rows`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -355,6 +357,7 @@ impl<'s> Views<'s> {
             users: f.incident_figure(i.users(), i.phases.len()),
             users_derived: i.users().is_some_and(|u| u.derived),
             serious: i.reporting.serious == Some(true),
+            quarterly: quarterly_label(f, crate::site::reporting::quarterly(i)),
             primary_cause,
             primary_here: None,
             status: f.choice(i.status),
@@ -443,6 +446,19 @@ pub struct PhaseView {
     pub users: Option<String>,
 }
 
+/// 対象 / 対象外 / 不明 (quarterly report).
+fn quarterly_label(f: Fmt, q: Option<bool>) -> &'static str {
+    let ja = f.lang == crate::model::Lang::Ja;
+    match (q, ja) {
+        (Some(true), true) => "対象",
+        (Some(true), false) => "Required",
+        (Some(false), true) => "対象外",
+        (Some(false), false) => "Not required",
+        (None, true) => "不明",
+        (None, false) => "Unknown",
+    }
+}
+
 /// Report obligations, formatted (see [`crate::site::reporting`]).
 #[derive(Debug, Serialize)]
 pub struct ReportingView {
@@ -485,11 +501,7 @@ impl ReportingView {
                 None => pick("記載なし", "Not stated"),
             },
             quarterly_key: key(o.quarterly),
-            quarterly: match o.quarterly {
-                Some(true) => pick("対象", "Required"),
-                Some(false) => pick("対象外", "Not required"),
-                None => pick("不明", "Unknown"),
-            },
+            quarterly: quarterly_label(f, o.quarterly),
             reported_at: i.reporting.reported_at.map(|d| f.partial_date(d)),
             deadline: o.deadline.map(|d| f.naive_date(d)),
             detailed_report_at: i.reporting.detailed_report_at.map(|d| f.partial_date(d)),
