@@ -27,8 +27,16 @@ pub struct Meeting {
     pub ended: Option<Timestamp>,
     /// Where it was held.
     pub place: Option<String>,
-    /// Who attended.
+    /// Who attended, when the content does not divide them.
     pub attendees: Vec<String>,
+    /// Attending members (構成員).
+    pub members: Vec<String>,
+    /// Attending secretariat (事務局).
+    pub secretariat: Vec<String>,
+    /// The meeting's number (第N回): the `number` field, else parsed from the title.
+    pub number: Option<u64>,
+    /// What handout numbers start with: `handout_prefix`, else `資料<number>-`.
+    pub handout_prefix: String,
     /// Incident ids in agenda order, checked by the site stage.
     pub incidents: Vec<Located<String>>,
     /// Where the markdown body is; read when the page is rendered.
@@ -68,12 +76,34 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         }
     }
     let place = d.string(&t, "place").map(|s| s.value);
-    let attendees = d
-        .strings(&t, "attendees")
-        .into_iter()
-        .map(|s| s.value)
-        .collect();
+    let mut names = |key: &str| -> Vec<String> {
+        d.strings(&t, key).into_iter().map(|s| s.value).collect()
+    };
+    let attendees = names("attendees");
+    let members = names("members");
+    let secretariat = names("secretariat");
     let incidents = d.strings(&t, "incidents");
+    let number = match d.count(&t, "number") {
+        Some((_, true)) => {
+            let span = t.get("number").map_or(0..0, |v| d.abs(v.span()));
+            d.error_abs(
+                crate::diag::Code::InvalidValue,
+                span,
+                "`number` is approximate",
+                Some("write the meeting's number as a whole number: number = 4".to_string()),
+            );
+            None
+        }
+        Some((n, false)) => Some(n),
+        None => title.as_ref().and_then(|t| number_in_title(&t.value)),
+    };
+    let handout_prefix = d.string(&t, "handout_prefix").map_or_else(
+        || match number {
+            Some(n) => format!("資料{n}-"),
+            None => "資料".to_string(),
+        },
+        |s| s.value,
+    );
     let ok = d.diags.is_empty();
     diags.append(&mut d.diags);
     if !ok {
@@ -87,7 +117,47 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         ended: ended.map(|e| e.value),
         place,
         attendees,
+        members,
+        secretariat,
+        number,
+        handout_prefix,
         incidents,
         body: doc.body.clone(),
     })
+}
+
+/// The N of `第N回` in a title (ASCII or full-width digits): `電気通信事故検証会議（第4回）`.
+fn number_in_title(title: &str) -> Option<u64> {
+    let (_, after) = title.split_once('第')?;
+    let digits: String = after
+        .chars()
+        .map_while(|c| match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            _ => None,
+        })
+        .collect();
+    let rest = &after[after
+        .char_indices()
+        .nth(digits.chars().count())
+        .map_or(after.len(), |(i, _)| i)..];
+    if digits.is_empty() || !rest.starts_with('回') {
+        // `第` without `N回` right after it: look further on.
+        return number_in_title(after);
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_in_title;
+
+    #[test]
+    fn the_number_comes_from_dai_n_kai() {
+        assert_eq!(number_in_title("電気通信事故検証会議（第4回）"), Some(4));
+        assert_eq!(number_in_title("電気通信事故検証会議（第１２回）"), Some(12));
+        assert_eq!(number_in_title("第一回 第3回"), Some(3));
+        assert_eq!(number_in_title("第3号"), None);
+        assert_eq!(number_in_title("定例会議"), None);
+    }
 }
