@@ -38,9 +38,18 @@ fn the_site_packet_has_the_order_of_business_handouts_and_numbered_handouts() {
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     let html = built(dir.path(), &format!("{JCOM}/packet/index.html"));
     let cover = between(&html, "<section class=\"cover\">", "</section>");
-    assert!(cover.contains("<h1>2017年 電気通信事故検証会議（第4回）</h1>"), "{cover}");
-    assert!(cover.contains("<dt>日時</dt><dd>2017年10月13日 16:55–19:16</dd>"), "{cover}");
-    assert!(cover.contains("<dt>場所</dt><dd>総務省 10階 共用会議室1</dd>"), "{cover}");
+    assert!(
+        cover.contains("<h1>2017年 電気通信事故検証会議（第4回）</h1>"),
+        "{cover}"
+    );
+    assert!(
+        cover.contains("<dt>日時</dt><dd>2017年10月13日 16:55–19:16</dd>"),
+        "{cover}"
+    );
+    assert!(
+        cover.contains("<dt>場所</dt><dd>総務省 10階 共用会議室1</dd>"),
+        "{cover}"
+    );
     let order = between(cover, "<h2>議事次第</h2>", "</ol>");
     let items: Vec<&str> = order
         .split("<li>")
@@ -102,10 +111,16 @@ fn members_and_secretariat_are_listed_apart_on_the_page_and_the_cover() {
     let expected = "<dt>出席者</dt><dd class=\"attendees\"><p><span class=\"group\">構成員</span>：相田座長、内田座長代理、加藤構成員、黒坂構成員、妙中構成員、長谷川構成員、堀越構成員、森井構成員</p><p><span class=\"group\">事務局</span>：木村 電気通信事業部長、大塚 安全・信頼性対策課長、竹淵 安全・信頼性対策課課長補佐</p>\n</dd>";
     let page = built(dir.path(), "meetings/2023-12-20-meeting-8/index.html");
     assert!(page.contains(expected), "{page}");
-    let packet = built(dir.path(), "meetings/2023-12-20-meeting-8/packet/index.html");
+    let packet = built(
+        dir.path(),
+        "meetings/2023-12-20-meeting-8/packet/index.html",
+    );
     let cover = between(&packet, "<section class=\"cover\">", "</section>");
     assert!(cover.contains(expected), "{cover}");
-    assert!(cover.contains("（資料8-1）") && cover.contains("（資料8-2）"), "{cover}");
+    assert!(
+        cover.contains("（資料8-1）") && cover.contains("（資料8-2）"),
+        "{cover}"
+    );
     // Before the meeting nobody has attended yet.
     let agenda = packet_at(dir.path(), "2023-12-20-meeting-8", Stage::Agenda);
     assert!(!agenda.contains("出席者"));
@@ -133,15 +148,24 @@ fn the_cover_title_takes_the_fiscal_year_in_the_era_and_the_issuer() {
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     let html = built(dir.path(), "meetings/m/packet/index.html");
     // February 2018 is in 平成29年度.
-    assert!(html.contains("<h1>平成29年度 検証会議（第2回）</h1>"), "{html}");
-    assert!(html.contains("<dt>日時</dt><dd>平成30年2月20日 10:00</dd>"), "{html}");
+    assert!(
+        html.contains("<h1>平成29年度 検証会議（第2回）</h1>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<dt>日時</dt><dd>平成30年2月20日 10:00</dd>"),
+        "{html}"
+    );
     assert!(html.contains("<p class=\"issuer\">総務省 総合通信基盤局</p>"));
     assert!(html.contains("Opから令和6年1月に発生した重大な事故について（資料2-1）"));
     assert!(html.contains("<p class=\"handout-no\">資料2-2</p>"));
     // No minutes written yet: the site's packet is the agenda stage, and so is its page.
     assert!(!html.contains("議事要旨"), "{html}");
     let page = built(dir.path(), "meetings/m/index.html");
-    assert!(!page.contains("議事要旨") && !page.contains("class=\"prose\""), "{page}");
+    assert!(
+        !page.contains("議事要旨") && !page.contains("class=\"prose\""),
+        "{page}"
+    );
 }
 
 #[test]
@@ -267,13 +291,26 @@ fn gen_pdf_stage_agenda_prints_no_minutes() {
         String::from_utf8(o.stdout).unwrap()
     };
     let cover = text("1", "1");
-    for needle in ["議事次第", "配布資料一覧", "資料4-1", "16:55", "開会", "閉会"] {
-        assert!(cover.contains(needle), "{needle} not on the cover:\n{cover}");
+    for needle in [
+        "議事次第",
+        "配布資料一覧",
+        "資料4-1",
+        "16:55",
+        "開会",
+        "閉会",
+    ] {
+        assert!(
+            cover.contains(needle),
+            "{needle} not on the cover:\n{cover}"
+        );
     }
     let all = text("1", "999");
     // No minutes section, nor its line in the contents (the report's own text quotes
     // 「第4回議事要旨」).
-    assert!(!all.lines().any(|l| l.trim().starts_with("議事要旨")), "{all}");
+    assert!(
+        !all.lines().any(|l| l.trim().starts_with("議事要旨")),
+        "{all}"
+    );
     assert!(!all.contains("議事模様"));
     // The handout's first page carries its number.
     let contents = text("2", "2");

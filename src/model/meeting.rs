@@ -76,9 +76,8 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         }
     }
     let place = d.string(&t, "place").map(|s| s.value);
-    let mut names = |key: &str| -> Vec<String> {
-        d.strings(&t, key).into_iter().map(|s| s.value).collect()
-    };
+    let mut names =
+        |key: &str| -> Vec<String> { d.strings(&t, key).into_iter().map(|s| s.value).collect() };
     let attendees = names("attendees");
     let members = names("members");
     let secretariat = names("secretariat");
@@ -155,7 +154,10 @@ mod tests {
     #[test]
     fn the_number_comes_from_dai_n_kai() {
         assert_eq!(number_in_title("電気通信事故検証会議（第4回）"), Some(4));
-        assert_eq!(number_in_title("電気通信事故検証会議（第１２回）"), Some(12));
+        assert_eq!(
+            number_in_title("電気通信事故検証会議（第１２回）"),
+            Some(12)
+        );
         assert_eq!(number_in_title("第一回 第3回"), Some(3));
         assert_eq!(number_in_title("第3号"), None);
         assert_eq!(number_in_title("定例会議"), None);
