@@ -169,6 +169,27 @@ fn the_cover_title_takes_the_fiscal_year_in_the_era_and_the_issuer() {
 }
 
 #[test]
+fn a_body_of_headings_alone_is_no_minutes() {
+    let dir = site_with_config(
+        CONFIG,
+        &[
+            ("content/incidents/a.md", HEAD),
+            ("content/incidents/b.md", HEAD),
+            ("content/meetings/m.md", &meeting("", "\n## 議事\n\n")),
+            (
+                "content/meetings/n.md",
+                &meeting("", "\n## 議事\n\n承認された。\n"),
+            ),
+        ],
+    );
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let m = built(dir.path(), "meetings/m/packet/index.html");
+    assert!(!m.contains("id=\"minutes\""), "{m}");
+    let n = built(dir.path(), "meetings/n/packet/index.html");
+    assert!(n.contains("<h1>議事要旨</h1>\n<div class=\"prose\"><h2 id=\"議事\">議事</h2>\n<p>承認された。</p>"), "{n}");
+}
+
+#[test]
 fn a_title_that_states_its_year_is_kept_and_numbering_is_configurable() {
     let dir = site_with_config(
         CONFIG,

@@ -297,9 +297,16 @@ pub enum Stage {
 }
 
 /// Whether the packet of meeting `n` at `stage` binds its minutes: at the minutes stage,
-/// when the meeting's body holds any text.
+/// when the meeting's body holds text other than headings (`gen new meeting` writes a
+/// bare `## 議事`, which is no minutes yet).
 pub fn binds_minutes(site: &Site, n: usize, stage: Stage) -> Result<bool, Error> {
-    Ok(stage == Stage::Minutes && !site.meetings[n].read_body()?.as_str().trim().is_empty())
+    Ok(stage == Stage::Minutes
+        && site.meetings[n]
+            .read_body()?
+            .as_str()
+            .lines()
+            .map(str::trim)
+            .any(|l| !l.is_empty() && !l.starts_with('#')))
 }
 
 /// One handout of a packet: an incident's report and its number.
