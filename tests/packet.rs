@@ -346,3 +346,58 @@ fn gen_pdf_stage_agenda_prints_no_minutes() {
         "{first}"
     );
 }
+
+#[test]
+fn an_explicit_order_of_business_is_shown_as_written() {
+    let order = "\n[[order]]\ntime = 2018-02-20T10:00:00+09:00\nitem = \"開会\"\n\n[[order]]\ntime = 2018-02-20T10:05:00\nitem = \"B社の事故について\"\nincident = \"b\"\n\n[[order]]\nitem = \"A社の事故について\"\nincident = \"a\"\n\n[[order]]\nitem = \"閉会\"\n";
+    let dir = site_with_config(
+        CONFIG,
+        &[
+            ("content/incidents/a.md", HEAD),
+            ("content/incidents/b.md", HEAD),
+            ("content/meetings/m.md", &meeting(order, "")),
+        ],
+    );
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let html = built(dir.path(), "meetings/m/packet/index.html");
+    let order = between(&html, "<h2>議事次第</h2>", "</ol>");
+    let items: Vec<&str> = order
+        .split("<li>")
+        .skip(1)
+        .map(|l| l.split("</li>").next().unwrap())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "<span class=\"order-time\">10:00</span> 開会",
+            "<span class=\"order-time\">10:05</span> B社の事故について（資料2-2）",
+            "A社の事故について（資料2-1）",
+            "閉会",
+        ]
+    );
+}
+
+#[test]
+fn an_order_item_names_an_incident_of_the_meeting_and_says_what_it_is() {
+    let order = "\n[[order]]\nitem = \"C社\"\nincident = \"c\"\n\n[[order]]\ntime = 2018-02-20T10:05:00+09:00\n";
+    let dir = site_with_config(
+        CONFIG,
+        &[
+            ("content/incidents/a.md", HEAD),
+            ("content/incidents/b.md", HEAD),
+            ("content/meetings/m.md", &meeting(order, "")),
+        ],
+    );
+    let o = gen_cmd(["check"]).root(dir.path()).run();
+    assert!(!o.success());
+    let err = o.stderr();
+    for needle in [
+        "content/meetings/m.md:8:12",
+        "`incident` \"c\" is not on this meeting's `incidents`",
+        "name one of a, b, or add it to `incidents`",
+        "content/meetings/m.md:10:1",
+        "missing required field `order[1].item` in `order[1]`",
+    ] {
+        assert!(err.contains(needle), "{needle} missing in:\n{err}");
+    }
+}

@@ -186,6 +186,22 @@ pub const MEETING: &[Field] = &[
         Kind::String,
         "What handout numbers start with (default `資料<number>-`).",
     ),
+    Field::optional(
+        "order",
+        Kind::Tables(ORDER),
+        "The 議事次第 as written, item by item (default: derived from the agenda).",
+    ),
+];
+
+/// One `[[order]]` item of a meeting: a line of its 議事次第.
+pub const ORDER: &[Field] = &[
+    Field::required("item", Kind::String, "What is taken up, e.g. 開会."),
+    Field::optional("time", Kind::Datetime, "When it is taken up."),
+    Field::optional(
+        "incident",
+        Kind::String,
+        "An incident of the meeting's `incidents`: its handout goes with the item.",
+    ),
 ];
 
 /// Every top-level table with the name of what it describes; nested sections are reached

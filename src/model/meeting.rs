@@ -37,10 +37,23 @@ pub struct Meeting {
     pub number: Option<u64>,
     /// What handout numbers start with: `handout_prefix`, else `資料<number>-`.
     pub handout_prefix: String,
+    /// The 議事次第 as the content writes it (`[[order]]`); empty: derived.
+    pub order: Vec<OrderItem>,
     /// Incident ids in agenda order, checked by the site stage.
     pub incidents: Vec<Located<String>>,
     /// Where the markdown body is; read when the page is rendered.
     pub body: crate::load::BodySource,
+}
+
+/// One `[[order]]` item: a line of the 議事次第.
+#[derive(Debug, Clone)]
+pub struct OrderItem {
+    /// When it is taken up.
+    pub time: Option<Timestamp>,
+    /// What is taken up.
+    pub item: String,
+    /// The incident (one of the meeting's `incidents`) whose handout goes with it.
+    pub incident: Option<String>,
 }
 
 impl Meeting {
@@ -103,6 +116,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         },
         |s| s.value,
     );
+    let order = order(&mut d, &t, &incidents, config.timezone);
     let ok = d.diags.is_empty();
     diags.append(&mut d.diags);
     if !ok {
@@ -120,9 +134,52 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         secretariat,
         number,
         handout_prefix,
+        order,
         incidents,
         body: doc.body.clone(),
     })
+}
+
+/// The `[[order]]` tables: each an `item`, with its `time` and the `incident` (one of the
+/// meeting's `incidents`) whose handout goes with it.
+fn order(
+    d: &mut Decoder<'_>,
+    t: &crate::toml_read::Table<'_, '_>,
+    incidents: &[Located<String>],
+    tz: chrono::FixedOffset,
+) -> Vec<OrderItem> {
+    let mut out = Vec::new();
+    for e in d.tables(t, "order") {
+        let item = d.req_string(&e, "item");
+        let time = d.datetime(&e, "time", tz).map(|t| t.value);
+        let incident = d.string(&e, "incident");
+        if let Some(i) = &incident {
+            if !incidents.iter().any(|k| k.value == i.value) {
+                let known: Vec<&str> = incidents.iter().map(|k| k.value.as_str()).collect();
+                d.error_abs(
+                    crate::diag::Code::InvalidValue,
+                    i.span.clone(),
+                    format!(
+                        "`incident` \"{}\" is not on this meeting's `incidents`",
+                        i.value
+                    ),
+                    Some(if known.is_empty() {
+                        "add it to `incidents` first".to_string()
+                    } else {
+                        format!("name one of {}, or add it to `incidents`", known.join(", "))
+                    }),
+                );
+            }
+        }
+        if let Some(item) = item {
+            out.push(OrderItem {
+                time,
+                item: item.value,
+                incident: incident.map(|i| i.value),
+            });
+        }
+    }
+    out
 }
 
 /// The N of `第N回` in a title (ASCII or full-width digits): `電気通信事故検証会議（第4回）`.

@@ -768,27 +768,23 @@ impl Views<'_> {
         format!("{} {}", f.year_label(year), m.title)
     }
 
-    /// The 議事次第: 開会 (at the start time), one item per agenda incident with its
-    /// handout number, その他, 閉会 (at the end time when recorded).
+    /// The 議事次第: the meeting's `[[order]]` when it has one, else 開会 (at the start
+    /// time), one item per agenda incident with its handout number, その他, 閉会 (at the
+    /// end time when recorded).
     fn meeting_order(&self, n: usize) -> Vec<OrderItem> {
         let f = self.f;
         let m = &self.site.meetings[n];
         let ja = f.lang == crate::model::Lang::Ja;
         let pick = |j: &str, e: &str| if ja { j.to_string() } else { e.to_string() };
-        let mut order = vec![OrderItem {
-            time: Some(f.time(m.date)),
-            text: pick("開会", "Opening"),
-            handout: None,
-        }];
-        for (k, &i) in self.site.agenda(n).iter().enumerate() {
-            let i = &self.site.incidents[i];
+        let agenda = self.site.agenda(n);
+        let incident_item = |i: &crate::model::Incident| {
             let d = i.started.in_offset(f.tz);
             let month = f.partial_date(crate::model::PartialDate {
                 year: chrono::Datelike::year(&d),
                 month: Some(chrono::Datelike::month(&d)),
                 day: None,
             });
-            let text = match (ja, i.operators.as_slice()) {
+            match (ja, i.operators.as_slice()) {
                 (true, []) => format!("{}について", i.title),
                 (true, ops) => format!(
                     "{}から{month}に発生した重大な事故について",
@@ -799,11 +795,35 @@ impl Views<'_> {
                     "The serious incident at {} in {month}",
                     join_and(ops, ", ", " and ")
                 ),
-            };
+            }
+        };
+        let handout = |k: usize| Some(format!("{}{}", m.handout_prefix, k + 1));
+        if !m.order.is_empty() {
+            // As written; an item's incident, when published, brings its handout number.
+            return m
+                .order
+                .iter()
+                .map(|o| OrderItem {
+                    time: o.time.map(|t| f.time(t)),
+                    text: o.item.clone(),
+                    handout: o
+                        .incident
+                        .as_deref()
+                        .and_then(|id| agenda.iter().position(|&i| self.site.incidents[i].id == id))
+                        .and_then(handout),
+                })
+                .collect();
+        }
+        let mut order = vec![OrderItem {
+            time: Some(f.time(m.date)),
+            text: pick("開会", "Opening"),
+            handout: None,
+        }];
+        for (k, &i) in agenda.iter().enumerate() {
             order.push(OrderItem {
                 time: None,
-                text,
-                handout: Some(format!("{}{}", m.handout_prefix, k + 1)),
+                text: incident_item(&self.site.incidents[i]),
+                handout: handout(k),
             });
         }
         order.push(OrderItem {
