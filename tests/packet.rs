@@ -401,3 +401,39 @@ fn an_order_item_names_an_incident_of_the_meeting_and_says_what_it_is() {
         assert!(err.contains(needle), "{needle} missing in:\n{err}");
     }
 }
+
+#[test]
+fn an_english_packet_reads_in_english() {
+    let config = CONFIG.replace("language = \"ja\"", "language = \"en\"");
+    let dir = site_with_config(
+        &config,
+        &[
+            ("content/incidents/a.md", HEAD),
+            ("content/incidents/b.md", HEAD),
+            (
+                "content/meetings/m.md",
+                &meeting(
+                    "members = [\"相田座長\"]\nhandout_prefix = \"Handout 2-\"\n",
+                    "\nApproved.\n",
+                ),
+            ),
+        ],
+    );
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let html = built(dir.path(), "meetings/m/packet/index.html");
+    for needle in [
+        "<h1>2018 検証会議（第2回）</h1>",
+        "<dt>Time</dt><dd>20 Feb 2018 10:00</dd>",
+        "<h2>Order of business</h2>",
+        "<li><span class=\"order-time\">10:00</span> Opening</li>",
+        "<li>The serious incident at Op in Jan 2024 (Handout 2-1)</li>",
+        "<li>Other business</li>",
+        "<li>Closing</li>",
+        "<h2>Handouts</h2>",
+        "<p class=\"handout-no\">Handout 2-2</p>",
+        "<dt>Attendees</dt><dd class=\"attendees\"><p><span class=\"group\">Members</span>: 相田座長</p>",
+        "<h1>Minutes</h1>",
+    ] {
+        assert!(html.contains(needle), "{needle} missing in:\n{html}");
+    }
+}
