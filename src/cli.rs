@@ -181,6 +181,10 @@ struct PdfArgs {
     /// Every packet, report and annual report.
     #[arg(long)]
     all: bool,
+    /// Which meeting packet: `agenda` (before the meeting, without minutes) or `minutes`
+    /// (after it, with them).
+    #[arg(long, value_enum, default_value_t = crate::render::documents::Stage::Minutes)]
+    stage: crate::render::documents::Stage,
     /// Folder for the PDFs [default: OUTPUT/pdf].
     #[arg(long)]
     output: Option<PathBuf>,
@@ -404,6 +408,7 @@ fn pdf(args: PdfArgs) -> Result<(), Error> {
             incidents: args.incidents,
             years: args.years,
             all: args.all,
+            stage: args.stage,
         },
         out_dir: args.output,
         browser: args.browser,

@@ -199,6 +199,8 @@ pub struct Config {
     pub year_start: u32,
     /// How Japanese pages write dates.
     pub date_style: DateStyle,
+    /// Who issues the meeting packets (`総務省 総合通信基盤局`), shown on their cover.
+    pub issuer: Option<String>,
 }
 
 /// The fields of `config.toml`.
@@ -238,6 +240,11 @@ pub const FIELDS: &[Field] = &[
         "date_style",
         Kind::Choice(DateStyle::NAMES),
         "How Japanese pages write dates: `western` (default) or `wareki` (和暦).",
+    ),
+    Field::optional(
+        "issuer",
+        Kind::String,
+        "Who issues the meeting packets, on their cover (default: none).",
     ),
     Field::optional(
         "causes",
@@ -358,6 +365,7 @@ impl Config {
         let date_style = d
             .choice::<DateStyle>(&t, "date_style")
             .unwrap_or(DateStyle::Western);
+        let issuer = d.string(&t, "issuer").map(|s| s.value);
         let causes = causes(&mut d, &t);
         match (title, timezone, d.diags.is_empty()) {
             (Some(title), Some(timezone), true) => Ok(Config {
@@ -370,6 +378,7 @@ impl Config {
                 unsafe_html,
                 year_start,
                 date_style,
+                issuer,
             }),
             _ => Err(d.diags),
         }

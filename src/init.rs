@@ -223,8 +223,9 @@ title = {title}
 date = {date}
 # ended = {date}               # when it ended
 # place = ""
-# attendees = [""]
-incidents = []                 # incident ids in agenda order
+# members = [""]               # 出席者 ＜構成員＞ (or attendees = [""], undivided)
+# secretariat = [""]           # 出席者 ＜事務局＞
+incidents = []                 # incident ids in agenda order (handouts 資料<N>-1 …)
 +++
 
 ## 議事

@@ -27,6 +27,8 @@ pub struct Selection {
     pub years: Vec<i32>,
     /// Every packet, report and annual report.
     pub all: bool,
+    /// Which packet of a meeting: before it (agenda) or after it (minutes).
+    pub stage: documents::Stage,
 }
 
 /// Where PDFs go and which browser prints them.
@@ -251,6 +253,7 @@ fn print_packet(
     theme: &Theme,
     browser: &Path,
     n: usize,
+    stage: documents::Stage,
     pdf: &Path,
 ) -> Result<(), Error> {
     let m = &site.meetings[n];
@@ -262,10 +265,12 @@ fn print_packet(
     let scratch = Scratch::new("packet")?;
     let mut parts = vec!["front".to_string()];
     parts.extend((1..=sections).map(|k| format!("section-{k}")));
-    parts.push("minutes".to_string());
+    if documents::binds_minutes(site, n, stage)? {
+        parts.push("minutes".to_string());
+    }
     let mut counts = Vec::new();
     for part in &parts {
-        let html = documents::packet_html(site, theme, n, None, Some(part))?;
+        let html = documents::packet_html(site, theme, n, stage, None, Some(part))?;
         let file = scratch.0.join(format!("{part}.html"));
         std::fs::write(&file, html).map_err(|e| Error::io(&file, e))?;
         let out = scratch.0.join(format!("{part}.pdf"));
@@ -280,7 +285,7 @@ fn print_packet(
         starts.push(next);
         next += c;
     }
-    let html = documents::packet_html(site, theme, n, Some(&starts), None)?;
+    let html = documents::packet_html(site, theme, n, stage, Some(&starts), None)?;
     let file = scratch.0.join("packet.html");
     std::fs::write(&file, html).map_err(|e| Error::io(&file, e))?;
     print(browser, &file, pdf)
@@ -309,7 +314,9 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
             .map(|job| {
                 let pdf = out_dir.join(format!("{}-{}.pdf", job.kind, job.id));
                 match job.meeting {
-                    Some(n) => print_packet(&site, &theme, &browser, n, &pdf)?,
+                    Some(n) => {
+                        print_packet(&site, &theme, &browser, n, opts.selection.stage, &pdf)?
+                    }
                     None => print(&browser, &job.html, &pdf)?,
                 }
                 let k = done.fetch_add(1, Ordering::SeqCst) + 1;

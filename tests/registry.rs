@@ -41,7 +41,9 @@ fn value(section: &str, field: &Field, edited: bool) -> String {
         ("meeting", "ended") => {
             return pick("2024-02-01T17:00:00+09:00", "2024-02-01T18:00:00+09:00")
         }
-        ("meeting", "incidents") => return pick(r#"["a"]"#, r#"["a", "b"]"#),
+        ("meeting", "incidents") => return pick(r#"["a", "b"]"#, r#"["b", "a"]"#),
+        // One of the meeting's `incidents`: its handout number goes with the item.
+        ("order", "incident") => return pick(r#""a""#, r#""b""#),
         _ => {}
     }
     match &field.kind {
@@ -83,6 +85,7 @@ fn front_matter(section: &str, table: &[Field], edit: &[&str]) -> String {
                         "phases" => "phase",
                         "countermeasures" => "countermeasure",
                         "notices" => "notice",
+                        "order" => "order",
                         _ => "timeline",
                     };
                     sections.push_str(&format!("{} = {}\n", g.name, value(name, g, this)));

@@ -168,8 +168,40 @@ pub const MEETING: &[Field] = &[
     Field::required("date", Kind::Datetime, "When it began."),
     Field::optional("ended", Kind::Datetime, "When it ended."),
     Field::optional("place", Kind::String, "Where it was held."),
-    Field::optional("attendees", Kind::Strings, "Who attended."),
+    Field::optional("attendees", Kind::Strings, "Who attended (undivided)."),
+    Field::optional("members", Kind::Strings, "Attending members (構成員)."),
+    Field::optional(
+        "secretariat",
+        Kind::Strings,
+        "Attending secretariat (事務局).",
+    ),
     Field::optional("incidents", Kind::Strings, "Incident ids in agenda order."),
+    Field::optional(
+        "number",
+        Kind::Count,
+        "The meeting's number (第N回; default: parsed from the title).",
+    ),
+    Field::optional(
+        "handout_prefix",
+        Kind::String,
+        "What handout numbers start with (default `資料<number>-`).",
+    ),
+    Field::optional(
+        "order",
+        Kind::Tables(ORDER),
+        "The 議事次第 as written, item by item (default: derived from the agenda).",
+    ),
+];
+
+/// One `[[order]]` item of a meeting: a line of its 議事次第.
+pub const ORDER: &[Field] = &[
+    Field::required("item", Kind::String, "What is taken up, e.g. 開会."),
+    Field::optional("time", Kind::Datetime, "When it is taken up."),
+    Field::optional(
+        "incident",
+        Kind::String,
+        "An incident of the meeting's `incidents`: its handout goes with the item.",
+    ),
 ];
 
 /// Every top-level table with the name of what it describes; nested sections are reached

@@ -27,12 +27,33 @@ pub struct Meeting {
     pub ended: Option<Timestamp>,
     /// Where it was held.
     pub place: Option<String>,
-    /// Who attended.
+    /// Who attended, when the content does not divide them.
     pub attendees: Vec<String>,
+    /// Attending members (構成員).
+    pub members: Vec<String>,
+    /// Attending secretariat (事務局).
+    pub secretariat: Vec<String>,
+    /// The meeting's number (第N回): the `number` field, else parsed from the title.
+    pub number: Option<u64>,
+    /// What handout numbers start with: `handout_prefix`, else `資料<number>-`.
+    pub handout_prefix: String,
+    /// The 議事次第 as the content writes it (`[[order]]`); empty: derived.
+    pub order: Vec<OrderItem>,
     /// Incident ids in agenda order, checked by the site stage.
     pub incidents: Vec<Located<String>>,
     /// Where the markdown body is; read when the page is rendered.
     pub body: crate::load::BodySource,
+}
+
+/// One `[[order]]` item: a line of the 議事次第.
+#[derive(Debug, Clone)]
+pub struct OrderItem {
+    /// When it is taken up.
+    pub time: Option<Timestamp>,
+    /// What is taken up.
+    pub item: String,
+    /// The incident (one of the meeting's `incidents`) whose handout goes with it.
+    pub incident: Option<String>,
 }
 
 impl Meeting {
@@ -68,12 +89,34 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         }
     }
     let place = d.string(&t, "place").map(|s| s.value);
-    let attendees = d
-        .strings(&t, "attendees")
-        .into_iter()
-        .map(|s| s.value)
-        .collect();
+    let mut names =
+        |key: &str| -> Vec<String> { d.strings(&t, key).into_iter().map(|s| s.value).collect() };
+    let attendees = names("attendees");
+    let members = names("members");
+    let secretariat = names("secretariat");
     let incidents = d.strings(&t, "incidents");
+    let number = match d.count(&t, "number") {
+        Some((_, true)) => {
+            let span = t.get("number").map_or(0..0, |v| d.abs(v.span()));
+            d.error_abs(
+                crate::diag::Code::InvalidValue,
+                span,
+                "`number` is approximate",
+                Some("write the meeting's number as a whole number: number = 4".to_string()),
+            );
+            None
+        }
+        Some((n, false)) => Some(n),
+        None => title.as_ref().and_then(|t| number_in_title(&t.value)),
+    };
+    let handout_prefix = d.string(&t, "handout_prefix").map_or_else(
+        || match number {
+            Some(n) => format!("資料{n}-"),
+            None => "資料".to_string(),
+        },
+        |s| s.value,
+    );
+    let order = order(&mut d, &t, &incidents, config.timezone);
     let ok = d.diags.is_empty();
     diags.append(&mut d.diags);
     if !ok {
@@ -87,7 +130,93 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         ended: ended.map(|e| e.value),
         place,
         attendees,
+        members,
+        secretariat,
+        number,
+        handout_prefix,
+        order,
         incidents,
         body: doc.body.clone(),
     })
+}
+
+/// The `[[order]]` tables: each an `item`, with its `time` and the `incident` (one of the
+/// meeting's `incidents`) whose handout goes with it.
+fn order(
+    d: &mut Decoder<'_>,
+    t: &crate::toml_read::Table<'_, '_>,
+    incidents: &[Located<String>],
+    tz: chrono::FixedOffset,
+) -> Vec<OrderItem> {
+    let mut out = Vec::new();
+    for e in d.tables(t, "order") {
+        let item = d.req_string(&e, "item");
+        let time = d.datetime(&e, "time", tz).map(|t| t.value);
+        let incident = d.string(&e, "incident");
+        if let Some(i) = &incident {
+            if !incidents.iter().any(|k| k.value == i.value) {
+                let known: Vec<&str> = incidents.iter().map(|k| k.value.as_str()).collect();
+                d.error_abs(
+                    crate::diag::Code::InvalidValue,
+                    i.span.clone(),
+                    format!(
+                        "`incident` \"{}\" is not on this meeting's `incidents`",
+                        i.value
+                    ),
+                    Some(if known.is_empty() {
+                        "add it to `incidents` first".to_string()
+                    } else {
+                        format!("name one of {}, or add it to `incidents`", known.join(", "))
+                    }),
+                );
+            }
+        }
+        if let Some(item) = item {
+            out.push(OrderItem {
+                time,
+                item: item.value,
+                incident: incident.map(|i| i.value),
+            });
+        }
+    }
+    out
+}
+
+/// The N of `第N回` in a title (ASCII or full-width digits): `電気通信事故検証会議（第4回）`.
+fn number_in_title(title: &str) -> Option<u64> {
+    let (_, after) = title.split_once('第')?;
+    let digits: String = after
+        .chars()
+        .map_while(|c| match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            _ => None,
+        })
+        .collect();
+    let rest = &after[after
+        .char_indices()
+        .nth(digits.chars().count())
+        .map_or(after.len(), |(i, _)| i)..];
+    if digits.is_empty() || !rest.starts_with('回') {
+        // `第` without `N回` right after it: look further on.
+        return number_in_title(after);
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_in_title;
+
+    #[test]
+    fn the_number_comes_from_dai_n_kai() {
+        assert_eq!(number_in_title("電気通信事故検証会議（第4回）"), Some(4));
+        assert_eq!(
+            number_in_title("電気通信事故検証会議（第１２回）"),
+            Some(12)
+        );
+        assert_eq!(number_in_title("第一回 第3回"), Some(3));
+        assert_eq!(number_in_title("第3号"), None);
+        assert_eq!(number_in_title("定例会議"), None);
+    }
 }

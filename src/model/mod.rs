@@ -30,8 +30,8 @@ use crate::load::{Document, Kind};
 pub(crate) enum Decoded {
     /// A valid incident (shared: `gen serve` keeps it across rebuilds).
     Incident(std::sync::Arc<Incident>),
-    /// A valid meeting.
-    Meeting(Meeting),
+    /// A valid meeting (boxed: it is much larger than the other variants).
+    Meeting(Box<Meeting>),
     /// The document had errors (reported as diagnostics).
     Invalid,
 }
@@ -42,7 +42,7 @@ pub(crate) fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic
         Kind::Incident => {
             incident::decode(doc, config, diags).map(|i| Decoded::Incident(std::sync::Arc::new(i)))
         }
-        Kind::Meeting => meeting::decode(doc, config, diags).map(Decoded::Meeting),
+        Kind::Meeting => meeting::decode(doc, config, diags).map(|m| Decoded::Meeting(Box::new(m))),
     };
     one.unwrap_or(Decoded::Invalid)
 }
@@ -67,7 +67,7 @@ pub(crate) fn decode_all(
     for (one, mut d) in results {
         match one {
             Decoded::Incident(i) => incidents.push(i),
-            Decoded::Meeting(m) => meetings.push(m),
+            Decoded::Meeting(m) => meetings.push(*m),
             Decoded::Invalid => {}
         }
         diags.append(&mut d);

@@ -285,6 +285,38 @@ pub(super) fn incident_report(
     Ok(Output::Bytes { path, bytes: html })
 }
 
+/// Which packet of a meeting: the one handed out before it (its 議事次第 and handouts, no
+/// minutes) or the one after it (with its 議事要旨 and who attended).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Stage {
+    /// Before the meeting: no minutes, no attendees.
+    Agenda,
+    /// After the meeting: with the minutes and attendees (the default).
+    #[default]
+    Minutes,
+}
+
+/// Whether the packet of meeting `n` at `stage` binds its minutes: at the minutes stage,
+/// when the meeting's body holds text other than headings (`gen new meeting` writes a
+/// bare `## 議事`, which is no minutes yet).
+pub fn binds_minutes(site: &Site, n: usize, stage: Stage) -> Result<bool, Error> {
+    Ok(stage == Stage::Minutes
+        && site.meetings[n]
+            .read_body()?
+            .as_str()
+            .lines()
+            .map(str::trim)
+            .any(|l| !l.is_empty() && !l.starts_with('#')))
+}
+
+/// One handout of a packet: an incident's report and its number.
+#[derive(Debug, Serialize)]
+struct PacketSection {
+    handout: String,
+    #[serde(flatten)]
+    view: IncidentView,
+}
+
 #[derive(Debug, Serialize)]
 struct TocEntry {
     title: String,
@@ -292,19 +324,20 @@ struct TocEntry {
     page: Option<usize>,
 }
 
-/// The packet of meeting `n`. `pages` gives the page where each part starts (front
-/// matter excluded: sections then minutes), known only after a first printing; `only`
-/// renders one part (`front`, `section-K`, `minutes`) to count its pages.
+/// The packet of meeting `n` at `stage`. `pages` gives the page where each part starts
+/// (front matter excluded: sections then minutes), known only after a first printing;
+/// `only` renders one part (`front`, `section-K`, `minutes`) to count its pages.
 pub fn packet_html(
     site: &Site,
     theme: &Theme,
     n: usize,
+    stage: Stage,
     pages: Option<&[usize]>,
     only: Option<&str>,
 ) -> Result<String, Error> {
     let views = Views::rendering(site, theme);
     let shared = Shared::new(site);
-    let html = packet_with(&views, &shared, theme, n, pages, only)?;
+    let html = packet_with(&views, &shared, theme, n, stage, pages, only)?;
     // Tera writes only UTF-8 (every piece it joins is a `str`).
     Ok(String::from_utf8(html)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
@@ -315,6 +348,7 @@ fn packet_with(
     shared: &Shared,
     theme: &Theme,
     n: usize,
+    stage: Stage,
     pages: Option<&[usize]>,
     only: Option<&str>,
 ) -> Result<Vec<u8>, Error> {
@@ -331,6 +365,16 @@ fn packet_with(
             Ok(view)
         })
         .collect::<Result<_, Error>>()?;
+    let meeting = views.meeting(n);
+    // Each handout carries its number (資料4-1), stamped on its first page.
+    let sections: Vec<PacketSection> = sections
+        .into_iter()
+        .zip(&meeting.handouts)
+        .map(|(view, h)| PacketSection {
+            handout: h.number.clone(),
+            view,
+        })
+        .collect();
     let mut minutes = markdown::render_body(
         m.read_body()?.as_str(),
         &link_rewriter(site, root_token()),
@@ -338,24 +382,29 @@ fn packet_with(
         site.config.language,
     );
     minutes.html = with_root(&minutes.html, &doc_root(site, &path));
+    let with_minutes = binds_minutes(site, n, stage)?;
     let page = |k: usize| pages.and_then(|p| p.get(k).copied());
-    let mut toc: Vec<TocEntry> = sections
+    let mut toc: Vec<TocEntry> = meeting
+        .handouts
         .iter()
         .enumerate()
-        .map(|(k, s)| TocEntry {
-            title: format!("{} {} — {}", shared.label("agenda"), k + 1, s.row.title),
-            anchor: format!("incident-{}", s.row.id),
+        .map(|(k, h)| TocEntry {
+            title: format!("{} {}", h.number, h.title),
+            anchor: h.anchor.clone(),
             page: page(k),
         })
         .collect();
-    toc.push(TocEntry {
-        title: shared.label("minutes").to_string(),
-        anchor: "minutes".into(),
-        page: page(sections.len()),
-    });
-    classes.add(minutes.classes);
+    if with_minutes {
+        toc.push(TocEntry {
+            title: shared.label("minutes").to_string(),
+            anchor: "minutes".into(),
+            page: page(sections.len()),
+        });
+        classes.add(minutes.classes);
+    }
     let mut ctx = base_context(shared, site, &path, &m.title, &m.title, classes.css());
-    ctx.insert("meeting", &views.meeting(n));
+    ctx.insert("meeting", &meeting);
+    ctx.insert("with_minutes", &with_minutes);
     ctx.insert("sections", &sections);
     ctx.insert("minutes", &minutes.html);
     ctx.insert("toc", &toc);
@@ -363,14 +412,16 @@ fn packet_with(
     theme.render("packet.html", &ctx)
 }
 
-/// The packet of meeting `n`, as built by `gen build` (contents without page numbers).
+/// The packet of meeting `n`, as built by `gen build` (contents without page numbers):
+/// the minutes stage, which binds the minutes when the meeting has any and is the agenda
+/// stage otherwise.
 pub(super) fn packet(
     views: &Views<'_>,
     shared: &Shared,
     theme: &Theme,
     n: usize,
 ) -> Result<Output, Error> {
-    let html = packet_with(views, shared, theme, n, None, None)?;
+    let html = packet_with(views, shared, theme, n, Stage::Minutes, None, None)?;
     Ok(Output::Bytes {
         path: crate::routes::packet(&views.site.meetings[n].id),
         bytes: html,

@@ -118,6 +118,10 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("attendees", "出席者", "Attendees"),
     ("agenda", "議題", "Agenda"),
     ("minutes", "議事要旨", "Minutes"),
+    ("order_of_business", "議事次第", "Order of business"),
+    ("handouts", "配布資料一覧", "Handouts"),
+    ("members", "構成員", "Members"),
+    ("secretariat", "事務局", "Secretariat"),
     (
         "no_incidents",
         "該当する事故はありません。",

@@ -736,12 +736,151 @@ impl Views<'_> {
                 None => f.datetime(m.date),
             },
             date_iso: m.date.rfc3339(),
+            day: f.day(m.date),
+            time: match m.ended {
+                Some(e) => format!("{}{}{}", f.time(m.date), marks.range_sep, f.time(e)),
+                None => f.time(m.date),
+            },
+            year_title: self.meeting_year_title(n),
+            issuer: self.site.config.issuer.clone(),
             place: m.place.clone(),
             attendees: m.attendees.clone(),
+            members: m.members.clone(),
+            secretariat: m.secretariat.clone(),
+            order: self.meeting_order(n),
+            handouts: agenda
+                .iter()
+                .enumerate()
+                .map(|(k, r)| Handout {
+                    number: format!("{}{}", m.handout_prefix, k + 1),
+                    title: r.title.clone(),
+                    anchor: format!("incident-{}", r.id),
+                })
+                .collect(),
             incident_count: agenda.len(),
             agenda,
         }
     }
+
+    /// The meeting's title with its year in front (`平成29年度 電気通信事故検証会議（第4回）`),
+    /// unless the title states its 年度 already. The year is the site's (`year_start`,
+    /// `date_style`): a calendar year reads `2017年`.
+    fn meeting_year_title(&self, n: usize) -> String {
+        let f = self.f;
+        let m = &self.site.meetings[n];
+        if m.title.contains("年度") || m.title.contains("FY") {
+            return m.title.clone();
+        }
+        let d = m.date.in_offset(f.tz);
+        let year = crate::calendar::fiscal_year(
+            chrono::Datelike::year(&d),
+            chrono::Datelike::month(&d),
+            self.site.config.year_start,
+        );
+        format!("{} {}", f.year_label(year), m.title)
+    }
+
+    /// The 議事次第: the meeting's `[[order]]` when it has one, else 開会 (at the start
+    /// time), one item per agenda incident with its handout number, その他, 閉会 (at the
+    /// end time when recorded).
+    fn meeting_order(&self, n: usize) -> Vec<OrderItem> {
+        let f = self.f;
+        let m = &self.site.meetings[n];
+        let ja = f.lang == crate::model::Lang::Ja;
+        let pick = |j: &str, e: &str| if ja { j.to_string() } else { e.to_string() };
+        let agenda = self.site.agenda(n);
+        let incident_item = |i: &crate::model::Incident| {
+            let d = i.started.in_offset(f.tz);
+            let month = f.partial_date(crate::model::PartialDate {
+                year: chrono::Datelike::year(&d),
+                month: Some(chrono::Datelike::month(&d)),
+                day: None,
+            });
+            match (ja, i.operators.as_slice()) {
+                (true, []) => format!("{}について", i.title),
+                (true, ops) => format!(
+                    "{}から{month}に発生した重大な事故について",
+                    join_and(ops, "、", "及び")
+                ),
+                (false, []) => i.title.clone(),
+                (false, ops) => format!(
+                    "The serious incident at {} in {month}",
+                    join_and(ops, ", ", " and ")
+                ),
+            }
+        };
+        let handout = |k: usize| Some(format!("{}{}", m.handout_prefix, k + 1));
+        if !m.order.is_empty() {
+            // As written; an item's incident, when published, brings its handout number.
+            return m
+                .order
+                .iter()
+                .map(|o| OrderItem {
+                    time: o.time.map(|t| f.time(t)),
+                    text: o.item.clone(),
+                    handout: o
+                        .incident
+                        .as_deref()
+                        .and_then(|id| agenda.iter().position(|&i| self.site.incidents[i].id == id))
+                        .and_then(handout),
+                })
+                .collect();
+        }
+        let mut order = vec![OrderItem {
+            time: Some(f.time(m.date)),
+            text: pick("開会", "Opening"),
+            handout: None,
+        }];
+        for (k, &i) in agenda.iter().enumerate() {
+            order.push(OrderItem {
+                time: None,
+                text: incident_item(&self.site.incidents[i]),
+                handout: handout(k),
+            });
+        }
+        order.push(OrderItem {
+            time: None,
+            text: pick("その他", "Other business"),
+            handout: None,
+        });
+        order.push(OrderItem {
+            time: m.ended.map(|e| f.time(e)),
+            text: pick("閉会", "Closing"),
+            handout: None,
+        });
+        order
+    }
+}
+
+/// `A`, `A及びB`, `A、B及びC` (`A, B and C`).
+fn join_and(items: &[String], sep: &str, last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., tail] => format!("{}{last}{tail}", init.join(sep)),
+    }
+}
+
+/// One item of a meeting's 議事次第.
+#[derive(Debug, Serialize)]
+pub struct OrderItem {
+    /// When it is taken up, if known (`16:55`).
+    pub time: Option<String>,
+    /// What is taken up.
+    pub text: String,
+    /// The number of its handout (`資料4-1`).
+    pub handout: Option<String>,
+}
+
+/// One handout (配布資料) of a meeting: an agenda incident's report.
+#[derive(Debug, Serialize)]
+pub struct Handout {
+    /// Its number, `資料4-1`.
+    pub number: String,
+    /// The incident's title.
+    pub title: String,
+    /// Where it starts in the packet.
+    pub anchor: String,
 }
 
 /// A meeting, formatted.
@@ -757,10 +896,26 @@ pub struct MeetingView {
     pub date: String,
     /// Start, RFC 3339.
     pub date_iso: String,
+    /// The day, formatted.
+    pub day: String,
+    /// Start–end times (`16:55–19:16`).
+    pub time: String,
+    /// The title with its year in front (`2017年度 電気通信事故検証会議（第4回）`).
+    pub year_title: String,
+    /// Who issues the packet (config `issuer`).
+    pub issuer: Option<String>,
     /// Place.
     pub place: Option<String>,
-    /// Attendees.
+    /// Attendees the content does not divide.
     pub attendees: Vec<String>,
+    /// Members (構成員).
+    pub members: Vec<String>,
+    /// Secretariat (事務局).
+    pub secretariat: Vec<String>,
+    /// The 議事次第.
+    pub order: Vec<OrderItem>,
+    /// The handouts (配布資料), one per published agenda incident.
+    pub handouts: Vec<Handout>,
     /// Agenda incidents that are published.
     pub agenda: Vec<Row>,
     /// Their number.

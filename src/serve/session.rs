@@ -342,7 +342,7 @@ impl Session {
             diags.extend(c.diags.iter().cloned());
             match &c.decoded {
                 Decoded::Incident(i) => incidents.push(Arc::clone(i)),
-                Decoded::Meeting(m) => meetings.push(m.clone()),
+                Decoded::Meeting(m) => meetings.push(m.as_ref().clone()),
                 Decoded::Invalid => {}
             }
         }

@@ -69,7 +69,17 @@ impl Kind for Meeting {
         )?;
         let mut ctx = tera::Context::new();
         ctx.insert("meeting", &views.meeting(n));
-        ctx.insert("minutes", &body.html);
+        let minutes = body.html.trim();
+        // The body often opens with its own heading (## 議事模様): a 議事要旨 heading right
+        // above it, or above nothing, says nothing.
+        let opens_with_heading = minutes.len() > 3
+            && minutes.starts_with("<h")
+            && minutes.as_bytes()[2].is_ascii_digit();
+        ctx.insert("minutes", minutes);
+        ctx.insert(
+            "minutes_heading",
+            &(!minutes.is_empty() && !opens_with_heading),
+        );
         ctx.insert("packet_href", &routes::href(&routes::packet(&m.id)));
         let packet = documents::packet(views, cx.shared, cx.theme, n)?;
         Frame {
