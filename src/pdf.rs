@@ -3,6 +3,11 @@
 //! Meeting packets are printed twice: once part by part to learn on which page each
 //! section starts (Chromium has no `target-counter()`), then whole with those page
 //! numbers in the contents.
+//!
+//! The site it prints is built into a private temporary folder: `gen pdf` never writes
+//! or removes anything in the site's output folder. Each PDF is printed to a temporary
+//! file beside its final name and renamed into place, so a failed print leaves the PDF
+//! of an earlier run as it was, and other PDFs in the folder are never touched.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -15,6 +20,8 @@ use crate::error::Error;
 use crate::render::documents;
 use crate::render::theme::Theme;
 use crate::{BuildOptions, Site};
+
+mod metadata;
 
 /// Which documents to print.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +43,7 @@ pub struct PdfOptions {
     pub build: BuildOptions,
     /// The documents.
     pub selection: Selection,
-    /// Output folder for PDFs [default: OUTPUT/pdf].
+    /// Output folder for PDFs [default: ROOT/pdf, see [`default_dir`]].
     pub out_dir: Option<PathBuf>,
     /// The browser [default: GEN_BROWSER, then chromium, chromium-browser, google-chrome on PATH].
     pub browser: Option<PathBuf>,
@@ -161,19 +168,64 @@ fn unknown(what: &str, id: &str, known: Vec<String>) -> Error {
     )
 }
 
-/// A scratch folder removed when dropped.
+/// Where PDFs go without `--output`: `ROOT/pdf`, beside the site's output folder and not
+/// inside it, because `gen build` replaces the output folder whole.
+pub fn default_dir(root: &Path) -> PathBuf {
+    root.join("pdf")
+}
+
+/// The prefix of every scratch folder in the system's temporary folder.
+const SCRATCH_PREFIX: &str = "gen-pdf-";
+
+/// A scratch folder removed when dropped (also while a panic unwinds).
 struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(tag: &str) -> Result<Scratch, Error> {
         static N: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "gen-pdf-{}-{}-{tag}",
+            "{SCRATCH_PREFIX}{}-{}-{tag}",
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst)
         ));
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        // A fresh name only: never write into a folder someone else made.
+        std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Scratch(dir))
+    }
+}
+
+/// Removes scratch folders left by a `gen pdf` that was killed (Ctrl+C, out of memory):
+/// those whose process no longer runs. Best effort, Linux only (it asks `/proc`).
+fn sweep_stale_scratch() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(SCRATCH_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A file removed when dropped unless it was renamed away: the temporary PDF of a print.
+struct PartFile(PathBuf);
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -205,6 +257,10 @@ fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
             "--disable-sync",
             "--hide-scrollbars",
             "--no-pdf-header-footer",
+            // Bookmarks from the headings, and a tagged (structured, accessible) PDF;
+            // a browser that does not know them ignores them.
+            "--generate-pdf-document-outline",
+            "--export-tagged-pdf",
         ])
         .arg(format!("--user-data-dir={}", profile.0.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
@@ -286,16 +342,25 @@ fn print_packet(
     print(browser, &file, pdf)
 }
 
-/// Builds the site and prints the chosen documents; returns the PDFs written.
+/// Builds the site in a private temporary folder and prints the chosen documents;
+/// returns the PDFs written.
 pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
     let browser = find_browser(opts.browser.as_deref())?;
-    let (report, site, theme) = crate::build_site(&opts.build)?;
+    sweep_stale_scratch();
+    let work = Scratch::new("site")?;
+    let build = BuildOptions {
+        output: Some(work.0.join("site")),
+        force: false,
+        ..opts.build.clone()
+    };
+    let (report, site, theme) = crate::build_site(&build)?;
     let out_dir = opts
         .out_dir
         .clone()
-        .unwrap_or_else(|| report.output.join("pdf"));
-    std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
+        .unwrap_or_else(|| default_dir(&opts.build.root));
     let jobs = jobs(&site, &report.output, &opts.selection)?;
+    std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
+    let author = metadata::author(&site);
     let total = jobs.len();
     let done = AtomicUsize::new(0);
     let progress = std::io::stderr().is_terminal();
@@ -307,11 +372,25 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
     let results: Vec<Result<PathBuf, Error>> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
-                let pdf = out_dir.join(format!("{}-{}.pdf", job.kind, job.id));
+                let name = format!("{}-{}.pdf", job.kind, job.id);
+                let pdf = out_dir.join(&name);
+                // Printed beside its final name (same folder, so the rename is atomic) under
+                // a name no other run uses; removed if anything fails.
+                let part = PartFile(out_dir.join(format!(
+                    ".{name}.{}.part",
+                    std::process::id()
+                )));
                 match job.meeting {
-                    Some(n) => print_packet(&site, &theme, &browser, n, &pdf)?,
-                    None => print(&browser, &job.html, &pdf)?,
+                    Some(n) => print_packet(&site, &theme, &browser, n, &part.0)?,
+                    None => print(&browser, &job.html, &part.0)?,
                 }
+                // The document's own title: the site is the author.
+                let title = metadata::html_title(&job.html)?;
+                let title = title
+                    .strip_suffix(&format!(" | {}", site.config.title))
+                    .unwrap_or(&title);
+                metadata::set_info(&part.0, title, author)?;
+                std::fs::rename(&part.0, &pdf).map_err(|e| Error::io(&pdf, e))?;
                 let k = done.fetch_add(1, Ordering::SeqCst) + 1;
                 if progress {
                     crate::term::say(&format!("[{k}/{total}] {}", pdf.display()));
@@ -320,6 +399,7 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
             })
             .collect()
     });
+    drop(work);
     let mut written = Vec::new();
     for r in results {
         written.push(r?);
