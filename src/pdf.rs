@@ -376,10 +376,7 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
                 let pdf = out_dir.join(&name);
                 // Printed beside its final name (same folder, so the rename is atomic) under
                 // a name no other run uses; removed if anything fails.
-                let part = PartFile(out_dir.join(format!(
-                    ".{name}.{}.part",
-                    std::process::id()
-                )));
+                let part = PartFile(out_dir.join(format!(".{name}.{}.part", std::process::id())));
                 match job.meeting {
                     Some(n) => print_packet(&site, &theme, &browser, n, &part.0)?,
                     None => print(&browser, &job.html, &part.0)?,

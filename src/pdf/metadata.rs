@@ -110,7 +110,11 @@ fn info_update(pdf: &[u8], title: &str, author: &str) -> Option<Vec<u8>> {
     let tail = std::str::from_utf8(&pdf[at..]).ok()?;
     let dict_end = tail.find("startxref")?;
     let dict = &tail[..dict_end];
-    let prev: usize = tail[dict_end + 9..].split_whitespace().next()?.parse().ok()?;
+    let prev: usize = tail[dict_end + 9..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
     let size: usize = value_after(dict, "/Size")?.parse().ok()?;
     let root = value_after(dict, "/Root")?;
     if !root.ends_with('R') {
@@ -203,7 +207,14 @@ mod tests {
         );
         // The offsets point where they say.
         assert!(whole[obj_at..].starts_with(b"3 0 obj"));
-        let xref_at: usize = text.trim_end().lines().rev().nth(1).unwrap().parse().unwrap();
+        let xref_at: usize = text
+            .trim_end()
+            .lines()
+            .rev()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(whole[xref_at..].starts_with(b"xref\n3 1\n"));
     }
 
