@@ -284,14 +284,18 @@ fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// The number of pages of a PDF written by Chromium (its page tree's `/Count`).
+/// The number of pages of a PDF written by Chromium: the `/Count` of its page tree
+/// (`/Type /Pages`; the bookmarks' `/Count`s are not pages).
 pub fn page_count(pdf: &Path) -> Result<usize, Error> {
     let bytes = std::fs::read(pdf).map_err(|e| Error::io(pdf, e))?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(text
-        .match_indices("/Count ")
+        .match_indices("/Type /Pages")
         .filter_map(|(i, _)| {
-            text[i + 7..]
+            let rest = &text[i..];
+            let object = &rest[..rest.find("endobj").unwrap_or(rest.len())];
+            let at = object.find("/Count ")?;
+            object[at + 7..]
                 .split(|c: char| !c.is_ascii_digit())
                 .next()?
                 .parse()
@@ -403,4 +407,21 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
     }
     written.sort();
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_counted_in_the_page_tree_not_the_bookmarks() {
+        let dir = Scratch::new("test").unwrap();
+        let pdf = dir.0.join("a.pdf");
+        std::fs::write(
+            &pdf,
+            "%PDF-1.4\n3 0 obj\n<</Type /Outlines\n/First 4 0 R\n/Count 12>>\nendobj\n5 0 obj\n<</Type /Pages\n/Count 8\n/Kids [2 0 R]>>\nendobj\n",
+        )
+        .unwrap();
+        assert_eq!(page_count(&pdf).unwrap(), 8);
+    }
 }
