@@ -235,8 +235,9 @@ impl Drop for Scratch {
     }
 }
 
-/// Prints one HTML file to one PDF.
-fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
+/// Prints one HTML file to one PDF; `what` names the document in an error (the HTML file
+/// is in a temporary folder that is gone by the time the user reads it).
+fn print(browser: &Path, html: &Path, pdf: &Path, what: &str) -> Result<(), Error> {
     let profile = Scratch::new("profile")?;
     let url = format!(
         "file://{}",
@@ -276,8 +277,7 @@ fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
         return Err(Error::usage(format!(
-            "the browser did not print {}: {}",
-            html.display(),
+            "the browser did not print {what}: {}",
             tail.into_iter().rev().collect::<Vec<_>>().join("\n")
         )));
     }
@@ -305,13 +305,14 @@ pub fn page_count(pdf: &Path) -> Result<usize, Error> {
         .unwrap_or(0))
 }
 
-/// Prints a packet with the page numbers of its contents filled in.
+/// Prints a packet with the page numbers of its contents filled in; `name` is the PDF's.
 fn print_packet(
     site: &Site,
     theme: &Theme,
     browser: &Path,
     n: usize,
     pdf: &Path,
+    name: &str,
 ) -> Result<(), Error> {
     let m = &site.meetings[n];
     let sections = m
@@ -329,7 +330,7 @@ fn print_packet(
         let file = scratch.0.join(format!("{part}.html"));
         std::fs::write(&file, html).map_err(|e| Error::io(&file, e))?;
         let out = scratch.0.join(format!("{part}.pdf"));
-        print(browser, &file, &out)?;
+        print(browser, &file, &out, &format!("{name} (part {part})"))?;
         counts.push(page_count(&out)?);
     }
     // Each part starts on a new page: section k starts after the front matter and the
@@ -343,7 +344,7 @@ fn print_packet(
     let html = documents::packet_html(site, theme, n, Some(&starts), None)?;
     let file = scratch.0.join("packet.html");
     std::fs::write(&file, html).map_err(|e| Error::io(&file, e))?;
-    print(browser, &file, pdf)
+    print(browser, &file, pdf, name)
 }
 
 /// Builds the site in a private temporary folder and prints the chosen documents;
@@ -382,8 +383,8 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
                 // a name no other run uses; removed if anything fails.
                 let part = PartFile(out_dir.join(format!(".{name}.{}.part", std::process::id())));
                 match job.meeting {
-                    Some(n) => print_packet(&site, &theme, &browser, n, &part.0)?,
-                    None => print(&browser, &job.html, &part.0)?,
+                    Some(n) => print_packet(&site, &theme, &browser, n, &part.0, &name)?,
+                    None => print(&browser, &job.html, &part.0, &name)?,
                 }
                 // The document's own title: the site is the author.
                 let title = metadata::html_title(&job.html)?;
