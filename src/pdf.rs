@@ -195,7 +195,9 @@ impl Scratch {
 }
 
 /// Removes scratch folders left by a `gen pdf` that was killed (Ctrl+C, out of memory):
-/// those whose process no longer runs. Best effort, Linux only (it asks `/proc`).
+/// those whose process no longer runs and that were last changed over an hour ago (a
+/// process of another container sharing the temporary folder is not in our `/proc`).
+/// Best effort, Linux only.
 fn sweep_stale_scratch() {
     if !Path::new("/proc/self").exists() {
         return;
@@ -214,7 +216,13 @@ fn sweep_stale_scratch() {
             continue;
         };
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && !Path::new(&format!("/proc/{pid}")).exists() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 3600);
+        if is_dir && old && !Path::new(&format!("/proc/{pid}")).exists() {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
