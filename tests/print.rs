@@ -513,6 +513,18 @@ fn printing_one_document_after_another_keeps_every_pdf_and_never_touches_the_sit
             "year-2023.pdf",
         ]
     );
+    // Every document has bookmarks, led by its title, and is tagged.
+    for name in names(&pdfs) {
+        let pdf = pdfs.join(&name);
+        let title = info(&pdf, "Title");
+        assert_eq!(bookmarks(&pdf).first(), Some(&title), "{name}");
+        assert_eq!(info(&pdf, "Tagged"), "yes", "{name}");
+        assert_eq!(info(&pdf, "Author"), "電気通信事故アーカイブ", "{name}");
+    }
+    assert_eq!(
+        info(&pdfs.join("year-2023.pdf"), "Title"),
+        "2023年 年次報告"
+    );
     // The packet was printed from a site built with config.toml's base_url, not the one
     // output/ was built with.
     let text = tool(
