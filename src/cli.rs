@@ -91,8 +91,9 @@ enum Command {
         #[arg(long, default_value = ".", global = true)]
         root: PathBuf,
     },
-    /// Build the site and print meeting packets, incident reports or annual reports to PDF
-    /// with headless Chromium (A4, page numbers, fonts embedded).
+    /// Print meeting packets, incident reports or annual reports to PDF with headless
+    /// Chromium (A4, page numbers, bookmarks, fonts embedded), from a build in a temporary
+    /// folder: the site's output folder is never touched.
     Pdf(PdfArgs),
     /// List every page and printable document the site builds: one `KIND<TAB>PATH` line
     /// each (paths inside the output folder), or JSON with --format json.
@@ -185,7 +186,7 @@ struct PdfArgs {
     /// (after it, with them).
     #[arg(long, value_enum, default_value_t = crate::render::documents::Stage::Minutes)]
     stage: crate::render::documents::Stage,
-    /// Folder for the PDFs [default: OUTPUT/pdf].
+    /// Folder for the PDFs [default: ROOT/pdf]; other files in it are left alone.
     #[arg(long)]
     output: Option<PathBuf>,
     /// The browser to print with [default: $GEN_BROWSER, then chromium, chromium-browser, google-chrome on PATH].

@@ -28,7 +28,8 @@ pub(crate) fn init(dir: &Path) -> Result<(), Error> {
         (dir.join("config.toml"), CONFIG),
         (incidents.join("2024-01-15-example.md"), EXAMPLE),
         (meetings.join(".gitkeep"), ""),
-        (dir.join(".gitignore"), "output/\n"),
+        // `gen pdf` prints into pdf/ beside output/.
+        (dir.join(".gitignore"), "output/\npdf/\n"),
     ];
     for (path, text) in files {
         fs::write(&path, text).map_err(|e| Error::io(&path, e))?;

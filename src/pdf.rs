@@ -3,6 +3,11 @@
 //! Meeting packets are printed twice: once part by part to learn on which page each
 //! section starts (Chromium has no `target-counter()`), then whole with those page
 //! numbers in the contents.
+//!
+//! The site it prints is built into a private temporary folder: `gen pdf` never writes
+//! or removes anything in the site's output folder. Each PDF is printed to a temporary
+//! file beside its final name and renamed into place, so a failed print leaves the PDF
+//! of an earlier run as it was, and other PDFs in the folder are never touched.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -15,6 +20,8 @@ use crate::error::Error;
 use crate::render::documents;
 use crate::render::theme::Theme;
 use crate::{BuildOptions, Site};
+
+mod metadata;
 
 /// Which documents to print.
 #[derive(Debug, Clone, Default)]
@@ -38,7 +45,7 @@ pub struct PdfOptions {
     pub build: BuildOptions,
     /// The documents.
     pub selection: Selection,
-    /// Output folder for PDFs [default: OUTPUT/pdf].
+    /// Output folder for PDFs [default: ROOT/pdf, see [`default_dir`]].
     pub out_dir: Option<PathBuf>,
     /// The browser [default: GEN_BROWSER, then chromium, chromium-browser, google-chrome on PATH].
     pub browser: Option<PathBuf>,
@@ -163,19 +170,72 @@ fn unknown(what: &str, id: &str, known: Vec<String>) -> Error {
     )
 }
 
-/// A scratch folder removed when dropped.
+/// Where PDFs go without `--output`: `ROOT/pdf`, beside the site's output folder and not
+/// inside it, because `gen build` replaces the output folder whole.
+pub fn default_dir(root: &Path) -> PathBuf {
+    root.join("pdf")
+}
+
+/// The prefix of every scratch folder in the system's temporary folder.
+const SCRATCH_PREFIX: &str = "gen-pdf-";
+
+/// A scratch folder removed when dropped (also while a panic unwinds).
 struct Scratch(PathBuf);
 
 impl Scratch {
     fn new(tag: &str) -> Result<Scratch, Error> {
         static N: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "gen-pdf-{}-{}-{tag}",
+            "{SCRATCH_PREFIX}{}-{}-{tag}",
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst)
         ));
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        // A fresh name only: never write into a folder someone else made.
+        std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Scratch(dir))
+    }
+}
+
+/// Removes scratch folders left by a `gen pdf` that was killed (Ctrl+C, out of memory):
+/// those whose process no longer runs and that were last changed over an hour ago (a
+/// process of another container sharing the temporary folder is not in our `/proc`).
+/// Best effort, Linux only.
+fn sweep_stale_scratch() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(SCRATCH_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 3600);
+        if is_dir && old && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A file removed when dropped unless it was renamed away: the temporary PDF of a print.
+struct PartFile(PathBuf);
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -185,8 +245,9 @@ impl Drop for Scratch {
     }
 }
 
-/// Prints one HTML file to one PDF.
-fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
+/// Prints one HTML file to one PDF; `what` names the document in an error (the HTML file
+/// is in a temporary folder that is gone by the time the user reads it).
+fn print(browser: &Path, html: &Path, pdf: &Path, what: &str) -> Result<(), Error> {
     let profile = Scratch::new("profile")?;
     let url = format!(
         "file://{}",
@@ -207,6 +268,10 @@ fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
             "--disable-sync",
             "--hide-scrollbars",
             "--no-pdf-header-footer",
+            // Bookmarks from the headings, and a tagged (structured, accessible) PDF;
+            // a browser that does not know them ignores them.
+            "--generate-pdf-document-outline",
+            "--export-tagged-pdf",
         ])
         .arg(format!("--user-data-dir={}", profile.0.display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
@@ -222,22 +287,25 @@ fn print(browser: &Path, html: &Path, pdf: &Path) -> Result<(), Error> {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
         return Err(Error::usage(format!(
-            "the browser did not print {}: {}",
-            html.display(),
+            "the browser did not print {what}: {}",
             tail.into_iter().rev().collect::<Vec<_>>().join("\n")
         )));
     }
     Ok(())
 }
 
-/// The number of pages of a PDF written by Chromium (its page tree's `/Count`).
+/// The number of pages of a PDF written by Chromium: the `/Count` of its page tree
+/// (`/Type /Pages`; the bookmarks' `/Count`s are not pages).
 pub fn page_count(pdf: &Path) -> Result<usize, Error> {
     let bytes = std::fs::read(pdf).map_err(|e| Error::io(pdf, e))?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(text
-        .match_indices("/Count ")
+        .match_indices("/Type /Pages")
         .filter_map(|(i, _)| {
-            text[i + 7..]
+            let rest = &text[i..];
+            let object = &rest[..rest.find("endobj").unwrap_or(rest.len())];
+            let at = object.find("/Count ")?;
+            object[at + 7..]
                 .split(|c: char| !c.is_ascii_digit())
                 .next()?
                 .parse()
@@ -247,7 +315,7 @@ pub fn page_count(pdf: &Path) -> Result<usize, Error> {
         .unwrap_or(0))
 }
 
-/// Prints a packet with the page numbers of its contents filled in.
+/// Prints a packet with the page numbers of its contents filled in; `name` is the PDF's.
 fn print_packet(
     site: &Site,
     theme: &Theme,
@@ -255,6 +323,7 @@ fn print_packet(
     n: usize,
     stage: documents::Stage,
     pdf: &Path,
+    name: &str,
 ) -> Result<(), Error> {
     let m = &site.meetings[n];
     let sections = m
@@ -274,7 +343,7 @@ fn print_packet(
         let file = scratch.0.join(format!("{part}.html"));
         std::fs::write(&file, html).map_err(|e| Error::io(&file, e))?;
         let out = scratch.0.join(format!("{part}.pdf"));
-        print(browser, &file, &out)?;
+        print(browser, &file, &out, &format!("{name} (part {part})"))?;
         counts.push(page_count(&out)?);
     }
     // Each part starts on a new page: section k starts after the front matter and the
@@ -288,19 +357,28 @@ fn print_packet(
     let html = documents::packet_html(site, theme, n, stage, Some(&starts), None)?;
     let file = scratch.0.join("packet.html");
     std::fs::write(&file, html).map_err(|e| Error::io(&file, e))?;
-    print(browser, &file, pdf)
+    print(browser, &file, pdf, name)
 }
 
-/// Builds the site and prints the chosen documents; returns the PDFs written.
+/// Builds the site in a private temporary folder and prints the chosen documents;
+/// returns the PDFs written.
 pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
     let browser = find_browser(opts.browser.as_deref())?;
-    let (report, site, theme) = crate::build_site(&opts.build)?;
+    sweep_stale_scratch();
+    let work = Scratch::new("site")?;
+    let build = BuildOptions {
+        output: Some(work.0.join("site")),
+        force: false,
+        ..opts.build.clone()
+    };
+    let (report, site, theme) = crate::build_site(&build)?;
     let out_dir = opts
         .out_dir
         .clone()
-        .unwrap_or_else(|| report.output.join("pdf"));
-    std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
+        .unwrap_or_else(|| default_dir(&opts.build.root));
     let jobs = jobs(&site, &report.output, &opts.selection)?;
+    std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
+    let author = metadata::author(&site);
     let total = jobs.len();
     let done = AtomicUsize::new(0);
     let progress = std::io::stderr().is_terminal();
@@ -312,13 +390,30 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
     let results: Vec<Result<PathBuf, Error>> = pool.install(|| {
         jobs.par_iter()
             .map(|job| {
-                let pdf = out_dir.join(format!("{}-{}.pdf", job.kind, job.id));
+                let name = format!("{}-{}.pdf", job.kind, job.id);
+                let pdf = out_dir.join(&name);
+                // Printed beside its final name (same folder, so the rename is atomic) under
+                // a name no other run uses; removed if anything fails.
+                let part = PartFile(out_dir.join(format!(".{name}.{}.part", std::process::id())));
                 match job.meeting {
-                    Some(n) => {
-                        print_packet(&site, &theme, &browser, n, opts.selection.stage, &pdf)?
-                    }
-                    None => print(&browser, &job.html, &pdf)?,
+                    Some(n) => print_packet(
+                        &site,
+                        &theme,
+                        &browser,
+                        n,
+                        opts.selection.stage,
+                        &part.0,
+                        &name,
+                    )?,
+                    None => print(&browser, &job.html, &part.0, &name)?,
                 }
+                // The document's own title: the site is the author.
+                let title = metadata::html_title(&job.html)?;
+                let title = title
+                    .strip_suffix(&format!(" | {}", site.config.title))
+                    .unwrap_or(&title);
+                metadata::set_info(&part.0, title, author)?;
+                std::fs::rename(&part.0, &pdf).map_err(|e| Error::io(&pdf, e))?;
                 let k = done.fetch_add(1, Ordering::SeqCst) + 1;
                 if progress {
                     crate::term::say(&format!("[{k}/{total}] {}", pdf.display()));
@@ -327,10 +422,28 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
             })
             .collect()
     });
+    drop(work);
     let mut written = Vec::new();
     for r in results {
         written.push(r?);
     }
     written.sort();
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_counted_in_the_page_tree_not_the_bookmarks() {
+        let dir = Scratch::new("test").unwrap();
+        let pdf = dir.0.join("a.pdf");
+        std::fs::write(
+            &pdf,
+            "%PDF-1.4\n3 0 obj\n<</Type /Outlines\n/First 4 0 R\n/Count 12>>\nendobj\n5 0 obj\n<</Type /Pages\n/Count 8\n/Kids [2 0 R]>>\nendobj\n",
+        )
+        .unwrap();
+        assert_eq!(page_count(&pdf).unwrap(), 8);
+    }
 }

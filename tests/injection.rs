@@ -132,7 +132,7 @@ fn safe_links_are_published_as_written() {
         r.html,
         "<p><a href=\"https://example.org/a?b=c#d\">w</a> <a href=\"mailto:a@example.org\">m</a> \
          <a href=\"tel:+81-3-0000-0000\">t</a> <a href=\"#x\">f</a> <a href=\"diagram.png\">r</a> \
-         <a href=\"//example.org/x\">p</a> <a href=\"https://example.org/\">https://example.org/</a> \
+         <a href=\"//example.org/x\">p</a> <a href=\"https://example.org/\" class=\"url\">https://example.org/</a> \
          <img src=\"figure.png\" alt=\"i\" /></p>\n"
     );
 }

@@ -9,7 +9,7 @@ use gen::BuildOptions;
 use tempfile::TempDir;
 
 mod common;
-use common::{gen_cmd, read, shipped, write, CONFIG, HEAD};
+use common::{gen_cmd, names, read, shipped, tree, write, CONFIG, HEAD};
 
 fn tool(name: &str, args: &[&str]) -> String {
     let o = Command::new(name).args(args).output().unwrap_or_else(|e| {
@@ -163,9 +163,7 @@ fn gen_pdf_prints_a_packet_with_true_page_numbers() {
         .root(dir.path())
         .run();
     assert!(o.success(), "{}", o.stderr());
-    let pdf = dir
-        .path()
-        .join("output/pdf/meeting-2017-10-13-meeting-4.pdf");
+    let pdf = dir.path().join("pdf/meeting-2017-10-13-meeting-4.pdf");
     let pdf = pdf.to_str().unwrap();
     let info = tool("pdfinfo", &[pdf]);
     assert!(info.contains("(A4)"), "{info}");
@@ -240,7 +238,8 @@ fn a_missing_browser_is_a_clear_error() {
     let err = o.stderr();
     assert!(err.contains("no browser found to print PDFs"), "{err}");
     assert!(err.contains("sudo apt-get install chromium"), "{err}");
-    assert!(!dir.path().join("output/pdf").exists());
+    assert!(!dir.path().join("pdf").exists());
+    assert!(!dir.path().join("output").exists());
 }
 
 #[test]
@@ -343,8 +342,10 @@ fn gen_runs_on_small_pages_and_the_browser_it_starts_does_not() {
     assert_eq!(read(&record), format!("THP_enabled:\t0\n{own}"));
     assert!(dir
         .path()
-        .join("output/pdf/incident-2017-07-03-jcom.pdf")
+        .join("pdf/incident-2017-07-03-jcom.pdf")
         .is_file());
+    // The site it printed was built elsewhere.
+    assert!(!dir.path().join("output").exists());
 }
 
 /// A PNG of `side`×`side` red pixels.
@@ -440,4 +441,239 @@ fn a_printed_report_never_reads_a_local_file_the_body_names() {
         !sizes.contains(&(40, 40)),
         "a local file was printed: {list}"
     );
+}
+
+/// The names of a PDF's bookmarks, in order, as `pdftohtml -xml` lists them (`<item>`
+/// elements of its `<outline>`; poppler reads the PDF's /Outlines tree).
+fn bookmarks(pdf: &Path) -> Vec<String> {
+    let xml = tool(
+        "pdftohtml",
+        &["-xml", "-stdout", "-i", pdf.to_str().unwrap()],
+    );
+    xml.split("<item ")
+        .skip(1)
+        .map(|item| {
+            let text = &item[item.find('>').unwrap() + 1..];
+            text[..text.find("</item>").unwrap()].to_string()
+        })
+        .collect()
+}
+
+/// A PDF's information as `pdfinfo` prints it: the value of one `Key:` line.
+fn info(pdf: &Path, key: &str) -> String {
+    tool("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}:")))
+        .unwrap_or_else(|| panic!("pdfinfo shows no {key}"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn printing_one_document_after_another_keeps_every_pdf_and_never_touches_the_site_output() {
+    let dir = shipped();
+    let o = gen_cmd(["build", "--base-url", "https://reviews.example.net/"])
+        .root(dir.path())
+        .run();
+    assert!(o.success(), "{}", o.stderr());
+    let output = dir.path().join("output");
+    let built = tree(&output);
+    let pdfs = dir.path().join("pdf");
+    for (args, name) in [
+        (
+            ["--incident", "2017-07-03-jcom"],
+            "incident-2017-07-03-jcom.pdf",
+        ),
+        (
+            ["--incident", "2023-10-31-docomo"],
+            "incident-2023-10-31-docomo.pdf",
+        ),
+        (["--year", "2023"], "year-2023.pdf"),
+        (
+            ["--meeting", "2017-10-13-meeting-4"],
+            "meeting-2017-10-13-meeting-4.pdf",
+        ),
+        (
+            ["--incident", "2016-08-17-nifty"],
+            "incident-2016-08-17-nifty.pdf",
+        ),
+    ] {
+        let o = gen_cmd(["pdf"]).args(args).root(dir.path()).run();
+        assert!(o.success(), "{args:?}: {}", o.stderr());
+        assert_eq!(o.stdout(), format!("{}\n", pdfs.join(name).display()));
+        assert_eq!(tree(&output), built, "gen pdf {args:?} changed output/");
+    }
+    assert_eq!(
+        names(&pdfs),
+        [
+            "incident-2016-08-17-nifty.pdf",
+            "incident-2017-07-03-jcom.pdf",
+            "incident-2023-10-31-docomo.pdf",
+            "meeting-2017-10-13-meeting-4.pdf",
+            "year-2023.pdf",
+        ]
+    );
+    // Every document has bookmarks, led by its title, and is tagged.
+    for name in names(&pdfs) {
+        let pdf = pdfs.join(&name);
+        let title = info(&pdf, "Title");
+        assert_eq!(bookmarks(&pdf).first(), Some(&title), "{name}");
+        assert_eq!(info(&pdf, "Tagged"), "yes", "{name}");
+        assert_eq!(info(&pdf, "Author"), "電気通信事故アーカイブ", "{name}");
+    }
+    assert_eq!(
+        info(&pdfs.join("year-2023.pdf"), "Title"),
+        "2023年 年次報告"
+    );
+    // The packet was printed from a site built with config.toml's base_url, not the one
+    // output/ was built with.
+    let text = tool(
+        "pdftotext",
+        &[
+            pdfs.join("meeting-2017-10-13-meeting-4.pdf")
+                .to_str()
+                .unwrap(),
+            "-",
+        ],
+    );
+    assert!(text.contains("https://example.org/postmortems/"), "{text}");
+    // A later `gen build` leaves them be.
+    let printed = tree(&pdfs);
+    assert!(gen_cmd(["build"]).root(dir.path()).run().success());
+    assert_eq!(tree(&pdfs), printed);
+
+    // An unknown document prints nothing and changes nothing.
+    let o = gen_cmd(["pdf", "--incident", "2017-07-03-jcom", "--incident", "nope"])
+        .root(dir.path())
+        .run();
+    assert_eq!(o.code(), Some(2), "{}", o.stderr());
+    assert!(
+        o.stderr()
+            .starts_with("error: there is no incident \"nope\"\n"),
+        "{}",
+        o.stderr()
+    );
+    assert_eq!(tree(&pdfs), printed);
+}
+
+/// A browser that prints nothing: the print fails after gen has started it.
+#[cfg(unix)]
+#[test]
+fn a_failed_print_leaves_the_earlier_pdf_of_that_document_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = shipped();
+    let pdfs = dir.path().join("pdf");
+    fs::create_dir_all(&pdfs).unwrap();
+    fs::write(pdfs.join("incident-2017-07-03-jcom.pdf"), "earlier").unwrap();
+    fs::write(pdfs.join("notes.txt"), "mine").unwrap();
+    let fake = TempDir::new().unwrap();
+    let browser = fake.path().join("browser");
+    fs::write(&browser, "#!/bin/sh\necho 'crashed' >&2\nexit 1\n").unwrap();
+    fs::set_permissions(&browser, fs::Permissions::from_mode(0o755)).unwrap();
+    let before = tree(&pdfs);
+    let o = gen_cmd(["pdf", "--incident", "2017-07-03-jcom", "--browser"])
+        .arg(&browser)
+        .root(dir.path())
+        .run();
+    assert_eq!(o.code(), Some(2));
+    assert_eq!(
+        o.stderr(),
+        "error: the browser did not print incident-2017-07-03-jcom.pdf: crashed\n"
+    );
+    // No partial file is left beside them either.
+    assert_eq!(tree(&pdfs), before);
+    assert!(!dir.path().join("output").exists());
+}
+
+#[test]
+fn a_packet_pdf_has_bookmarks_metadata_and_links_within_itself() {
+    let dir = shipped();
+    let o = gen_cmd(["pdf", "--meeting", "2017-10-13-meeting-4"])
+        .root(dir.path())
+        .run();
+    assert!(o.success(), "{}", o.stderr());
+    let pdf = dir.path().join("pdf/meeting-2017-10-13-meeting-4.pdf");
+    // One bookmark per heading: the cover, the contents, each incident (named by its
+    // agenda item and operators) with its sections, the minutes.
+    let marks = bookmarks(&pdf);
+    for want in [
+        "電気通信事故検証会議（第4回）",
+        "目次",
+        "議題 1 · 株式会社ジュピターテレコム、株式会社ジェイコムウェスト\u{a0}DNSサーバへの応答破棄によるウェブサイト接続障害",
+        "事故の概要",
+        "総括",
+        "再発防止策",
+        "議事要旨",
+        "議事模様",
+    ] {
+        assert_eq!(
+            marks.iter().filter(|m| *m == want).count(),
+            1,
+            "{want} in {marks:#?}"
+        );
+    }
+    assert_eq!(info(&pdf, "Title"), "電気通信事故検証会議（第4回）");
+    assert_eq!(info(&pdf, "Author"), "電気通信事故アーカイブ");
+    assert_eq!(info(&pdf, "Creator"), "gen");
+    assert_eq!(info(&pdf, "Tagged"), "yes");
+    // The minutes' 「事故報告を参照」 leads to the incident's section in the packet and
+    // 「事故報告の『総括』」 to that heading; only the section's own web-version link leads
+    // to the site (links are uncompressed annotations in Chromium's PDFs).
+    let bytes = String::from_utf8_lossy(&fs::read(&pdf).unwrap()).into_owned();
+    assert!(bytes.contains("/Dest /incident-2017-07-03-jcom"));
+    assert!(bytes.contains("/Dest /2017-07-03-jcom-#25E7#25B7#258F#25E6#258B#25AC"));
+    assert_eq!(
+        bytes
+            .matches("/URI (https://example.org/postmortems/incidents/2017-07-03-jcom/")
+            .count(),
+        1
+    );
+    // The printed contents carry page numbers, so the note about them is left out.
+    assert!(!tool("pdftotext", &[pdf.to_str().unwrap(), "-"]).contains("target-counter"));
+}
+
+#[test]
+fn the_html_packet_says_where_its_page_numbers_come_from() {
+    let dir = shipped();
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let html = read(
+        &dir.path()
+            .join("output/meetings/2017-10-13-meeting-4/packet/index.html"),
+    );
+    assert!(html.contains(
+        "<li><a href=\"#minutes\">議事要旨</a><span class=\"leader\"></span><span class=\"page\" data-target=\"#minutes\"></span></li>"
+    ));
+    assert!(html.contains("<p class=\"toc-note\">ページ番号は gen pdf で作る PDF に入ります。この HTML を印刷したときに入るのは CSS の target-counter() に対応した印刷ソフト（WeasyPrint、Prince など）だけで、Chrome、Edge、Firefox、Safari では入りません。</p>"));
+    assert!(html
+        .contains(".toc .page:empty::after { content: target-counter(attr(data-target), page);"));
+    // Links to the incident on the agenda stay in the packet.
+    assert!(
+        html.contains("本事故の概要は <a href=\"#incident-2017-07-03-jcom\">事故報告</a>を参照。")
+    );
+    assert!(html.contains("<a href=\"#2017-07-03-jcom-総括\">事故報告の「総括」</a>"));
+}
+
+#[test]
+fn a_link_whose_text_is_its_address_is_printed_once() {
+    let dir = TempDir::new().unwrap();
+    let site = dir.path().join("site");
+    write(&site, "config.toml", CONFIG);
+    write(
+        &site,
+        "content/incidents/a.md",
+        format!("{HEAD}\n公表資料 <https://example.com/a> と [説明](https://example.com/b)。\n"),
+    );
+    let o = gen_cmd(["pdf", "--incident", "a"])
+        .root(&site)
+        .arg("--output")
+        .arg(dir.path().join("pdfs"))
+        .run();
+    assert!(o.success(), "{}", o.stderr());
+    let pdf = dir.path().join("pdfs/incident-a.pdf");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert_eq!(text.matches("https://example.com/a").count(), 1, "{text}");
+    // A link with other text still shows where it leads.
+    assert_eq!(text.matches("<https://example.com/b>").count(), 1, "{text}");
+    assert_eq!(info(&pdf, "Title"), "A");
+    assert_eq!(info(&pdf, "Author"), "T");
 }

@@ -356,11 +356,18 @@ fn packet_with(
     let m = &site.meetings[n];
     let path = crate::routes::packet(&m.id);
     let mut classes = markdown::HighlightClasses::default();
+    let root = doc_root(site, &path);
+    let agenda: Vec<&str> = site
+        .agenda(n)
+        .iter()
+        .map(|&k| site.incidents[k].id.as_str())
+        .collect();
     let sections: Vec<IncidentView> = site
         .agenda(n)
         .iter()
         .map(|&k| {
-            let (view, body_classes) = report_view(views, k, &path)?;
+            let (mut view, body_classes) = report_view(views, k, &path)?;
+            view.body = super::links::into_packet(&view.body, &root, &agenda);
             classes.add(body_classes);
             Ok(view)
         })
@@ -381,7 +388,7 @@ fn packet_with(
         site.config.unsafe_html,
         site.config.language,
     );
-    minutes.html = with_root(&minutes.html, &doc_root(site, &path));
+    minutes.html = super::links::into_packet(&with_root(&minutes.html, &root), &root, &agenda);
     let with_minutes = binds_minutes(site, n, stage)?;
     let page = |k: usize| pages.and_then(|p| p.get(k).copied());
     let mut toc: Vec<TocEntry> = meeting

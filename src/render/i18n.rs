@@ -130,6 +130,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("incidents_suffix", "件", " incidents"),
     ("as_of", "時点", "as of"),
     ("contents", "目次", "Contents"),
+    (
+        "toc_pages_note",
+        "ページ番号は gen pdf で作る PDF に入ります。この HTML を印刷したときに入るのは CSS の target-counter() に対応した印刷ソフト（WeasyPrint、Prince など）だけで、Chrome、Edge、Firefox、Safari では入りません。",
+        "Page numbers are filled in by gen pdf. Printing this HTML file fills them in only with software that supports CSS target-counter() (WeasyPrint, Prince …), not in Chrome, Edge, Firefox or Safari.",
+    ),
     ("not_found", "ページが見つかりません", "Page not found"),
     (
         "not_found_text",

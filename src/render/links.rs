@@ -306,6 +306,53 @@ fn join(folder: &str, rel: &str) -> Option<String> {
     Some(out)
 }
 
+/// Points the links of a packet's text that lead to an incident on its agenda (its page or
+/// report, from `root`) at that incident's section in the packet, so that a printed packet
+/// links within itself: `{root}incidents/<id>/index.html` becomes `#incident-<id>`, and a
+/// fragment `#x` becomes `#<id>-x`, the section's prefixed id. Other links are kept.
+pub(crate) fn into_packet(html: &str, root: &str, agenda: &[&str]) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"") {
+        let (head, tail) = rest.split_at(at + 6);
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        let href = &tail[..end];
+        match in_packet(href, root, agenda) {
+            Some(local) => out.push_str(&local),
+            None => out.push_str(href),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The in-packet target of one `href` (as written in the HTML), if it leads to an
+/// incident on the agenda.
+fn in_packet(href: &str, root: &str, agenda: &[&str]) -> Option<String> {
+    let path = href.strip_prefix(root)?;
+    let (page, fragment) = match path.split_once('#') {
+        Some((page, fragment)) => (page, Some(fragment)),
+        None => (path, None),
+    };
+    let id = agenda
+        .iter()
+        .find(|id| page == routes::incident(id) || page == routes::incident_report(id))?;
+    Some(match fragment {
+        None | Some("") => format!("#incident-{id}"),
+        // The ids in the HTML are written as they are, not percent-encoded: Chromium names
+        // a PDF's destinations after them.
+        Some(f) => format!(
+            "#{}",
+            markdown::escape(&format!(
+                "{id}-{}",
+                percent_encoding::percent_decode_str(f).decode_utf8_lossy()
+            ))
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,5 +400,25 @@ mod tests {
         );
         assert_eq!(got("https://example.org/x.md"), None);
         assert_eq!(got("diagram.png"), None);
+    }
+
+    #[test]
+    fn links_to_an_incident_on_the_agenda_stay_in_the_packet() {
+        let root = "https://example.org/p/";
+        let html = "<a href=\"https://example.org/p/incidents/a/index.html\">a</a> \
+                    <a href=\"https://example.org/p/incidents/a/index.html#%E7%B7%8F%E6%8B%AC\">b</a> \
+                    <a href=\"https://example.org/p/incidents/a/report.html#x%22y\">c</a> \
+                    <a href=\"https://example.org/p/incidents/b/index.html\">d</a> \
+                    <a href=\"https://example.org/p/causes/index.html\">e</a> \
+                    <a href=\"https://other.example/p/incidents/a/index.html\">f</a>";
+        assert_eq!(
+            into_packet(html, root, &["a", "c"]),
+            "<a href=\"#incident-a\">a</a> \
+             <a href=\"#a-総括\">b</a> \
+             <a href=\"#a-x&quot;y\">c</a> \
+             <a href=\"https://example.org/p/incidents/b/index.html\">d</a> \
+             <a href=\"https://example.org/p/causes/index.html\">e</a> \
+             <a href=\"https://other.example/p/incidents/a/index.html\">f</a>"
+        );
     }
 }

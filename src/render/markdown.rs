@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 
 use crate::model::Lang;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -266,7 +268,7 @@ fn render_with(
         has_raw_html = false;
     }
     let mut t = Transform {
-        events: parse(),
+        events: parse().peekable(),
         pending: std::collections::VecDeque::new(),
         rewrite,
         table_label: match lang {
@@ -309,7 +311,7 @@ fn render_with(
 /// highlighted code, table boxes, link targets, refused links, footnote ids. What it finds
 /// on the way (links, headings, refusals) is kept for the caller.
 struct Transform<'a, 'r, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> {
-    events: I,
+    events: std::iter::Peekable<I>,
     /// Output made ahead of time (a table box's opening and its first event).
     pending: std::collections::VecDeque<Event<'a>>,
     rewrite: &'r dyn Fn(&str) -> Option<String>,
@@ -382,7 +384,31 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
                 if !self.admit(&dest_url, "link", range) {
                     return None;
                 }
+                // A link whose text is its address (`<https://…>`, `[https://…](https://…)`)
+                // gets class `url`: printed documents do not print the address again.
+                let mut url_text = link_type == LinkType::Autolink;
+                if !url_text
+                    && matches!(self.events.peek(), Some((Event::Text(t), _)) if t.as_ref() == dest_url.as_ref())
+                {
+                    if let Some((text, _)) = self.events.next() {
+                        self.pending.push_back(text);
+                    }
+                    url_text = matches!(self.events.peek(), Some((Event::End(TagEnd::Link), _)));
+                }
                 let dest = (self.rewrite)(&dest_url).map_or(dest_url, CowStr::from);
+                if url_text {
+                    // The HTML writer's own start tag, plus the class; its `</a>` still ends it.
+                    let mut tag = String::from("<a href=\"");
+                    let _ = pulldown_cmark_escape::escape_href(&mut tag, &dest);
+                    tag.push('"');
+                    if !title.is_empty() {
+                        tag.push_str(" title=\"");
+                        let _ = pulldown_cmark_escape::escape_html(&mut tag, &title);
+                        tag.push('"');
+                    }
+                    tag.push_str(" class=\"url\">");
+                    return Some(Event::InlineHtml(CowStr::from(tag)));
+                }
                 Some(Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,
@@ -1034,6 +1060,23 @@ mod tests {
             r.html.contains("<h2 id=\"summary-1\">"),
             "template ids are reserved: {}",
             r.html
+        );
+    }
+
+    #[test]
+    fn a_link_whose_text_is_its_address_is_marked() {
+        let r = render(
+            "<https://a.example/x?q=1&r=2> [https://b.example/](https://b.example/ \"B\") [text](https://c.example/) [https://d.example/ *more*](https://d.example/) [https://e.example/](https://f.example/)\n",
+            &|_| None,
+            Lang::Ja,
+        );
+        assert_eq!(
+            r.html,
+            "<p><a href=\"https://a.example/x?q=1&amp;r=2\" class=\"url\">https://a.example/x?q=1&amp;r=2</a> \
+             <a href=\"https://b.example/\" title=\"B\" class=\"url\">https://b.example/</a> \
+             <a href=\"https://c.example/\">text</a> \
+             <a href=\"https://d.example/\">https://d.example/ <em>more</em></a> \
+             <a href=\"https://f.example/\">https://e.example/</a></p>\n"
         );
     }
 
