@@ -149,7 +149,12 @@ pub(crate) fn scatter(
     let (left, right, top, bottom) = (78i64, 18i64, 30i64, 52i64);
     let (w, h) = (WIDTH as i64 - left - right, 230i64);
     let hours = |m: i64| u64::try_from(m.max(0)).unwrap_or(0).div_ceil(60);
-    let max_h = points.iter().map(|p| hours(p.minutes)).max().unwrap_or(1).max(1);
+    let max_h = points
+        .iter()
+        .map(|p| hours(p.minutes))
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let max_u = points.iter().map(|p| p.users).max().unwrap_or(1).max(1);
     let (xt, yt) = (ticks(max_h), ticks(max_u));
     let x_max = xt.last().copied().unwrap_or(1).max(1);
@@ -199,8 +204,8 @@ pub(crate) fn scatter(
     ));
     for (k, p) in points.iter().enumerate() {
         // Hours as drawn: the minutes over the axis's hours, in i128 against overflow.
-        let x = left
-            + (i128::from(p.minutes.max(0)) * i128::from(w) / (i128::from(x_max) * 60)) as i64;
+        let x =
+            left + (i128::from(p.minutes.max(0)) * i128::from(w) / (i128::from(x_max) * 60)) as i64;
         let y = bottom_y - scale(p.users, y_max, h as u64) as i64;
         // The number sits right of the point, or left of it near the right edge.
         let (nx, anchor) = if x > left + w - 24 {
@@ -298,7 +303,10 @@ mod tests {
         assert_eq!(ticks(2), [0, 1, 2]);
         assert_eq!(ticks(7), [0, 2, 4, 6, 8]);
         assert_eq!(ticks(36), [0, 10, 20, 30, 40]);
-        assert_eq!(ticks(220_300), [0, 50_000, 100_000, 150_000, 200_000, 250_000]);
+        assert_eq!(
+            ticks(220_300),
+            [0, 50_000, 100_000, 150_000, 200_000, 250_000]
+        );
         assert_eq!(*ticks(u64::MAX).last().unwrap(), u64::MAX);
     }
 
@@ -311,9 +319,28 @@ mod tests {
         let svg = scatter("c", "t", &AXES, &points, &|u| u.to_string());
         // The plot runs from x 78 to 402 and from y 30 (top) to 260 (the horizontal axis).
         let huge = &svg[svg.find("<circle").unwrap()..];
-        let cx: i64 = huge.split("cx=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-        let cy: i64 = huge.split("cy=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-        assert!((78..=402).contains(&cx) && (30..=260).contains(&cy), "{cx} {cy}");
+        let cx: i64 = huge
+            .split("cx=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let cy: i64 = huge
+            .split("cy=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (78..=402).contains(&cx) && (30..=260).contains(&cy),
+            "{cx} {cy}"
+        );
         assert!(svg.contains("cx=\"78\" cy=\"260\""), "{svg}");
     }
 
@@ -323,9 +350,13 @@ mod tests {
             point("DNS障害", "株式会社ジュピターテレコム", 23 * 60 + 8, 52_792),
             point("メール障害", "楽天株式会社", 6 * 60 + 52, 220_300),
         ];
-        let svg = scatter("s", "継続時間と影響利用者数", &AXES, &points, &|u| {
-            format!("{u}人")
-        });
+        let svg = scatter(
+            "s",
+            "継続時間と影響利用者数",
+            &AXES,
+            &points,
+            &|u| format!("{u}人"),
+        );
         // Hours 0, 5 … 25 along the bottom; users 0 … 250,000 up the side.
         for h in ["0", "5", "10", "15", "20", "25"] {
             assert!(
@@ -335,15 +366,28 @@ mod tests {
         }
         assert!(!svg.contains("text-anchor=\"middle\">30</text>"), "{svg}");
         for u in ["0人", "50000人", "150000人", "250000人"] {
-            assert!(svg.contains(&format!("text-anchor=\"end\">{u}</text>")), "{u}");
+            assert!(
+                svg.contains(&format!("text-anchor=\"end\">{u}</text>")),
+                "{u}"
+            );
         }
         assert_eq!(svg.matches("class=\"grid\"").count(), 6 + 6);
         assert!(svg.contains(">継続時間（時間）</text>") && svg.contains(">影響利用者数</text>"));
-        assert!(svg.contains("font-weight=\"700\">1</text>") && svg.contains("font-weight=\"700\">2</text>"));
-        assert!(svg.contains("<title>1 株式会社ジュピターテレコム (DNS障害): 23h08m, 52792人</title>"), "{svg}");
+        assert!(
+            svg.contains("font-weight=\"700\">1</text>")
+                && svg.contains("font-weight=\"700\">2</text>")
+        );
+        assert!(
+            svg.contains("<title>1 株式会社ジュピターテレコム (DNS障害): 23h08m, 52792人</title>"),
+            "{svg}"
+        );
         // Every label is 15 units in a 420-unit viewBox: 12 px or more in a 343 px column.
         assert!(svg.contains("viewBox=\"0 0 420 ") && svg.contains("font-size=\"15\""));
-        assert_eq!(svg.matches("font-size=").count(), 1, "one size for every label");
+        assert_eq!(
+            svg.matches("font-size=").count(),
+            1,
+            "one size for every label"
+        );
     }
 
     #[test]
@@ -361,14 +405,34 @@ mod tests {
             },
         ];
         let svg = horizontal_bars("b", "原因別", &bars);
-        assert!(svg.contains("data-key=\"natural-disaster\" data-value=\"0\" x=\"165\" y=\"39\" width=\"0\""), "{svg}");
+        assert!(
+            svg.contains(
+                "data-key=\"natural-disaster\" data-value=\"0\" x=\"165\" y=\"39\" width=\"0\""
+            ),
+            "{svg}"
+        );
         // 3 of an axis to 3: the whole 215 units.
-        assert!(svg.contains("data-key=\"human-error\" data-value=\"3\" x=\"165\" y=\"11\" width=\"215\""), "{svg}");
+        assert!(
+            svg.contains(
+                "data-key=\"human-error\" data-value=\"3\" x=\"165\" y=\"11\" width=\"215\""
+            ),
+            "{svg}"
+        );
         for t in 0..=3 {
-            assert!(svg.contains(&format!("class=\"tick\" x=\"{}\" y=\"82\" text-anchor=\"middle\">{t}</text>", 165 + t * 215 / 3)), "tick {t}: {svg}");
+            assert!(
+                svg.contains(&format!(
+                    "class=\"tick\" x=\"{}\" y=\"82\" text-anchor=\"middle\">{t}</text>",
+                    165 + t * 215 / 3
+                )),
+                "tick {t}: {svg}"
+            );
         }
         assert_eq!(svg.matches("class=\"grid\"").count(), 4);
-        assert!(svg.contains(">人為ミス</text>") && svg.contains("class=\"value\" x=\"170\" y=\"53\">0</text>"), "{svg}");
+        assert!(
+            svg.contains(">人為ミス</text>")
+                && svg.contains("class=\"value\" x=\"170\" y=\"53\">0</text>"),
+            "{svg}"
+        );
     }
 
     #[test]
@@ -377,7 +441,10 @@ mod tests {
             "x",
             Some("表で見る"),
             &["月", "事故件数"],
-            &[vec!["4月".into(), "2".into()], vec!["<b>".into(), "0".into()]],
+            &[
+                vec!["4月".into(), "2".into()],
+                vec!["<b>".into(), "0".into()],
+            ],
             &[false, true],
         );
         assert_eq!(

@@ -475,7 +475,13 @@ fn annual_charts(
     let legend = charts::table(
         "chart-scatter-legend",
         None,
-        &[t("number_sign"), t("operator"), t("incident"), t("duration"), t("users")],
+        &[
+            t("number_sign"),
+            t("operator"),
+            t("incident"),
+            t("duration"),
+            t("users"),
+        ],
         &points
             .iter()
             .enumerate()
