@@ -462,3 +462,84 @@ export async function screenshots(b, variant, pages, dir, widths = [375, 1280]) 
   await ctx.close();
   return jobs.map((j) => j.file);
 }
+
+/**
+ * Short labels (table headers, badges, dates, figures, statuses, roles, flags …) that wrap
+ * inside a word: the CSS selector of the labels checked, and the longest run of characters
+ * without a space that counts as one word (a longer run is prose, and prose may wrap).
+ */
+export const LABEL_SELECTOR = 'thead th, th[scope="col"], table.summary th, .badge, .date, time, .num, .status, .role, .flag, .scope, .elapsed, .channel, .kind, .tag, .cause, .bar-label, .bar-count, .figures dt, .figures dd, .figure-note, .doc-links a';
+export const MAX_WORD = 16;
+
+/**
+ * At each width, every label of LABEL_SELECTOR on each page: each word (a run of up to
+ * MAX_WORD characters between spaces) must sit on one line. Lines are read per character
+ * with Range.getClientRects (a character below the previous one's middle starts a new
+ * line). A break before an opening or after a closing bracket, or after the dash of a range,
+ * is between words (影響利用者数|（合計）, 16:55–|19:16). Labels that are not rendered, or clipped to a 1 px box (visually
+ * hidden), are skipped; so are SVG text (the charts lay out their own labels) and the tables
+ * of Markdown bodies (the author's, not the theme's).
+ */
+export async function checkWraps(b, variant, pages, widths = [375, 1280]) {
+  const ctx = await b.context();
+  await installRouting(ctx, variant, []);
+  const jobs = [];
+  for (const p of pages) for (const w of widths) jobs.push({ ...p, width: w });
+  const out = await eachPage(ctx, jobs, 2, async (page, j) => {
+    await page.setViewportSize({ width: j.width, height: 900 });
+    await page.goto(variant.pageUrl(j.rel), { waitUntil: 'load' });
+    const r = await page.evaluate(([sel, maxWord]) => {
+      const describe = (el) => el.tagName.toLowerCase() + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+      const hidden = (el) => {
+        for (let a = el; a && a !== document.documentElement; a = a.parentElement) {
+          const q = a.getBoundingClientRect();
+          if (getComputedStyle(a).overflow !== 'visible' && (q.width <= 2 || q.height <= 2)) return true;
+        }
+        return el.getClientRects().length === 0;
+      };
+      // A closing bracket, or the dash of a range (16:55–19:16), ends a word.
+      const OPEN = /[（(「『【［\[]/u, CLOSE = /[）)」』】］\]–〜~]/u;
+      const seen = new Set();
+      const breaks = [];
+      let labels = 0, words = 0;
+      const range = document.createRange();
+      const box = (node, i, n) => {
+        range.setStart(node, i);
+        range.setEnd(node, i + n);
+        return [...range.getClientRects()].find((q) => q.width > 0 || q.height > 0);
+      };
+      for (const el of document.querySelectorAll(sel)) {
+        if (el.closest('svg, .prose') || hidden(el)) continue;
+        labels++;
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (seen.has(node)) continue;
+          seen.add(node);
+          const text = node.data;
+          for (const m of text.matchAll(/\S+/gu)) {
+            const chars = [...m[0]];
+            if (chars.length < 2 || chars.length > maxWord) continue;
+            words++;
+            let at = m.index, prev = null, prevCh = '', shown = '', broken = false;
+            for (const ch of chars) {
+              const q = box(node, at, ch.length);
+              if (q && prev && q.top >= prev.top + prev.height / 2) {
+                shown += '|';
+                if (!OPEN.test(ch) && !CLOSE.test(prevCh)) broken = true;
+              }
+              shown += ch;
+              if (q) prev = q;
+              prevCh = ch;
+              at += ch.length;
+            }
+            if (broken) breaks.push({ el: describe(el), owner: describe(node.parentElement), word: shown });
+          }
+        }
+      }
+      return { labels, words, breaks };
+    }, [LABEL_SELECTOR, MAX_WORD]);
+    return { ...j, ...r };
+  });
+  await ctx.close();
+  return out;
+}

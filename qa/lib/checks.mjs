@@ -235,3 +235,21 @@ export function noJsCheck(results) {
   c.summary = `${results.filter((r) => r.ok).length}/${plural(results.length, 'page')} show their main content (main, or body for print documents) and h1 with JavaScript disabled`;
   return c;
 }
+
+/** 4. Short labels (headers, badges, dates, figures) never wrap inside a word, at any width checked. */
+export function wrapCheck(results, widths) {
+  const c = new Check('word-wrap');
+  let labels = 0, words = 0;
+  for (const r of results) {
+    labels += r.labels;
+    words += r.words;
+    for (const x of r.breaks) {
+      const msg = `${r.rel} at ${r.width} px: ${x.el} "${x.word}" wraps inside a word`;
+      // The print documents are A4 layouts: on a phone their reflow is a courtesy (a warning).
+      if (PRINT_TYPES.has(r.type) && r.width < 600) c.warn(`print document ${msg}`); else c.fail(msg);
+    }
+  }
+  const pages = new Set(results.map((r) => r.rel)).size;
+  c.summary = `${plural(pages, 'page')} at ${widths.join(' and ')} px: ${labels} labels, ${words} words checked, ${plural(c.failures.length, 'word')} broken across lines`;
+  return c;
+}

@@ -7,7 +7,7 @@ import { genBuild, htmlFiles, pageType, PRINT_TYPES, NAMED_TYPES, EXTRA_TYPES, r
 import { checkLinks } from './links.mjs';
 import { serve } from './server.mjs';
 import { runVnu } from './vnu.mjs';
-import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, checkAxe, checkKeyboard, checkPhone, checkNoJs, screenshots } from './browser.mjs';
+import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, checkAxe, checkKeyboard, checkPhone, checkWraps, checkNoJs, screenshots } from './browser.mjs';
 import { Check, printDetails, printSummary, plural } from './report.mjs';
 import * as C from './checks.mjs';
 import { selfTest } from './selftest.mjs';
@@ -17,6 +17,7 @@ const QA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = path.resolve(QA, '..');
 export const SUB_BASE = 'https://example.org/postmortems/';
 export const PHONE = 375;
+export const WRAP_WIDTHS = [375, 1280];
 export const WEIGHT_LIMIT = 60_000; // bytes: "under 60 KB uncompressed"
 
 function usage() {
@@ -111,6 +112,8 @@ async function gate({ gen, tmp, shots }) {
     step('keyboard done');
     const phone = await checkPhone(b, variants.root, pages.map((rel) => ({ rel, type: pageType(rel) })), PHONE);
     step('phone done');
+    const wraps = await checkWraps(b, variants.root, pages.map((rel) => ({ rel, type: pageType(rel) })), WRAP_WIDTHS);
+    step('word wrap done');
     const nojs = await checkNoJs(b, variants.file, pages.map((rel) => ({ rel, type: pageType(rel) })));
     step('no-JavaScript done');
     const shotFiles = await screenshots(b, variants.root, oneEach, shots);
@@ -132,6 +135,7 @@ async function gate({ gen, tmp, shots }) {
     checks.push(C.overflowCheck(phone, PHONE));
     checks.push(C.textSizeCheck(phone, PHONE));
     checks.push(C.targetsCheck(phone, PHONE));
+    checks.push(C.wrapCheck(wraps, WRAP_WIDTHS));
     checks.push(C.offlineCheck(crawls));
     checks.push(C.weightCheck(dirs.root, WEIGHT_LIMIT));
     checks.push(C.noJsCheck(nojs));

@@ -10,7 +10,7 @@ import { genBuild, htmlFiles, pageType, representativePages } from './site.mjs';
 import { checkLinks } from './links.mjs';
 import { serve } from './server.mjs';
 import { runVnu } from './vnu.mjs';
-import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, checkAxe, checkPhone } from './browser.mjs';
+import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, checkAxe, checkPhone, checkWraps } from './browser.mjs';
 import { Check, printDetails, printSummary } from './report.mjs';
 import * as C from './checks.mjs';
 
@@ -34,9 +34,13 @@ export const FAULTS = [
     name: 'overflow-375', check: 'phone-overflow', what: 'a fixed 600px-wide element',
     html: '<div class="qa-fault" style="width: 600px">qa fault: a fixed 600px-wide element</div>\n',
   },
+  {
+    name: 'label-wrap', check: 'word-wrap', what: 'a badge squeezed to 2em, so 重大な事故 wraps inside the word',
+    html: '<p class="qa-fault"><span class="badge" style="display: inline-block; width: 2em; white-space: normal; word-break: normal">重大な事故</span></p>\n',
+  },
 ];
 
-const CHECKS = ['html', 'links', 'a11y-axe', 'phone-overflow'];
+const CHECKS = ['html', 'links', 'a11y-axe', 'phone-overflow', 'word-wrap'];
 
 function makeSite(gen, repo, dir) {
   const r = spawnSync(gen, ['init', dir], { encoding: 'utf8' });
@@ -95,11 +99,14 @@ export async function selfTest({ gen, repo, tmp, step }) {
         const incident = representativePages(r.out, [['incident', null]]);
         r.incident = incident[0]?.rel;
         const axe = await checkAxe(b, served, incident);
-        const phone = await checkPhone(b, served, pages.map((rel) => ({ rel, type: pageType(rel) })), 375);
+        const typed = pages.map((rel) => ({ rel, type: pageType(rel) }));
+        const phone = await checkPhone(b, served, typed, 375);
+        const wraps = await checkWraps(b, served, typed, [375, 1280]);
         r.checks = {
           links: C.linksCheck([{ name: r.name, res: checkLinks(r.out, baseUrl) }], crawls),
           'a11y-axe': C.axeCheck(axe),
           'phone-overflow': C.overflowCheck(phone, 375),
+          'word-wrap': C.wrapCheck(wraps, [375, 1280]),
         };
       } finally {
         await server.close();

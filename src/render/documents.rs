@@ -512,14 +512,52 @@ fn annual_charts(
             let i = incident(n);
             Some(Point {
                 label: i.title.clone(),
+                operator: views.row(i).operators,
                 minutes: i.duration()?.minutes(),
                 users: i.users()?.count.value,
             })
         })
         .collect();
+    let t = |k: &str| shared.label(k);
+    let month_table = charts::table(
+        "chart-months-table",
+        Some(t("chart_table")),
+        &[t("month"), t("incident_count")],
+        &months
+            .iter()
+            .map(|b| vec![b.label.clone(), b.value.to_string()])
+            .collect::<Vec<_>>(),
+        &[false, true],
+    );
+    // The scatter's legend: each number with its operator, incident and figures.
+    let legend = charts::table(
+        "chart-scatter-legend",
+        None,
+        &[
+            t("number_sign"),
+            t("operator"),
+            t("incident"),
+            t("duration"),
+            t("users"),
+        ],
+        &points
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                vec![
+                    (k + 1).to_string(),
+                    p.operator.clone(),
+                    p.label.clone(),
+                    f.duration(crate::model::Duration::from_minutes(p.minutes)),
+                    f.number(p.users),
+                ]
+            })
+            .collect::<Vec<_>>(),
+        &[true, false, false, true, true],
+    );
     [
-        charts::horizontal_bars("chart-causes", shared.label("per_cause"), &cause_bars),
-        charts::vertical_bars("chart-months", shared.label("per_month"), &months),
+        charts::horizontal_bars("chart-causes", t("per_cause"), &cause_bars),
+        charts::horizontal_bars("chart-months", t("per_month"), &months) + &month_table,
         // No incident with both figures: no axes drawn around nothing (the caption
         // says why).
         if points.is_empty() {
@@ -527,10 +565,14 @@ fn annual_charts(
         } else {
             charts::scatter(
                 "chart-scatter",
-                shared.label("duration_vs_users"),
+                t("duration_vs_users"),
+                &charts::Axes {
+                    x: t("axis_hours"),
+                    y: t("users"),
+                },
                 &points,
                 &|u| f.number(u),
-            )
+            ) + &legend
         },
     ]
 }

@@ -59,6 +59,8 @@ pub(super) struct CauseGroup {
     primary_count: usize,
     /// Share of the largest count, for the bar (0–100).
     bar: usize,
+    /// Share of the bar that is primary causes (0–100), drawn darker.
+    primary_share: usize,
 }
 
 /// Every cause with its figures (the home page shows them too).
@@ -86,6 +88,7 @@ pub(super) fn groups(views: &Views<'_>) -> Vec<CauseGroup> {
                 stats: StatsView::new(&c.stats, f),
                 primary_count: c.primary_count,
                 bar: c.stats.count * 100 / max,
+                primary_share: c.primary_count * 100 / c.stats.count.max(1),
             }
         })
         .collect()
