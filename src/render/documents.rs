@@ -409,7 +409,14 @@ fn packet_with(
         });
         classes.add(minutes.classes);
     }
-    let mut ctx = base_context(shared, site, &path, &m.title, &m.title, classes.css());
+    let mut ctx = base_context(
+        shared,
+        site,
+        &path,
+        &meeting.year_title,
+        &m.title,
+        classes.css(),
+    );
     ctx.insert("meeting", &meeting);
     ctx.insert("with_minutes", &with_minutes);
     ctx.insert("sections", &sections);
