@@ -97,6 +97,14 @@ fn the_shipped_site_never_shows_an_unknown_as_zero_nor_drops_a_about() {
         nifty.contains("①個人向け電子メールサービス：186,224 ②企業向け電子メールサービス：4,409 計：190,633（①②の計）"),
         "{nifty}"
     );
+    // Every incident the minutes review is a 重大な事故; ネットフォレスト's own report
+    // does not say.
+    let jcom = page(&out, "incidents/2017-07-03-jcom/index.html");
+    assert!(jcom.contains("重大な事故 該当 四半期報告 対象"), "{jcom}");
+    assert!(jcom.contains("詳細な報告の期限 2017年8月2日"), "{jcom}");
+    let netforest = page(&out, "incidents/2016-12-12-netforest/index.html");
+    assert!(netforest.contains("重大な事故 記載なし"), "{netforest}");
+    assert!(home.contains("重大な事故 6件"), "{home}");
     // 2016: ネットフォレスト states no inquiries.
     let r2016 = page(&out, "reports/2016/index.html");
     assert!(
