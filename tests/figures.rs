@@ -7,31 +7,13 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{gen_cmd, read, shipped, site, HEAD};
+use common::{gen_cmd, read, shipped, site, text, HEAD};
 
 /// Builds `root` with `gen build --today TODAY` and returns the output folder.
 fn build_on(root: &Path, today: &str) -> PathBuf {
     let o = gen_cmd(["build", "--today", today]).root(root).run();
     assert!(o.success(), "{}", o.stderr());
     root.join("output")
-}
-
-/// The text of a page without tags, whitespace collapsed.
-fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn page(out: &Path, rel: &str) -> String {

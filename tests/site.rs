@@ -7,7 +7,7 @@ use gen::BuildOptions;
 use tempfile::TempDir;
 
 mod common;
-use common::{gen_cmd, read, shipped, site_with_config, tree, GEN};
+use common::{gen_cmd, read, shipped, site_with_config, text, tree, GEN};
 
 fn build(dir: &Path) -> PathBuf {
     if let Err(e) = gen::build(&BuildOptions::new(dir)) {
@@ -22,27 +22,6 @@ fn build(dir: &Path) -> PathBuf {
 
 fn page(out: &Path, rel: &str) -> String {
     read(&out.join(rel))
-}
-
-/// The text of a page without tags, whitespace collapsed.
-fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[test]

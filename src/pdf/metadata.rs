@@ -22,47 +22,8 @@ pub(super) fn html_title(html: &Path) -> Result<String, Error> {
         .map(|i| &text[i + 7..])
         .and_then(|t| t.find("</title>").map(|end| &t[..end]))
         .unwrap_or_default();
-    Ok(unescape(title.trim()))
-}
-
-/// Decodes the entities Tera's escaping writes (`&amp;`, `&lt;`, `&gt;`, `&quot;` and
-/// numeric ones such as `&#x27;`); anything else is kept as written.
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let decoded = rest.find(';').filter(|&e| e <= 10).and_then(|e| {
-            let c = match &rest[1..e] {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                name => {
-                    let num = name.strip_prefix('#')?;
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(code)
-                }
-            }?;
-            Some((c, e + 1))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    // Tera escapes the title as it escapes attributes: one decoder reads both.
+    Ok(crate::render::documents::unescape_attribute(title.trim()).into_owned())
 }
 
 /// Sets the title, author and creator of the PDF at `pdf`. A file whose structure gen
@@ -226,7 +187,9 @@ mod tests {
     #[test]
     fn titles_are_read_with_their_entities_decoded() {
         assert_eq!(
-            unescape("R&amp;D &lt;1&gt; &#x27;a&#x27; &#39; &x; &"),
+            crate::render::documents::unescape_attribute(
+                "R&amp;D &lt;1&gt; &#x27;a&#x27; &#39; &x; &"
+            ),
             "R&D <1> 'a' ' &x; &"
         );
     }

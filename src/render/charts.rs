@@ -247,25 +247,23 @@ pub(crate) fn table(
     rows: &[Vec<String>],
     numeric: &[bool],
 ) -> String {
-    let mut t = format!("<table class=\"chart-table {class}\"><thead><tr>");
-    for (k, h) in head.iter().enumerate() {
-        let num = if numeric.get(k) == Some(&true) {
+    // Figures are set right like every other number column.
+    let num = |k: usize| {
+        if numeric.get(k) == Some(&true) {
             " class=\"num\""
         } else {
             ""
-        };
-        t.push_str(&format!("<th scope=\"col\"{num}>{}</th>", escape(h)));
+        }
+    };
+    let mut t = format!("<table class=\"chart-table {class}\"><thead><tr>");
+    for (k, h) in head.iter().enumerate() {
+        t.push_str(&format!("<th scope=\"col\"{}>{}</th>", num(k), escape(h)));
     }
     t.push_str("</tr></thead><tbody>");
     for r in rows {
         t.push_str("<tr>");
         for (k, c) in r.iter().enumerate() {
-            let num = if numeric.get(k) == Some(&true) {
-                " class=\"num\""
-            } else {
-                ""
-            };
-            t.push_str(&format!("<td{num}>{}</td>", escape(c)));
+            t.push_str(&format!("<td{}>{}</td>", num(k), escape(c)));
         }
         t.push_str("</tr>");
     }

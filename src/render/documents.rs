@@ -167,7 +167,7 @@ fn embeddable_image(dir: &Path, src: &str) -> Option<(std::path::PathBuf, &'stat
 
 /// An attribute's text as a browser reads it: the entities pulldown-cmark and the
 /// sanitizer write (`&amp;`, `&quot;` …) and numeric ones decoded; others kept as written.
-fn unescape_attribute(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn unescape_attribute(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('&') {
         return std::borrow::Cow::Borrowed(s);
     }

@@ -12,5 +12,7 @@ pub(crate) mod site;
 pub(crate) mod tree;
 
 pub(crate) use run::{gen_cmd, Ran, GEN};
-pub(crate) use site::{read, repo, shipped, site, site_with_config, write, CONFIG, HEAD, INCIDENT};
+pub(crate) use site::{
+    read, repo, shipped, site, site_with_config, text, write, CONFIG, HEAD, INCIDENT,
+};
 pub(crate) use tree::{names, tree, Tree};

@@ -56,6 +56,28 @@ pub(crate) fn write(root: &Path, path: &str, contents: impl AsRef<[u8]>) {
     fs::write(&p, contents).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
 }
 
+/// The text of a page without tags (each tag read as a space), `&amp;` decoded and
+/// whitespace collapsed: what a reader sees, for assertions on exact phrases.
+pub(crate) fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The text of a file; the panic names the file.
 pub(crate) fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
