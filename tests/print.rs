@@ -597,7 +597,7 @@ fn a_packet_pdf_has_bookmarks_metadata_and_links_within_itself() {
     // agenda item and operators) with its sections, the minutes.
     let marks = bookmarks(&pdf);
     for want in [
-        "2017年 電気通信事故検証会議（第4回）",
+        "2017年度 電気通信事故検証会議（第4回）",
         "目次",
         "議題 1 · 株式会社ジュピターテレコム、株式会社ジェイコムウェスト\u{a0}DNSサーバへの応答破棄によるウェブサイト接続障害",
         "事故の概要",
@@ -612,7 +612,10 @@ fn a_packet_pdf_has_bookmarks_metadata_and_links_within_itself() {
             "{want} in {marks:#?}"
         );
     }
-    assert_eq!(info(&pdf, "Title"), "2017年 電気通信事故検証会議（第4回）");
+    assert_eq!(
+        info(&pdf, "Title"),
+        "2017年度 電気通信事故検証会議（第4回）"
+    );
     assert_eq!(info(&pdf, "Author"), "電気通信事故アーカイブ");
     assert_eq!(info(&pdf, "Creator"), "gen");
     assert_eq!(info(&pdf, "Tagged"), "yes");

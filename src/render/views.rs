@@ -771,13 +771,16 @@ impl Views<'_> {
         if m.title.contains("年度") || m.title.contains("FY") {
             return m.title.clone();
         }
+        // The ministry numbers its meetings within the 年度 (April to March: 平成29年度
+        // 第2回), however the site groups its own year pages.
+        let fiscal = Fmt { year_start: 4, ..f };
         let d = m.date.in_offset(f.tz);
         let year = crate::calendar::fiscal_year(
             chrono::Datelike::year(&d),
             chrono::Datelike::month(&d),
-            self.site.config.year_start,
+            fiscal.year_start,
         );
-        format!("{} {}", f.year_label(year), m.title)
+        format!("{} {}", fiscal.year_label(year), m.title)
     }
 
     /// The 議事次第: the meeting's `[[order]]` when it has one, else 開会 (at the start
