@@ -22,8 +22,13 @@ pub const OPERATORS: &str = "operators/index.html";
 pub const MEETINGS: &str = "meetings/index.html";
 /// The index of printable reports.
 pub const REPORTS: &str = "reports/index.html";
-/// The countermeasure ledger.
+/// The countermeasure ledger (its first page).
 pub const COUNTERMEASURES: &str = "countermeasures/index.html";
+
+/// Page `n` (2 or more) of the countermeasure ledger.
+pub fn countermeasures_page(n: usize) -> String {
+    format!("countermeasures/page/{n}/index.html")
+}
 /// The page served for any missing path.
 pub const NOT_FOUND: &str = "404.html";
 /// The site's stylesheet.

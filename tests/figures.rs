@@ -347,3 +347,52 @@ fn english_figures_read_about_unknown_and_at_least() {
     let b = page(&out, "incidents/b/index.html");
     assert!(b.contains("Quarterly report Unknown"), "{b}");
 }
+
+#[test]
+fn a_long_ledger_is_split_into_pages_that_keep_its_order() {
+    // 250 countermeasures, every other one overdue (due 2024-01-01): 125 overdue first,
+    // then 125 done.
+    let mut measures = String::new();
+    for k in 0..250 {
+        if k % 2 == 0 {
+            measures.push_str(&format!(
+                "[[countermeasures]]\naction = \"対策{k:03}\"\nstatus = \"planned\"\ndue = 2024-01-01\n\n"
+            ));
+        } else {
+            measures.push_str(&format!(
+                "[[countermeasures]]\naction = \"対策{k:03}\"\nstatus = \"done\"\ncompleted = 2024-01-10\n\n"
+            ));
+        }
+    }
+    let dir = site(&[(
+        "content/incidents/a.md",
+        &incident(
+            "A",
+            "2023-12-01T10:00:00+09:00",
+            "2023-12-01T12:30:00+09:00",
+            "affected_users = 100",
+            &measures,
+        ),
+    )]);
+    let out = build_on(dir.path(), "2024-04-10");
+    let first = page(&out, "countermeasures/index.html");
+    let second = page(&out, "countermeasures/page/2/index.html");
+    assert!(!out.join("countermeasures/page/3").exists());
+    assert!(
+        first.contains("未完了の再発防止策 125件 期限超過 125件"),
+        "{first}"
+    );
+    assert!(first.contains("1 / 2（1–200） 次のページ →"), "{first}");
+    assert!(second.contains("← 前のページ 2 / 2（201–250）"), "{second}");
+    // Both pages state the as-of date; the counts are on the first only.
+    assert!(second.contains("2024年4月10日時点"), "{second}");
+    assert!(!second.contains("再発防止策の記録がない事故"), "{second}");
+    assert_eq!(first.matches("期限超過（100日）").count(), 125);
+    assert_eq!(first.matches("完了 対策").count(), 75);
+    assert_eq!(second.matches("完了 対策").count(), 50);
+    let html = read(&out.join("countermeasures/page/2/index.html"));
+    assert!(
+        html.contains("rel=\"prev\" href=\"../../../countermeasures/index.html\""),
+        "{html}"
+    );
+}

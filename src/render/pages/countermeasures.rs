@@ -1,5 +1,8 @@
 //! The countermeasure ledger: every 再発防止策 across incidents, overdue first, with
-//! counts per operator and per primary cause, as of the build's `--today`.
+//! counts per operator and per primary cause, as of the build's `--today`. The list is
+//! split into pages of [`PAGE`] (a 10,000-incident site has about 50,000 countermeasures:
+//! one page of them was 34 MB and took half a second alone); the first page also has the
+//! counts.
 
 use serde::Serialize;
 
@@ -17,6 +20,33 @@ pub(super) struct Countermeasures;
 
 /// The kind's name, also its navigation section.
 pub(super) const NAME: &str = "countermeasures-index";
+
+/// Countermeasures per page of the ledger.
+const PAGE: usize = 200;
+
+/// Where the pages of the ledger are, for the pager.
+#[derive(Debug, Serialize)]
+struct Pager {
+    /// This page, from 1.
+    page: usize,
+    /// How many pages.
+    pages: usize,
+    /// The first countermeasure on this page, from 1, and the last.
+    from: usize,
+    to: usize,
+    /// The previous and next pages' hrefs.
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// The path of page `n` (from 0) of the ledger.
+fn page_path(n: usize) -> String {
+    if n == 0 {
+        routes::COUNTERMEASURES.to_string()
+    } else {
+        routes::countermeasures_page(n + 1)
+    }
+}
 
 /// One countermeasure as a ledger row.
 #[derive(Debug, Serialize)]
@@ -105,8 +135,20 @@ impl Kind for Countermeasures {
         NAME
     }
 
-    fn path(&self, _site: &Site, _n: usize) -> String {
-        routes::COUNTERMEASURES.to_string()
+    fn count(&self, site: &Site) -> usize {
+        site.ledger.entries.len().div_ceil(PAGE).max(1)
+    }
+
+    fn path(&self, _site: &Site, n: usize) -> String {
+        page_path(n)
+    }
+
+    fn id(&self, _site: &Site, n: usize) -> String {
+        if n == 0 {
+            String::new()
+        } else {
+            (n + 1).to_string()
+        }
     }
 
     fn nav(&self) -> Option<&'static str> {
@@ -118,13 +160,23 @@ impl Kind for Countermeasures {
         (0..site.incidents.len()).for_each(|n| on(Dep::Incident(n)));
     }
 
-    fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
+    fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
         let views = cx.views;
         let site = views.site;
         let f = views.f;
         let ledger = &site.ledger;
-        let rows: Vec<Row> = ledger
-            .entries
+        let pages = self.count(site);
+        let from = (n * PAGE).min(ledger.entries.len());
+        let to = ((n + 1) * PAGE).min(ledger.entries.len());
+        let pager = Pager {
+            page: n + 1,
+            pages,
+            from: from + 1,
+            to,
+            prev: (n > 0).then(|| routes::href(&page_path(n - 1))),
+            next: (n + 1 < pages).then(|| routes::href(&page_path(n + 1))),
+        };
+        let rows: Vec<Row> = ledger.entries[from..to]
             .iter()
             .map(|e| {
                 let i = &site.incidents[e.incident];
@@ -145,6 +197,52 @@ impl Kind for Countermeasures {
                 }
             })
             .collect();
+        let mut ctx = tera::Context::new();
+        ctx.insert("measures", &rows);
+        ctx.insert("pager", &pager);
+        let title = if n == 0 {
+            cx.shared.label("ledger").to_string()
+        } else {
+            format!(
+                "{}{}{}/{}{}",
+                cx.shared.label("ledger"),
+                f.punctuation().paren_open,
+                n + 1,
+                pages,
+                f.punctuation().paren_close
+            )
+        };
+        // Every page says the day its 期限超過 marks are counted to.
+        let as_of = f.as_of(crate::model::PartialDate {
+            year: chrono::Datelike::year(&site.today),
+            month: Some(chrono::Datelike::month(&site.today)),
+            day: Some(chrono::Datelike::day(&site.today)),
+        });
+        ctx.insert("as_of", &as_of);
+        ctx.insert("as_of_iso", &site.today.to_string());
+        if n == 0 {
+            self.summary(views, &mut ctx);
+        }
+        Frame {
+            template: "countermeasures.html",
+            path: self.path(site, n),
+            title: Some(title),
+            section: Some(NAME),
+            ctx,
+            documents: Vec::new(),
+            cx,
+        }
+        .render()
+    }
+}
+
+impl Countermeasures {
+    /// The counts of the first page: overall, per operator, per primary cause, and the
+    /// incidents that record none.
+    fn summary(&self, views: &Views<'_>, ctx: &mut tera::Context) {
+        let site = views.site;
+        let f = views.f;
+        let ledger = &site.ledger;
         let unrecorded: Vec<_> = ledger
             .unrecorded
             .iter()
@@ -173,31 +271,12 @@ impl Kind for Countermeasures {
                 .iter()
                 .map(|(t, h, l)| (t.clone(), h.clone(), l.as_slice())),
         );
-        let as_of = f.as_of(crate::model::PartialDate {
-            year: chrono::Datelike::year(&site.today),
-            month: Some(chrono::Datelike::month(&site.today)),
-            day: Some(chrono::Datelike::day(&site.today)),
-        });
-        let mut ctx = tera::Context::new();
-        ctx.insert("as_of", &as_of);
-        ctx.insert("as_of_iso", &site.today.to_string());
         ctx.insert(
             "tally",
             &TallyView::new(&ledger.tally, ledger.unrecorded.len(), f),
         );
-        ctx.insert("measures", &rows);
         ctx.insert("unrecorded", &unrecorded);
         ctx.insert("by_operator", &by_operator);
         ctx.insert("by_cause", &by_cause);
-        Frame {
-            template: "countermeasures.html",
-            path: self.path(site, 0),
-            title: Some(cx.shared.label("ledger").to_string()),
-            section: Some(NAME),
-            ctx,
-            documents: Vec::new(),
-            cx,
-        }
-        .render()
     }
 }
