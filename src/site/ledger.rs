@@ -68,6 +68,21 @@ impl Tally {
         }
     }
 
+    /// Counts over the incidents at `list` (indexes into the site's) on `today`, and how
+    /// many of them record no countermeasure: the ledger's counts without listing it.
+    pub fn of(site: &Site, list: &[usize], today: NaiveDate) -> (Tally, usize) {
+        let mut t = Tally::default();
+        let mut unrecorded = 0;
+        for &n in list {
+            let measures = &site.incidents[n].countermeasures;
+            unrecorded += usize::from(measures.is_empty());
+            for m in measures {
+                t.add(standing(m, today).0);
+            }
+        }
+        (t, unrecorded)
+    }
+
     /// Not done, overdue included.
     pub fn open(&self) -> usize {
         self.overdue + self.in_progress + self.planned

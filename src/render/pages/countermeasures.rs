@@ -13,7 +13,7 @@ use crate::render::i18n::Fmt;
 use crate::render::views::{CauseTag, Link, Views};
 use crate::render::Output;
 use crate::routes;
-use crate::site::ledger::{Ledger, Standing, Tally};
+use crate::site::ledger::{Standing, Tally};
 use crate::site::Site;
 
 pub(super) struct Countermeasures;
@@ -120,11 +120,11 @@ fn tallies<'a>(
     let site = views.site;
     groups
         .map(|(text, href, list)| {
-            let l = Ledger::of(site, list.iter().copied(), site.today);
+            let (tally, unrecorded) = Tally::of(site, list, site.today);
             GroupTally {
                 text,
                 href,
-                tally: TallyView::new(&l.tally, l.unrecorded.len(), views.f),
+                tally: TallyView::new(&tally, unrecorded, views.f),
             }
         })
         .collect()
