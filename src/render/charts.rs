@@ -317,24 +317,11 @@ mod tests {
         let svg = scatter("c", "t", &AXES, &points, &|u| u.to_string());
         // The plot runs from x 78 to 402 and from y 30 (top) to 260 (the horizontal axis).
         let huge = &svg[svg.find("<circle").unwrap()..];
-        let cx: i64 = huge
-            .split("cx=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let cy: i64 = huge
-            .split("cy=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let attr = |name: &str| -> i64 {
+            let from = &huge[huge.find(&format!("{name}=\"")).unwrap() + name.len() + 2..];
+            from[..from.find('"').unwrap()].parse().unwrap()
+        };
+        let (cx, cy) = (attr("cx"), attr("cy"));
         assert!(
             (78..=402).contains(&cx) && (30..=260).contains(&cy),
             "{cx} {cy}"

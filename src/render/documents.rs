@@ -300,13 +300,14 @@ pub enum Stage {
 /// when the meeting's body holds text other than headings (`gen new meeting` writes a
 /// bare `## 議事`, which is no minutes yet).
 pub fn binds_minutes(site: &Site, n: usize, stage: Stage) -> Result<bool, Error> {
-    Ok(stage == Stage::Minutes
-        && site.meetings[n]
-            .read_body()?
-            .as_str()
-            .lines()
-            .map(str::trim)
-            .any(|l| !l.is_empty() && !l.starts_with('#')))
+    Ok(stage == Stage::Minutes && has_minutes(site.meetings[n].read_body()?.as_str()))
+}
+
+/// Whether a meeting's body holds minutes: text other than headings.
+fn has_minutes(body: &str) -> bool {
+    body.lines()
+        .map(str::trim)
+        .any(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// One handout of a packet: an incident's report and its number.
@@ -382,14 +383,15 @@ fn packet_with(
             view,
         })
         .collect();
+    let body = m.read_body()?;
     let mut minutes = markdown::render_body(
-        m.read_body()?.as_str(),
+        body.as_str(),
         &link_rewriter(site, root_token()),
         site.config.unsafe_html,
         site.config.language,
     );
     minutes.html = super::links::into_packet(&with_root(&minutes.html, &root), &root, &agenda);
-    let with_minutes = binds_minutes(site, n, stage)?;
+    let with_minutes = stage == Stage::Minutes && has_minutes(body.as_str());
     let page = |k: usize| pages.and_then(|p| p.get(k).copied());
     let mut toc: Vec<TocEntry> = meeting
         .handouts
@@ -519,7 +521,7 @@ fn annual_charts(
             let i = incident(n);
             Some(Point {
                 label: i.title.clone(),
-                operator: views.row(i).operators,
+                operator: i.operators.join(views.f.punctuation().list_sep),
                 minutes: i.duration()?.minutes(),
                 users: i.users()?.count.value,
             })

@@ -20,6 +20,15 @@ pub fn phase_mark(n: usize) -> String {
 }
 
 impl Fmt {
+    /// `ja` on a Japanese site, `en` on an English one: the words gen computes (不明,
+    /// 対象外, 期限超過 …) rather than the labels of the table in `i18n`.
+    pub fn pick(self, ja: &'static str, en: &'static str) -> &'static str {
+        match self.lang {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+
     /// A calendar date: `2017年8月2日` / `2 Aug 2017`.
     pub fn naive_date(self, d: chrono::NaiveDate) -> String {
         use chrono::Datelike;
@@ -70,10 +79,7 @@ impl Fmt {
 
     /// `不明` / `unknown`.
     pub fn unknown(self) -> &'static str {
-        match self.lang {
-            Lang::Ja => "不明",
-            Lang::En => "unknown",
-        }
+        self.pick("不明", "unknown")
     }
 
     /// A figure as stated: `約48,000` / `about 48,000`.

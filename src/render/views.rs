@@ -344,6 +344,7 @@ impl<'s> Views<'s> {
     /// An incident as a list row with the given primary cause tag.
     fn row_with(&self, i: &Incident, primary_cause: Option<CauseTag>) -> Row {
         let f = self.f;
+        let users = i.users();
         Row {
             id: i.id.clone(),
             title: i.title.clone(),
@@ -354,8 +355,8 @@ impl<'s> Views<'s> {
             duration: i
                 .duration()
                 .map_or_else(|| label(f, "継続中", "ongoing"), |d| f.duration(d)),
-            users: f.incident_figure(i.users(), i.phases.len()),
-            users_derived: i.users().is_some_and(|u| u.derived),
+            users: f.incident_figure(users, i.phases.len()),
+            users_derived: users.is_some_and(|u| u.derived),
             serious: i.reporting.serious == Some(true),
             quarterly: quarterly_label(f, crate::site::reporting::quarterly(i)),
             primary_cause,
@@ -375,11 +376,8 @@ impl<'s> Views<'s> {
     }
 }
 
-fn label(f: Fmt, ja: &str, en: &str) -> String {
-    match f.lang {
-        crate::model::Lang::Ja => ja.to_string(),
-        crate::model::Lang::En => en.to_string(),
-    }
+fn label(f: Fmt, ja: &'static str, en: &'static str) -> String {
+    f.pick(ja, en).to_string()
 }
 
 /// A group in an index page.
@@ -448,14 +446,10 @@ pub struct PhaseView {
 
 /// 対象 / 対象外 / 不明 (quarterly report).
 fn quarterly_label(f: Fmt, q: Option<bool>) -> &'static str {
-    let ja = f.lang == crate::model::Lang::Ja;
-    match (q, ja) {
-        (Some(true), true) => "対象",
-        (Some(true), false) => "Required",
-        (Some(false), true) => "対象外",
-        (Some(false), false) => "Not required",
-        (None, true) => "不明",
-        (None, false) => "Unknown",
+    match q {
+        Some(true) => f.pick("対象", "Required"),
+        Some(false) => f.pick("対象外", "Not required"),
+        None => f.pick("不明", "Unknown"),
     }
 }
 
@@ -491,14 +485,12 @@ impl ReportingView {
             Some(false) => "no",
             None => "unknown",
         };
-        let ja = f.lang == crate::model::Lang::Ja;
-        let pick = |j: &'static str, e: &'static str| if ja { j } else { e };
         Self {
             serious_key: key(o.serious),
             serious: match o.serious {
-                Some(true) => pick("該当", "Yes"),
-                Some(false) => pick("該当しない", "No"),
-                None => pick("記載なし", "Not stated"),
+                Some(true) => f.pick("該当", "Yes"),
+                Some(false) => f.pick("該当しない", "No"),
+                None => f.pick("記載なし", "Not stated"),
             },
             quarterly_key: key(o.quarterly),
             quarterly: quarterly_label(f, o.quarterly),
@@ -507,9 +499,9 @@ impl ReportingView {
             detailed_report_at: i.reporting.detailed_report_at.map(|d| f.partial_date(d)),
             deadline_met: o.deadline_met.map(|met| {
                 if met {
-                    pick("期限内", "On time")
+                    f.pick("期限内", "On time")
                 } else {
-                    pick("期限超過", "Late")
+                    f.pick("期限超過", "Late")
                 }
             }),
             deadline_key: o.deadline_met.map(|met| if met { "met" } else { "late" }),
@@ -762,9 +754,8 @@ impl Views<'_> {
         }
     }
 
-    /// The meeting's title with its year in front (`平成29年度 電気通信事故検証会議（第4回）`),
-    /// unless the title states its 年度 already. The year is the site's (`year_start`,
-    /// `date_style`): a calendar year reads `2017年`.
+    /// The meeting's title with its 年度 in front (`2017年度 電気通信事故検証会議（第4回）`,
+    /// `平成29年度 …` with wareki dates), unless the title states its 年度 already.
     fn meeting_year_title(&self, n: usize) -> String {
         let f = self.f;
         let m = &self.site.meetings[n];

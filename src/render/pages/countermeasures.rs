@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use super::{Cx, Dep, Frame, Kind};
 use crate::error::Error;
-use crate::model::Lang;
 use crate::render::i18n::Fmt;
 use crate::render::views::{CauseTag, Link, Views};
 use crate::render::Output;
@@ -99,16 +98,11 @@ struct GroupTally {
 
 /// The label of a standing.
 pub(crate) fn standing_label(f: Fmt, s: Standing) -> &'static str {
-    let (ja, en) = match s {
-        Standing::Overdue => ("期限超過", "Overdue"),
-        Standing::InProgress => return f.choice(crate::model::MeasureStatus::InProgress),
-        Standing::Planned => return f.choice(crate::model::MeasureStatus::Planned),
-        Standing::Done => return f.choice(crate::model::MeasureStatus::Done),
-    };
-    if f.lang == Lang::Ja {
-        ja
-    } else {
-        en
+    match s {
+        Standing::Overdue => f.pick("期限超過", "Overdue"),
+        Standing::InProgress => f.choice(crate::model::MeasureStatus::InProgress),
+        Standing::Planned => f.choice(crate::model::MeasureStatus::Planned),
+        Standing::Done => f.choice(crate::model::MeasureStatus::Done),
     }
 }
 
