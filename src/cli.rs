@@ -299,7 +299,7 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     // serial time at the end of a large build, for nothing.
     std::mem::forget((site, theme));
     if args.verbose {
-        for f in &report.files {
+        for f in &report.written {
             crate::term::out(&format!("wrote {f}"));
         }
     }
@@ -315,11 +315,13 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         }
     }
     crate::term::out(&format!(
-        "built {} pages ({} incidents) into {} in {} ms",
+        "built {} pages ({} incidents) into {} in {} ms; {} of {} files changed",
         report.pages,
         report.incidents,
         report.output.display(),
-        start.elapsed().as_millis()
+        start.elapsed().as_millis(),
+        report.written.len(),
+        report.files.len()
     ));
     Ok(())
 }

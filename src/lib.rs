@@ -255,8 +255,11 @@ pub fn check(opts: &BuildOptions) -> Result<Site, Error> {
 pub struct BuildReport {
     /// HTML pages written.
     pub pages: usize,
-    /// Every file written, relative to the output folder, in order.
+    /// Every file of the output, relative to the output folder, in order.
     pub files: Vec<String>,
+    /// The files this build wrote, sorted; the others were kept byte for byte from the
+    /// previous generation (docs/guarantees.md).
+    pub written: Vec<String>,
     /// Incidents published.
     pub incidents: usize,
     /// The output folder.
@@ -294,12 +297,22 @@ pub fn build_observed(
         return Err(Error::Content(findings(site, errors, opts)?.errors));
     }
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
-    let staging = write::Staging::new(&opts.root, &dest, opts.force)?;
-    let rendered = render::render_site_warned(&site, &theme, &|f| {
-        staging.write(&f)?;
-        written();
-        Ok(())
-    });
+    let mut staging = write::Staging::new(&opts.root, &dest, opts.force)?;
+    let rendered = loop {
+        let rendered = render::render_site_warned(&site, &theme, &|f| {
+            staging.write(&f)?;
+            written();
+            Ok(())
+        })
+        .and_then(|r| staging.settle().map(|()| r));
+        // A previous generation that cannot be updated in place (say, made read-only) is
+        // not a failed build: it is built again into a new folder, once.
+        if staging.update_failed() {
+            staging = staging.abandon()?;
+            continue;
+        }
+        break rendered;
+    };
     let (files, mut body_warnings) = match rendered {
         Ok(r) => r,
         // Errors only: the warnings are for a build that succeeds.
@@ -319,8 +332,10 @@ pub fn build_observed(
         // Dropping the staging folder leaves the previous output as it was.
         return Err(Error::Content(warnings));
     }
+    let written = staging.written();
     staging.commit()?;
     let report = BuildReport {
+        written,
         pages: files.iter().filter(|f| f.ends_with(".html")).count(),
         files,
         incidents: site.incidents.len(),

@@ -171,7 +171,7 @@ fn a_link_planted_under_a_staging_name_is_removed_not_followed() {
     let victim = work.path().join("victim");
     write(&victim, "precious.txt", "precious");
     write(&victim, "sub/also.txt", "also");
-    for planted in [".out.gen-new", ".out.gen-new-1", ".out.gen-old"] {
+    for planted in [".out.gen-new", ".out.gen-new-1", ".out.gen-old", ".out.gen"] {
         std::os::unix::fs::symlink(&victim, work.path().join(planted)).unwrap();
     }
     // A folder under a staging name without gen's marker is someone's: left alone.
@@ -216,9 +216,10 @@ fn an_output_that_is_a_link_is_rebuilt_where_it_points_and_the_link_stays() {
             "round {round}"
         );
         assert!(work.path().join("real-v1/.gen-output").is_file());
+        // Beside the folder the link points at: gen's previous generation, nothing else.
         assert_eq!(
             names(work.path()),
-            ["live", "real-v1", "site"],
+            [".real-v1.gen", "live", "real-v1", "site"],
             "round {round}"
         );
     }
@@ -254,7 +255,10 @@ fn builds_into_the_same_output_at_once_take_turns_and_each_is_complete() {
         let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
         assert!(a.status.success() && b.status.success());
         assert_eq!(tree(&work.path().join("out")), complete);
-        assert_eq!(names(work.path()), ["out", "reference", "site"]);
+        assert_eq!(
+            names(work.path()),
+            [".out.gen", ".reference.gen", "out", "reference", "site"]
+        );
     }
     // The message when one build waits: exercised with a lock held by this test.
     let parent = fs::File::open(work.path()).unwrap();
@@ -324,7 +328,7 @@ fn chmod(path: &Path, mode: u32) {
 
 #[cfg(unix)]
 #[test]
-fn a_problem_after_the_swap_is_a_warning_and_the_next_build_cleans_up() {
+fn a_previous_generation_that_cannot_be_updated_is_a_warning_and_the_build_goes_on() {
     let (work, site) = workspace();
     for p in [work.path().to_path_buf(), site.clone()] {
         chmod(&p, 0o777);
@@ -332,31 +336,52 @@ fn a_problem_after_the_swap_is_a_warning_and_the_next_build_cleans_up() {
     chmod(&site.join("config.toml"), 0o644);
     let first = build_as_user(work.path(), &site);
     assert!(first.success(), "{}", first.stderr());
-    // A folder of the old output whose files cannot be removed.
+    // A folder of the output that cannot be written to or emptied.
     let locked = work.path().join("out/incidents");
     chmod(&locked, 0o555);
     write(&site, "content/incidents/b.md", INCIDENT);
+    // The locked output is swapped out and becomes the previous generation.
     let second = build_as_user(work.path(), &site);
     assert_eq!(second.code(), Some(0), "{}", second.stderr());
-    assert!(
-        second.stderr().starts_with(
-            "warning: the new output is in place, but the previous one could not be removed completely ("
-        ),
-        "{}",
-        second.stderr()
-    );
+    assert!(!second.stderr().contains("previous"), "{}", second.stderr());
     assert!(work.path().join("out/incidents/b/index.html").is_file());
-    let leftover = work.path().join(".out.gen-new");
-    assert!(leftover.is_dir());
-    // Still stuck: the next build warns again and builds.
+    let previous = work.path().join(".out.gen/previous");
+    // Updating it in place fails: the build is done again into a new folder.
+    write(&site, "content/incidents/c.md", INCIDENT);
     let third = build_as_user(work.path(), &site);
     assert_eq!(third.code(), Some(0), "{}", third.stderr());
+    assert!(
+        third.stderr().starts_with(&format!(
+            "warning: the previous generation {} could not be updated; building into a new folder (remove it to stop this warning)\n",
+            previous.display()
+        )),
+        "{}",
+        third.stderr()
+    );
+    assert!(work.path().join("out/incidents/c/index.html").is_file());
+    // Still stuck: the next build warns again and builds.
+    let fourth = build_as_user(work.path(), &site);
+    assert_eq!(fourth.code(), Some(0), "{}", fourth.stderr());
+    assert!(
+        fourth.stderr().starts_with(&format!(
+            "warning: the previous generation {} could not be removed (",
+            previous.display()
+        )),
+        "{}",
+        fourth.stderr()
+    );
     assert!(work.path().join("out/.gen-output").is_file());
     // Once the folder can be emptied, the next build removes what was left.
-    chmod(&leftover.join("incidents"), 0o777);
-    let fourth = build_as_user(work.path(), &site);
-    assert!(fourth.success(), "{}", fourth.stderr());
-    assert_eq!(names(work.path()), ["out", "site"], "{}", fourth.stderr());
+    chmod(&previous.join("incidents"), 0o777);
+    let fifth = build_as_user(work.path(), &site);
+    assert!(fifth.success(), "{}", fifth.stderr());
+    assert!(!fifth.stderr().contains("previous"), "{}", fifth.stderr());
+    assert_eq!(names(work.path()), [".out.gen", "out", "site"]);
+    assert_eq!(
+        names(&work.path().join(".out.gen")).len(),
+        3,
+        "previous and two manifests"
+    );
 }
 
 #[test]
@@ -434,5 +459,5 @@ fn running_out_of_memory_is_one_line_and_leaves_the_output_as_it_was() {
         "{err}"
     );
     assert_eq!(before, tree(&work.path().join("out")));
-    assert_eq!(names(work.path()), ["out", "site"]);
+    assert_eq!(names(work.path()), [".out.gen", "out", "site"]);
 }

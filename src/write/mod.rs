@@ -5,10 +5,16 @@
 //! checked, locked against other builds, and checked again right before the swap. Nothing
 //! here follows a symbolic link when it removes files.
 
+mod generation;
+
+use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use generation::{FileEntry, Manifest, Names, Stamp};
 
 use rayon::prelude::*;
 
@@ -258,23 +264,39 @@ impl Lock {
     }
 }
 
-/// A staging folder beside the destination. Files go in as they are rendered; `commit`
-/// swaps it in. Dropped without commit, it removes itself.
+/// The folder a build writes into: the previous generation brought up to date in place
+/// when gen can trust it (see [`generation`]), else a new empty folder. Files go in as they
+/// are rendered; `commit` swaps it in. Dropped without commit, a new folder removes itself
+/// and a previous generation keeps a manifest of what it now holds.
 #[derive(Debug)]
 pub struct Staging {
     dest: Destination,
     root: PathBuf,
     force: bool,
+    names: Names,
     dir: PathBuf,
     old: PathBuf,
     committed: bool,
-    /// Folders (relative to `dir`) made so far.
-    made: Mutex<std::collections::HashSet<String>>,
-    _lock: Lock,
+    /// Folders (relative to `dir`) known to exist.
+    made: Mutex<HashSet<String>>,
+    /// What `dir` held before this build, when it is the previous generation.
+    base: Option<Manifest>,
+    /// What this build has put into `dir` (written or kept), by path.
+    done: Mutex<HashMap<String, FileEntry>>,
+    /// Set once before the first change to a previous generation: its manifest is emptied
+    /// first, so a build killed midway leaves no manifest that the folder contradicts.
+    invalidated: OnceLock<Result<(), String>>,
+    /// Files this build wrote (the others were kept from the previous generation).
+    written: Mutex<Vec<String>>,
+    /// Whether writing into the previous generation failed.
+    update_failed: AtomicBool,
+    /// Whether [`Staging::settle`] ran.
+    settled: bool,
+    _lock: Option<Lock>,
 }
 
 impl Staging {
-    /// Creates an empty staging folder for `dest` after checking it (see
+    /// Prepares the folder to build into for `dest` after checking it (see
     /// [`Destination::check`]) and waiting for any other build into the same folder.
     pub fn new(root: &Path, dest: &Destination, force: bool) -> Result<Staging, Error> {
         dest.check(root, force)?;
@@ -285,85 +307,338 @@ impl Staging {
         let old = parent.join(format!(".{name}.gen-old"));
         recover_resolved(&dest.path, &old)?;
         remove_stale(&parent, &name);
-        // A unique name, made with create_dir (never through an existing link): a stale
-        // folder that could not be removed does not stop the build.
-        let mut n = 0u32;
-        let dir = loop {
-            let dir = parent.join(if n == 0 {
-                format!(".{name}.gen-new")
-            } else {
-                format!(".{name}.gen-new-{n}")
-            });
-            match fs::create_dir(&dir) {
-                Ok(()) => break dir,
-                Err(e) if e.kind() == ErrorKind::AlreadyExists && n < 100 => n += 1,
-                Err(e) => return Err(Error::io(&dir, e)),
-            }
+        let names = Names { parent, name };
+        let (dir, base) = match previous(&names)? {
+            Some((dir, base)) => (dir, Some(base)),
+            None => (new_folder(&names)?, None),
         };
-        if let Ok(mut slot) = STAGING.lock() {
-            *slot = Some(dir.clone());
-        }
-        let staging = Staging {
+        Ok(Staging::with(root, dest, force, names, dir, base, lock))
+    }
+
+    fn with(
+        root: &Path,
+        dest: &Destination,
+        force: bool,
+        names: Names,
+        dir: PathBuf,
+        base: Option<Manifest>,
+        lock: Lock,
+    ) -> Staging {
+        let made = base
+            .as_ref()
+            .map(|b| b.dirs.keys().cloned().collect())
+            .unwrap_or_default();
+        Staging {
             dest: dest.clone(),
             root: root.to_path_buf(),
             force,
+            old: names.parent.join(format!(".{}.gen-old", names.name)),
+            names,
             dir,
-            old,
             committed: false,
-            made: Default::default(),
-            _lock: lock,
-        };
-        fs::write(
-            staging.dir.join(MARKER),
-            b"This folder is written by gen build and replaced on every build.\n",
-        )
-        .map_err(|e| Error::io(staging.dir.join(MARKER), e))?;
-        Ok(staging)
+            made: Mutex::new(made),
+            base,
+            done: Default::default(),
+            invalidated: OnceLock::new(),
+            written: Mutex::default(),
+            update_failed: AtomicBool::new(false),
+            settled: false,
+            _lock: Some(lock),
+        }
     }
 
-    /// Writes one file into the staging folder (callable from many threads).
+    /// Whether writing into the previous generation failed (a folder someone made
+    /// read-only, say): the build is then redone into a new folder, see [`Staging::abandon`].
+    pub fn update_failed(&self) -> bool {
+        self.update_failed.load(Ordering::SeqCst)
+    }
+
+    /// Gives up updating the previous generation in place: forgets its manifest (so later
+    /// builds do not try again until it can be removed) and returns a new, empty staging
+    /// folder for the same destination, keeping the lock.
+    pub fn abandon(mut self) -> Result<Staging, Error> {
+        self.committed = true;
+        if let Ok(meta) = fs::symlink_metadata(&self.dir) {
+            let _ = fs::remove_file(self.names.manifest(generation::inode(&meta)));
+        }
+        crate::term::say(&format!(
+            "warning: the previous generation {} could not be updated; building into a new folder (remove it to stop this warning)",
+            self.dir.display()
+        ));
+        let dir = new_folder(&self.names)?;
+        let lock = self._lock.take().unwrap_or(Lock { _file: None });
+        Ok(Staging::with(
+            &self.root,
+            &self.dest,
+            self.force,
+            self.names.clone(),
+            dir,
+            None,
+            lock,
+        ))
+    }
+
+    /// Writes one file into the staging folder (callable from many threads), or keeps the
+    /// previous generation's copy when it holds these very bytes.
     pub fn write(&self, file: &Output) -> Result<(), Error> {
-        let path = self.dir.join(file.path());
+        let rel = file.path();
+        let path = self.dir.join(rel);
+        let hash = match file {
+            Output::Bytes { bytes, .. } => *blake3::hash(bytes).as_bytes(),
+            Output::Copy { from, .. } => hash_regular(from).map_err(|e| Error::io(from, e))?,
+        };
+        if let Some(kept) = self.reusable(rel, &path, &hash) {
+            self.record(rel, kept);
+            return Ok(());
+        }
+        let entry = self.put(file, &path, hash).inspect_err(|_| {
+            if self.base.is_some() {
+                self.update_failed.store(true, Ordering::SeqCst);
+            }
+        })?;
+        if let Ok(mut written) = self.written.lock() {
+            written.push(rel.to_string());
+        }
+        self.record(rel, entry);
+        Ok(())
+    }
+
+    /// Writes `file` at `path` in the staging folder.
+    fn put(&self, file: &Output, path: &Path, hash: [u8; 32]) -> Result<FileEntry, Error> {
+        let rel = file.path();
+        if self.base.is_some() {
+            self.invalidate()?;
+        }
         // Make each folder once, before its first file: trying the write first would cost
         // a failing lookup per new folder, which on ext4 waits for the other threads'
         // mkdirs in the same parent (`incidents/` gets one per incident).
-        if let Some((folder, _)) = file.path().rsplit_once('/') {
+        if let Some((folder, _)) = rel.rsplit_once('/') {
             let new = self
                 .made
                 .lock()
                 .map(|mut made| made.insert(folder.to_string()))
                 .unwrap_or(true);
             if new {
-                let dir = self.dir.join(folder);
-                fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                self.make_folder(folder)?;
             }
         }
-        let put = || match file {
-            Output::Bytes { bytes, .. } => fs::write(&path, bytes),
-            Output::Copy { from, .. } => copy_regular(from, &path),
+        let put = || -> std::io::Result<FileEntry> {
+            let mut target = if self.base.is_some() {
+                generation::create_nofollow(path)?
+            } else {
+                fs::File::create(path)?
+            };
+            let hash = match file {
+                Output::Bytes { bytes, .. } => {
+                    target.write_all(bytes)?;
+                    hash
+                }
+                Output::Copy { from, .. } => copy_regular(from, &mut target)?,
+            };
+            let stamp = Stamp::of(&target.metadata()?);
+            Ok(FileEntry { hash, stamp })
         };
         match put() {
             // Another thread may have claimed the folder and not made it yet.
             Err(e) if e.kind() == ErrorKind::NotFound => {
-                if let Some(dir) = path.parent() {
-                    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                if let Some((folder, _)) = rel.rsplit_once('/') {
+                    self.make_folder(folder)?;
                 }
                 put()
             }
             other => other,
         }
         .map_err(|e| match file {
-            Output::Copy { from, .. } => Error::io(from, e),
-            Output::Bytes { .. } => Error::io(&path, e),
+            Output::Copy { from, .. } if e.kind() != ErrorKind::NotFound => Error::io(from, e),
+            _ => Error::io(path, e),
         })
     }
 
-    /// Swaps the staging folder in place of the destination and removes the old output.
+    /// The previous generation's entry for `rel` when the file there is still the one gen
+    /// wrote (same inode, size and times, no other name) and holds `hash`.
+    fn reusable(&self, rel: &str, path: &Path, hash: &[u8; 32]) -> Option<FileEntry> {
+        let old = self.base.as_ref()?.files.get(rel)?;
+        if &old.hash != hash {
+            return None;
+        }
+        let meta = fs::symlink_metadata(path).ok()?;
+        (meta.is_file() && generation::links(&meta) == 1 && Stamp::of(&meta) == old.stamp)
+            .then_some(*old)
+    }
+
+    fn record(&self, rel: &str, entry: FileEntry) {
+        if let Ok(mut done) = self.done.lock() {
+            done.insert(rel.to_string(), entry);
+        }
+    }
+
+    /// Empties the previous generation's manifest before its first change.
+    fn invalidate(&self) -> Result<(), Error> {
+        let result = self.invalidated.get_or_init(|| {
+            let Ok(meta) = fs::symlink_metadata(&self.dir) else {
+                return Ok(());
+            };
+            let manifest = self.names.manifest(generation::inode(&meta));
+            match generation::create_nofollow(&manifest) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(format!("{}: {e}", manifest.display())),
+            }
+        });
+        result.clone().map_err(|e| {
+            Error::usage_help(
+                format!("cannot update the previous generation: {e}"),
+                "remove the folder named in the message and build again",
+            )
+        })
+    }
+
+    /// Makes `folder` (relative) and its parents. In a previous generation a file may stand
+    /// where a folder is now needed (a page that vanished): it is removed.
+    fn make_folder(&self, folder: &str) -> Result<(), Error> {
+        let dir = self.dir.join(folder);
+        if self.base.is_none() {
+            return fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e));
+        }
+        let mut at = self.dir.clone();
+        for part in folder.split('/') {
+            at.push(part);
+            match fs::symlink_metadata(&at) {
+                Ok(meta) if meta.is_dir() => continue,
+                Ok(_) => fs::remove_file(&at).map_err(|e| Error::io(&at, e))?,
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&at, e)),
+            }
+            match fs::create_dir(&at) {
+                Err(e) if e.kind() == ErrorKind::AlreadyExists && at.is_dir() => {}
+                other => other.map_err(|e| Error::io(&at, e))?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The files this build wrote, sorted; the others were kept from the previous
+    /// generation, byte for byte what this build produced.
+    pub fn written(&self) -> Vec<String> {
+        let mut written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
+        written.sort_unstable();
+        written
+    }
+
+    /// Removes what the previous generation held and this build did not produce, and
+    /// records what the folder holds now in its manifest. Run by [`Staging::commit`] when
+    /// not before; on failure in a previous generation, [`Staging::update_failed`] is set.
+    pub fn settle(&mut self) -> Result<(), Error> {
+        if self.settled {
+            return Ok(());
+        }
+        let result = self.settle_once();
+        if result.is_err() && self.base.is_some() {
+            self.update_failed.store(true, Ordering::SeqCst);
+        }
+        self.settled = result.is_ok();
+        result
+    }
+
+    fn settle_once(&mut self) -> Result<(), Error> {
+        let done = std::mem::take(&mut *self.done.lock().map_err(|_| poisoned())?);
+        let folders = folders_of(done.keys());
+        if let Some(base) = &self.base {
+            let vanished: Vec<&String> = base
+                .files
+                .keys()
+                .filter(|p| !done.contains_key(*p))
+                .collect();
+            let mut empty: Vec<&String> = base
+                .dirs
+                .keys()
+                .filter(|d| !folders.contains(d.as_str()))
+                .collect();
+            if !vanished.is_empty() || !empty.is_empty() {
+                self.invalidate()?;
+            }
+            vanished.par_iter().try_for_each(|rel| {
+                let path = self.dir.join(rel);
+                match fs::symlink_metadata(&path) {
+                    Ok(m) if m.is_dir() => remove_path(&path),
+                    Ok(_) => fs::remove_file(&path).map_err(|e| Error::io(&path, e)),
+                    Err(_) => Ok(()),
+                }
+            })?;
+            // Deepest first, so each folder is empty when its turn comes.
+            empty.sort_unstable_by(|a, b| b.cmp(a));
+            for rel in empty {
+                let path = self.dir.join(rel);
+                if fs::remove_dir(&path).is_err() && fs::symlink_metadata(&path).is_ok() {
+                    remove_path(&path)?;
+                }
+            }
+        }
+        let folders: Vec<String> = folders.into_iter().map(str::to_string).collect();
+        self.write_manifest(done, folders)
+    }
+
+    /// After a failed build into the previous generation: records what it holds now (the
+    /// files kept and those written, each complete), so the next build starts from it.
+    fn settle_failed(&mut self) -> Result<(), Error> {
+        if self.invalidated.get().is_none() || self.settled {
+            // Nothing was changed: the manifest on disk still holds.
+            return Ok(());
+        }
+        let done = std::mem::take(&mut *self.done.lock().map_err(|_| poisoned())?);
+        let Some(base) = self.base.take() else {
+            return Ok(());
+        };
+        let mut files = base.files;
+        files.extend(done);
+        let mut folders: HashSet<String> = folders_of(files.keys())
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        folders.extend(base.dirs.into_keys());
+        self.write_manifest(files, folders.into_iter().collect())
+    }
+
+    /// Writes the manifest of `files` in `folders` (relative paths; `""` is the staging
+    /// folder), reading each folder's stamp. An unchanged rebuild leaves it as it was.
+    fn write_manifest(
+        &self,
+        files: HashMap<String, FileEntry>,
+        folders: Vec<String>,
+    ) -> Result<(), Error> {
+        let dirs = folders
+            .into_par_iter()
+            .map(|rel| {
+                let path = generation::join(&self.dir, &rel);
+                match fs::symlink_metadata(&path) {
+                    Ok(m) => Ok((rel, Stamp::of(&m))),
+                    Err(e) => Err(Error::io(&path, e)),
+                }
+            })
+            .collect::<Result<HashMap<_, _>, _>>()?;
+        let ino = dirs.get("").map_or(0, Stamp::ino);
+        let text = Manifest { files, dirs }.to_text();
+        let path = self.names.manifest(ino);
+        if self.invalidated.get().is_none() && self.base.is_some() {
+            let current = generation::open_nofollow(&path).and_then(|mut f| {
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).map(|_| bytes)
+            });
+            if current.is_ok_and(|c| c == text.as_bytes()) {
+                return Ok(());
+            }
+        }
+        let mut file = generation::create_nofollow(&path).map_err(|e| Error::io(&path, e))?;
+        file.write_all(text.as_bytes())
+            .map_err(|e| Error::io(&path, e))
+    }
+
+    /// Swaps the staging folder in place of the destination; the previous output becomes
+    /// the previous generation (or is removed when gen has no manifest of it).
     ///
     /// On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: at every instant the
     /// destination holds either the complete old output or the complete new one. The
     /// destination is resolved and checked again first, in case it changed during the
-    /// build. Problems removing the old output after the swap are warnings: the new output
+    /// build. Problems removing an old output after the swap are warnings: the new output
     /// is in place, and the next build removes what is left.
     pub fn commit(mut self) -> Result<(), Error> {
         let again = Destination::resolve(&self.dest.given)?;
@@ -374,13 +649,14 @@ impl Staging {
             ));
         }
         again.check(&self.root, self.force)?;
+        self.settle()?;
         let dest = self.dest.path.clone();
         let exists = fs::symlink_metadata(&dest).is_ok();
         if exists {
             if exchange(&self.dir, &dest).is_ok() {
                 self.swapped();
                 // The staging path now holds the previous output.
-                warn_leftover(remove_path(&self.dir), &self.dir);
+                self.keep_or_remove(self.dir.clone());
                 return Ok(());
             }
             fs::rename(&dest, &self.old).map_err(|e| rename_error(&self.dest, e))?;
@@ -392,9 +668,37 @@ impl Staging {
         }
         self.swapped();
         if fs::symlink_metadata(&self.old).is_ok() {
-            warn_leftover(remove_path(&self.old), &self.old);
+            let previous = self.names.previous();
+            let kept = self.dir == previous && fs::rename(&self.old, &previous).is_ok();
+            self.keep_or_remove(if kept { previous } else { self.old.clone() });
+        } else {
+            self.keep_or_remove(PathBuf::new());
         }
         Ok(())
+    }
+
+    /// After the swap: keeps the swapped-out output at `at` as the previous generation when
+    /// gen has its manifest and it sits under the previous generation's name; removes it
+    /// otherwise (a folder gen has no record of, e.g. one replaced with `--force`).
+    fn keep_or_remove(&self, at: PathBuf) {
+        let mut keep = Vec::new();
+        if let Ok(meta) = fs::symlink_metadata(&self.dest.path) {
+            keep.push(generation::inode(&meta));
+        }
+        if !at.as_os_str().is_empty() && fs::symlink_metadata(&at).is_ok() {
+            let ours = at == self.names.previous()
+                && fs::symlink_metadata(&at).is_ok_and(|m| {
+                    m.is_dir() && self.names.manifest(generation::inode(&m)).is_file()
+                });
+            if ours {
+                if let Ok(meta) = fs::symlink_metadata(&at) {
+                    keep.push(generation::inode(&meta));
+                }
+            } else {
+                warn_leftover(remove_path(&at), &at);
+            }
+        }
+        self.names.remove_other_manifests(&keep);
     }
 
     fn swapped(&mut self) {
@@ -406,18 +710,110 @@ impl Staging {
     }
 }
 
-/// Copies a regular file, never through a link and never from a FIFO or device: an asset
-/// replaced by a link after it was checked is refused, not followed.
-fn copy_regular(from: &Path, to: &Path) -> std::io::Result<()> {
-    let mut open = fs::OpenOptions::new();
-    open.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
-        open.custom_flags(flags.bits() as i32);
+/// The previous generation to update in place, with its manifest checked against the
+/// folder; `None` when there is none gen can trust (what stands under its name is then
+/// removed, or left alone with a warning when it is not gen's).
+fn previous(names: &Names) -> Result<Option<(PathBuf, Manifest)>, Error> {
+    let state = names.state();
+    names.make_state().map_err(|e| Error::io(&state, e))?;
+    let dir = names.previous();
+    let meta = match fs::symlink_metadata(&dir) {
+        Ok(meta) => meta,
+        Err(_) => return Ok(None),
+    };
+    if !meta.is_dir() {
+        // A file or a link planted under the name: unlinked, never followed.
+        let _ = fs::remove_file(&dir);
+        return Ok(None);
     }
-    let mut source = open.open(from).map_err(|e| {
+    if !is_marked(&dir) {
+        crate::term::say(&format!(
+            "warning: leaving {} alone: it has gen's name but not gen's marker",
+            dir.display()
+        ));
+        return Ok(None);
+    }
+    if let Some(mut manifest) = generation::load(names, &dir) {
+        if generation::tidy(&dir, &mut manifest).is_ok() {
+            return Ok(Some((dir, manifest)));
+        }
+    }
+    // No manifest gen can trust: the folder is rebuilt from nothing.
+    if let Err(e) = remove_path(&dir) {
+        crate::term::say(&format!(
+            "warning: the previous generation {} could not be removed ({e}); building into a new folder",
+            dir.display()
+        ));
+    }
+    Ok(None)
+}
+
+/// A new, empty folder to build into, with gen's marker: the previous generation's name
+/// when it is free, else a unique staging name made with `create_dir` (never through an
+/// existing link), so a stale folder that could not be removed does not stop the build.
+fn new_folder(names: &Names) -> Result<PathBuf, Error> {
+    let state = names.state();
+    names.make_state().map_err(|e| Error::io(&state, e))?;
+    let mut n = 0u32;
+    let dir = loop {
+        let dir = match n {
+            0 => names.previous(),
+            1 => names.parent.join(format!(".{}.gen-new", names.name)),
+            _ => names
+                .parent
+                .join(format!(".{}.gen-new-{}", names.name, n - 1)),
+        };
+        match fs::create_dir(&dir) {
+            Ok(()) => break dir,
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err(Error::io(&dir, e)),
+        }
+    };
+    if let Ok(mut slot) = STAGING.lock() {
+        *slot = Some(dir.clone());
+    }
+    fs::write(
+        dir.join(MARKER),
+        b"This folder is written by gen build and replaced on every build.\n",
+    )
+    .map_err(|e| Error::io(dir.join(MARKER), e))?;
+    Ok(dir)
+}
+
+/// Every folder that holds one of `files` (relative paths), and `""`.
+fn folders_of<'a>(files: impl Iterator<Item = &'a String>) -> HashSet<&'a str> {
+    let mut folders: HashSet<&str> = HashSet::from([""]);
+    for path in files {
+        let mut p = path.as_str();
+        while let Some((parent, _)) = p.rsplit_once('/') {
+            if !folders.insert(parent) {
+                break;
+            }
+            p = parent;
+        }
+    }
+    folders
+}
+
+fn poisoned() -> Error {
+    Error::Io {
+        path: PathBuf::new(),
+        source: std::io::Error::other("a build thread panicked"),
+    }
+}
+
+/// BLAKE3 of a regular file's bytes, read without following a link.
+fn hash_regular(from: &Path) -> std::io::Result<[u8; 32]> {
+    let source = open_regular(from)?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(source)?;
+    Ok(*hasher.finalize().as_bytes())
+}
+
+/// Opens a regular file for reading, never through a link and never a FIFO or device: an
+/// asset replaced by a link after it was checked is refused, not followed.
+fn open_regular(from: &Path) -> std::io::Result<fs::File> {
+    let source = generation::open_nofollow(from).map_err(|e| {
         if e.raw_os_error() == Some(40) {
             std::io::Error::other("it is a symbolic link, and gen does not follow links")
         } else {
@@ -429,8 +825,26 @@ fn copy_regular(from: &Path, to: &Path) -> std::io::Result<()> {
             "it is not a regular file (a FIFO, socket or device), and gen copies only files",
         ));
     }
-    let mut target = fs::File::create(to)?;
-    std::io::copy(&mut source, &mut target).map(|_| ())
+    Ok(source)
+}
+
+/// Copies a regular file (see [`open_regular`]) into `to`, returning the BLAKE3 hash of the
+/// bytes copied.
+fn copy_regular(from: &Path, to: &mut fs::File) -> std::io::Result<[u8; 32]> {
+    let mut source = open_regular(from)?;
+    let mut hasher = blake3::Hasher::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match source.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        to.write_all(&buf[..n])?;
+    }
+    Ok(*hasher.finalize().as_bytes())
 }
 
 /// Explains the renames that some file systems refuse.
@@ -476,11 +890,18 @@ pub fn check_destination(root: &Path, output: &Path, force: bool) -> Result<(), 
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+            return;
+        }
+        if self.base.is_some() {
+            // A previous generation stays: what it holds now (the files kept and those
+            // written, every one complete) is recorded, so the next build starts from it.
+            let _ = self.settle_failed();
+        } else {
             let _ = remove_path(&self.dir);
-            if let Ok(mut slot) = STAGING.lock() {
-                *slot = None;
-            }
+        }
+        if let Ok(mut slot) = STAGING.lock() {
+            *slot = None;
         }
     }
 }
@@ -584,12 +1005,13 @@ mod tests {
         let link = dir.path().join("asset.png");
         std::os::unix::fs::symlink(&secret, &link).unwrap();
         let to = dir.path().join("copy");
-        let e = copy_regular(&link, &to).unwrap_err();
+        let mut target = fs::File::create(&to).unwrap();
+        let e = copy_regular(&link, &mut target).unwrap_err();
         assert_eq!(
             e.to_string(),
             "it is a symbolic link, and gen does not follow links"
         );
-        assert!(!to.exists());
+        assert_eq!(fs::read(&to).unwrap(), b"");
         let fifo = dir.path().join("fifo.png");
         rustix::fs::mknodat(
             rustix::fs::CWD,
@@ -600,11 +1022,14 @@ mod tests {
         )
         .unwrap();
         // Without O_NONBLOCK this open would wait for a writer forever.
-        let e = copy_regular(&fifo, &to).unwrap_err();
+        let e = copy_regular(&fifo, &mut target).unwrap_err();
         assert!(e.to_string().starts_with("it is not a regular file"), "{e}");
+        assert!(hash_regular(&fifo).is_err());
         fs::write(dir.path().join("ok.png"), "png").unwrap();
-        copy_regular(&dir.path().join("ok.png"), &to).unwrap();
+        let hash = copy_regular(&dir.path().join("ok.png"), &mut target).unwrap();
         assert_eq!(fs::read_to_string(&to).unwrap(), "png");
+        assert_eq!(hash, *blake3::hash(b"png").as_bytes());
+        assert_eq!(hash_regular(&dir.path().join("ok.png")).unwrap(), hash);
     }
 
     #[test]
