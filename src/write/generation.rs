@@ -59,6 +59,15 @@ impl Stamp {
         }
     }
 
+    /// The stamp of a folder: its change time is left out, since it moves whenever the
+    /// folder is renamed (every swap), which says nothing about its entries.
+    pub(crate) fn of_folder(meta: &fs::Metadata) -> Stamp {
+        Stamp {
+            ctime: (0, 0),
+            ..Stamp::of(meta)
+        }
+    }
+
     /// The inode.
     pub(crate) fn ino(&self) -> u64 {
         self.ino
@@ -329,7 +338,7 @@ pub(crate) fn tidy(dir: &Path, m: &mut Manifest) -> std::io::Result<()> {
             gone.push(rel);
             continue;
         }
-        if !Stamp::of(&meta).same_folder(stamp) {
+        if !Stamp::of_folder(&meta).same_folder(stamp) {
             let known = known.get_or_insert_with(|| {
                 m.files
                     .keys()

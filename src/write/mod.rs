@@ -610,7 +610,7 @@ impl Staging {
             .map(|rel| {
                 let path = generation::join(&self.dir, &rel);
                 match fs::symlink_metadata(&path) {
-                    Ok(m) => Ok((rel, Stamp::of(&m))),
+                    Ok(m) => Ok((rel, Stamp::of_folder(&m))),
                     Err(e) => Err(Error::io(&path, e)),
                 }
             })
