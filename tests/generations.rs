@@ -168,6 +168,27 @@ fn pages_and_folders_that_vanish_are_removed() {
 }
 
 #[test]
+fn a_file_that_becomes_a_folder_and_back_is_written_whole() {
+    let dir = three();
+    for _ in 0..3 {
+        build(dir.path());
+    }
+    // An asset named `extra`, then a folder `extra/` of assets, then the file again.
+    let c = dir.path().join("content/incidents/c");
+    for round in 0..3 {
+        write(&c, "extra", "a file");
+        build(dir.path());
+        assert_eq!(output(dir.path()), fresh(dir.path()), "round {round}: a file");
+        fs::remove_file(c.join("extra")).unwrap();
+        write(&c, "extra/inner.txt", "in a folder");
+        write(&c, "extra/deeper/more.txt", "deeper");
+        build(dir.path());
+        assert_eq!(output(dir.path()), fresh(dir.path()), "round {round}: a folder");
+        fs::remove_dir_all(c.join("extra")).unwrap();
+    }
+}
+
+#[test]
 fn a_damaged_or_missing_manifest_costs_a_full_rewrite_never_a_wrong_page() {
     type Damage = fn(&Path);
     let damages: [(&str, Damage); 6] = [

@@ -559,6 +559,8 @@ impl Staging {
             vanished.par_iter().try_for_each(|rel| {
                 let path = self.dir.join(rel);
                 match fs::symlink_metadata(&path) {
+                    // A file that became a folder: the folder is this build's.
+                    Ok(m) if m.is_dir() && folders.contains(rel.as_str()) => Ok(()),
                     Ok(m) if m.is_dir() => remove_path(&path),
                     Ok(_) => fs::remove_file(&path).map_err(|e| Error::io(&path, e)),
                     Err(_) => Ok(()),
@@ -567,6 +569,10 @@ impl Staging {
             // Deepest first, so each folder is empty when its turn comes.
             empty.sort_unstable_by(|a, b| b.cmp(a));
             for rel in empty {
+                // A folder that became a file: the file is this build's.
+                if done.contains_key(rel.as_str()) {
+                    continue;
+                }
                 let path = self.dir.join(rel);
                 if fs::remove_dir(&path).is_err() && fs::symlink_metadata(&path).is_ok() {
                     remove_path(&path)?;
