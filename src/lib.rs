@@ -3,8 +3,8 @@
 //! The pipeline, one module per stage, each using only the stages before it:
 //! [`load`] (walk `content/`, split front matter) → [`model`] (typed, validated incidents
 //! and meetings, with [`diag`]nostics) → [`site`] (cross-references, indexes, derived
-//! figures) → [`render`] (markdown, highlighting, templates) → [`write`] (previous generation updated in place, then swapped in; staged output,
-//! swapped in only on success). [`cli`] is a thin layer over [`build`] and [`check`].
+//! figures) → [`render`] (markdown, highlighting, templates) → [`write`] (the previous
+//! generation brought up to date in place, swapped in only on success). [`cli`] is a thin layer over [`build`] and [`check`].
 
 pub mod calendar;
 pub mod cli;
