@@ -11,7 +11,7 @@ use gen::render::markdown::{self, render_body, Refusal};
 use gen::BuildOptions;
 
 mod common;
-use common::{read, site, tree, write, CONFIG, HEAD};
+use common::{read, site, site_with_config, tree, write, CONFIG, HEAD};
 
 /// Every file of the output, by path under output/, as text.
 fn published(dir: &Path) -> Vec<(String, String)> {
@@ -220,7 +220,7 @@ fn base64(s: &[u8]) -> String {
 fn reports_and_packets_embed_only_images_inside_the_incident_folder() {
     let secret = b"TOP-SECRET-FILE-CONTENTS";
     let image = b"PNG-IMAGE-BESIDE-THE-INCIDENT";
-    let dir = site(&[]);
+    let dir = site_with_config(&format!("{CONFIG}incident_reports = true\n"), &[]);
     let outside = dir.path().join("outside/secret.png");
     write(dir.path(), "outside/secret.png", secret);
     fs::write(dir.path().join("content/secret.png"), secret).ok();
@@ -359,7 +359,7 @@ fn report_headers_escape_every_character_that_could_leave_the_css_string() {
     }
     let title =
         "x} @import url(https://evil.example/a.css); \\\" \\\\ </style> \\u2028 障害（第1回）";
-    let dir = site(&[
+    let dir = site_with_config(&format!("{CONFIG}incident_reports = true\n"), &[
         (
             "content/incidents/a.md",
             &format!("{}\nBody.\n", HEAD.replace("title = \"A\"", &format!("title = \"{title}\""))),
