@@ -333,7 +333,7 @@ fn markdown_features_and_assets() {
     assert!(html.contains("footnote-definition"));
     assert!(html.contains("<table>"));
     assert!(
-        html.contains("<span class=\"hl-"),
+        html.contains("<span class=\"hl"),
         "code is highlighted: {html}"
     );
     assert!(
@@ -353,7 +353,7 @@ fn markdown_features_and_assets() {
         "{b}"
     );
     assert!(
-        page(&out, "style.css").contains(".hl-"),
+        page(&out, "style.css").contains(".hl0{color:#323232;background-color:#ffffff}"),
         "the stylesheet carries the highlighting classes"
     );
     check_links(&out);
