@@ -562,3 +562,39 @@ fn jcom_summary_table_snapshot() {
     let end = start + html[start..].find("</table>").unwrap() + "</table>".len();
     insta::assert_snapshot!(&html[start..end]);
 }
+
+/// The default templates' indentation and blank lines stay in their sources: no line of a
+/// page or printed document starts with white space, except inside code (`<pre>`).
+#[test]
+fn pages_carry_no_template_indentation() {
+    let dir = shipped();
+    let config = read(&dir.path().join("config.toml"));
+    common::write(
+        dir.path(),
+        "config.toml",
+        format!("{config}incident_reports = true\n"),
+    );
+    let out = build(dir.path());
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = read(&path);
+        let mut in_pre = false;
+        for line in html.lines() {
+            if !in_pre {
+                assert!(
+                    !line.starts_with([' ', '\t']),
+                    "{}: {line:?}",
+                    path.display()
+                );
+            }
+            // Code blocks open and close on lines of their own or inline.
+            in_pre = (in_pre || line.contains("<pre")) && !line.contains("</pre>");
+        }
+    }
+    assert!(pages > 40, "{pages}");
+}
