@@ -128,7 +128,7 @@ fn the_home_cause_chart_says_it_counts_both_roles_and_draws_zero_as_nothing() {
     // 人為ミス: 3 incidents, all with it as their primary cause (the bar is all dark).
     assert!(chart.contains("<span class=\"bar-label\">人為ミス</span><span class=\"bar\" style=\"--w: 60%; --p: 100%\"></span>"), "{chart}");
     // The same figures as a table.
-    assert!(chart.contains("<details class=\"chart-data\">\n    <summary>表で見る</summary>"));
+    assert!(chart.contains("<details class=\"chart-data\">\n<summary>表で見る</summary>"));
     assert!(
         chart.contains(
             "<tr><td>設計・構成の不備</td><td class=\"num\">5件</td><td class=\"num\">0</td></tr>"

@@ -598,3 +598,78 @@ fn pages_carry_no_template_indentation() {
     }
     assert!(pages > 40, "{pages}");
 }
+
+/// The long lists carry no `data-label` per cell: the site's stylesheet labels their
+/// columns on a phone, in the site's language.
+#[test]
+fn the_long_lists_are_labelled_by_the_stylesheet_in_the_site_language() {
+    let dir = shipped();
+    let out = build(dir.path());
+    let years = page(&out, "years/2017/index.html");
+    assert!(
+        years.contains("<table class=\"incidents cards\">"),
+        "{years}"
+    );
+    assert!(!years.contains("data-label"), "{years}");
+    let ledger = page(&out, "countermeasures/index.html");
+    assert!(ledger.contains("<table class=\"measures ledger cards\">"));
+    assert!(
+        ledger.contains("<td class=\"date\">2017年3月</td>"),
+        "{ledger}"
+    );
+    let css = page(&out, "style.css");
+    let labels = &css[css.find("/* Card labels").unwrap()..];
+    assert_eq!(
+        labels,
+        "/* Card labels of the long lists, in the site's language */
+@media (max-width: 40rem) {
+  table.incidents td:nth-child(1)::before { content: \"発生日時：\"; }
+  table.incidents td:nth-child(3)::before { content: \"事業者名：\"; }
+  table.incidents td:nth-child(4)::before { content: \"継続時間：\"; }
+  table.incidents td:nth-child(5)::before { content: \"影響利用者数：\"; }
+  table.incidents td:nth-child(6)::before { content: \"主因：\"; }
+  table.ledger td:nth-child(1)::before { content: \"状況：\"; }
+  table.ledger td:nth-child(3)::before { content: \"事故：\"; }
+  table.ledger td:nth-child(4)::before { content: \"事業者名：\"; }
+  table.ledger td:nth-child(5)::before { content: \"主因：\"; }
+  table.ledger td:nth-child(6)::before { content: \"期限：\"; }
+  table.ledger td:nth-child(7)::before { content: \"完了：\"; }
+}
+"
+    );
+    // Each rule labels a cell with its column's heading.
+    for (html, table) in [(&years, "incidents"), (&ledger, "ledger")] {
+        let html = &html[html
+            .find(&format!("<table class=\"{table}"))
+            .or_else(|| html.find(&format!(" {table} cards")))
+            .unwrap()..];
+        let head = &html[html.find("<thead>").unwrap()..html.find("</thead>").unwrap()];
+        let headings: Vec<&str> = head
+            .split("<th scope=\"col\"")
+            .skip(1)
+            .map(|th| &th[th.find('>').unwrap() + 1..th.find("</th>").unwrap()])
+            .collect();
+        for rule in labels
+            .lines()
+            .filter(|l| l.contains(&format!("table.{table} ")))
+        {
+            let n: usize = rule[rule.find("nth-child(").unwrap() + 10..rule.find(")::").unwrap()]
+                .parse()
+                .unwrap();
+            assert!(
+                rule.contains(&format!("\"{}：\"", headings[n - 1])),
+                "{rule} {headings:?}"
+            );
+        }
+    }
+    let config =
+        read(&dir.path().join("config.toml")).replace("language = \"ja\"", "language = \"en\"");
+    common::write(dir.path(), "config.toml", config);
+    let css = page(&build(dir.path()), "style.css");
+    assert!(
+        css.contains(
+            "  table.incidents td:nth-child(5)::before { content: \"Affected users：\"; }\n"
+        ),
+        "{css}"
+    );
+}

@@ -32,7 +32,7 @@ pub(crate) fn doc_root(site: &Site, path: &str) -> String {
 /// and any other character beyond ASCII that is not a control, separator, space or
 /// invisible format character (Japanese titles stay readable). So quotes, `\`, `<`, `>`,
 /// `&`, newlines, form feeds (which end a CSS string) and U+2028/9 are all escaped.
-fn css_string(s: &str) -> String {
+pub(crate) fn css_string(s: &str) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
