@@ -901,8 +901,9 @@ struct Compact {
     atom: ahash::AHashMap<String, u32>,
     /// The short class of each index (`hl3`).
     short: Vec<String>,
-    /// Every compound selector (`.hl-string.hl-regexp`) as a mask of indexes.
-    compounds: Vec<u128>,
+    /// Every selector, as the masks of indexes of its compound selectors
+    /// (`.hl-string.hl-regexp`), outermost first.
+    selectors: Vec<Vec<u128>>,
     /// The stylesheet with the short classes, one rule a line.
     css: String,
 }
@@ -925,7 +926,7 @@ fn compact_of(css: &str) -> Compact {
     let mut c = Compact {
         atom: Default::default(),
         short: Vec::new(),
-        compounds: Vec::new(),
+        selectors: Vec::new(),
         css: String::new(),
     };
     for rule in css.split_inclusive('}') {
@@ -937,6 +938,7 @@ fn compact_of(css: &str) -> Compact {
         let mut written = Vec::new();
         for sel in selectors.split(',') {
             let mut parts = Vec::new();
+            let mut masks = Vec::new();
             for compound in sel.split_whitespace() {
                 let mut mask = 0u128;
                 let mut part = String::new();
@@ -951,10 +953,11 @@ fn compact_of(css: &str) -> Compact {
                     part.push('.');
                     part.push_str(&c.short[k as usize]);
                 }
-                if !c.compounds.contains(&mask) {
-                    c.compounds.push(mask);
-                }
+                masks.push(mask);
                 parts.push(part);
+            }
+            if !masks.is_empty() && !c.selectors.contains(&masks) {
+                c.selectors.push(masks);
             }
             written.push(parts.join(" "));
         }
@@ -985,24 +988,19 @@ fn base36(mut n: u32) -> String {
     digits.iter().rev().collect()
 }
 
-/// The short classes for a span with syntect's `classes`: only those of the compound
-/// selectors the span matches, so that it matches exactly the selectors it matched
-/// before; empty when it matches none.
-fn compact_classes(c: &Compact, classes: &str) -> String {
-    let mut have = 0u128;
-    for class in classes.split_ascii_whitespace() {
-        if let Some(&k) = c.atom.get(class) {
-            have |= 1 << k;
-        }
-    }
-    let keep = c
-        .compounds
-        .iter()
-        .filter(|&&m| m & have == m)
-        .fold(0u128, |a, m| a | m);
+/// A mask of the indexes of syntect's `classes`.
+fn mask_of(c: &Compact, classes: &str) -> u128 {
+    classes
+        .split_ascii_whitespace()
+        .filter_map(|class| c.atom.get(class))
+        .fold(0, |m, &k| m | 1 << k)
+}
+
+/// The short classes of a mask of indexes.
+fn short_classes(c: &Compact, mask: u128) -> String {
     let mut out = String::new();
     for (k, short) in c.short.iter().enumerate() {
-        if keep & (1 << k) != 0 {
+        if mask & (1 << k) != 0 {
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -1012,58 +1010,119 @@ fn compact_classes(c: &Compact, classes: &str) -> String {
     out
 }
 
-/// Highlighted HTML (syntect's spans and escaped text) with short classes: a span that
-/// matches no rule is left out (its text kept), and a span right after a closed one with
-/// the same classes continues it. Every selector of the stylesheet is classes joined by
-/// descendant combinators, so each remaining element matches the same rules as before
-/// and the code looks the same.
+/// A piece of syntect's highlighted HTML.
+enum Piece<'a> {
+    /// An opening span, by its index among the spans.
+    Open(usize),
+    Close,
+    Text(&'a str),
+}
+
+/// Highlighted HTML (syntect's spans and escaped text) with short classes, keeping of
+/// each span only the classes that take part in a match of a selector of the stylesheet:
+/// those of the compound selector a selector matching the span ends with, and those of
+/// the ancestors that selector's other compounds matched. Every selector is compound
+/// selectors joined by descendant combinators, so each span matches exactly the selectors
+/// it matched before and the code looks the same. A span left with no class is left out
+/// (its text kept), and a span right after a closed one with the same classes continues it.
 fn compact_spans(html: &str) -> String {
     let c = compact();
-    let mut out = String::with_capacity(html.len() / 2);
-    // For each open span of the input: the classes written for it, if it was written.
-    let mut open: Vec<Option<String>> = Vec::new();
-    // The classes of the span just closed in `out`, while nothing follows it.
-    let mut closed: Option<String> = None;
+    // Each span's parent and classes, and the pieces in order.
+    let mut spans: Vec<(Option<usize>, u128)> = Vec::new();
+    let mut pieces = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
     let mut rest = html;
-    while let Some(at) = rest.find('<') {
+    while !rest.is_empty() {
+        let at = rest.find('<').unwrap_or(rest.len());
         if at > 0 {
-            out.push_str(&rest[..at]);
-            closed = None;
+            pieces.push(Piece::Text(&rest[..at]));
+            rest = &rest[at..];
+            continue;
         }
-        rest = &rest[at..];
         if let Some(after) = rest.strip_prefix("</span>") {
             rest = after;
-            if let Some(classes) = open.pop().flatten() {
-                out.push_str("</span>");
-                closed = Some(classes);
-            }
+            open.pop();
+            pieces.push(Piece::Close);
         } else if let Some((classes, after)) = rest
             .strip_prefix("<span class=\"")
             .and_then(|r| r.split_once("\">"))
         {
             rest = after;
-            let short = compact_classes(c, classes);
-            if short.is_empty() {
-                open.push(None);
-            } else if closed.as_deref() == Some(short.as_str()) {
-                out.truncate(out.len() - "</span>".len());
-                closed = None;
-                open.push(Some(short));
-            } else {
-                out.push_str("<span class=\"");
-                out.push_str(&short);
-                out.push_str("\">");
-                closed = None;
-                open.push(Some(short));
-            }
+            spans.push((open.last().copied(), mask_of(c, classes)));
+            open.push(spans.len() - 1);
+            pieces.push(Piece::Open(spans.len() - 1));
         } else {
             // Text is escaped: any other `<` would be syntect's; keep it as it is.
-            out.push('<');
+            pieces.push(Piece::Text(&rest[..1]));
             rest = &rest[1..];
-            closed = None;
         }
     }
-    out.push_str(rest);
+    // The classes each span keeps. For a descendant-only selector, matching each compound
+    // at the nearest ancestor that has it finds a match whenever there is one.
+    let mut keep = vec![0u128; spans.len()];
+    for (n, &(parent, have)) in spans.iter().enumerate() {
+        for sel in &c.selectors {
+            let Some((&subject, before)) = sel.split_last() else {
+                continue;
+            };
+            if subject & have != subject {
+                continue;
+            }
+            let mut witnesses = Vec::new();
+            let mut up = parent;
+            let matched = before.iter().rev().all(|&compound| {
+                while let Some(a) = up {
+                    up = spans[a].0;
+                    if compound & spans[a].1 == compound {
+                        witnesses.push((a, compound));
+                        return true;
+                    }
+                }
+                false
+            });
+            if matched {
+                keep[n] |= subject;
+                for (a, compound) in witnesses {
+                    keep[a] |= compound;
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(html.len() / 2);
+    // For each open span of the input: the classes written for it, if it was written.
+    let mut written: Vec<Option<u128>> = Vec::new();
+    // The classes of the span just closed in `out`, while nothing follows it.
+    let mut closed: Option<u128> = None;
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => {
+                out.push_str(t);
+                closed = None;
+            }
+            Piece::Close => {
+                if let Some(mask) = written.pop().flatten() {
+                    out.push_str("</span>");
+                    closed = Some(mask);
+                }
+            }
+            Piece::Open(n) => {
+                let mask = keep[n];
+                if mask == 0 {
+                    written.push(None);
+                } else if closed == Some(mask) {
+                    out.truncate(out.len() - "</span>".len());
+                    closed = None;
+                    written.push(Some(mask));
+                } else {
+                    out.push_str("<span class=\"");
+                    out.push_str(&short_classes(c, mask));
+                    out.push_str("\">");
+                    closed = None;
+                    written.push(Some(mask));
+                }
+            }
+        }
+    }
     out
 }
 
@@ -1270,7 +1329,7 @@ mod tests {
         // Only the spans a rule of the stylesheet can match, with short classes.
         assert!(
             r.html.contains(
-                "<code><span class=\"hl10\"><span class=\"hlk hll hlq\">x</span></span> <span class=\"hl6 hl7\">=</span> <span class=\"hla hlb\">1</span>\n</code>"
+                "<code><span class=\"hlk hll hlq\">x</span> = <span class=\"hla hlb\">1</span>\n</code>"
             ),
             "{}",
             r.html
@@ -1403,6 +1462,12 @@ mod tests {
             ("toml", "[server]\nport = 8080 # comment\nname = \"a\\tb\"\nlist = [1, 2.5, true]\n"),
             ("bash", "ip route show table main\nfor f in *.log; do grep -c \"ERROR $f\" \"$f\" | sort -n; done\nexport A=$(date +%s) # now\n"),
             ("json", "{\"a\": [1, \"b\", null, {\"c\": false}]}\n"),
+            // Deep objects and regular expressions meet the stylesheet's descendant rules.
+            ("json", "{\"a\": {\"b\": {\"c\": {\"d\": {\"e\": {\"f\": \"g\"}}}}}}\n"),
+            ("js", "const r = /[a-z]+\\d/g; function f(a) { return a.replace(r, `x${a}`); }\n"),
+            ("css", "a:hover { color: #fff; margin: 0 auto; }\n"),
+            ("html", "<a href=\"x\" class='y'>t &amp; u</a><!-- c -->\n"),
+            ("markdown", "# T\n\n[link](https://e.org) ![i](x.png) `c` **b**\n"),
             ("yaml", "key: value\nlist:\n  - 1\n  - \"two\" # c\n"),
             ("python", "import re\ndef f(x: int) -> str:\n    return re.sub(r\"[a-z]+\", '', f\"{x}\")  # c\n"),
             ("rust", "fn main() { let x: u8 = 0x1f; println!(\"{x}\"); }\n"),
