@@ -201,6 +201,9 @@ pub struct Config {
     pub date_style: DateStyle,
     /// Who issues the meeting packets (`総務省 総合通信基盤局`), shown on their cover.
     pub issuer: Option<String>,
+    /// Write every incident's self-contained `report.html` beside its page (off by
+    /// default: the page itself prints, and packets and `gen pdf` carry the report).
+    pub incident_reports: bool,
 }
 
 /// The fields of `config.toml`.
@@ -245,6 +248,11 @@ pub const FIELDS: &[Field] = &[
         "issuer",
         Kind::String,
         "Who issues the meeting packets, on their cover (default: none).",
+    ),
+    Field::optional(
+        "incident_reports",
+        Kind::Bool,
+        "Write every incident's printable `report.html` beside its page (default false).",
     ),
     Field::optional(
         "causes",
@@ -366,6 +374,7 @@ impl Config {
             .choice::<DateStyle>(&t, "date_style")
             .unwrap_or(DateStyle::Western);
         let issuer = d.string(&t, "issuer").map(|s| s.value);
+        let incident_reports = d.bool(&t, "incident_reports").unwrap_or(false);
         let causes = causes(&mut d, &t);
         match (title, timezone, d.diags.is_empty()) {
             (Some(title), Some(timezone), true) => Ok(Config {
@@ -379,6 +388,7 @@ impl Config {
                 year_start,
                 date_style,
                 issuer,
+                incident_reports,
             }),
             _ => Err(d.diags),
         }

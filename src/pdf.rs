@@ -106,9 +106,11 @@ struct Job {
 /// What `gen pdf` prints, from the page registry's printable documents: the command's
 /// name for each (`--meeting`, `--incident`, `--year`, and the PDF's name), the registry
 /// kind, and how an unknown id is described.
+/// Incidents are found by their pages: the build writes their reports only with
+/// `incident_reports = true`, and [`run`] renders the ones it prints otherwise.
 const PRINTABLE: [(&str, &str, &str); 3] = [
     ("meeting", "meeting-packet", "meeting"),
-    ("incident", "incident-report", "incident"),
+    ("incident", "incident", "incident"),
     ("year", "annual-report", "year with incidents"),
 ];
 
@@ -136,10 +138,14 @@ fn jobs(site: &Site, output: &Path, sel: &Selection) -> Result<Vec<Job>, Error> 
                 .collect::<Result<_, _>>()?
         };
         out.extend(chosen.into_iter().map(|r| {
+            let path = match name {
+                "incident" => crate::routes::incident_report(&r.id),
+                _ => r.path.clone(),
+            };
             Job {
                 kind: name,
                 id: r.id.clone(),
-                html: output.join(&r.path),
+                html: output.join(path),
                 meeting: (name == "meeting")
                     .then(|| site.meeting_index(&r.id))
                     .flatten(),
@@ -360,6 +366,20 @@ fn print_packet(
     print(browser, &file, pdf, name)
 }
 
+/// Writes the report of every incident job into the built site (in the private
+/// temporary folder), where the build did not: its links and images resolve from there.
+fn write_reports(site: &Site, theme: &Theme, jobs: &[Job]) -> Result<(), Error> {
+    jobs.par_iter()
+        .filter(|job| job.kind == "incident" && !job.html.is_file())
+        .try_for_each(|job| {
+            let n = site
+                .incident_index(&job.id)
+                .ok_or_else(|| Error::usage(format!("there is no incident \"{}\"", job.id)))?;
+            let html = documents::incident_report_html(site, theme, n)?;
+            std::fs::write(&job.html, html).map_err(|e| Error::io(&job.html, e))
+        })
+}
+
 /// Builds the site in a private temporary folder and prints the chosen documents;
 /// returns the PDFs written.
 pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
@@ -377,6 +397,7 @@ pub fn run(opts: &PdfOptions) -> Result<Vec<PathBuf>, Error> {
         .clone()
         .unwrap_or_else(|| default_dir(&opts.build.root));
     let jobs = jobs(&site, &report.output, &opts.selection)?;
+    write_reports(&site, &theme, &jobs)?;
     std::fs::create_dir_all(&out_dir).map_err(|e| Error::io(&out_dir, e))?;
     let author = metadata::author(&site);
     let total = jobs.len();

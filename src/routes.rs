@@ -119,7 +119,7 @@ pub fn pretty(path: &str) -> &str {
     path.strip_suffix("index.html").unwrap_or(path)
 }
 
-/// Characters escaped in path segments of hrefs (non-ASCII is always escaped).
+/// ASCII characters escaped in path segments of hrefs.
 const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
@@ -132,11 +132,23 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
-/// An href for an output path such as `operators/株式会社/index.html`.
+/// An href for an output path such as `operators/株式会社/index.html`. Characters beyond
+/// ASCII are written as they are: HTML allows them in a URL (the browser encodes them when
+/// it asks for the page, from a server or from disk), and a Japanese name is a third of
+/// its percent-encoded length.
 pub fn href(path: &str) -> String {
-    // Through `Cow` rather than `to_string`: no formatting machinery, and no copy when
-    // nothing needs encoding.
-    std::borrow::Cow::from(utf8_percent_encode(path, SEGMENT)).into_owned()
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while !rest.is_empty() {
+        // Runs of ASCII go through the encoder; anything else is copied.
+        let ascii = rest.find(|c: char| !c.is_ascii()).unwrap_or(rest.len());
+        out.extend(utf8_percent_encode(&rest[..ascii], SEGMENT));
+        rest = &rest[ascii..];
+        let other = rest.find(|c: char| c.is_ascii()).unwrap_or(rest.len());
+        out.push_str(&rest[..other]);
+        rest = &rest[other..];
+    }
+    out
 }
 
 /// The hrefs of the site's fixed pages, given to every template as `links`, so that no
@@ -209,7 +221,7 @@ mod tests {
         assert_eq!(folder_of(HOME), "");
         assert_eq!(
             href(&operator("株式会社 #1")),
-            "operators/%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%20%231/index.html"
+            "operators/株式会社%20%231/index.html"
         );
     }
 }

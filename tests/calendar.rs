@@ -173,7 +173,7 @@ fn the_defaults_written_out_change_nothing() {
     write(
         explicit.path(),
         "config.toml",
-        format!("{config}year_start = 1\ndate_style = \"western\"\n"),
+        format!("{config}year_start = 1\ndate_style = \"western\"\nincident_reports = false\n"),
     );
     let a = tree(&build(plain.path()));
     let b = tree(&build(explicit.path()));
@@ -192,7 +192,7 @@ fn wareki_dates_on_the_shipped_site_pages_reports_and_packets() {
     write(
         dir.path(),
         "config.toml",
-        format!("{config}date_style = \"wareki\"\n"),
+        format!("{config}date_style = \"wareki\"\nincident_reports = true\n"),
     );
     let out = build(dir.path());
     let jcom = page(&out, "incidents/2017-07-03-jcom/index.html");

@@ -5,7 +5,7 @@
 use std::fs;
 
 mod common;
-use common::{gen_cmd, read, site, site_with_config, write, HEAD, INCIDENT};
+use common::{gen_cmd, read, site, site_with_config, write, CONFIG, HEAD, INCIDENT};
 
 /// An incident with `extra` front matter and `body`.
 fn incident(extra: &str, body: &str) -> String {
@@ -22,7 +22,7 @@ const QUIET: &str = "resolved = 2024-01-15T12:50:00+09:00\n\n[[countermeasures]]
 #[test]
 fn links_to_existing_incidents_meetings_and_files_pass() {
     let body_b = "\
-[a](a.md) [a again](../incidents/a/index.md#x) [a's page](../a/) [a's report](../a/report.html)
+[a](a.md) [a again](../incidents/a/index.md#x) [a's page](../a/)
 [its diagram](../a/diagram.png) [m](../meetings/m.md) [m's page](../../meetings/m/)
 [causes](../../causes/) [home](../../) [style](../../style.css) ![logo](../../img/logo.png)
 [outside](https://example.org/nope.png) [mail](mailto:a@example.org) [here](#top) [root](/nope/)
@@ -58,6 +58,41 @@ fn links_to_existing_incidents_meetings_and_files_pass() {
         page.contains("<img src=\"../../img/logo.png\" alt=\"logo\" />"),
         "{page}"
     );
+}
+
+#[test]
+fn a_link_to_a_report_is_broken_unless_the_config_writes_reports() {
+    let files = [
+        ("content/incidents/a.md", incident(QUIET, "Body.\n")),
+        (
+            "content/incidents/b.md",
+            incident(QUIET, "[a's report](../a/report.html)\n"),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let dir = site(&files);
+    let o = gen_cmd(["check"])
+        .root(dir.path())
+        .env("NO_COLOR", "1")
+        .run();
+    assert_eq!(o.code(), Some(1));
+    assert_eq!(
+        o.stderr(),
+        "\
+error[broken-link]: content/incidents/b.md:13:1: the link \"../a/report.html\" leads to incidents/a/report.html, which the site does not have
+   |
+13 | [a's report](../a/report.html)
+   | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = help: incidents have no report.html unless config.toml sets incident_reports = true: link to the incident's page (incidents/a/index.html), or turn the reports on
+
+error: 1 error found; nothing was written
+"
+    );
+    let dir = site_with_config(&format!("{CONFIG}incident_reports = true\n"), &files);
+    let o = gen_cmd(["build"]).root(dir.path()).run();
+    assert_eq!(o.code(), Some(0), "{}", o.stderr());
+    assert_eq!(o.stderr(), "");
+    assert!(dir.path().join("output/incidents/a/report.html").is_file());
 }
 
 #[test]

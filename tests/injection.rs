@@ -11,7 +11,7 @@ use gen::render::markdown::{self, render_body, Refusal};
 use gen::BuildOptions;
 
 mod common;
-use common::{read, site, tree, write, CONFIG, HEAD};
+use common::{read, site, site_with_config, tree, write, CONFIG, HEAD};
 
 /// Every file of the output, by path under output/, as text.
 fn published(dir: &Path) -> Vec<(String, String)> {
@@ -220,7 +220,7 @@ fn base64(s: &[u8]) -> String {
 fn reports_and_packets_embed_only_images_inside_the_incident_folder() {
     let secret = b"TOP-SECRET-FILE-CONTENTS";
     let image = b"PNG-IMAGE-BESIDE-THE-INCIDENT";
-    let dir = site(&[]);
+    let dir = site_with_config(&format!("{CONFIG}incident_reports = true\n"), &[]);
     let outside = dir.path().join("outside/secret.png");
     write(dir.path(), "outside/secret.png", secret);
     fs::write(dir.path().join("content/secret.png"), secret).ok();
@@ -359,7 +359,7 @@ fn report_headers_escape_every_character_that_could_leave_the_css_string() {
     }
     let title =
         "x} @import url(https://evil.example/a.css); \\\" \\\\ </style> \\u2028 障害（第1回）";
-    let dir = site(&[
+    let dir = site_with_config(&format!("{CONFIG}incident_reports = true\n"), &[
         (
             "content/incidents/a.md",
             &format!("{}\nBody.\n", HEAD.replace("title = \"A\"", &format!("title = \"{title}\""))),
@@ -422,7 +422,7 @@ fn placeholder_text_in_a_body_is_published_as_written() {
 fn long_lines_of_code_are_shown_plain_with_a_warning() {
     // Highlighting this line as `log` took 132 s.
     let line = "lorem ipsum dolor sit amet consectetur adipiscing elit ".repeat(1200);
-    let text = format!("{HEAD}```log\n{line}\n```\n\n```log\nshort line\n```\n");
+    let text = format!("{HEAD}```log\n{line}\n```\n\n```log\n42 short line\n```\n");
     let dir = site(&[("content/incidents/a.md", &text)]);
     let start = Instant::now();
     gen::build(&BuildOptions::new(dir.path())).unwrap();
@@ -436,7 +436,7 @@ fn long_lines_of_code_are_shown_plain_with_a_warning() {
         "<pre class=\"code\" data-lang=\"log\"><code>{line}\n</code></pre>"
     )));
     // The short block is still highlighted.
-    assert!(page.contains("<pre class=\"code\" data-lang=\"log\"><code><span class=\"hl-"));
+    assert!(page.contains("<pre class=\"code\" data-lang=\"log\"><code><span class=\"hl"));
     let site = gen::load_site(&BuildOptions::new(dir.path())).unwrap();
     let warnings: Vec<String> = gen::render::body_warnings(&site)
         .unwrap()
@@ -461,7 +461,8 @@ fn highlighting_is_bounded_per_block_and_per_body() {
             .map(|w| w.message.clone())
             .collect::<Vec<_>>()
     };
-    let line = |n: usize| "a".repeat(n) + "\n";
+    // Each line starts with a number, which a highlighted block colours.
+    let line = |n: usize| format!("1 {}\n", "a".repeat(n - 2));
     assert!(limit(&line(1000)).is_empty());
     assert_eq!(
         limit(&line(1001)),
@@ -489,7 +490,7 @@ fn highlighting_is_bounded_per_block_and_per_body() {
     // The first four blocks are highlighted, the fifth is not.
     assert_eq!(
         r.html
-            .matches("<pre class=\"code\" data-lang=\"log\"><code><span class=\"hl-")
+            .matches("<pre class=\"code\" data-lang=\"log\"><code><span class=\"hl")
             .count(),
         4
     );

@@ -26,6 +26,13 @@ fn tool(name: &str, args: &[&str]) -> String {
 #[test]
 fn documents_are_single_files_with_absolute_links() {
     let dir = shipped();
+    // Incident reports are written only on request.
+    let config = read(&dir.path().join("config.toml"));
+    write(
+        dir.path(),
+        "config.toml",
+        format!("{config}incident_reports = true\n"),
+    );
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     let out = dir.path().join("output");
     for rel in [
@@ -68,6 +75,39 @@ fn documents_are_single_files_with_absolute_links() {
         .contains("href=\"../../reports/2017/index.html\">年次報告</a>"));
     assert!(read(&out.join("reports/index.html"))
         .contains("href=\"../reports/2023/index.html\">2023年</a>"));
+}
+
+#[test]
+fn a_default_build_writes_no_incident_report_and_links_to_none() {
+    let dir = shipped();
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let out = dir.path().join("output");
+    let incidents: Vec<String> = names(&out.join("incidents"))
+        .into_iter()
+        .filter(|n| n != "index.html")
+        .collect();
+    assert!(incidents.len() > 5, "{incidents:?}");
+    for id in &incidents {
+        assert!(out.join("incidents").join(id).join("index.html").is_file());
+        assert!(
+            !out.join("incidents").join(id).join("report.html").exists(),
+            "{id} has a report.html"
+        );
+    }
+    for entry in walkdir::WalkDir::new(&out) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_some_and(|e| e == "html") {
+            let html = read(&path);
+            let path = path.display();
+            assert!(!html.contains("report.html"), "{path} links a report");
+            assert!(!html.contains("印刷用の報告書"), "{path} offers a report");
+        }
+    }
+    let o = gen_cmd(["routes"]).root(dir.path()).run();
+    assert!(o.success(), "{}", o.stderr());
+    assert!(o.stdout().contains("incidents/2017-07-03-jcom/index.html"));
+    assert!(!o.stdout().contains("report.html"), "{}", o.stdout());
+    assert!(!o.stdout().contains("incident-report"), "{}", o.stdout());
 }
 
 #[test]

@@ -288,7 +288,7 @@ fn japanese_and_spaced_names_work() {
         .is_file());
     let list = fs::read_to_string(dir.path().join("output/incidents/index.html")).unwrap();
     assert!(
-        list.contains("href=\"../incidents/%E9%9A%9C%E5%AE%B3%202024/index.html\""),
+        list.contains("href=\"../incidents/障害%202024/index.html\""),
         "{list}"
     );
     // A link to it, written as editors encode a space, leads to its page.

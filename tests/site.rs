@@ -150,8 +150,11 @@ fn year_and_operator_pages_have_stable_japanese_urls() {
     let t = text(&page(&out, "years/2017/index.html"));
     assert!(t.contains("事故件数 3件"), "{t}");
     let ops = page(&out, "operators/index.html");
-    // Japanese names are kept in the path and percent-encoded in links.
-    assert!(ops.contains("operators/%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%E3%82%B8%E3%83%A5%E3%83%94%E3%82%BF%E3%83%BC%E3%83%86%E3%83%AC%E3%82%B3%E3%83%A0/index.html"), "{ops}");
+    // Japanese names are kept in the path and in links, as they are.
+    assert!(
+        ops.contains("<a href=\"../operators/株式会社ジュピターテレコム/index.html\">"),
+        "{ops}"
+    );
     let t = text(&page(
         &out,
         "operators/株式会社ジュピターテレコム/index.html",
@@ -333,7 +336,7 @@ fn markdown_features_and_assets() {
     assert!(html.contains("footnote-definition"));
     assert!(html.contains("<table>"));
     assert!(
-        html.contains("<span class=\"hl-"),
+        html.contains("<span class=\"hl"),
         "code is highlighted: {html}"
     );
     assert!(
@@ -353,7 +356,7 @@ fn markdown_features_and_assets() {
         "{b}"
     );
     assert!(
-        page(&out, "style.css").contains(".hl-"),
+        page(&out, "style.css").contains(".hl0{color:#323232;background-color:#ffffff}"),
         "the stylesheet carries the highlighting classes"
     );
     check_links(&out);
@@ -501,7 +504,7 @@ fn cli_build_prints_one_summary_line() {
     let stdout = o.stdout();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
-        stdout.starts_with("built 54 pages (7 incidents) into "),
+        stdout.starts_with("built 47 pages (7 incidents) into "),
         "{stdout}"
     );
     // Standard error has the warnings only: the same two `gen check` lists below.
@@ -547,7 +550,7 @@ fn a_long_build_on_a_terminal_shows_progress() {
     assert!(seen.contains("building: "), "{seen}");
     assert!(seen.contains("files written"), "{seen}");
     assert!(
-        seen.contains("built 54 pages (7 incidents) into "),
+        seen.contains("built 47 pages (7 incidents) into "),
         "{seen}"
     );
 }
@@ -561,4 +564,115 @@ fn jcom_summary_table_snapshot() {
     let start = html.find("<table class=\"summary\">").unwrap();
     let end = start + html[start..].find("</table>").unwrap() + "</table>".len();
     insta::assert_snapshot!(&html[start..end]);
+}
+
+/// The default templates' indentation and blank lines stay in their sources: no line of a
+/// page or printed document starts with white space, except inside code (`<pre>`).
+#[test]
+fn pages_carry_no_template_indentation() {
+    let dir = shipped();
+    let config = read(&dir.path().join("config.toml"));
+    common::write(
+        dir.path(),
+        "config.toml",
+        format!("{config}incident_reports = true\n"),
+    );
+    let out = build(dir.path());
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = read(&path);
+        let mut in_pre = false;
+        for line in html.lines() {
+            if !in_pre {
+                assert!(
+                    !line.starts_with([' ', '\t']),
+                    "{}: {line:?}",
+                    path.display()
+                );
+            }
+            // Code blocks open and close on lines of their own or inline.
+            in_pre = (in_pre || line.contains("<pre")) && !line.contains("</pre>");
+        }
+    }
+    assert!(pages > 40, "{pages}");
+}
+
+/// The long lists carry no `data-label` per cell: the site's stylesheet labels their
+/// columns on a phone, in the site's language.
+#[test]
+fn the_long_lists_are_labelled_by_the_stylesheet_in_the_site_language() {
+    let dir = shipped();
+    let out = build(dir.path());
+    let years = page(&out, "years/2017/index.html");
+    assert!(
+        years.contains("<table class=\"incidents cards\">"),
+        "{years}"
+    );
+    assert!(!years.contains("data-label"), "{years}");
+    let ledger = page(&out, "countermeasures/index.html");
+    assert!(ledger.contains("<table class=\"measures ledger cards\">"));
+    assert!(
+        ledger.contains("<td class=\"date\">2017年3月</td>"),
+        "{ledger}"
+    );
+    let css = page(&out, "style.css");
+    let labels = &css[css.find("/* Card labels").unwrap()..];
+    assert_eq!(
+        labels,
+        "/* Card labels of the long lists, in the site's language */
+@media (max-width: 40rem) {
+  table.incidents td:nth-child(1)::before { content: \"発生日時：\"; }
+  table.incidents td:nth-child(3)::before { content: \"事業者名：\"; }
+  table.incidents td:nth-child(4)::before { content: \"継続時間：\"; }
+  table.incidents td:nth-child(5)::before { content: \"影響利用者数：\"; }
+  table.incidents td:nth-child(6)::before { content: \"主因：\"; }
+  table.ledger td:nth-child(1)::before { content: \"状況：\"; }
+  table.ledger td:nth-child(3)::before { content: \"事故：\"; }
+  table.ledger td:nth-child(4)::before { content: \"事業者名：\"; }
+  table.ledger td:nth-child(5)::before { content: \"主因：\"; }
+  table.ledger td:nth-child(6)::before { content: \"期限：\"; }
+  table.ledger td:nth-child(7)::before { content: \"完了：\"; }
+}
+"
+    );
+    // Each rule labels a cell with its column's heading.
+    for (html, table) in [(&years, "incidents"), (&ledger, "ledger")] {
+        let html = &html[html
+            .find(&format!("<table class=\"{table}"))
+            .or_else(|| html.find(&format!(" {table} cards")))
+            .unwrap()..];
+        let head = &html[html.find("<thead>").unwrap()..html.find("</thead>").unwrap()];
+        let headings: Vec<&str> = head
+            .split("<th scope=\"col\"")
+            .skip(1)
+            .map(|th| &th[th.find('>').unwrap() + 1..th.find("</th>").unwrap()])
+            .collect();
+        for rule in labels
+            .lines()
+            .filter(|l| l.contains(&format!("table.{table} ")))
+        {
+            let n: usize = rule[rule.find("nth-child(").unwrap() + 10..rule.find(")::").unwrap()]
+                .parse()
+                .unwrap();
+            assert!(
+                rule.contains(&format!("\"{}：\"", headings[n - 1])),
+                "{rule} {headings:?}"
+            );
+        }
+    }
+    let config =
+        read(&dir.path().join("config.toml")).replace("language = \"ja\"", "language = \"en\"");
+    common::write(dir.path(), "config.toml", config);
+    let css = page(&build(dir.path()), "style.css");
+    assert!(
+        css.contains(
+            "  table.incidents td:nth-child(5)::before { content: \"Affected users：\"; }\n"
+        ),
+        "{css}"
+    );
 }

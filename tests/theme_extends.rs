@@ -51,7 +51,7 @@ fn site(theme: &[(&str, &str)]) -> TempDir {
             .zip(theme.iter().map(|(_, t)| *t)),
     );
     site_with_config(
-        &format!("title = \"Mini\"\ntimezone = \"+09:00\"\n{config}"),
+        &format!("title = \"Mini\"\ntimezone = \"+09:00\"\nincident_reports = true\n{config}"),
         &files,
     )
 }

@@ -32,7 +32,7 @@ pub(crate) fn doc_root(site: &Site, path: &str) -> String {
 /// and any other character beyond ASCII that is not a control, separator, space or
 /// invisible format character (Japanese titles stay readable). So quotes, `\`, `<`, `>`,
 /// `&`, newlines, form feeds (which end a CSS string) and U+2028/9 are all escaped.
-fn css_string(s: &str) -> String {
+pub(crate) fn css_string(s: &str) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -270,6 +270,21 @@ pub(super) fn incident_report(
     view: tera::Value,
     classes: markdown::HighlightClasses,
 ) -> Result<Output, Error> {
+    Ok(Output::Bytes {
+        path: crate::routes::incident_report(&incident.id),
+        bytes: report_bytes(views, shared, theme, incident, view, classes)?,
+    })
+}
+
+/// The HTML of [`incident_report`].
+fn report_bytes(
+    views: &Views<'_>,
+    shared: &Shared,
+    theme: &Theme,
+    incident: &crate::model::Incident,
+    view: tera::Value,
+    classes: markdown::HighlightClasses,
+) -> Result<Vec<u8>, Error> {
     let site = views.site;
     let path = crate::routes::incident_report(&incident.id);
     let mut ctx = base_context(
@@ -281,8 +296,25 @@ pub(super) fn incident_report(
         classes.css(),
     );
     ctx.insert_value("incident", view);
-    let html = theme.render("incident_report.html", &ctx)?;
-    Ok(Output::Bytes { path, bytes: html })
+    theme.render("incident_report.html", &ctx)
+}
+
+/// The standalone report of incident `n` on its own, for `gen pdf` (a build writes it
+/// beside the page only with `incident_reports = true`).
+pub fn incident_report_html(site: &Site, theme: &Theme, n: usize) -> Result<Vec<u8>, Error> {
+    let views = Views::rendering(site, theme);
+    let shared = Shared::new(site);
+    let i = &site.incidents[n];
+    let path = crate::routes::incident_report(&i.id);
+    let body = views.page_body(n)?;
+    let classes = body.classes;
+    let mut report_body = body;
+    report_body.html = embed_images(
+        with_root(&report_body.html, &doc_root(site, &path)),
+        i.asset_dir.as_deref(),
+    );
+    let view = tera::Value::from_serializable(&views.incident(n, report_body));
+    report_bytes(&views, &shared, theme, i, view, classes)
 }
 
 /// Which packet of a meeting: the one handed out before it (its 議事次第 and handouts, no

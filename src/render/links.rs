@@ -195,9 +195,18 @@ fn one(
     let own = page
         .incident
         .is_some_and(|id| routes::document_of(&target) == Some((Section::Incident, id)));
-    let help = match (&page.asset_dir, page.incident) {
-        (Some(dir), _) if own => format!("add the file to {dir}, or correct the path"),
-        (None, Some(id)) if own => format!(
+    // A report the config does not ask for: say how to get it, or where to link instead.
+    let report_of = match routes::document_of(&target) {
+        Some((Section::Incident, id)) if target == routes::incident_report(id) => Some(id),
+        _ => None,
+    };
+    let help = match (report_of, &page.asset_dir, page.incident) {
+        (Some(id), _, _) => format!(
+            "incidents have no report.html unless config.toml sets incident_reports = true: link to the incident's page ({}), or turn the reports on",
+            routes::incident(id)
+        ),
+        (_, Some(dir), _) if own => format!("add the file to {dir}, or correct the path"),
+        (_, None, Some(id)) if own => format!(
             "only an incident in a folder has files beside it: move content/incidents/{id}.md to content/incidents/{id}/index.md and put the file in that folder, or correct the path"
         ),
         _ if file_like => {

@@ -888,8 +888,242 @@ pub fn highlight(code: &str, lang: &str) -> String {
     }
     format!(
         "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
-        gen.finalize()
+        compact_spans(&gen.finalize())
     )
+}
+
+/// The highlighting stylesheet with short class names, and how to shorten a span's
+/// classes: syntect lists every atom of a token's scope on it
+/// (`hl-punctuation hl-definition hl-string hl-begin hl-toml`), most of which no rule of
+/// the stylesheet names.
+struct Compact {
+    /// The index of each class a selector of syntect's stylesheet names (`hl-string`).
+    atom: ahash::AHashMap<String, u32>,
+    /// The short class of each index (`hl3`).
+    short: Vec<String>,
+    /// Every selector, as the masks of indexes of its compound selectors
+    /// (`.hl-string.hl-regexp`), outermost first.
+    selectors: Vec<Vec<u128>>,
+    /// The stylesheet with the short classes, one rule a line.
+    css: String,
+}
+
+fn compact() -> &'static Compact {
+    static COMPACT: OnceLock<Compact> = OnceLock::new();
+    COMPACT.get_or_init(|| {
+        let themes = syntect::highlighting::ThemeSet::load_defaults();
+        let css = themes
+            .themes
+            .get("InspiredGitHub")
+            .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
+            .unwrap_or_default();
+        compact_of(&css)
+    })
+}
+
+/// [`Compact`] from one of syntect's stylesheets (only descendant combinators).
+fn compact_of(css: &str) -> Compact {
+    let mut c = Compact {
+        atom: Default::default(),
+        short: Vec::new(),
+        selectors: Vec::new(),
+        css: String::new(),
+    };
+    for rule in css.split_inclusive('}') {
+        let (Some(open), Some(close)) = (rule.find('{'), rule.rfind('}')) else {
+            continue;
+        };
+        // Drop the generator's comment in front of the first rule.
+        let selectors = rule[..open].rsplit("*/").next().unwrap_or("");
+        let mut written = Vec::new();
+        for sel in selectors.split(',') {
+            let mut parts = Vec::new();
+            let mut masks = Vec::new();
+            for compound in sel.split_whitespace() {
+                let mut mask = 0u128;
+                let mut part = String::new();
+                for class in compound.split('.').filter(|c| !c.is_empty()) {
+                    let next = c.atom.len() as u32;
+                    let k = *c.atom.entry(class.to_string()).or_insert_with(|| {
+                        c.short.push(format!("hl{}", base36(next)));
+                        next
+                    });
+                    assert!(k < 128, "the highlighting theme names under 128 classes");
+                    mask |= 1 << k;
+                    part.push('.');
+                    part.push_str(&c.short[k as usize]);
+                }
+                masks.push(mask);
+                parts.push(part);
+            }
+            if !masks.is_empty() && !c.selectors.contains(&masks) {
+                c.selectors.push(masks);
+            }
+            written.push(parts.join(" "));
+        }
+        let decls: Vec<String> = rule[open + 1..close]
+            .split(';')
+            .map(|d| d.trim().replacen(": ", ":", 1))
+            .filter(|d| !d.is_empty())
+            .collect();
+        if !c.css.is_empty() {
+            c.css.push('\n');
+        }
+        c.css
+            .push_str(&format!("{}{{{}}}", written.join(","), decls.join(";")));
+    }
+    c
+}
+
+/// `n` in base 36 with lowercase letters.
+fn base36(mut n: u32) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(char::from_digit(n % 36, 36).unwrap_or('0'));
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().collect()
+}
+
+/// A mask of the indexes of syntect's `classes`.
+fn mask_of(c: &Compact, classes: &str) -> u128 {
+    classes
+        .split_ascii_whitespace()
+        .filter_map(|class| c.atom.get(class))
+        .fold(0, |m, &k| m | 1 << k)
+}
+
+/// The short classes of a mask of indexes.
+fn short_classes(c: &Compact, mask: u128) -> String {
+    let mut out = String::new();
+    for (k, short) in c.short.iter().enumerate() {
+        if mask & (1 << k) != 0 {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(short);
+        }
+    }
+    out
+}
+
+/// A piece of syntect's highlighted HTML.
+enum Piece<'a> {
+    /// An opening span, by its index among the spans.
+    Open(usize),
+    Close,
+    Text(&'a str),
+}
+
+/// Highlighted HTML (syntect's spans and escaped text) with short classes, keeping of
+/// each span only the classes that take part in a match of a selector of the stylesheet:
+/// those of the compound selector a selector matching the span ends with, and those of
+/// the ancestors that selector's other compounds matched. Every selector is compound
+/// selectors joined by descendant combinators, so each span matches exactly the selectors
+/// it matched before and the code looks the same. A span left with no class is left out
+/// (its text kept), and a span right after a closed one with the same classes continues it.
+fn compact_spans(html: &str) -> String {
+    let c = compact();
+    // Each span's parent and classes, and the pieces in order.
+    let mut spans: Vec<(Option<usize>, u128)> = Vec::new();
+    let mut pieces = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut rest = html;
+    while !rest.is_empty() {
+        let at = rest.find('<').unwrap_or(rest.len());
+        if at > 0 {
+            pieces.push(Piece::Text(&rest[..at]));
+            rest = &rest[at..];
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("</span>") {
+            rest = after;
+            open.pop();
+            pieces.push(Piece::Close);
+        } else if let Some((classes, after)) = rest
+            .strip_prefix("<span class=\"")
+            .and_then(|r| r.split_once("\">"))
+        {
+            rest = after;
+            spans.push((open.last().copied(), mask_of(c, classes)));
+            open.push(spans.len() - 1);
+            pieces.push(Piece::Open(spans.len() - 1));
+        } else {
+            // Text is escaped: any other `<` would be syntect's; keep it as it is.
+            pieces.push(Piece::Text(&rest[..1]));
+            rest = &rest[1..];
+        }
+    }
+    // The classes each span keeps. For a descendant-only selector, matching each compound
+    // at the nearest ancestor that has it finds a match whenever there is one.
+    let mut keep = vec![0u128; spans.len()];
+    for (n, &(parent, have)) in spans.iter().enumerate() {
+        for sel in &c.selectors {
+            let Some((&subject, before)) = sel.split_last() else {
+                continue;
+            };
+            if subject & have != subject {
+                continue;
+            }
+            let mut witnesses = Vec::new();
+            let mut up = parent;
+            let matched = before.iter().rev().all(|&compound| {
+                while let Some(a) = up {
+                    up = spans[a].0;
+                    if compound & spans[a].1 == compound {
+                        witnesses.push((a, compound));
+                        return true;
+                    }
+                }
+                false
+            });
+            if matched {
+                keep[n] |= subject;
+                for (a, compound) in witnesses {
+                    keep[a] |= compound;
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(html.len() / 2);
+    // For each open span of the input: the classes written for it, if it was written.
+    let mut written: Vec<Option<u128>> = Vec::new();
+    // The classes of the span just closed in `out`, while nothing follows it.
+    let mut closed: Option<u128> = None;
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => {
+                out.push_str(t);
+                closed = None;
+            }
+            Piece::Close => {
+                if let Some(mask) = written.pop().flatten() {
+                    out.push_str("</span>");
+                    closed = Some(mask);
+                }
+            }
+            Piece::Open(n) => {
+                let mask = keep[n];
+                if mask == 0 {
+                    written.push(None);
+                } else if closed == Some(mask) {
+                    out.truncate(out.len() - "</span>".len());
+                    closed = None;
+                    written.push(Some(mask));
+                } else {
+                    out.push_str("<span class=\"");
+                    out.push_str(&short_classes(c, mask));
+                    out.push_str("\">");
+                    closed = None;
+                    written.push(Some(mask));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Escapes text for HTML text and quoted attributes (`& < > " '`). Tera's own escaper
@@ -946,7 +1180,7 @@ fn css_rules() -> &'static Rules {
                 }
                 masks.push(mask);
             }
-            rules.push((masks, format!("{} {}", selectors.trim(), &rule[open..])));
+            rules.push((masks, format!("{}{}", selectors.trim(), &rule[open..])));
         }
         Rules { class_bit, rules }
     })
@@ -976,11 +1210,11 @@ impl HighlightClasses {
         let rules = css_rules();
         // Highlighted spans list only prefixed classes, the first right after the quote:
         // searching for that skips every other class attribute of the document.
-        const OPEN: &[u8] = b"class=\"hl-";
+        const OPEN: &[u8] = b"class=\"hl";
         let finder = memchr::memmem::Finder::new(OPEN);
         let mut rest = html;
         while let Some(i) = finder.find(rest) {
-            rest = &rest[i + OPEN.len() - 3..];
+            rest = &rest[i + OPEN.len() - 2..];
             let end = memchr::memchr(b'"', rest).unwrap_or(rest.len());
             for class in rest[..end].split(u8::is_ascii_whitespace) {
                 if let Some(&bit) = rules.class_bit.get(class) {
@@ -1021,20 +1255,12 @@ impl HighlightClasses {
     }
 }
 
-/// The stylesheet for highlighted code, light theme.
+/// The stylesheet for highlighted code, light theme, with the short classes of
+/// [`compact_spans`].
 pub fn highlight_css() -> String {
     // Loading syntect's themes is costly; the theme, every document and every packet part
     // printed by `gen pdf` ask for the same stylesheet.
-    static CSS: OnceLock<String> = OnceLock::new();
-    CSS.get_or_init(|| {
-        let themes = syntect::highlighting::ThemeSet::load_defaults();
-        themes
-            .themes
-            .get("InspiredGitHub")
-            .and_then(|t| syntect::html::css_for_theme_with_class_style(t, CLASS_STYLE).ok())
-            .unwrap_or_default()
-    })
-    .clone()
+    compact().css.clone()
 }
 
 #[cfg(test)]
@@ -1100,7 +1326,14 @@ mod tests {
             &|_| None,
             Lang::Ja,
         );
-        assert!(r.html.contains("hl-"), "{}", r.html);
+        // Only the spans a rule of the stylesheet can match, with short classes.
+        assert!(
+            r.html.contains(
+                "<code><span class=\"hlk hll hlq\">x</span> = <span class=\"hla hlb\">1</span>\n</code>"
+            ),
+            "{}",
+            r.html
+        );
         assert!(
             r.html.contains(
                 "<pre class=\"code\" data-lang=\"nosuchlang\"><code>&lt;b&gt;\n</code></pre>"
@@ -1114,9 +1347,8 @@ mod tests {
     fn printed_documents_carry_only_the_highlighting_rules_they_use() {
         let r = render("```toml\nx = \"a\"\n```\n", &|_| None, Lang::Ja);
         let css = highlight_css_for(r.html.as_bytes());
-        assert!(css.contains(".hl-string {\n color: #183691;\n}"), "{css}");
-        // Rules for classes that never occur are left out.
-        assert!(!css.contains(".hl-invalid"), "{css}");
+        // `.hl2` is syntect's `.hl-string`.
+        assert_eq!(css, ".hl2{color:#183691}\n.hlk.hll.hlq{color:#63a35c}");
         assert!(css.len() < highlight_css().len() / 3, "{} bytes", css.len());
         assert_eq!(highlight_css_for(b"<p class=\"note\">no code</p>"), "");
     }
@@ -1124,15 +1356,17 @@ mod tests {
     #[test]
     fn a_body_knows_its_highlighting_classes() {
         let r = render("text\n\n```bash\nls -l\n```\n", &|_| None, Lang::Ja);
-        assert!(r.classes.css().contains(".hl-"), "{}", r.classes.css());
+        assert_eq!(
+            r.classes.css(),
+            ".hlf{color:#323232}\n.hlf.hlp{color:#323232}"
+        );
         assert_eq!(r.classes.css(), highlight_css_for(r.html.as_bytes()));
         // Raw HTML may carry classes of its own; sanitizing keeps class attributes.
-        let raw = "<span class=\"hl-string\">x</span>\n\n```json\n1\n```\n";
+        let raw = "<span class=\"hl2\">x</span>\n\n```json\n1\n```\n";
         let r = render_body(raw, &|_| None, false, Lang::Ja);
-        assert!(
-            r.classes.css().contains(".hl-string"),
-            "{}",
-            r.classes.css()
+        assert_eq!(
+            r.classes.css(),
+            ".hl2{color:#183691}\n.hla.hlb{color:#0086b3}"
         );
         assert_eq!(r.classes.css(), highlight_css_for(r.html.as_bytes()));
     }
@@ -1144,5 +1378,118 @@ mod tests {
             "../a/b &lt;c&gt; &amp; &quot;d&quot; &#39;e&#39; 障害"
         );
         assert_eq!(escape("影響利用者数"), "影響利用者数");
+    }
+
+    /// The style each character of highlighted code gets from a stylesheet: the
+    /// declarations of every rule matching it or an ancestor, innermost and most
+    /// specific last (color and fonts inherit; an inner background paints over).
+    fn styles(html: &str, css: &str) -> Vec<Vec<(String, String)>> {
+        // (specificity, order, compounds as class lists, declarations)
+        let mut rules = Vec::new();
+        for (order, rule) in css.split_inclusive('}').enumerate() {
+            let Some(open) = rule.find('{') else { continue };
+            let decls: Vec<(String, String)> = rule[open + 1..rule.len() - 1]
+                .split(';')
+                .filter_map(|d| d.split_once(':'))
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .collect();
+            for sel in rule[..open].rsplit("*/").next().unwrap().split(',') {
+                let compounds: Vec<Vec<&str>> = sel
+                    .split_whitespace()
+                    .map(|c| c.split('.').filter(|x| !x.is_empty()).collect())
+                    .collect();
+                let spec = compounds.iter().map(Vec::len).sum::<usize>();
+                rules.push((spec, order, compounds, decls.clone()));
+            }
+        }
+        rules.sort_by_key(|r| (r.0, r.1));
+        let matches = |chain: &[Vec<&str>], compounds: &[Vec<&str>]| {
+            let (subject, before) = compounds.split_last().unwrap();
+            let has = |el: &Vec<&str>, c: &Vec<&str>| c.iter().all(|x| el.contains(x));
+            if !has(chain.last().unwrap(), subject) {
+                return false;
+            }
+            let mut up = chain.len() - 1;
+            before.iter().rev().all(|c| {
+                while up > 0 {
+                    up -= 1;
+                    if has(&chain[up], c) {
+                        return true;
+                    }
+                }
+                false
+            })
+        };
+        let mut out = Vec::new();
+        let mut chain: Vec<Vec<&str>> = Vec::new();
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("</span>") {
+                chain.pop();
+                rest = after;
+            } else if let Some((classes, after)) = rest
+                .strip_prefix("<span class=\"")
+                .and_then(|r| r.split_once("\">"))
+            {
+                chain.push(classes.split_whitespace().collect());
+                rest = after;
+            } else {
+                let mut style: Vec<(String, String)> = Vec::new();
+                for depth in 1..=chain.len() {
+                    for (_, _, compounds, decls) in &rules {
+                        if matches(&chain[..depth], compounds) {
+                            for (k, v) in decls {
+                                style.retain(|(k2, _)| k2 != k);
+                                style.push((k.clone(), v.clone()));
+                            }
+                        }
+                    }
+                }
+                style.sort();
+                out.push(style);
+                rest = &rest[rest.chars().next().unwrap().len_utf8()..];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn short_highlighting_classes_style_every_character_as_syntect_did() {
+        let themes = syntect::highlighting::ThemeSet::load_defaults();
+        let theme = &themes.themes["InspiredGitHub"];
+        let full_css = syntect::html::css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap();
+        let samples = [
+            ("toml", "[server]\nport = 8080 # comment\nname = \"a\\tb\"\nlist = [1, 2.5, true]\n"),
+            ("bash", "ip route show table main\nfor f in *.log; do grep -c \"ERROR $f\" \"$f\" | sort -n; done\nexport A=$(date +%s) # now\n"),
+            ("json", "{\"a\": [1, \"b\", null, {\"c\": false}]}\n"),
+            // Deep objects and regular expressions meet the stylesheet's descendant rules.
+            ("json", "{\"a\": {\"b\": {\"c\": {\"d\": {\"e\": {\"f\": \"g\"}}}}}}\n"),
+            ("js", "const r = /[a-z]+\\d/g; function f(a) { return a.replace(r, `x${a}`); }\n"),
+            ("css", "a:hover { color: #fff; margin: 0 auto; }\n"),
+            ("html", "<a href=\"x\" class='y'>t &amp; u</a><!-- c -->\n"),
+            ("markdown", "# T\n\n[link](https://e.org) ![i](x.png) `c` **b**\n"),
+            ("yaml", "key: value\nlist:\n  - 1\n  - \"two\" # c\n"),
+            ("python", "import re\ndef f(x: int) -> str:\n    return re.sub(r\"[a-z]+\", '', f\"{x}\")  # c\n"),
+            ("rust", "fn main() { let x: u8 = 0x1f; println!(\"{x}\"); }\n"),
+            ("diff", "--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new\n"),
+            ("sql", "SELECT a, COUNT(*) FROM t WHERE b = 'x' GROUP BY a;\n"),
+        ];
+        for (lang, code) in samples {
+            let syntax = syntax_for(lang).unwrap();
+            let mut gen =
+                ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
+            for line in LinesWithEndings::from(code) {
+                gen.parse_html_for_line_which_includes_newline(line)
+                    .unwrap();
+            }
+            let full = gen.finalize();
+            let short = compact_spans(&full);
+            assert!(short.len() < full.len() * 3 / 4, "{lang}: {short}");
+            assert_eq!(
+                styles(&short, &highlight_css()),
+                styles(&full, &full_css),
+                "{lang}: {full}\n{short}"
+            );
+        }
     }
 }

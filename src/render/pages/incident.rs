@@ -26,6 +26,11 @@ impl Kind for Incident {
     }
 
     fn documents(&self, site: &Site, n: usize) -> Vec<(&'static str, String)> {
+        // Only on request: the page prints by itself, and a report per incident would
+        // double the site's files (packets and `gen pdf` carry the report where it is sent).
+        if !site.config.incident_reports {
+            return Vec::new();
+        }
         vec![(
             "incident-report",
             routes::incident_report(&site.incidents[n].id),
@@ -47,30 +52,39 @@ impl Kind for Incident {
         let path = self.path(site, n);
         let root = routes::root_of(&path);
         let body = views.page_body(n)?;
-        // One markdown rendering serves the page and the printable report.
-        let report_path = routes::incident_report(&i.id);
-        let report_html = documents::embed_images(
-            with_root(&body.html, &documents::doc_root(site, &report_path)),
-            i.asset_dir.as_deref(),
-        );
-        // The report's HTML has the body's classes: only links and images differ.
-        let classes = body.classes;
-        let mut page_body = body;
-        page_body.html = with_root(&page_body.html, &root);
-        // One view serves both: the report's value differs only in its body.
-        let page = tera::Value::from_serializable(&views.incident(n, page_body));
-        let report = views::with_field(page.clone(), "body", report_html.into());
         let mut ctx = tera::Context::new();
-        ctx.insert_value("incident", page);
-        ctx.insert("report_href", &routes::href(&report_path));
-        let report = documents::incident_report(views, cx.shared, cx.theme, i, report, classes)?;
+        let mut documents = Vec::new();
+        if !site.config.incident_reports {
+            let mut page_body = body;
+            page_body.html = with_root(&page_body.html, &root);
+            ctx.insert("incident", &views.incident(n, page_body));
+        } else {
+            // One markdown rendering serves the page and the printable report.
+            let report_path = routes::incident_report(&i.id);
+            let report_html = documents::embed_images(
+                with_root(&body.html, &documents::doc_root(site, &report_path)),
+                i.asset_dir.as_deref(),
+            );
+            // The report's HTML has the body's classes: only links and images differ.
+            let classes = body.classes;
+            let mut page_body = body;
+            page_body.html = with_root(&page_body.html, &root);
+            // One view serves both: the report's value differs only in its body.
+            let page = tera::Value::from_serializable(&views.incident(n, page_body));
+            let report = views::with_field(page.clone(), "body", report_html.into());
+            ctx.insert_value("incident", page);
+            ctx.insert("report_href", &routes::href(&report_path));
+            documents.push(documents::incident_report(
+                views, cx.shared, cx.theme, i, report, classes,
+            )?);
+        }
         Frame {
             template: "incident.html",
             path,
             title: Some(i.title.clone()),
             section: Some(incidents::NAME),
             ctx,
-            documents: vec![report],
+            documents,
             cx,
         }
         .render()
