@@ -178,12 +178,20 @@ fn a_file_that_becomes_a_folder_and_back_is_written_whole() {
     for round in 0..3 {
         write(&c, "extra", "a file");
         build(dir.path());
-        assert_eq!(output(dir.path()), fresh(dir.path()), "round {round}: a file");
+        assert_eq!(
+            output(dir.path()),
+            fresh(dir.path()),
+            "round {round}: a file"
+        );
         fs::remove_file(c.join("extra")).unwrap();
         write(&c, "extra/inner.txt", "in a folder");
         write(&c, "extra/deeper/more.txt", "deeper");
         build(dir.path());
-        assert_eq!(output(dir.path()), fresh(dir.path()), "round {round}: a folder");
+        assert_eq!(
+            output(dir.path()),
+            fresh(dir.path()),
+            "round {round}: a folder"
+        );
         fs::remove_dir_all(c.join("extra")).unwrap();
     }
 }

@@ -142,13 +142,9 @@ impl Manifest {
         text.push_str(HEADER);
         text.push('\n');
         for (path, line) in lines {
-            // A path gen cannot record is simply not recorded: the next build rewrites it.
-            if path.contains(['\n', '\r', '\t']) {
-                continue;
-            }
             text.push_str(&line);
             text.push('\t');
-            text.push_str(path);
+            escape_into(path, &mut text);
             text.push('\n');
         }
         let sum = blake3::hash(text.as_bytes());
@@ -176,13 +172,13 @@ impl Manifest {
             match fields.next()? {
                 "d" => {
                     let stamp = Stamp::parse(&mut fields)?;
-                    m.dirs.insert(fields.next()?.to_string(), stamp);
+                    m.dirs.insert(unescape(fields.next()?)?, stamp);
                 }
                 "f" => {
                     let hash = unhex(fields.next()?)?;
                     let stamp = Stamp::parse(&mut fields)?;
                     m.files
-                        .insert(fields.next()?.to_string(), FileEntry { hash, stamp });
+                        .insert(unescape(fields.next()?)?, FileEntry { hash, stamp });
                 }
                 _ => return None,
             }
@@ -192,6 +188,40 @@ impl Manifest {
         }
         m.dirs.contains_key("").then_some(m)
     }
+}
+
+/// Writes `path` with `\\`, tab, line feed and carriage return escaped, so that every path
+/// fits on its line of the manifest.
+fn escape_into(path: &str, out: &mut String) {
+    for c in path.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The path that [`escape_into`] wrote; `None` for an escape it does not write.
+fn unescape(field: &str) -> Option<String> {
+    let mut out = String::with_capacity(field.len());
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            '\\' => '\\',
+            't' => '\t',
+            'n' => '\n',
+            'r' => '\r',
+            _ => return None,
+        });
+    }
+    Some(out)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -448,6 +478,13 @@ mod tests {
         let mut m = Manifest::default();
         m.dirs.insert(String::new(), stamp);
         m.dirs.insert("incidents".into(), stamp);
+        m.files.insert(
+            "incidents/a\tb\\c\nd\re/index.html".into(),
+            FileEntry {
+                hash: *blake3::hash(b"y").as_bytes(),
+                stamp,
+            },
+        );
         m.files.insert(
             "incidents/a b/index.html".into(),
             FileEntry {
