@@ -382,8 +382,19 @@ fn a_kill_at_any_moment_of_a_rebuild_leaves_a_whole_output_and_the_next_build_is
         build(dir.path());
     }
     let mut round = 0u64;
-    // Delays spread over a whole build (a debug build of this site takes about a second).
-    for delay_ms in [0u64, 10, 30, 80, 150, 300, 500, 800] {
+    let mut killed = 0;
+    // Delays spread over a whole build (a debug build of this site takes about a second),
+    // each moved by a random 0–19 ms; the seed is in every failure message.
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    let mut random = seed;
+    for spread in [0u64, 10, 30, 80, 150, 300, 500, 800] {
+        random = random
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay_ms = spread + (random >> 33) % 20;
         for change in ["none", "one edit", "many edits"] {
             round += 1;
             let old = output(dir.path());
@@ -415,18 +426,27 @@ fn a_kill_at_any_moment_of_a_rebuild_leaves_a_whole_output_and_the_next_build_is
                 .spawn();
             std::thread::sleep(std::time::Duration::from_millis(delay_ms));
             let _ = child.kill();
-            let _ = child.wait();
+            let status = child.wait().unwrap();
+            {
+                use std::os::unix::process::ExitStatusExt;
+                killed += usize::from(status.signal() == Some(9));
+            }
             let now = output(dir.path());
             assert!(
                 now == old || now == new,
-                "a partial output after a kill at {delay_ms} ms during a rebuild with {change}"
+                "a partial output after a kill at {delay_ms} ms during a rebuild with {change} (seed {seed})"
             );
             build(dir.path());
             assert_eq!(
                 output(dir.path()),
                 new,
-                "the build after a kill at {delay_ms} ms ({change})"
+                "the build after a kill at {delay_ms} ms ({change}, seed {seed})"
             );
         }
     }
+    // The short delays kill during a build (the longest may find it finished).
+    assert!(
+        killed >= 12,
+        "only {killed} of {round} builds were killed midway"
+    );
 }
