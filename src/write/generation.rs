@@ -320,7 +320,8 @@ pub(crate) fn inode(meta: &fs::Metadata) -> u64 {
 /// can trust.
 pub(crate) fn load(names: &Names, dir: &Path) -> Option<Manifest> {
     let meta = fs::symlink_metadata(dir).ok()?;
-    if !meta.is_dir() {
+    // Without inodes (not Unix) the two generations cannot be told apart: no reuse.
+    if !meta.is_dir() || inode(&meta) == 0 {
         return None;
     }
     let path = names.manifest(inode(&meta));
