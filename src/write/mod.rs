@@ -383,15 +383,19 @@ impl Staging {
     pub fn write(&self, file: &Output) -> Result<(), Error> {
         let rel = file.path();
         let path = self.dir.join(rel);
-        let hash = match file {
-            Output::Bytes { bytes, .. } => *blake3::hash(bytes).as_bytes(),
-            Output::Copy { from, .. } => hash_regular(from).map_err(|e| Error::io(from, e))?,
-        };
-        if let Some(kept) = self.reusable(rel, &path, &hash) {
-            self.record(rel, kept);
-            return Ok(());
+        // Hashed here only when the previous generation has the file: a new file's hash
+        // comes from writing it (an asset is then read once).
+        if let Some(old) = self.base.as_ref().and_then(|b| b.files.get(rel)) {
+            let hash = match file {
+                Output::Bytes { bytes, .. } => *blake3::hash(bytes).as_bytes(),
+                Output::Copy { from, .. } => hash_regular(from).map_err(|e| Error::io(from, e))?,
+            };
+            if let Some(kept) = reusable(&path, old, &hash) {
+                self.record(rel, kept);
+                return Ok(());
+            }
         }
-        let entry = self.put(file, &path, hash).inspect_err(|_| {
+        let entry = self.put(file, &path).inspect_err(|_| {
             if self.base.is_some() {
                 self.update_failed.store(true, Ordering::SeqCst);
             }
@@ -404,7 +408,7 @@ impl Staging {
     }
 
     /// Writes `file` at `path` in the staging folder.
-    fn put(&self, file: &Output, path: &Path, hash: [u8; 32]) -> Result<FileEntry, Error> {
+    fn put(&self, file: &Output, path: &Path) -> Result<FileEntry, Error> {
         let rel = file.path();
         if self.base.is_some() {
             self.invalidate()?;
@@ -431,7 +435,7 @@ impl Staging {
             let hash = match file {
                 Output::Bytes { bytes, .. } => {
                     target.write_all(bytes)?;
-                    hash
+                    *blake3::hash(bytes).as_bytes()
                 }
                 Output::Copy { from, .. } => copy_regular(from, &mut target)?,
             };
@@ -452,18 +456,6 @@ impl Staging {
             Output::Copy { from, .. } if e.kind() != ErrorKind::NotFound => Error::io(from, e),
             _ => Error::io(path, e),
         })
-    }
-
-    /// The previous generation's entry for `rel` when the file there is still the one gen
-    /// wrote (same inode, size and times, no other name) and holds `hash`.
-    fn reusable(&self, rel: &str, path: &Path, hash: &[u8; 32]) -> Option<FileEntry> {
-        let old = self.base.as_ref()?.files.get(rel)?;
-        if &old.hash != hash {
-            return None;
-        }
-        let meta = fs::symlink_metadata(path).ok()?;
-        (meta.is_file() && generation::links(&meta) == 1 && Stamp::of(&meta) == old.stamp)
-            .then_some(*old)
     }
 
     fn record(&self, rel: &str, entry: FileEntry) {
@@ -806,6 +798,17 @@ fn poisoned() -> Error {
         path: PathBuf::new(),
         source: std::io::Error::other("a build thread panicked"),
     }
+}
+
+/// `old` (the previous generation's entry for the file at `path`) when the file there is
+/// still the one gen wrote (same inode, size and times, no other name) and holds `hash`.
+fn reusable(path: &Path, old: &FileEntry, hash: &[u8; 32]) -> Option<FileEntry> {
+    if &old.hash != hash {
+        return None;
+    }
+    let meta = fs::symlink_metadata(path).ok()?;
+    (meta.is_file() && generation::links(&meta) == 1 && Stamp::of(&meta) == old.stamp)
+        .then_some(*old)
 }
 
 /// BLAKE3 of a regular file's bytes, read without following a link.
