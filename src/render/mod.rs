@@ -6,6 +6,7 @@
 
 pub(crate) mod charts;
 pub mod documents;
+pub mod feeds;
 pub mod figure_text;
 pub mod i18n;
 pub(crate) mod links;

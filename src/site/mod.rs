@@ -8,6 +8,7 @@ pub mod figures;
 pub mod ledger;
 mod lint;
 pub mod reporting;
+pub mod updated;
 
 pub use figures::{median, CauseCount, Median, MedianOf, OpenMeasure, Stats, Total, YearFigures};
 

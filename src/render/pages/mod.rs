@@ -10,6 +10,7 @@ mod annual;
 mod cause;
 mod causes;
 mod countermeasures;
+mod feeds;
 mod home;
 mod incident;
 mod incidents;
@@ -50,8 +51,15 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &countermeasures::Countermeasures,
     &reports::Reports,
     &not_found::NotFound,
+    &feeds::SiteFeed,
+    &feeds::CauseFeed,
+    &feeds::OperatorFeed,
+    &feeds::Sitemap,
+    &feeds::Robots,
     &incident::Incident,
 ];
+
+pub(crate) use feeds::sitemap_entries;
 
 /// A piece of the site's data a page shows, by index into the [`Site`]'s lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
