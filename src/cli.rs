@@ -294,6 +294,13 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     let result = crate::build_observed(&opts, &|| progress.tick());
     progress.finish();
     let (report, site, theme) = result?;
+    // Feeds and the sitemap need the site's address (docs/format.md, "Feeds and sitemap").
+    let machine_files_note = (!crate::render::feeds::enabled(&site)).then(|| {
+        format!(
+            "note: no atom.xml, sitemap.xml or robots.txt: base_url (\"{}\") is not an absolute URL such as \"https://example.org/\"",
+            site.config.base_url
+        )
+    });
     // The process ends right after this: freeing the site one allocation at a time
     // (100,000 incidents, most allocated on other threads) would cost 0.5–0.8 s of
     // serial time at the end of a large build, for nothing.
@@ -323,6 +330,10 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         report.written.len(),
         report.files.len()
     ));
+    // On standard output with the summary: it is information, not a problem.
+    if let Some(note) = machine_files_note {
+        crate::term::out(&note);
+    }
     Ok(())
 }
 

@@ -164,6 +164,29 @@ const LABELS: &[(&str, &str, &str)] = &[
         "下書き：公開前の内容です。",
         "Draft: not yet published.",
     ),
+    // Feeds and the descriptions of pages (`{…}` is filled in by pages/feeds.rs).
+    ("site_feed", "すべての事故の更新情報（Atom）", "Every incident (Atom feed)"),
+    ("page_feed", "このページの更新情報（Atom）", "Updates of this page (Atom feed)"),
+    (
+        "describe_home",
+        "{site}：事故{n}件の事後検証（原因・影響・再発防止策）の記録。",
+        "{site}: postmortems of {n} incidents, with their causes, impact and countermeasures.",
+    ),
+    (
+        "describe_page",
+        "{title}：{site}に記録された事故の一覧と集計。",
+        "{title}: incidents recorded in {site}, listed and summed up.",
+    ),
+    (
+        "describe_group",
+        "{title}：{site}に記録された事故{n}件。",
+        "{title}: {n} incidents recorded in {site}.",
+    ),
+    (
+        "describe_incident",
+        "{title}（{operators}、{started}発生）",
+        "{title} ({operators}, started {started})",
+    ),
 ];
 
 /// The labels that name years, for sites whose years start in another month than

@@ -262,3 +262,115 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
+
+/// A link to a feed, as templates receive it (`feed`, `site_feed`).
+#[derive(Debug, serde::Serialize)]
+pub(crate) struct FeedLink {
+    /// The feed's href from the site root.
+    href: String,
+    /// What the link says.
+    title: &'static str,
+}
+
+/// Gives the page its own feed (`feed` in the templates: a `<link rel="alternate">` in
+/// the head and a visible link), when feeds are on.
+pub(super) fn insert_feed(ctx: &mut tera::Context, cx: &Cx<'_>, path: &str) {
+    if feeds::enabled(cx.views.site) {
+        let title = if path == routes::FEED {
+            cx.shared.label("site_feed")
+        } else {
+            cx.shared.label("page_feed")
+        };
+        ctx.insert(
+            "feed",
+            &FeedLink {
+                href: routes::href(path),
+                title,
+            },
+        );
+    }
+}
+
+/// A label with its `{name}` holes filled.
+pub(super) fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(template.to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
+}
+
+/// What every page's head carries besides its title: `description` (the one a kind gave,
+/// else one made from the page's title), `og_type` (`website` unless the kind said
+/// otherwise), `og_locale` and, when feeds are on, `site_feed`.
+pub(super) fn insert_meta(ctx: &mut tera::Context, cx: &Cx<'_>, path: &str, title: Option<&str>) {
+    let site = cx.views.site;
+    let given = ctx
+        .get("description")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .or_else(|| (path == routes::NOT_FOUND).then(|| cx.shared.label("not_found_text").to_string()));
+    let text = given.unwrap_or_else(|| match title {
+        None => fill(
+            cx.shared.label("describe_home"),
+            &[
+                ("site", &site.config.title),
+                ("n", &cx.views.f.number(site.incidents.len() as u64)),
+            ],
+        ),
+        Some(t) => fill(
+            cx.shared.label("describe_page"),
+            &[("title", t), ("site", &site.config.title)],
+        ),
+    });
+    ctx.insert("description", &feeds::description(&text));
+    if !ctx.contains_key("og_type") {
+        ctx.insert("og_type", "website");
+    }
+    let locale = match site.config.language {
+        crate::model::Lang::Ja => "ja_JP",
+        crate::model::Lang::En => "en_US",
+    };
+    ctx.insert("og_locale", locale);
+    if feeds::enabled(site) {
+        ctx.insert(
+            "site_feed",
+            &FeedLink {
+                href: routes::href(routes::FEED),
+                title: cx.shared.label("site_feed"),
+            },
+        );
+    }
+}
+
+/// The description of a page that lists a group of `n` incidents (a cause, a year, an
+/// operator).
+pub(super) fn describe_group(ctx: &mut tera::Context, cx: &Cx<'_>, title: &str, n: usize) {
+    let text = fill(
+        cx.shared.label("describe_group"),
+        &[
+            ("title", title),
+            ("site", &cx.views.site.config.title),
+            ("n", &cx.views.f.number(n as u64)),
+        ],
+    );
+    ctx.insert("description", &text);
+}
+
+/// An incident page's description: its summary, else its title, operators and start;
+/// and `og_type` `article`.
+pub(super) fn describe_incident(ctx: &mut tera::Context, cx: &Cx<'_>, n: usize) {
+    let f = cx.views.f;
+    let i = &cx.views.site.incidents[n];
+    let text = match i.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(s) => s.to_string(),
+        None => fill(
+            cx.shared.label("describe_incident"),
+            &[
+                ("title", &i.title),
+                ("operators", &i.operators.join(f.punctuation().list_sep)),
+                ("started", &f.datetime(i.started)),
+            ],
+        ),
+    };
+    ctx.insert("description", &text);
+    ctx.insert("og_type", "article");
+}

@@ -304,6 +304,7 @@ impl Frame<'_> {
             ctx.insert("canonical", &canonical);
         }
         ctx.insert("page_title", &self.title);
+        feeds::insert_meta(ctx, self.cx, &self.path, self.title.as_deref());
         let html = self.cx.theme.render(self.template, ctx)?;
         self.documents.push(Output::Bytes {
             path: self.path,

@@ -39,6 +39,7 @@ impl Kind for Year {
         let mut ctx = tera::Context::new();
         ctx.insert("group", &views.group(g, label.clone(), routes::year(g.key)));
         ctx.insert("report_href", &routes::href(&routes::annual(g.key)));
+        super::feeds::describe_group(&mut ctx, cx, &label, g.incidents.len());
         ctx.insert("period", &views.f.year_period(g.key));
         ctx.insert_value("incidents", views.row_values(g.incidents.iter().copied()));
         Frame {
