@@ -11,7 +11,13 @@ use gen::serve::session::{Served, Session};
 use gen::BuildOptions;
 
 mod common;
-use common::{site, write};
+use common::{site_with_config, write};
+
+/// The fixture's config: the test config with an absolute `base_url`, so that the feeds,
+/// the sitemap and robots.txt are among the kinds checked.
+fn config() -> String {
+    format!("{}base_url = \"https://example.org/p/\"\n", common::CONFIG)
+}
 
 /// A valid value of `field` as TOML text; `edited` gives a second, different one.
 fn value(section: &str, field: &Field, edited: bool) -> String {
@@ -148,7 +154,7 @@ fn fixture(root: &Path, a: &str, m1: &str) {
 
 #[test]
 fn an_edit_of_every_field_serves_what_a_full_build_gives_on_every_page_kind() {
-    let dir = site(&[]);
+    let dir = site_with_config(&config(), &[]);
     let root = dir.path();
     let incident = |edit: &[&str]| front_matter("incident", fields::INCIDENT, edit);
     let meeting = |edit: &[&str]| front_matter("meeting", fields::MEETING, edit);
@@ -179,7 +185,12 @@ fn an_edit_of_every_field_serves_what_a_full_build_gives_on_every_page_kind() {
     edits.push((
         "the site's title".into(),
         root.join("config.toml"),
-        common::CONFIG.replace("title = \"T\"", "title = \"U\""),
+        config().replace("title = \"T\"", "title = \"U\""),
+    ));
+    edits.push((
+        "the site's address".into(),
+        root.join("config.toml"),
+        config().replace("/p/", "/q/"),
     ));
 
     for (what, file, text) in &edits {
