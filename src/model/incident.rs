@@ -432,7 +432,7 @@ fn reporting(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Reporti
 }
 
 /// A field written as a datetime or as a date (`2024-03-31`, `"2024-03"`), the date read
-/// as the start of its first day in the site's time zone.
+/// as the start of the last day it covers in the site's time zone (see [`start_of`]).
 fn date_or_datetime(
     d: &mut Decoder<'_>,
     t: &Table<'_, '_>,
@@ -447,9 +447,11 @@ fn date_or_datetime(
     }
 }
 
-/// The first moment of a date in `tz` (`"2024-03"` → 2024-03-01T00:00).
+/// The start of the last day a date covers, in `tz` (`"2024-03"` → 2024-03-31T00:00): a
+/// countermeasure completed in `"2017-07"` of an incident resolved on 2017-07-04 must
+/// still move the incident's `updated` forward.
 pub(crate) fn start_of(p: PartialDate, tz: FixedOffset) -> Option<Timestamp> {
-    let day = chrono::NaiveDate::from_ymd_opt(p.year, p.month.unwrap_or(1), p.day.unwrap_or(1))?;
+    let day = p.last_day()?;
     let local = day.and_hms_opt(0, 0, 0)?.and_local_timezone(tz).single()?;
     Some(Timestamp(local))
 }

@@ -13,7 +13,8 @@ use crate::model::incident::start_of;
 use crate::model::{Incident, PartialDate, Timestamp};
 
 /// The incident's `updated`: the latest of its own dates and its `updated` field. Dates
-/// without a time count from the start of their day in `tz`.
+/// without a time count from the start of their (last) day in `tz`: `"2017-07"` as
+/// 2017-07-31T00:00.
 pub fn updated(i: &Incident, tz: FixedOffset) -> Timestamp {
     let day = |p: &Option<PartialDate>| p.and_then(|p| start_of(p, tz));
     let times = [Some(i.started), i.resolved, i.updated]

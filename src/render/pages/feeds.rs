@@ -1,5 +1,6 @@
 //! The files for machines: the Atom feeds of every incident, of each cause and of each
-//! operator, the sitemap and robots.txt. Each is a kind of the registry like the pages,
+//! operator, and the sitemap (robots.txt is written with the static files, which may
+//! replace it: [`crate::render::extras`]). Each is a kind of the registry like the pages,
 //! so that `gen serve` writes them again when what they show changes and `gen routes`
 //! lists them; there are none when `base_url` is not an absolute URL
 //! ([`feeds::enabled`]).
@@ -183,36 +184,6 @@ impl Kind for Sitemap {
         Ok(vec![Output::Bytes {
             path: routes::SITEMAP.to_string(),
             bytes: feeds::sitemap(cx.views.site),
-        }])
-    }
-}
-
-/// `robots.txt`, from the theme's `robots.txt` template, which a site's theme can replace.
-pub(super) struct Robots;
-
-impl Kind for Robots {
-    fn name(&self) -> &'static str {
-        "robots"
-    }
-
-    fn count(&self, site: &Site) -> usize {
-        one_if_enabled(site)
-    }
-
-    fn path(&self, _site: &Site, _n: usize) -> String {
-        routes::ROBOTS.to_string()
-    }
-
-    fn depends(&self, _site: &Site, _n: usize, _on: &mut dyn FnMut(Dep)) {}
-
-    fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
-        let site = cx.views.site;
-        let mut ctx = tera::Context::new();
-        ctx.insert("sitemap", &feeds::url(site, routes::SITEMAP));
-        ctx.insert("base_url", &site.config.base_url);
-        Ok(vec![Output::Bytes {
-            path: routes::ROBOTS.to_string(),
-            bytes: cx.theme.render("robots.txt", &ctx)?,
         }])
     }
 }

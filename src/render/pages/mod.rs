@@ -55,7 +55,6 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &feeds::CauseFeed,
     &feeds::OperatorFeed,
     &feeds::Sitemap,
-    &feeds::Robots,
     &incident::Incident,
 ];
 
