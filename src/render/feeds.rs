@@ -196,8 +196,14 @@ pub(crate) fn sitemap(site: &Site) -> Vec<u8> {
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (path, lastmod) in super::pages::sitemap_entries(site) {
-        let _ = write!(x, "  <url><loc>{}</loc>", escape(&url(site, &path)));
+    let mut entries: Vec<(String, Option<Timestamp>)> = super::pages::sitemap_entries(site)
+        .into_iter()
+        .map(|(path, lastmod)| (url(site, &path), lastmod))
+        .collect();
+    // By URL, so that a reader of the file finds a page where they expect it.
+    entries.sort();
+    for (loc, lastmod) in entries {
+        let _ = write!(x, "  <url><loc>{}</loc>", escape(&loc));
         if let Some(t) = lastmod {
             let _ = write!(x, "<lastmod>{}</lastmod>", datetime(t));
         }

@@ -188,7 +188,7 @@ impl Kind for Sitemap {
     }
 }
 
-/// Every HTML file of the build for the sitemap, by path, with the time its
+/// Every HTML file of the build for the sitemap, in build order, with the time its
 /// content last changed: the latest `updated` of the incidents it shows (a list page,
 /// the latest of what it lists) and the date of the meetings it shows. The 404 page is
 /// left out, and so are the pages of drafts, which a `--drafts` build has: a preview
@@ -229,8 +229,6 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
         }
         out.push((path, lastmod));
     }
-    // By path, so that a reader of the file finds a page where they expect it.
-    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
