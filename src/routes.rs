@@ -260,7 +260,10 @@ mod tests {
             absolute("https://example.org/p/", &operator("株式会社 #1")),
             "https://example.org/p/operators/%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%20%231/"
         );
-        assert_eq!(absolute("https://example.org/", HOME), "https://example.org/");
+        assert_eq!(
+            absolute("https://example.org/", HOME),
+            "https://example.org/"
+        );
         assert_eq!(
             absolute("https://example.org/", &cause_feed("overload")),
             "https://example.org/causes/overload/atom.xml"

@@ -56,7 +56,13 @@ impl El {
     /// The one child of that name; fails when there are none or several.
     fn one(&self, name: &str) -> &El {
         let found = self.all(name);
-        assert_eq!(found.len(), 1, "<{}> has {} <{name}>", self.name, found.len());
+        assert_eq!(
+            found.len(),
+            1,
+            "<{}> has {} <{name}>",
+            self.name,
+            found.len()
+        );
         found[0]
     }
 
@@ -88,7 +94,10 @@ fn parse(xml: &str) -> El {
         ..El::default()
     };
     loop {
-        match reader.read_event().unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{xml}")) {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{xml}"))
+        {
             Event::Start(e) => stack.push(open(&e)),
             Event::Empty(e) => {
                 let el = open(&e);
@@ -102,7 +111,10 @@ fn parse(xml: &str) -> El {
             Event::CData(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
             Event::GeneralRef(r) => {
                 let c = if r.is_char_ref() {
-                    r.resolve_char_ref().unwrap().expect("a character").to_string()
+                    r.resolve_char_ref()
+                        .unwrap()
+                        .expect("a character")
+                        .to_string()
                 } else {
                     match r.xml10_content().as_ref() {
                         "amp" => "&",
@@ -137,10 +149,14 @@ fn check_atom(feed: &El) {
     assert_eq!(feed.name, "feed");
     assert_eq!(feed.attr("xmlns"), Some(ATOM));
     assert!(feed.text_of("id").starts_with("https://"));
-    assert!(is_rfc3339(feed.text_of("updated")), "{}", feed.text_of("updated"));
+    assert!(
+        is_rfc3339(feed.text_of("updated")),
+        "{}",
+        feed.text_of("updated")
+    );
     let rels: Vec<Option<&str>> = feed.all("link").iter().map(|l| l.attr("rel")).collect();
     assert_eq!(rels, [Some("self"), Some("alternate")]);
-    assert_eq!(feed.one("author").text_of("name").is_empty(), false);
+    assert!(!feed.one("author").text_of("name").is_empty());
     for e in feed.all("entry") {
         assert!(e.text_of("id").starts_with("https://"));
         assert!(is_rfc3339(e.text_of("updated")));
@@ -154,7 +170,12 @@ fn check_atom(feed: &El) {
 /// is skipped, except in CI (`CI` set), where .ci/run installs it.
 fn jing(schema: &str, file: &Path) {
     let schema = repo().join("tests/schemas").join(schema);
-    match std::process::Command::new("jing").arg("-c").arg(&schema).arg(file).output() {
+    match std::process::Command::new("jing")
+        .arg("-c")
+        .arg(&schema)
+        .arg(file)
+        .output()
+    {
         Ok(o) => assert!(
             o.status.success(),
             "{} is not valid against {}:\n{}",
@@ -219,14 +240,27 @@ fn the_shipped_feed_lists_the_seven_incidents_newest_first_with_their_dates() {
 
     // Operators are the authors, causes the categories; the summary opens with the status.
     let jcom = feed.all("entry")[2];
-    let authors: Vec<&str> = jcom.all("author").iter().map(|a| a.text_of("name")).collect();
-    assert_eq!(authors, ["株式会社ジュピターテレコム", "株式会社ジェイコムウェスト"]);
+    let authors: Vec<&str> = jcom
+        .all("author")
+        .iter()
+        .map(|a| a.text_of("name"))
+        .collect();
+    assert_eq!(
+        authors,
+        ["株式会社ジュピターテレコム", "株式会社ジェイコムウェスト"]
+    );
     let terms: Vec<(&str, &str)> = jcom
         .all("category")
         .iter()
         .map(|c| (c.attr("term").unwrap(), c.attr("label").unwrap()))
         .collect();
-    assert_eq!(terms, [("human-error", "人為ミス"), ("design-flaw", "設計・構成の不備")]);
+    assert_eq!(
+        terms,
+        [
+            ("human-error", "人為ミス"),
+            ("design-flaw", "設計・構成の不備")
+        ]
+    );
     assert!(jcom.text_of("summary").starts_with(
         "状況：確定 · 事業者名：株式会社ジュピターテレコム、株式会社ジェイコムウェスト · 発生日時：2017年7月3日 11:50\n"
     ));
@@ -241,8 +275,14 @@ fn cause_and_operator_feeds_list_their_incidents_and_their_pages_link_them() {
     let feed = parse(&read(&out.join("causes/overload/atom.xml")));
     check_atom(&feed);
     jing("atom.rnc", &out.join("causes/overload/atom.xml"));
-    assert_eq!(feed.text_of("id"), format!("{BASE}causes/overload/atom.xml"));
-    assert_eq!(feed.text_of("title"), "高負荷・輻輳 | 電気通信事故アーカイブ");
+    assert_eq!(
+        feed.text_of("id"),
+        format!("{BASE}causes/overload/atom.xml")
+    );
+    assert_eq!(
+        feed.text_of("title"),
+        "高負荷・輻輳 | 電気通信事故アーカイブ"
+    );
     let ids: Vec<&str> = feed.all("entry").iter().map(|e| e.text_of("id")).collect();
     assert_eq!(
         ids,
@@ -277,11 +317,16 @@ fn cause_and_operator_feeds_list_their_incidents_and_their_pages_link_them() {
 
     // The home page's own feed is the site's, linked once in the head and shown.
     let home = read(&out.join("index.html"));
-    assert_eq!(home.matches("type=\"application/atom+xml\" href=\"atom.xml\"").count(), 1);
+    assert_eq!(
+        home.matches("type=\"application/atom+xml\" href=\"atom.xml\"")
+            .count(),
+        1
+    );
     assert!(home.contains("<p class=\"feed-link\"><a href=\"atom.xml\" type=\"application/atom+xml\">すべての事故の更新情報（Atom）</a></p>"));
     // Other pages name the site's feed in the head only.
     let incident = read(&out.join("incidents/2017-07-03-jcom/index.html"));
-    assert!(incident.contains("<link rel=\"alternate\" type=\"application/atom+xml\" href=\"../../atom.xml\""));
+    assert!(incident
+        .contains("<link rel=\"alternate\" type=\"application/atom+xml\" href=\"../../atom.xml\""));
     assert!(!incident.contains("feed-link"));
 }
 
@@ -337,8 +382,15 @@ fn an_entry_is_updated_by_its_status_reports_completions_and_an_explicit_date() 
         assert_eq!(entry_updated(&out), want, "with {extra}");
         // The sitemap's lastmod of the page and of the list follow.
         let sitemap = read(&out.join("sitemap.xml"));
-        assert!(sitemap.contains(&format!("<url><loc>https://example.org/p/incidents/a/</loc><lastmod>{want}</lastmod></url>")), "{sitemap}");
-        assert!(sitemap.contains(&format!("<url><loc>https://example.org/p/incidents/</loc><lastmod>{want}</lastmod></url>")));
+        assert!(
+            sitemap.contains(&format!(
+                "<url><loc>https://example.org/p/incidents/a/</loc><lastmod>{want}</lastmod></url>"
+            )),
+            "{sitemap}"
+        );
+        assert!(sitemap.contains(&format!(
+            "<url><loc>https://example.org/p/incidents/</loc><lastmod>{want}</lastmod></url>"
+        )));
     }
     // `updated` is checked like any date.
     write(root, file, tracked("updated = \"soon\""));
@@ -405,9 +457,18 @@ fn the_sitemap_lists_every_html_page_once_and_robots_names_it() {
     // incidents, a meeting's time (jcom's page shows its review meeting of 2017-10-13).
     for (loc, lastmod) in [
         ("incidents/2017-07-03-jcom/", "2017-10-13T16:55:00+09:00"),
-        ("incidents/2017-07-03-jcom/report.html", "2017-10-13T16:55:00+09:00"),
-        ("meetings/2017-10-13-meeting-4/", "2017-10-13T16:55:00+09:00"),
-        ("incidents/2017-04-13-asahi-net/", "2017-06-20T16:56:00+09:00"),
+        (
+            "incidents/2017-07-03-jcom/report.html",
+            "2017-10-13T16:55:00+09:00",
+        ),
+        (
+            "meetings/2017-10-13-meeting-4/",
+            "2017-10-13T16:55:00+09:00",
+        ),
+        (
+            "incidents/2017-04-13-asahi-net/",
+            "2017-06-20T16:56:00+09:00",
+        ),
         ("", "2024-01-30T00:00:00+09:00"),
         ("years/2017/", "2017-07-31T00:00:00+09:00"),
         ("causes/overload/", "2017-04-09T00:00:00+09:00"),
@@ -416,7 +477,9 @@ fn the_sitemap_lists_every_html_page_once_and_robots_names_it() {
         assert!(xml.contains(&want), "{want}\n{xml}");
     }
     // A cause without incidents shows nothing dated.
-    assert!(xml.contains(&format!("<url><loc>{BASE}causes/hardware-failure/</loc></url>")));
+    assert!(xml.contains(&format!(
+        "<url><loc>{BASE}causes/hardware-failure/</loc></url>"
+    )));
 
     assert_eq!(
         read(&out.join("robots.txt")),
@@ -432,12 +495,25 @@ fn a_draft_is_in_no_feed_sitemap_or_page() {
     let out = build(dir.path(), false);
     for entry in walkdir::WalkDir::new(&out) {
         let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&out).unwrap().to_string_lossy().to_string();
-        assert!(!rel.contains("zz-draft") && !rel.contains("秘密事業者固有名"), "{rel}");
+        let rel = entry
+            .path()
+            .strip_prefix(&out)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        assert!(
+            !rel.contains("zz-draft") && !rel.contains("秘密事業者固有名"),
+            "{rel}"
+        );
         if entry.file_type().is_file() {
             let bytes = std::fs::read(entry.path()).unwrap();
             let text = String::from_utf8_lossy(&bytes);
-            for needle in ["未公開ドラフト固有題名", "秘密事業者固有名", "下書き固有の概要", "zz-draft"] {
+            for needle in [
+                "未公開ドラフト固有題名",
+                "秘密事業者固有名",
+                "下書き固有の概要",
+                "zz-draft",
+            ] {
                 assert!(!text.contains(needle), "{rel} contains {needle}");
             }
         }
@@ -448,7 +524,10 @@ fn a_draft_is_in_no_feed_sitemap_or_page() {
     assert!(out.join("incidents/zz-draft/index.html").is_file());
     for rel in ["atom.xml", "sitemap.xml", "causes/overload/atom.xml"] {
         let text = read(&out.join(rel));
-        assert!(!text.contains("zz-draft") && !text.contains("未公開ドラフト固有題名"), "{rel}");
+        assert!(
+            !text.contains("zz-draft") && !text.contains("未公開ドラフト固有題名"),
+            "{rel}"
+        );
     }
     // The operator page of the draft exists in this build; its feed lists nothing.
     let feed = parse(&read(&out.join("operators/秘密事業者固有名/atom.xml")));
@@ -465,9 +544,16 @@ fn hostile_text_is_escaped_in_feeds_and_in_the_head() {
     );
     let dir = site_with_config(&config(), &[("content/incidents/a.md", &incident)]);
     let out = build(dir.path(), false);
-    for rel in ["atom.xml", "causes/human-error/atom.xml", "operators/op-co/atom.xml"] {
+    for rel in [
+        "atom.xml",
+        "causes/human-error/atom.xml",
+        "operators/op-co/atom.xml",
+    ] {
         let xml = read(&out.join(rel));
-        assert!(!xml.contains("<script>") && !xml.contains("<b>"), "{rel}: {xml}");
+        assert!(
+            !xml.contains("<script>") && !xml.contains("<b>"),
+            "{rel}: {xml}"
+        );
         let feed = parse(&xml);
         check_atom(&feed);
         jing("atom.rnc", &out.join(rel));
@@ -478,12 +564,17 @@ fn hostile_text_is_escaped_in_feeds_and_in_the_head() {
     }
     let page = read(&out.join("incidents/a/index.html"));
     // The tab is white space, collapsed like the line breaks of a summary.
-    let escaped = "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; ]]&gt; &lt;![CDATA[x]]&gt; タブ";
+    let escaped =
+        "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; ]]&gt; &lt;![CDATA[x]]&gt; タブ";
     assert!(
-        page.contains(&format!("<meta name=\"description\" content=\"{escaped}\">")),
+        page.contains(&format!(
+            "<meta name=\"description\" content=\"{escaped}\">"
+        )),
         "{page}"
     );
-    assert!(page.contains(&format!("<meta property=\"og:description\" content=\"{escaped}\">")));
+    assert!(page.contains(&format!(
+        "<meta property=\"og:description\" content=\"{escaped}\">"
+    )));
     assert!(page.contains("<meta property=\"og:title\" content=\"A &lt;b&gt;&amp;amp; ]]&gt; &quot;q&quot; &#39;a&#39;\">"));
     assert!(!page.contains("\"><script>"));
 }
@@ -509,13 +600,31 @@ fn every_page_kind_has_a_description_and_link_preview_tags() {
     assert!(kinds.len() >= 14, "{kinds:?}");
     for (kind, rel) in &kinds {
         let page = read(&out.join(rel));
-        let description = meta(&page, "name", "description").unwrap_or_else(|| panic!("{kind}: no description"));
-        assert!(!description.is_empty() && description.chars().count() <= 120, "{kind}: {description}");
-        assert_eq!(meta(&page, "property", "og:description"), Some(description), "{kind}");
-        assert!(meta(&page, "property", "og:title").is_some_and(|t| !t.is_empty()), "{kind}");
-        let og_type = if *kind == "incident" { "article" } else { "website" };
+        let description =
+            meta(&page, "name", "description").unwrap_or_else(|| panic!("{kind}: no description"));
+        assert!(
+            !description.is_empty() && description.chars().count() <= 120,
+            "{kind}: {description}"
+        );
+        assert_eq!(
+            meta(&page, "property", "og:description"),
+            Some(description),
+            "{kind}"
+        );
+        assert!(
+            meta(&page, "property", "og:title").is_some_and(|t| !t.is_empty()),
+            "{kind}"
+        );
+        let og_type = if *kind == "incident" {
+            "article"
+        } else {
+            "website"
+        };
         assert_eq!(meta(&page, "property", "og:type"), Some(og_type), "{kind}");
-        assert_eq!(meta(&page, "property", "og:site_name"), Some("電気通信事故アーカイブ"));
+        assert_eq!(
+            meta(&page, "property", "og:site_name"),
+            Some("電気通信事故アーカイブ")
+        );
         assert_eq!(meta(&page, "property", "og:locale"), Some("ja_JP"));
         assert_eq!(meta(&page, "name", "twitter:card"), Some("summary"));
         // og:url is the canonical URL.
@@ -525,7 +634,10 @@ fn every_page_kind_has_a_description_and_link_preview_tags() {
             .map(|s| &s[..s.find('"').unwrap()]);
         assert_eq!(meta(&page, "property", "og:url"), canonical, "{kind}");
         assert!(canonical.is_some(), "{kind}");
-        assert!(page.contains("favicon.svg\" type=\"image/svg+xml\">"), "{kind}");
+        assert!(
+            page.contains("favicon.svg\" type=\"image/svg+xml\">"),
+            "{kind}"
+        );
     }
     let rakuten = read(&out.join("incidents/2017-04-07-rakuten/index.html"));
     assert_eq!(
@@ -541,7 +653,10 @@ fn every_page_kind_has_a_description_and_link_preview_tags() {
         meta(&home, "name", "description"),
         Some("電気通信事故アーカイブ：事故7件の事後検証（原因・影響・再発防止策）の記録。")
     );
-    assert_eq!(meta(&home, "property", "og:title"), Some("電気通信事故アーカイブ"));
+    assert_eq!(
+        meta(&home, "property", "og:title"),
+        Some("電気通信事故アーカイブ")
+    );
     let cause = read(&out.join("causes/human-error/index.html"));
     assert_eq!(
         meta(&cause, "name", "description"),
@@ -584,7 +699,13 @@ fn without_an_absolute_base_url_there_are_no_feeds_and_the_build_says_so() {
     assert!(!o.stderr().contains("note:"), "{}", o.stderr());
     assert!(o.stdout().ends_with("\nnote: no atom.xml, sitemap.xml or robots.txt: base_url (\"/\") is not an absolute URL such as \"https://example.org/\"\n"), "{}", o.stdout());
     let out = dir.path().join("output");
-    for rel in ["atom.xml", "sitemap.xml", "robots.txt", "causes/human-error/atom.xml", "operators/op/atom.xml"] {
+    for rel in [
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "causes/human-error/atom.xml",
+        "operators/op/atom.xml",
+    ] {
         assert!(!out.join(rel).exists(), "{rel}");
     }
     let page = read(&out.join("causes/human-error/index.html"));
@@ -610,12 +731,26 @@ fn the_favicon_is_the_themes_and_a_site_can_replace_it() {
     let home = read(&out.join("index.html"));
     assert!(home.contains("<link rel=\"icon\" href=\"favicon.svg\" type=\"image/svg+xml\">"));
 
-    write(dir.path(), "static/favicon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
-    write(dir.path(), "static/robots.txt", "User-agent: *\nDisallow: /\n");
+    write(
+        dir.path(),
+        "static/favicon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    write(
+        dir.path(),
+        "static/robots.txt",
+        "User-agent: *\nDisallow: /\n",
+    );
     let out = build(dir.path(), false);
-    assert_eq!(read(&out.join("favicon.svg")), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    assert_eq!(
+        read(&out.join("favicon.svg")),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
     // A site's robots.txt replaces the generated one.
-    assert_eq!(read(&out.join("robots.txt")), "User-agent: *\nDisallow: /\n");
+    assert_eq!(
+        read(&out.join("robots.txt")),
+        "User-agent: *\nDisallow: /\n"
+    );
 }
 
 #[test]

@@ -74,7 +74,12 @@ impl Feed<'_> {
             .iter()
             .map(|&n| crate::site::updated::updated(&site.incidents[n], tz))
             .max()
-            .or_else(|| site.incidents.iter().map(|i| crate::site::updated::updated(i, tz)).max())
+            .or_else(|| {
+                site.incidents
+                    .iter()
+                    .map(|i| crate::site::updated::updated(i, tz))
+                    .max()
+            })
             .or_else(|| {
                 let day = crate::model::PartialDate::new(
                     chrono::Datelike::year(&site.today),

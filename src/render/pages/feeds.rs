@@ -276,7 +276,9 @@ pub(super) fn insert_meta(ctx: &mut tera::Context, cx: &Cx<'_>, path: &str, titl
         .get("description")
         .and_then(|v| v.as_str())
         .map(str::to_string)
-        .or_else(|| (path == routes::NOT_FOUND).then(|| cx.shared.label("not_found_text").to_string()));
+        .or_else(|| {
+            (path == routes::NOT_FOUND).then(|| cx.shared.label("not_found_text").to_string())
+        });
     let text = given.unwrap_or_else(|| match title {
         None => fill(
             cx.shared.label("describe_home"),
