@@ -164,6 +164,7 @@ started = {started}
 causes = []                    # required, primary cause first, e.g. ["{first}"]; keys: {keys}
 status = "draft"               # draft (not published), preliminary (速報) or final (確定)
 # summary = ""                 # 障害内容, one paragraph
+# updated = {date}             # a change its dates do not show (feeds, sitemap)
 # meeting = ""                 # the review meeting: a file name in content/meetings/ without .md
 # related = [""]               # ids of related incidents
 # tags = [""]
