@@ -33,6 +33,14 @@ pub fn countermeasures_page(n: usize) -> String {
 pub const NOT_FOUND: &str = "404.html";
 /// The site's stylesheet.
 pub const STYLE: &str = "style.css";
+/// Every published incident as JSON (docs/format.md, "Data exports").
+pub const EXPORT_JSON: &str = "incidents.json";
+/// The JSON Schema of [`EXPORT_JSON`].
+pub const EXPORT_SCHEMA: &str = "incidents.schema.json";
+/// One row per incident.
+pub const EXPORT_CSV: &str = "incidents.csv";
+/// One row per countermeasure.
+pub const EXPORT_MEASURES_CSV: &str = "countermeasures.csv";
 
 /// An incident's page.
 pub fn incident(id: &str) -> String {
@@ -173,6 +181,12 @@ pub struct Links {
     pub countermeasures: String,
     /// [`STYLE`].
     pub style: String,
+    /// [`EXPORT_JSON`].
+    pub export_json: String,
+    /// [`EXPORT_CSV`].
+    pub export_csv: String,
+    /// [`EXPORT_MEASURES_CSV`].
+    pub export_measures_csv: String,
 }
 
 impl Links {
@@ -188,6 +202,9 @@ impl Links {
             reports: href(REPORTS),
             countermeasures: href(COUNTERMEASURES),
             style: href(STYLE),
+            export_json: href(EXPORT_JSON),
+            export_csv: href(EXPORT_CSV),
+            export_measures_csv: href(EXPORT_MEASURES_CSV),
         }
     }
 }

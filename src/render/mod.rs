@@ -6,6 +6,7 @@
 
 pub(crate) mod charts;
 pub mod documents;
+pub mod exports;
 pub mod figure_text;
 pub mod i18n;
 pub(crate) mod links;
@@ -114,6 +115,10 @@ pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
         path: "style.css".to_string(),
         bytes: (theme.stylesheet() + &card_labels(site)).into_bytes(),
     }];
+    extra.push(Output::Bytes {
+        path: crate::routes::EXPORT_SCHEMA.to_string(),
+        bytes: exports::SCHEMA.as_bytes().to_vec(),
+    });
     extra.extend(theme.static_files(site.config.unsafe_html)?);
     for n in 0..site.incidents.len() {
         extra.extend(incident_assets(site, n));
