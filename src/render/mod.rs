@@ -5,6 +5,7 @@
 //! output works at a domain root, under a sub-path and from disk.
 
 pub(crate) mod charts;
+pub(crate) mod dark;
 pub mod documents;
 pub mod exports;
 pub mod figure_text;
