@@ -1581,9 +1581,8 @@ mod tests {
         ("sql", "SELECT a, COUNT(*) FROM t WHERE b = 'x' GROUP BY a;\n"),
     ];
 
-    /// What the highlighting wrote before [`highlight_spans`]: syntect's HTML generator,
-    /// then [`compact_spans`].
-    fn through_the_generator(code: &str, lang: &str) -> String {
+    /// syntect's own HTML for `code`: every atom of every scope as a class.
+    fn generator_html(code: &str, lang: &str) -> String {
         let syntax = syntax_for(lang).unwrap();
         let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(
             syntax,
@@ -1594,7 +1593,13 @@ mod tests {
             gen.parse_html_for_line_which_includes_newline(line)
                 .unwrap();
         }
-        compact_spans(&gen.finalize())
+        gen.finalize()
+    }
+
+    /// What the highlighting wrote before [`highlight_spans`]: syntect's HTML generator,
+    /// then [`compact_spans`].
+    fn through_the_generator(code: &str, lang: &str) -> String {
+        compact_spans(&generator_html(code, lang))
     }
 
     #[test]
@@ -1656,17 +1661,7 @@ mod tests {
         let theme = &themes.themes["InspiredGitHub"];
         let full_css = syntect::html::css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap();
         for &(lang, code) in HIGHLIGHT_SAMPLES {
-            let syntax = syntax_for(lang).unwrap();
-            let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(
-                syntax,
-                syntaxes(),
-                CLASS_STYLE,
-            );
-            for line in LinesWithEndings::from(code) {
-                gen.parse_html_for_line_which_includes_newline(line)
-                    .unwrap();
-            }
-            let full = gen.finalize();
+            let full = generator_html(code, lang);
             let short = compact_spans(&full);
             assert!(short.len() < full.len() * 3 / 4, "{lang}: {short}");
             assert_eq!(
