@@ -103,7 +103,18 @@ enum Command {
         /// Folder to create the site in.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// The site's language: its interface, and the example incident and config
+        /// comments it starts with.
+        #[arg(long, value_enum, default_value = "en")]
+        language: InitLanguage,
     },
+}
+
+/// The languages `gen init` writes a site in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum InitLanguage {
+    Ja,
+    En,
 }
 
 #[derive(Debug, clap::Args)]
@@ -268,7 +279,13 @@ fn execute(cli: Cli) -> Result<(), Error> {
         Command::New { what, root } => new(what, &root),
         Command::Pdf(args) => pdf(args),
         Command::Routes(args) => routes(args),
-        Command::Init { dir } => init(&dir),
+        Command::Init { dir, language } => init(
+            &dir,
+            match language {
+                InitLanguage::Ja => crate::model::Lang::Ja,
+                InitLanguage::En => crate::model::Lang::En,
+            },
+        ),
     }
 }
 
@@ -322,9 +339,9 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         }
     }
     crate::term::out(&format!(
-        "built {} pages ({} incidents) into {} in {} ms; {} of {} files changed",
-        report.pages,
-        report.incidents,
+        "built {} ({}) into {} in {} ms; {} of {} files changed",
+        plural(report.pages, "page"),
+        plural(report.incidents, "incident"),
         report.output.display(),
         start.elapsed().as_millis(),
         report.written.len(),
@@ -389,10 +406,10 @@ fn check(args: CheckArgs) -> Result<(), Error> {
             print_diagnostics(&all);
             let n = found.warnings.len();
             crate::term::out(&format!(
-                "ok: {} incidents, {} meetings, no errors, {n} warning{}",
-                found.site.incidents.len(),
-                found.site.meetings.len(),
-                if n == 1 { "" } else { "s" }
+                "ok: {}, {}, no errors, {}",
+                plural(found.site.incidents.len(), "incident"),
+                plural(found.site.meetings.len(), "meeting"),
+                plural(n, "warning")
             ));
         }
     }
@@ -435,8 +452,8 @@ fn pdf(args: PdfArgs) -> Result<(), Error> {
 }
 
 /// `gen init`.
-fn init(dir: &std::path::Path) -> Result<(), Error> {
-    crate::init::init(dir)?;
+fn init(dir: &std::path::Path, lang: crate::model::Lang) -> Result<(), Error> {
+    crate::init::init(dir, lang)?;
     crate::term::out(&format!(
         "created a new site in {}; build it with: gen build --root {}",
         dir.display(),

@@ -63,6 +63,14 @@ pub fn absolute(base_url: &str, path: &str) -> String {
 
 /// Escapes only bytes beyond ASCII: [`href`] has escaped the rest already.
 const NON_ASCII_ONLY: &AsciiSet = &percent_encoding::AsciiSet::EMPTY;
+/// Every published incident as JSON (docs/format.md, "Data exports").
+pub const EXPORT_JSON: &str = "incidents.json";
+/// The JSON Schema of [`EXPORT_JSON`].
+pub const EXPORT_SCHEMA: &str = "incidents.schema.json";
+/// One row per incident.
+pub const EXPORT_CSV: &str = "incidents.csv";
+/// One row per countermeasure.
+pub const EXPORT_MEASURES_CSV: &str = "countermeasures.csv";
 
 /// An incident's page.
 pub fn incident(id: &str) -> String {
@@ -205,6 +213,12 @@ pub struct Links {
     pub style: String,
     /// [`FAVICON`].
     pub favicon: String,
+    /// [`EXPORT_JSON`].
+    pub export_json: String,
+    /// [`EXPORT_CSV`].
+    pub export_csv: String,
+    /// [`EXPORT_MEASURES_CSV`].
+    pub export_measures_csv: String,
 }
 
 impl Links {
@@ -221,6 +235,9 @@ impl Links {
             countermeasures: href(COUNTERMEASURES),
             style: href(STYLE),
             favicon: href(FAVICON),
+            export_json: href(EXPORT_JSON),
+            export_csv: href(EXPORT_CSV),
+            export_measures_csv: href(EXPORT_MEASURES_CSV),
         }
     }
 }

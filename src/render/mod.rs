@@ -5,7 +5,9 @@
 //! output works at a domain root, under a sub-path and from disk.
 
 pub(crate) mod charts;
+pub(crate) mod dark;
 pub mod documents;
+pub mod exports;
 pub mod feeds;
 pub mod figure_text;
 pub mod i18n;
@@ -115,6 +117,10 @@ pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
         path: "style.css".to_string(),
         bytes: (theme.stylesheet() + &card_labels(site)).into_bytes(),
     }];
+    extra.push(Output::Bytes {
+        path: crate::routes::EXPORT_SCHEMA.to_string(),
+        bytes: exports::SCHEMA.as_bytes().to_vec(),
+    });
     extra.extend(theme.static_files(site.config.unsafe_html)?);
     // A robots.txt of the site's static/ or its theme's stays as it is (an internal site
     // may want `Disallow: /`); else the theme's template names the sitemap.

@@ -10,6 +10,7 @@ mod annual;
 mod cause;
 mod causes;
 mod countermeasures;
+mod data;
 mod feeds;
 mod home;
 mod incident;
@@ -39,6 +40,9 @@ use crate::site::Site;
 pub(crate) static KINDS: &[&dyn Kind] = &[
     &incidents::Incidents,
     &annual::Annual,
+    &data::Json,
+    &data::Csv,
+    &data::MeasuresCsv,
     &cause::Cause,
     &operator::Operator,
     &year::Year,
