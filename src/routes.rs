@@ -29,6 +29,12 @@ pub const COUNTERMEASURES: &str = "countermeasures/index.html";
 pub fn countermeasures_page(n: usize) -> String {
     format!("countermeasures/page/{n}/index.html")
 }
+/// The search page; its query is in the URL (`search/?q=…`).
+pub const SEARCH: &str = "search/index.html";
+/// The search page's script, beside it.
+pub const SEARCH_SCRIPT: &str = "search/search.js";
+/// The folder of the search index's files (`src/render/search.rs`).
+pub const SEARCH_DATA: &str = "search/data/";
 /// The page served for any missing path.
 pub const NOT_FOUND: &str = "404.html";
 /// The site's stylesheet.
@@ -173,6 +179,8 @@ pub struct Links {
     pub countermeasures: String,
     /// [`STYLE`].
     pub style: String,
+    /// [`SEARCH`].
+    pub search: String,
 }
 
 impl Links {
@@ -188,6 +196,7 @@ impl Links {
             reports: href(REPORTS),
             countermeasures: href(COUNTERMEASURES),
             style: href(STYLE),
+            search: href(SEARCH),
         }
     }
 }

@@ -19,6 +19,7 @@ mod not_found;
 mod operator;
 mod operators;
 mod reports;
+mod search;
 mod year;
 mod years;
 
@@ -50,6 +51,7 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &countermeasures::Countermeasures,
     &reports::Reports,
     &not_found::NotFound,
+    &search::Search,
     &incident::Incident,
 ];
 
