@@ -144,7 +144,13 @@ fn field_values_are_escaped_everywhere() {
     let dir = site(&[("content/incidents/a.md", &incident)]);
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     for (path, bytes) in tree(&dir.path().join("output")).files() {
-        let html = String::from_utf8(bytes.to_vec()).unwrap();
+        // Lossy: the search index's shards are binary (and hold no `<`: only letters and
+        // digits are indexed).
+        let mut html = String::from_utf8_lossy(bytes).into_owned();
+        if path == Path::new("search/index.html") {
+            // The search page's own script, from the theme.
+            html = html.replace("<script src=\"search.js\" defer></script>", "");
+        }
         // Escaped text may still read `onerror=alert`; what must not appear is a tag.
         for bad in ["<script", "<img src=x", "<svg onload"] {
             assert!(!html.contains(bad), "{} contains {bad}", path.display());

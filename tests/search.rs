@@ -191,7 +191,7 @@ fn every_page_has_a_search_box_that_leads_to_the_search_page() {
     assert!(page.contains("<title>検索 | "), "{page}");
     assert!(page.contains("<script src=\"search.js\" defer></script>"));
     assert!(page.contains("data-root=\"../\""));
-    assert!(page.contains("data-incidents-href=\"incidents/index.html\""));
+    assert!(page.contains("data-incidents-href=\"../incidents/index.html\""));
     // Said plainly, in the site's language, when the page is opened from disk.
     assert!(page.contains("data-file=\"ファイルとして開いたページ（file://）では検索できません。"));
 }
@@ -267,6 +267,10 @@ fn hostile_titles_reach_the_results_only_as_data() {
     let docs = docs(&out);
     assert_eq!(docs[0][1].as_str().unwrap(), hostile);
     assert_eq!(docs[0][2].as_str().unwrap(), "<b>Op</b>");
+    // Written with JSON escapes for `<`, `>` and `&`, so no file reads as a tag.
+    let raw = read(&out.join("search/data/docs-0.json"));
+    assert!(raw.contains("\\u003c/script\\u003e"), "{raw}");
+    assert!(!raw.contains('<') && !raw.contains('>'), "{raw}");
     // The search page itself holds no incident data, so nothing of it is parsed as HTML.
     let page = read(&out.join("search/index.html"));
     assert!(!page.contains("alert"), "{page}");

@@ -19,7 +19,7 @@
   function fail(message) {
     status.textContent = message + " ";
     var a = document.createElement("a");
-    a.href = root + d.incidentsHref;
+    a.href = d.incidentsHref;
     a.textContent = d.incidents;
     status.appendChild(a);
     list.textContent = "";

@@ -44,7 +44,8 @@ const CHUNK: usize = 500;
 /// About how many bytes of keys a shard holds: a query of a few words loads a few shards.
 const SHARD_BYTES: usize = 64 * 1024;
 
-/// The plain text of a Markdown body: its words, without markup, raw HTML or link targets.
+/// The plain text of a Markdown body: its words, without markup, HTML tags or link
+/// targets.
 pub(crate) fn body_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {
@@ -297,6 +298,16 @@ pub fn index(site: &Site) -> Result<Vec<Output>, Error> {
         "filters": filters,
     });
     let dir = routes::SEARCH_DATA;
+    // `<`, `>` and `&` as JSON escapes: the same data, and nothing in a file of the site
+    // that reads as a tag if some server or browser took it for HTML. They can only occur
+    // inside strings, where the escapes mean the same characters.
+    let json = |v: &serde_json::Value| {
+        v.to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
+            .into_bytes()
+    };
     let mut out = vec![
         Output::Bytes {
             path: routes::SEARCH_SCRIPT.to_string(),
@@ -304,15 +315,13 @@ pub fn index(site: &Site) -> Result<Vec<Output>, Error> {
         },
         Output::Bytes {
             path: format!("{dir}index.json"),
-            bytes: manifest.to_string().into_bytes(),
+            bytes: json(&manifest),
         },
     ];
     for (k, chunk) in rows.chunks(CHUNK).enumerate() {
         out.push(Output::Bytes {
             path: format!("{dir}docs-{k}.json"),
-            bytes: serde_json::Value::from(chunk.to_vec())
-                .to_string()
-                .into_bytes(),
+            bytes: json(&serde_json::Value::from(chunk.to_vec())),
         });
     }
     for (s, bytes) in files.into_iter().enumerate() {
@@ -336,7 +345,7 @@ mod tests {
     fn body_text_keeps_words_and_drops_markup() {
         assert_eq!(
             body_text("# 見出し\n\n本文の**強調**と[リンク](https://x.example/)。\n\n- a\n- b\n\n<b>raw</b>\n\n```\ncode\n```\n"),
-            "見出し 本文の強調とリンク。 a b code\n "
+            "見出し 本文の強調とリンク。 a b raw code\n "
         );
     }
 
