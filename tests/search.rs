@@ -176,7 +176,7 @@ fn every_page_has_a_search_box_that_leads_to_the_search_page() {
             "../".repeat(r.path.matches('/').count())
         };
         let form = format!(
-            "<form class=\"site-search\" role=\"search\" method=\"get\" action=\"{root}search/index.html\">"
+            "<form class=\"site-search\" role=\"search\" aria-label=\"サイト内検索\" method=\"get\" action=\"{root}search/index.html\">"
         );
         assert!(html.contains(&form), "{}: no {form}", r.path);
         assert!(

@@ -67,6 +67,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("all_recorded_done", "記録のある再発防止策はすべて完了しています。", "Every recorded countermeasure is done."),
     ("incidents", "事故一覧", "Incidents"),
     ("search", "検索", "Search"),
+    ("search_site", "サイト内検索", "Search this site"),
     ("search_terms", "キーワード", "Search terms"),
     ("search_filters", "絞り込み", "Narrow down"),
     ("search_any", "すべて", "Any"),
