@@ -98,7 +98,11 @@ fn docs(out: &Path) -> Vec<serde_json::Value> {
 fn the_shipped_site_finds_the_issues_queries_with_their_result_lines() {
     let dir = shipped();
     let out = build(dir.path(), false);
-    for f in ["search/index.html", "search/search.js", "search/data/index.json"] {
+    for f in [
+        "search/index.html",
+        "search/search.js",
+        "search/data/index.json",
+    ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     let keys = index_keys(&out);
@@ -229,7 +233,10 @@ fn drafts_are_not_indexed_unless_the_build_publishes_them() {
             "the draft's {word} is in the index"
         );
     }
-    assert!(keys.contains_key("bo"), "the published incident's body is indexed");
+    assert!(
+        keys.contains_key("bo"),
+        "the published incident's body is indexed"
+    );
     for (path, bytes) in common::tree(&out).files() {
         let text = String::from_utf8_lossy(bytes);
         assert!(
