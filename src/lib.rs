@@ -207,7 +207,7 @@ fn findings(
     let mut warnings = site.warnings(opts.today);
     // Templates are part of the check: a theme that does not render is an error.
     match render::theme::Theme::load(&opts.root, &site.config.theme) {
-        Ok(theme) => match render::render_site_warned(&site, &theme, &|_| Ok(())) {
+        Ok(theme) => match render::check_site(&site, &theme) {
             Ok((_, mut w)) => warnings.append(&mut w),
             Err(Error::Content(found)) => {
                 for d in found {

@@ -29,6 +29,12 @@ pub const COUNTERMEASURES: &str = "countermeasures/index.html";
 pub fn countermeasures_page(n: usize) -> String {
     format!("countermeasures/page/{n}/index.html")
 }
+/// The search page; its query is in the URL (`search/?q=…`).
+pub const SEARCH: &str = "search/index.html";
+/// The search page's script, beside it.
+pub const SEARCH_SCRIPT: &str = "search/search.js";
+/// The folder of the search index's files (`src/render/search.rs`).
+pub const SEARCH_DATA: &str = "search/data/";
 /// The page served for any missing path.
 pub const NOT_FOUND: &str = "404.html";
 /// The site's stylesheet.
@@ -219,6 +225,8 @@ pub struct Links {
     pub export_csv: String,
     /// [`EXPORT_MEASURES_CSV`].
     pub export_measures_csv: String,
+    /// [`SEARCH`].
+    pub search: String,
 }
 
 impl Links {
@@ -238,6 +246,7 @@ impl Links {
             export_json: href(EXPORT_JSON),
             export_csv: href(EXPORT_CSV),
             export_measures_csv: href(EXPORT_MEASURES_CSV),
+            search: href(SEARCH),
         }
     }
 }

@@ -67,13 +67,27 @@ fn manifests(dir: &Path) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-/// `written` holds the page under `folder` and nothing outside it.
+/// `written` holds the page under `folder` and nothing outside it but the search index's
+/// files, which hold the words of every body (docs/search.md).
 fn only_under(written: &[String], folder: &str) {
     assert!(
         written.contains(&format!("{folder}index.html")),
         "{written:?}"
     );
-    assert!(written.iter().all(|f| f.starts_with(folder)), "{written:?}");
+    assert!(
+        written
+            .iter()
+            .all(|f| f.starts_with(folder) || f.starts_with("search/data/")),
+        "{written:?}"
+    );
+    // Of the index, only shards (the body's words), not the result lines or the filters.
+    assert!(
+        written
+            .iter()
+            .filter(|f| f.starts_with("search/data/"))
+            .all(|f| f.ends_with(".bin")),
+        "{written:?}"
+    );
 }
 
 #[test]

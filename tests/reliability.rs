@@ -144,7 +144,9 @@ fn field_values_are_escaped_everywhere() {
     let dir = site(&[("content/incidents/a.md", &incident)]);
     gen::build(&BuildOptions::new(dir.path())).unwrap();
     for (path, bytes) in tree(&dir.path().join("output")).files() {
-        let html = String::from_utf8(bytes.to_vec()).unwrap();
+        // Lossy: the search index's shards are binary (and hold no `<`: only letters and
+        // digits are indexed).
+        let mut html = String::from_utf8_lossy(bytes).into_owned();
         // The CSV exports are data, each text as written (tests/exports.rs checks them
         // against formulas); no browser renders them as HTML.
         if path.extension().is_some_and(|x| x == "csv") {
@@ -152,6 +154,10 @@ fn field_values_are_escaped_everywhere() {
                 assert!(html.contains(PAYLOADS[0]), "the title as written");
             }
             continue;
+        }
+        if path == Path::new("search/index.html") {
+            // The search page's own script, from the theme.
+            html = html.replace("<script src=\"search.js\" defer></script>", "");
         }
         // Escaped text may still read `onerror=alert`; what must not appear is a tag.
         for bad in ["<script", "<img src=x", "<svg onload"] {

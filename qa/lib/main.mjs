@@ -12,6 +12,7 @@ import { Check, printDetails, printSummary, plural } from './report.mjs';
 import * as C from './checks.mjs';
 import { selfTest } from './selftest.mjs';
 import { checkLiveReload } from './live.mjs';
+import { checkSearch } from './search.mjs';
 
 const QA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REPO = path.resolve(QA, '..');
@@ -21,9 +22,10 @@ export const WRAP_WIDTHS = [375, 1280];
 export const WEIGHT_LIMIT = 60_000; // bytes: "under 60 KB uncompressed"
 
 function usage() {
-  return `usage: qa/run [--self-test] [--screenshots DIR] [--keep]
+  return `usage: qa/run [--self-test] [--only search] [--screenshots DIR] [--keep]
   (no option)      check the shipped site (three builds) and write screenshots
   --self-test      plant faults in a small site and prove each check fails on them
+  --only search    only the search check (three builds, a minute less than the gate)
   --screenshots D  screenshot folder (default qa/screenshots-out/, or $QA_SCREENSHOTS)
   --keep           keep the temporary builds (their folder is printed)
 environment: GEN (the gen binary, default target/release/gen), QA_CHROMIUM (default /usr/bin/chromium)`;
@@ -42,11 +44,12 @@ const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const step = (msg) => console.log(`[${elapsed()}] ${msg}`);
 
 async function main(argv) {
-  const opts = { selfTest: false, keep: false, shots: process.env.QA_SCREENSHOTS || path.join(QA, 'screenshots-out') };
+  const opts = { selfTest: false, only: null, keep: false, shots: process.env.QA_SCREENSHOTS || path.join(QA, 'screenshots-out') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--self-test') opts.selfTest = true;
     else if (a === '--keep') opts.keep = true;
+    else if (a === '--only' && argv[i + 1] === 'search') opts.only = argv[++i];
     else if (a === '--screenshots') opts.shots = path.resolve(argv[++i] ?? '');
     else if (a === '-h' || a === '--help') { console.log(usage()); return 0; }
     else { console.error(`qa/run: unknown argument ${a}\n${usage()}`); return 2; }
@@ -56,6 +59,7 @@ async function main(argv) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qa-run-'));
   try {
     if (opts.selfTest) return await selfTest({ gen, repo: REPO, tmp, step });
+    if (opts.only === 'search') return await searchOnly({ gen, tmp });
     return await gate({ gen, tmp, shots: opts.shots });
   } finally {
     if (opts.keep) console.log(`temporary builds kept in ${tmp}`);
@@ -120,6 +124,8 @@ async function gate({ gen, tmp, shots }) {
     step(`screenshots done (${shotFiles.length})`);
     const live = await checkLiveReload(b, gen, REPO, tmp);
     step('gen serve live reload done');
+    const search = await checkSearch(b, variants);
+    step('search done');
     const vnu = await vnuPromise;
     step('Nu Html Checker done');
 
@@ -145,6 +151,7 @@ async function gate({ gen, tmp, shots }) {
     sc.summary = `${plural(shotFiles.length, 'PNG')} (${plural(oneEach.length, 'page type')} × 375 and 1280 px) in ${shots}`;
     checks.push(sc);
     checks.push(live);
+    checks.push(search);
   } finally {
     await b.close();
     await servers.root.close();
@@ -153,6 +160,33 @@ async function gate({ gen, tmp, shots }) {
   printDetails(checks);
   const { passed, failed } = printSummary(checks, `qa/run: the shipped site (${elapsed()})`);
   console.log(`screenshots: ${shots}`);
+  console.log(`qa: ${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+/** `--only search`: the three builds and the search check alone. */
+async function searchOnly({ gen, tmp }) {
+  const cfg = readConfig(REPO);
+  const dirs = { root: path.join(tmp, 'root'), sub: path.join(tmp, 'sub'), file: path.join(tmp, 'file') };
+  step(genBuild(gen, REPO, dirs.root));
+  step(genBuild(gen, REPO, dirs.sub, ['--base-url', SUB_BASE]));
+  step(genBuild(gen, REPO, dirs.file));
+  const servers = { root: await serve(dirs.root, '/'), sub: await serve(dirs.sub, '/postmortems/') };
+  const b = await launchBrowser();
+  const checks = [];
+  try {
+    checks.push(await checkSearch(b, {
+      root: servedVariant('served /', dirs.root, cfg.baseUrl, servers.root),
+      sub: servedVariant('served /postmortems/', dirs.sub, SUB_BASE, servers.sub),
+      file: fileVariant('file://', dirs.file, cfg.baseUrl),
+    }));
+  } finally {
+    await b.close();
+    await servers.root.close();
+    await servers.sub.close();
+  }
+  printDetails(checks);
+  const { passed, failed } = printSummary(checks, `qa/run --only search (${elapsed()})`);
   console.log(`qa: ${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;
 }

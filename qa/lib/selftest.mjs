@@ -13,6 +13,7 @@ import { runVnu } from './vnu.mjs';
 import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, checkAxe, checkPhone, checkWraps } from './browser.mjs';
 import { Check, printDetails, printSummary } from './report.mjs';
 import * as C from './checks.mjs';
+import { checkSearch } from './search.mjs';
 
 const MARK = '</article>';
 
@@ -148,8 +149,54 @@ export async function selfTest({ gen, repo, tmp, step }) {
     }
     results.push(c);
   }
+  results.push(...await searchFault({ gen, repo, tmp, step }));
   printDetails(results);
   const { passed, failed } = printSummary(results, 'qa/run --self-test: each check fails on its planted fault');
   console.log(`self-test: ${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;
+}
+
+/**
+ * The `search` check needs the shipped site's incidents (its queries are the issue's), so its
+ * fault is planted in a build of the repository: the index's folder removed after the build.
+ * The intact build must pass the check, the build without an index must fail it.
+ */
+async function searchFault({ gen, repo, tmp, step }) {
+  const out = [];
+  const b = await launchBrowser();
+  try {
+    for (const [name, broken] of [['search-control', false], ['search-index-missing', true]]) {
+      const dirs = { root: path.join(tmp, `${name}-root`), sub: path.join(tmp, `${name}-sub`), file: path.join(tmp, `${name}-file`) };
+      genBuild(gen, repo, dirs.root);
+      genBuild(gen, repo, dirs.sub, ['--base-url', 'https://example.org/postmortems/']);
+      genBuild(gen, repo, dirs.file);
+      if (broken) for (const d of Object.values(dirs)) fs.rmSync(path.join(d, 'search', 'data'), { recursive: true, force: true });
+      const servers = { root: await serve(dirs.root, '/'), sub: await serve(dirs.sub, '/postmortems/') };
+      let check;
+      try {
+        check = await checkSearch(b, {
+          root: servedVariant('served /', dirs.root, '/', servers.root),
+          sub: servedVariant('served /postmortems/', dirs.sub, 'https://example.org/postmortems/', servers.sub),
+          file: fileVariant('file://', dirs.file, '/'),
+        });
+      } finally {
+        await servers.root.close();
+        await servers.sub.close();
+      }
+      const c = new Check(name);
+      if (!broken) {
+        if (!check.ok) c.fail(`search fails on the intact shipped site: ${check.failures[0]}`);
+        c.summary = `the shipped site with its index: search ${check.ok ? 'PASS' : 'FAIL'}`;
+      } else {
+        if (check.ok) c.fail('planted a missing search index (search/data/ removed), but search still passes');
+        else c.note(`search: ${check.failures[0]}`);
+        c.summary = `planted a missing search index → search ${check.ok ? 'PASSED (not caught!)' : `FAILED as it should (${check.failures.length} findings)`}`;
+      }
+      out.push(c);
+      step(`${name}: search check done`);
+    }
+  } finally {
+    await b.close();
+  }
+  return out;
 }

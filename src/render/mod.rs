@@ -14,6 +14,7 @@ pub mod i18n;
 pub(crate) mod links;
 pub mod markdown;
 pub(crate) mod pages;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -209,6 +210,38 @@ pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<St
 /// as plain text). On content errors, the error lists the bodies' warnings too, and the
 /// problems of every page, also when the static files had some.
 pub fn render_site_warned(
+    site: &Site,
+    theme: &Theme,
+    sink: &Sink<'_>,
+) -> Result<(Vec<String>, Vec<crate::diag::Diagnostic>), Error> {
+    // The search index is built on a thread of its own while the pages render: it is
+    // mostly one thread's work, and the pages keep rayon's threads busy.
+    std::thread::scope(|s| {
+        let index = s.spawn(|| search::index(site));
+        let (mut paths, warnings) = render_pages_and_extras(site, theme, sink)?;
+        let index = index
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        for o in index {
+            paths.push(o.path().to_string());
+            sink(o)?;
+        }
+        paths.sort();
+        Ok((paths, warnings))
+    })
+}
+
+/// [`render_site_warned`] without the search index, for `gen check`, which writes
+/// nothing.
+pub(crate) fn check_site(
+    site: &Site,
+    theme: &Theme,
+) -> Result<(Vec<String>, Vec<crate::diag::Diagnostic>), Error> {
+    render_pages_and_extras(site, theme, &|_| Ok(()))
+}
+
+/// Every page and every file that is not a page, but not the search index.
+fn render_pages_and_extras(
     site: &Site,
     theme: &Theme,
     sink: &Sink<'_>,

@@ -224,6 +224,32 @@ impl Session {
             }
             publish(self.files(), &paths);
         }
+        // The search index covers every incident, so any edit can change it; it is made
+        // again last, after the pages an edit changed are already served.
+        match render::search::index(&site) {
+            Ok(index) => {
+                let mut files = (*self.files).clone();
+                files.retain(|p, _| !p.starts_with(crate::routes::SEARCH_DATA));
+                let mut paths = Vec::with_capacity(index.len());
+                for o in index {
+                    paths.push(o.path().to_string());
+                    match served(&self.opts.root, o) {
+                        Ok((path, served)) => files.insert(path, served),
+                        Err(e) => {
+                            self.files = before;
+                            return Err(e);
+                        }
+                    };
+                }
+                count += paths.len();
+                self.files = Arc::new(files);
+                publish(self.files(), &paths);
+            }
+            Err(e) => {
+                self.files = before;
+                return Err(e);
+            }
+        }
         self.good = Some(site);
         Ok(Update {
             files: count,

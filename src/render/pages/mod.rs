@@ -21,6 +21,7 @@ mod not_found;
 mod operator;
 mod operators;
 mod reports;
+mod search;
 mod year;
 mod years;
 
@@ -59,6 +60,7 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &feeds::CauseFeed,
     &feeds::OperatorFeed,
     &feeds::Sitemap,
+    &search::Search,
     &incident::Incident,
 ];
 
