@@ -171,7 +171,11 @@ fn every_page_has_a_search_box_that_leads_to_the_search_page() {
     let out = build(dir.path(), false);
     let site = gen::check(&BuildOptions::new(dir.path())).unwrap();
     let mut kinds = BTreeSet::new();
-    for r in gen::render::routes(&site).into_iter().filter(|r| !r.print) {
+    // Web pages: not the printable documents, nor the feeds, sitemap and data exports.
+    let pages = gen::render::routes(&site)
+        .into_iter()
+        .filter(|r| !r.print && r.path.ends_with(".html"));
+    for r in pages {
         let html = read(&out.join(&r.path));
         let root = if r.path == "404.html" {
             // Served at any depth: its links are absolute.
