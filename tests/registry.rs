@@ -58,6 +58,7 @@ fn value(section: &str, field: &Field, edited: bool) -> String {
         Kind::CountOrChannels => pick("120", "{ phone = 100, email = 30 }"),
         Kind::Bool => pick("false", "true"),
         Kind::Month => pick("1", "4"),
+        Kind::Positive => pick("100", "2"),
         Kind::Choice(names) => {
             let n = if edited { 1 } else { 0 };
             format!("\"{}\"", names[n.min(names.len() - 1)])

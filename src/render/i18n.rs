@@ -121,6 +121,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("related", "関連する事故", "Related incidents"),
     ("reviewed_at", "検証した会議", "Reviewed at"),
     ("tags", "タグ", "Tags"),
+    ("tag", "タグ", "Tag"),
+    ("no_tags", "タグの付いた事故はありません。", "No incident has tags."),
     ("date", "日付", "Date"),
     ("place", "場所", "Place"),
     ("attendees", "出席者", "Attendees"),

@@ -6,9 +6,11 @@
 
 pub mod figures;
 pub mod ledger;
+pub mod lists;
 mod lint;
 pub mod reporting;
 
+pub use lists::{tag_slug, Paging, Pagings, Tags};
 pub use figures::{median, CauseCount, Median, MedianOf, OpenMeasure, Stats, Total, YearFigures};
 
 use std::collections::{BTreeMap, HashMap};
@@ -72,6 +74,10 @@ pub struct Site {
     pub year_figures: Vec<YearFigures>,
     /// Operators, by name.
     pub operators: Vec<Group<String>>,
+    /// Tags, by slug, and the tag index's order.
+    pub tags: Tags,
+    /// How the long lists are split into pages.
+    pub paging: Pagings,
     /// Figures over all incidents.
     pub stats: Stats,
     /// The date overdue countermeasures are judged against (`--today`).
@@ -132,7 +138,7 @@ impl Site {
         drafts: bool,
         today: chrono::NaiveDate,
     ) -> (Site, Vec<Diagnostic>) {
-        let diags = check_references(&incidents, &meetings, known);
+        let mut diags = check_references(&incidents, &meetings, known);
 
         let mut unpublished: HashMap<String, Unpublished> = HashMap::new();
         if !drafts {
@@ -220,6 +226,16 @@ impl Site {
             .map(|(n, o)| (o.key.clone(), n))
             .collect();
         let stats = Stats::of(incidents.iter().map(|i| &**i));
+        let (tags, tag_diags) = lists::tags(&incidents);
+        diags.extend(tag_diags);
+        let size = config.page_size;
+        let paging = Pagings {
+            incidents: Paging::new(size, [incidents.len()]),
+            causes: Paging::new(size, causes.iter().map(|c| c.entries.len())),
+            years: Paging::new(size, years.iter().map(|g| g.incidents.len())),
+            operators: Paging::new(size, operators.iter().map(|g| g.incidents.len())),
+            tags: Paging::new(size, tags.groups.iter().map(|g| g.incidents.len())),
+        };
         let mut site = Site {
             config,
             incidents,
@@ -228,6 +244,8 @@ impl Site {
             years,
             year_figures,
             operators,
+            tags,
+            paging,
             stats,
             today,
             ledger: ledger::Ledger::default(),

@@ -18,7 +18,10 @@ mod meetings;
 mod not_found;
 mod operator;
 mod operators;
+mod pager;
 mod reports;
+mod tag;
+mod tags;
 mod year;
 mod years;
 
@@ -40,6 +43,7 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &annual::Annual,
     &cause::Cause,
     &operator::Operator,
+    &tag::Tag,
     &year::Year,
     &meeting::Meeting,
     &home::Home,
@@ -49,6 +53,7 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &meetings::Meetings,
     &countermeasures::Countermeasures,
     &reports::Reports,
+    &tags::Tags,
     &not_found::NotFound,
     &incident::Incident,
 ];
@@ -58,7 +63,8 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
 pub(crate) enum Dep {
     /// Anything about an incident: its document, its assets, its meeting.
     Incident(usize),
-    /// What an incident's list row shows (title, date, figures, status) and its causes.
+    /// What an incident's list row shows (title, date, figures, status), its causes and
+    /// its tags (which lists it is on), and its place in the lists (its start).
     Row(usize),
     /// A meeting's document.
     Meeting(usize),
@@ -328,7 +334,8 @@ pub(crate) fn group_index(
     .render()
 }
 
-/// Every incident's row, for the pages that list or count them all.
+/// Every incident's row, for the pages that list or count them all (and the tag index:
+/// an incident's row changes for `gen serve` when its tags do).
 pub(crate) fn every_row(site: &Site, on: &mut dyn FnMut(Dep)) {
     (0..site.incidents.len()).for_each(|n| on(Dep::Row(n)));
 }
