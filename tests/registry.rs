@@ -128,7 +128,7 @@ fn full(root: &Path) -> HashMap<String, Served> {
     (*s.files()).clone()
 }
 
-/// Writes the fixture: incident `a` with every field, `b` and `c` beside it, meetings
+/// Writes the fixture: incident `a` with every field, `b`, `c` and `d` beside it, meetings
 /// `m1` and `m2`.
 fn fixture(root: &Path, a: &str, m1: &str) {
     write(root, "content/incidents/a.md", a);
@@ -139,6 +139,13 @@ fn fixture(root: &Path, a: &str, m1: &str) {
     };
     write(root, "content/incidents/b.md", other("b", 2024));
     write(root, "content/incidents/c.md", other("c", 2023));
+    // Just older than `a` and of the cause `a`'s edit adds: with one incident a page, `d`
+    // moves to the cause's second page, which the edit creates.
+    write(
+        root,
+        "content/incidents/d.md",
+        "+++\ntitle = \"d\"\noperators = [\"事業者A\"]\nstarted = 2024-01-15T10:20:00+09:00\nresolved = 2024-01-15T11:00:00+09:00\ncauses = [\"vendor-bug\"]\n+++\n\nd\n",
+    );
     write(root, "content/meetings/m1.md", m1);
     write(
         root,
@@ -149,8 +156,21 @@ fn fixture(root: &Path, a: &str, m1: &str) {
 
 #[test]
 fn an_edit_of_every_field_serves_what_a_full_build_gives_on_every_page_kind() {
+    every_edit_serves_a_full_build("");
+}
+
+/// The same with one incident a page: every list is split, and an edit that moves an
+/// incident (its start, causes, operators, tags) shifts it between pages.
+#[test]
+fn an_edit_of_every_field_serves_a_full_build_with_lists_in_pages() {
+    every_edit_serves_a_full_build("page_size = 1\n");
+}
+
+fn every_edit_serves_a_full_build(config: &str) {
     let dir = site(&[]);
     let root = dir.path();
+    let config = format!("{}{config}", common::CONFIG);
+    write(root, "config.toml", &config);
     let incident = |edit: &[&str]| front_matter("incident", fields::INCIDENT, edit);
     let meeting = |edit: &[&str]| front_matter("meeting", fields::MEETING, edit);
     fixture(root, &incident(&[]), &meeting(&[]));
@@ -180,7 +200,7 @@ fn an_edit_of_every_field_serves_what_a_full_build_gives_on_every_page_kind() {
     edits.push((
         "the site's title".into(),
         root.join("config.toml"),
-        common::CONFIG.replace("title = \"T\"", "title = \"U\""),
+        config.replace("title = \"T\"", "title = \"U\""),
     ));
 
     for (what, file, text) in &edits {
