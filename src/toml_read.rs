@@ -672,7 +672,7 @@ impl<'f> Decoder<'f> {
         let v = t.get(key)?;
         let name = format!("{}{key}", t.path);
         let DeValue::Integer(i) = v.get_ref() else {
-            self.wrong_type(t, key, v, "a whole number", "100");
+            self.wrong_type(t, key, v, "a whole number from 1 to 100000", "100");
             return None;
         };
         match i64::from_str_radix(i.as_str(), i.radix()) {
