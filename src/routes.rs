@@ -28,7 +28,6 @@ pub const COUNTERMEASURES: &str = "countermeasures/index.html";
 /// The tag index.
 pub const TAGS: &str = "tags/index.html";
 
-
 /// Page `n` (from 0) of a list whose first page is `first` (`causes/x/index.html`):
 /// the first page keeps its path, later ones go to `causes/x/page/2/index.html` ….
 pub fn paged(first: &str, n: usize) -> String {

@@ -683,7 +683,9 @@ impl<'f> Decoder<'f> {
                 self.error_at(
                     crate::diag::Code::InvalidValue,
                     v.span(),
-                    format!("`{name}` must be a whole number from 1 to {MAX_POSITIVE}, found {found}"),
+                    format!(
+                        "`{name}` must be a whole number from 1 to {MAX_POSITIVE}, found {found}"
+                    ),
                     Some(format!("write a positive number, e.g. {key} = 100")),
                 );
                 None

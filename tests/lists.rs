@@ -20,9 +20,13 @@ fn incident(n: usize) -> String {
         .and_hms_opt(0, 0, 0)
         .unwrap()
         + chrono::Duration::hours(n as i64);
-    let operator = if n % 4 == 0 { "Op A" } else { "Op B" };
-    let cause = if n % 2 == 0 { "human-error" } else { "overload" };
-    let tags = if n % 10 == 0 {
+    let operator = if n.is_multiple_of(4) { "Op A" } else { "Op B" };
+    let cause = if n.is_multiple_of(2) {
+        "human-error"
+    } else {
+        "overload"
+    };
+    let tags = if n.is_multiple_of(10) {
         r#"["all", "rare"]"#
     } else {
         r#"["all"]"#
@@ -112,7 +116,11 @@ fn a_thousand_incidents_are_listed_in_pages_of_a_hundred() {
         let root = if p == 1 { "../" } else { "../../../" };
         let first = 999 - (p - 1) * 100;
         assert_eq!(links[0], format!("{root}incidents/i{first:04}/index.html"));
-        all.extend(links.into_iter().map(|l| l.trim_start_matches("../").to_string()));
+        all.extend(
+            links
+                .into_iter()
+                .map(|l| l.trim_start_matches("../").to_string()),
+        );
     }
     let unique: BTreeSet<&String> = all.iter().collect();
     assert_eq!(unique.len(), 1000);
@@ -193,7 +201,8 @@ fn a_thousand_incidents_are_listed_in_pages_of_a_hundred() {
     assert!(!rare.contains("class=\"pager"));
     assert!(!rare.contains("rel=\"next\""));
     let cause3 = read(&out.join("causes/overload/page/3/index.html"));
-    assert!(cause3.contains("<link rel=\"prev\" href=\"../../../../causes/overload/page/2/index.html\">"));
+    assert!(cause3
+        .contains("<link rel=\"prev\" href=\"../../../../causes/overload/page/2/index.html\">"));
     assert!(cause3.contains("<span class=\"pager-at\">500件中 201–300件</span>"));
     // The cause page's first row on page 3: the 201st newest odd incident, 999 − 2 × 200.
     assert_eq!(
@@ -217,7 +226,10 @@ fn a_thousand_incidents_are_listed_in_pages_of_a_hundred() {
     assert_eq!(under("\tyears/2022/"), 10);
     assert_eq!(count("tag"), 10 + 1);
     assert_eq!(count("tags-index"), 1);
-    assert!(listed.contains("incidents-index\tincidents/page/10/index.html"), "{listed}");
+    assert!(
+        listed.contains("incidents-index\tincidents/page/10/index.html"),
+        "{listed}"
+    );
 }
 
 #[test]
@@ -232,8 +244,14 @@ fn page_size_sets_the_length_of_every_list_page() {
     // English: "29–30 of 30".
     let dir = built(30, "page_size = 7\nlanguage = \"en\"\n");
     let last = read(&dir.path().join("output/incidents/page/5/index.html"));
-    assert!(last.contains("<span class=\"pager-at\">29–30 of 30</span>"), "{last}");
-    assert!(last.contains("<title>Incidents (5/5) | T</title>"), "{last}");
+    assert!(
+        last.contains("<span class=\"pager-at\">29–30 of 30</span>"),
+        "{last}"
+    );
+    assert!(
+        last.contains("<title>Incidents (5/5) | T</title>"),
+        "{last}"
+    );
 }
 
 /// `gen check`'s exit code and standard error.
@@ -254,7 +272,10 @@ fn page_size_zero_or_not_a_whole_number_is_a_located_error() {
             )),
             "{err}"
         );
-        assert!(err.contains("help: write a positive number, e.g. page_size = 100"), "{err}");
+        assert!(
+            err.contains("help: write a positive number, e.g. page_size = 100"),
+            "{err}"
+        );
     }
     for (value, found) in [("\"10\"", "a string"), ("2.5", "a number with a fraction")] {
         let dir = site_with_config(&format!("{CONFIG}page_size = {value}\n"), &[]);
@@ -315,12 +336,19 @@ fn a_tag_page_lists_exactly_its_incidents_and_the_index_counts_them() {
     let policy = read(&out.join("tags/ポリシー制御/index.html"));
     assert_eq!(
         incident_links(&policy),
-        ["../../incidents/c/index.html", "../../incidents/a/index.html"]
+        [
+            "../../incidents/c/index.html",
+            "../../incidents/a/index.html"
+        ]
     );
     // The index: most incidents first.
     let index = read(&out.join("tags/index.html"));
     assert!(text(&index).contains(" DNS 3件 "), "{}", text(&index));
-    assert!(text(&index).contains(" ポリシー制御 2件 "), "{}", text(&index));
+    assert!(
+        text(&index).contains(" ポリシー制御 2件 "),
+        "{}",
+        text(&index)
+    );
     let dns_at = index.find("tags/dns/index.html").unwrap();
     let policy_at = index.find("tags/ポリシー制御/index.html").unwrap();
     assert!(dns_at < policy_at);
@@ -334,7 +362,9 @@ fn a_tag_page_lists_exactly_its_incidents_and_the_index_counts_them() {
     // the incident list.
     assert!(!read(&out.join("incidents/d/index.html")).contains("class=\"tags\""));
     assert!(read(&out.join("index.html")).contains("<a href=\"tags/index.html\">タグ →</a>"));
-    assert!(read(&out.join("incidents/index.html")).contains("<a href=\"../tags/index.html\">タグ</a>"));
+    assert!(
+        read(&out.join("incidents/index.html")).contains("<a href=\"../tags/index.html\">タグ</a>")
+    );
     // Exactly these tag pages.
     let tags: BTreeSet<String> = std::fs::read_dir(out.join("tags"))
         .unwrap()
@@ -408,12 +438,24 @@ fn hostile_tags_stay_in_their_folder_and_are_escaped() {
     );
     let page = read(&out.join("tags/script-alert-1-script/index.html"));
     assert!(!page.contains("<script>"));
-    assert!(page.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"), "{page}");
+    assert!(
+        page.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"),
+        "{page}"
+    );
     let a = read(&out.join("incidents/a/index.html"));
     assert!(!a.contains("<script>"));
-    assert!(a.contains("<a class=\"tag\" href=\"../../tags/escaped/index.html\">../../escaped</a>"), "{a}");
-    assert!(a.contains("href=\"../../tags/-/index.html\">?#%</a>"), "{a}");
-    assert!(a.contains("href=\"../../tags/a-b/index.html\">a&quot;b</a>"), "{a}");
+    assert!(
+        a.contains("<a class=\"tag\" href=\"../../tags/escaped/index.html\">../../escaped</a>"),
+        "{a}"
+    );
+    assert!(
+        a.contains("href=\"../../tags/-/index.html\">?#%</a>"),
+        "{a}"
+    );
+    assert!(
+        a.contains("href=\"../../tags/a-b/index.html\">a&quot;b</a>"),
+        "{a}"
+    );
 }
 
 #[test]

@@ -317,12 +317,11 @@ pub fn discover(root: &Path) -> Result<(Vec<Found>, KnownIds, Vec<Diagnostic>), 
     let mut keep = vec![true; found.len()];
     for (n, f) in found.iter().enumerate() {
         let problem = names::id_problem(&f.id).or_else(|| {
-            (f.kind == Kind::Incident
-                && f.id.eq_ignore_ascii_case(crate::routes::PAGES_FOLDER))
-            .then(|| {
-                "`page` is the folder of the incident list's later pages (incidents/page/2/)"
-                    .to_string()
-            })
+            (f.kind == Kind::Incident && f.id.eq_ignore_ascii_case(crate::routes::PAGES_FOLDER))
+                .then(|| {
+                    "`page` is the folder of the incident list's later pages (incidents/page/2/)"
+                        .to_string()
+                })
         });
         if let Some(problem) = problem {
             keep[n] = false;

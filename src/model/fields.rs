@@ -250,9 +250,12 @@ pub fn wrong_sample(kind: &Kind) -> &'static str {
         | Kind::Tables(_)
         | Kind::Table(_)
         | Kind::NamedTables(_) => "1",
-        Kind::Datetime | Kind::Date | Kind::Count | Kind::CountOrChannels | Kind::Month | Kind::Positive => {
-            "true"
-        }
+        Kind::Datetime
+        | Kind::Date
+        | Kind::Count
+        | Kind::CountOrChannels
+        | Kind::Month
+        | Kind::Positive => "true",
     }
 }
 

@@ -573,12 +573,11 @@ fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Plan> {
         .map(|g| (&g.key, &g.slug))
         .eq(new.operators.iter().map(|g| (&g.key, &g.slug)));
     // A tag's page and name (its most used spelling) are part of the structure too.
-    let same_tags = old
+    let same_tags = old.tags.groups.iter().map(|g| (&g.key, &g.slug)).eq(new
         .tags
         .groups
         .iter()
-        .map(|g| (&g.key, &g.slug))
-        .eq(new.tags.groups.iter().map(|g| (&g.key, &g.slug)));
+        .map(|g| (&g.key, &g.slug)));
     if !(same_ids && same_meetings && same_years && same_operators && same_tags) {
         return None;
     }
@@ -597,7 +596,11 @@ fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Plan> {
         // Tags and start decide which list pages show the row, and where.
         let listed_differently = o.causes != i.causes
             || o.started != i.started
-            || !o.tags.iter().map(|t| &t.value).eq(i.tags.iter().map(|t| &t.value));
+            || !o
+                .tags
+                .iter()
+                .map(|t| &t.value)
+                .eq(i.tags.iter().map(|t| &t.value));
         if edited && (listed_differently || old_views.row(o) != new_views.row(i)) {
             in_old.row[on] = true;
             in_new.row[nn] = true;

@@ -75,7 +75,12 @@ pub(super) fn tags(incidents: &[Arc<Incident>]) -> (Tags, Vec<Diagnostic>) {
     let mut groups = Vec::with_capacity(by_slug.len());
     for (slug, uses) in by_slug {
         // The tag that keeps the page: the first fold in sorted order.
-        let Some(keep) = uses.iter().map(|u| u.fold.as_str()).min().map(str::to_string) else {
+        let Some(keep) = uses
+            .iter()
+            .map(|u| u.fold.as_str())
+            .min()
+            .map(str::to_string)
+        else {
             continue;
         };
         let mut reported: Vec<&str> = Vec::new();

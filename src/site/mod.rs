@@ -6,12 +6,12 @@
 
 pub mod figures;
 pub mod ledger;
-pub mod lists;
 mod lint;
+pub mod lists;
 pub mod reporting;
 
-pub use lists::{tag_slug, Paging, Pagings, Tags};
 pub use figures::{median, CauseCount, Median, MedianOf, OpenMeasure, Stats, Total, YearFigures};
+pub use lists::{tag_slug, Paging, Pagings, Tags};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

@@ -81,7 +81,11 @@ impl Pager {
             (range.start + 1, range.end)
         };
         let shown = if pages > 1 {
-            let (a, b, n) = (f.number(from as u64), f.number(to as u64), f.number(total as u64));
+            let (a, b, n) = (
+                f.number(from as u64),
+                f.number(to as u64),
+                f.number(total as u64),
+            );
             match f.lang {
                 crate::model::Lang::Ja => format!("{n}件中 {a}–{b}件"),
                 crate::model::Lang::En => format!("{a}–{b} of {n}"),
