@@ -140,11 +140,12 @@ fn fixture(root: &Path, a: &str, m1: &str) {
     write(root, "content/incidents/b.md", other("b", 2024));
     write(root, "content/incidents/c.md", other("c", 2023));
     // Just older than `a` and of the cause `a`'s edit adds: with one incident a page, `d`
-    // moves to the cause's second page, which the edit creates.
+    // moves to the cause's second page, which the edit creates. Its tag is the one `a`'s
+    // edit adds, so that edit changes two existing tag pages, not the site's structure.
     write(
         root,
         "content/incidents/d.md",
-        "+++\ntitle = \"d\"\noperators = [\"事業者A\"]\nstarted = 2024-01-15T10:20:00+09:00\nresolved = 2024-01-15T11:00:00+09:00\ncauses = [\"vendor-bug\"]\n+++\n\nd\n",
+        "+++\ntitle = \"d\"\noperators = [\"事業者A\"]\nstarted = 2024-01-15T10:20:00+09:00\nresolved = 2024-01-15T11:00:00+09:00\ncauses = [\"vendor-bug\"]\ntags = [\"乙\"]\n+++\n\nd\n",
     );
     write(root, "content/meetings/m1.md", m1);
     write(
