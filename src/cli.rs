@@ -103,7 +103,18 @@ enum Command {
         /// Folder to create the site in.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// The site's language: its interface, and the example incident and config
+        /// comments it starts with.
+        #[arg(long, value_enum, default_value = "en")]
+        language: InitLanguage,
     },
+}
+
+/// The languages `gen init` writes a site in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum InitLanguage {
+    Ja,
+    En,
 }
 
 #[derive(Debug, clap::Args)]
@@ -268,7 +279,13 @@ fn execute(cli: Cli) -> Result<(), Error> {
         Command::New { what, root } => new(what, &root),
         Command::Pdf(args) => pdf(args),
         Command::Routes(args) => routes(args),
-        Command::Init { dir } => init(&dir),
+        Command::Init { dir, language } => init(
+            &dir,
+            match language {
+                InitLanguage::Ja => crate::model::Lang::Ja,
+                InitLanguage::En => crate::model::Lang::En,
+            },
+        ),
     }
 }
 
@@ -294,6 +311,13 @@ fn build(args: BuildArgs) -> Result<(), Error> {
     let result = crate::build_observed(&opts, &|| progress.tick());
     progress.finish();
     let (report, site, theme) = result?;
+    // Feeds and the sitemap need the site's address (docs/format.md, "Feeds and sitemap").
+    let machine_files_note = (!crate::render::feeds::enabled(&site)).then(|| {
+        format!(
+            "note: no atom.xml, sitemap.xml or robots.txt: base_url (\"{}\") is not an absolute URL such as \"https://example.org/\"",
+            site.config.base_url
+        )
+    });
     // The process ends right after this: freeing the site one allocation at a time
     // (100,000 incidents, most allocated on other threads) would cost 0.5–0.8 s of
     // serial time at the end of a large build, for nothing.
@@ -315,14 +339,18 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         }
     }
     crate::term::out(&format!(
-        "built {} pages ({} incidents) into {} in {} ms; {} of {} files changed",
-        report.pages,
-        report.incidents,
+        "built {} ({}) into {} in {} ms; {} of {} files changed",
+        plural(report.pages, "page"),
+        plural(report.incidents, "incident"),
         report.output.display(),
         start.elapsed().as_millis(),
         report.written.len(),
         report.files.len()
     ));
+    // On standard output with the summary: it is information, not a problem.
+    if let Some(note) = machine_files_note {
+        crate::term::out(&note);
+    }
     Ok(())
 }
 
@@ -378,10 +406,10 @@ fn check(args: CheckArgs) -> Result<(), Error> {
             print_diagnostics(&all);
             let n = found.warnings.len();
             crate::term::out(&format!(
-                "ok: {} incidents, {} meetings, no errors, {n} warning{}",
-                found.site.incidents.len(),
-                found.site.meetings.len(),
-                if n == 1 { "" } else { "s" }
+                "ok: {}, {}, no errors, {}",
+                plural(found.site.incidents.len(), "incident"),
+                plural(found.site.meetings.len(), "meeting"),
+                plural(n, "warning")
             ));
         }
     }
@@ -424,8 +452,8 @@ fn pdf(args: PdfArgs) -> Result<(), Error> {
 }
 
 /// `gen init`.
-fn init(dir: &std::path::Path) -> Result<(), Error> {
-    crate::init::init(dir)?;
+fn init(dir: &std::path::Path, lang: crate::model::Lang) -> Result<(), Error> {
+    crate::init::init(dir, lang)?;
     crate::term::out(&format!(
         "created a new site in {}; build it with: gen build --root {}",
         dir.display(),

@@ -5,11 +5,16 @@ use std::path::Path;
 
 use crate::error::Error;
 
+use crate::model::Lang;
+
 const CONFIG: &str = include_str!("init/config.toml");
 const EXAMPLE: &str = include_str!("init/example.md");
+const CONFIG_JA: &str = include_str!("init/config.ja.toml");
+const EXAMPLE_JA: &str = include_str!("init/example.ja.md");
 
-/// Creates a site in `dir`; refuses to overwrite an existing `config.toml` or content.
-pub(crate) fn init(dir: &Path) -> Result<(), Error> {
+/// Creates a site in `dir` in `lang` (config, its comments and the example incident);
+/// refuses to overwrite an existing `config.toml` or content.
+pub(crate) fn init(dir: &Path, lang: Lang) -> Result<(), Error> {
     if dir.join("config.toml").exists() || dir.join("content").exists() {
         return Err(Error::usage_help(
             format!(
@@ -24,9 +29,13 @@ pub(crate) fn init(dir: &Path) -> Result<(), Error> {
     for d in [&incidents, &meetings] {
         fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
     }
+    let (config, example) = match lang {
+        Lang::Ja => (CONFIG_JA, EXAMPLE_JA),
+        Lang::En => (CONFIG, EXAMPLE),
+    };
     let files = [
-        (dir.join("config.toml"), CONFIG),
-        (incidents.join("2024-01-15-example.md"), EXAMPLE),
+        (dir.join("config.toml"), config),
+        (incidents.join("2024-01-15-example.md"), example),
         (meetings.join(".gitkeep"), ""),
         // `gen pdf` prints into pdf/ beside output/.
         (dir.join(".gitignore"), "output/\npdf/\n"),
@@ -164,6 +173,7 @@ started = {started}
 causes = []                    # required, primary cause first, e.g. ["{first}"]; keys: {keys}
 status = "draft"               # draft (not published), preliminary (速報) or final (確定)
 # summary = ""                 # 障害内容, one paragraph
+# updated = {date}             # a change its dates do not show (feeds, sitemap)
 # meeting = ""                 # the review meeting: a file name in content/meetings/ without .md
 # related = [""]               # ids of related incidents
 # tags = [""]

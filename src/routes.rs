@@ -46,6 +46,44 @@ pub const PAGES_FOLDER: &str = "page";
 pub const NOT_FOUND: &str = "404.html";
 /// The site's stylesheet.
 pub const STYLE: &str = "style.css";
+/// The site's icon, a static file of the theme.
+pub const FAVICON: &str = "favicon.svg";
+/// The Atom feed of every incident.
+pub const FEED: &str = "atom.xml";
+/// The sitemap (sitemaps.org 0.9).
+pub const SITEMAP: &str = "sitemap.xml";
+/// The robots exclusion file, naming the sitemap.
+pub const ROBOTS: &str = "robots.txt";
+
+/// A cause's Atom feed, beside its page.
+pub fn cause_feed(key: &str) -> String {
+    format!("causes/{key}/atom.xml")
+}
+
+/// An operator's Atom feed, beside its page (by slug, like [`operator`]).
+pub fn operator_feed(slug: &str) -> String {
+    format!("operators/{slug}/atom.xml")
+}
+
+/// The absolute URL of a path of the site, for feeds and the sitemap: `base_url` (which
+/// ends with `/`) and the path as a link, without a trailing `index.html`. Characters
+/// beyond ASCII are percent-encoded, as XML consumers expect a URI.
+pub fn absolute(base_url: &str, path: &str) -> String {
+    let mut out = String::from(base_url);
+    out.extend(utf8_percent_encode(&href(pretty(path)), NON_ASCII_ONLY));
+    out
+}
+
+/// Escapes only bytes beyond ASCII: [`href`] has escaped the rest already.
+const NON_ASCII_ONLY: &AsciiSet = &percent_encoding::AsciiSet::EMPTY;
+/// Every published incident as JSON (docs/format.md, "Data exports").
+pub const EXPORT_JSON: &str = "incidents.json";
+/// The JSON Schema of [`EXPORT_JSON`].
+pub const EXPORT_SCHEMA: &str = "incidents.schema.json";
+/// One row per incident.
+pub const EXPORT_CSV: &str = "incidents.csv";
+/// One row per countermeasure.
+pub const EXPORT_MEASURES_CSV: &str = "countermeasures.csv";
 
 /// An incident's page.
 pub fn incident(id: &str) -> String {
@@ -197,6 +235,14 @@ pub struct Links {
     pub tags: String,
     /// [`STYLE`].
     pub style: String,
+    /// [`FAVICON`].
+    pub favicon: String,
+    /// [`EXPORT_JSON`].
+    pub export_json: String,
+    /// [`EXPORT_CSV`].
+    pub export_csv: String,
+    /// [`EXPORT_MEASURES_CSV`].
+    pub export_measures_csv: String,
 }
 
 impl Links {
@@ -213,6 +259,10 @@ impl Links {
             countermeasures: href(COUNTERMEASURES),
             tags: href(TAGS),
             style: href(STYLE),
+            favicon: href(FAVICON),
+            export_json: href(EXPORT_JSON),
+            export_csv: href(EXPORT_CSV),
+            export_measures_csv: href(EXPORT_MEASURES_CSV),
         }
     }
 }
@@ -252,6 +302,18 @@ mod tests {
         assert_eq!(
             href(&operator("株式会社 #1")),
             "operators/株式会社%20%231/index.html"
+        );
+        assert_eq!(
+            absolute("https://example.org/p/", &operator("株式会社 #1")),
+            "https://example.org/p/operators/%E6%A0%AA%E5%BC%8F%E4%BC%9A%E7%A4%BE%20%231/"
+        );
+        assert_eq!(
+            absolute("https://example.org/", HOME),
+            "https://example.org/"
+        );
+        assert_eq!(
+            absolute("https://example.org/", &cause_feed("overload")),
+            "https://example.org/causes/overload/atom.xml"
         );
     }
 }

@@ -294,7 +294,7 @@ fn check_reports_warnings_as_json_and_text() {
     assert!(o.stderr().contains("warning[notice-before-start]: content/incidents/a.md:14:6: this notice (2024-01-15T11:00+09:00) is before the incident started (2024-01-15T11:50+09:00)"));
     assert_eq!(
         o.stdout(),
-        "ok: 1 incidents, 0 meetings, no errors, 3 warnings\n"
+        "ok: 1 incident, 0 meetings, no errors, 3 warnings\n"
     );
     // An incident with no countermeasures.
     fs::write(

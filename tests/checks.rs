@@ -40,7 +40,7 @@ fn links_to_existing_incidents_meetings_and_files_pass() {
     assert_eq!(o.stderr(), "");
     assert_eq!(
         o.stdout(),
-        "ok: 2 incidents, 1 meetings, no errors, 0 warnings\n"
+        "ok: 2 incidents, 1 meeting, no errors, 0 warnings\n"
     );
     let o = gen_cmd(["build"]).root(dir.path()).run();
     assert_eq!(o.code(), Some(0), "{}", o.stderr());

@@ -11,7 +11,13 @@ use gen::serve::session::{Served, Session};
 use gen::BuildOptions;
 
 mod common;
-use common::{site, write};
+use common::{site_with_config, write};
+
+/// The fixture's config: the test config with an absolute `base_url`, so that the feeds,
+/// the sitemap and robots.txt are among the kinds checked.
+fn config() -> String {
+    format!("{}base_url = \"https://example.org/p/\"\n", common::CONFIG)
+}
 
 /// A valid value of `field` as TOML text; `edited` gives a second, different one.
 fn value(section: &str, field: &Field, edited: bool) -> String {
@@ -167,11 +173,10 @@ fn an_edit_of_every_field_serves_a_full_build_with_lists_in_pages() {
     every_edit_serves_a_full_build("page_size = 1\n");
 }
 
-fn every_edit_serves_a_full_build(config: &str) {
-    let dir = site(&[]);
+fn every_edit_serves_a_full_build(extra: &str) {
+    let config = format!("{}{extra}", config());
+    let dir = site_with_config(&config, &[]);
     let root = dir.path();
-    let config = format!("{}{config}", common::CONFIG);
-    write(root, "config.toml", &config);
     let incident = |edit: &[&str]| front_matter("incident", fields::INCIDENT, edit);
     let meeting = |edit: &[&str]| front_matter("meeting", fields::MEETING, edit);
     fixture(root, &incident(&[]), &meeting(&[]));
@@ -202,6 +207,11 @@ fn every_edit_serves_a_full_build(config: &str) {
         "the site's title".into(),
         root.join("config.toml"),
         config.replace("title = \"T\"", "title = \"U\""),
+    ));
+    edits.push((
+        "the site's address".into(),
+        root.join("config.toml"),
+        config.replace("/p/", "/q/"),
     ));
 
     for (what, file, text) in &edits {

@@ -492,6 +492,34 @@ fn init_creates_a_site_that_builds() {
 }
 
 #[test]
+fn init_language_ja_makes_a_japanese_site() {
+    let dir = TempDir::new().unwrap();
+    let site = dir.path().join("ja");
+    let o = gen_cmd(["init", "--language", "ja"]).arg(&site).run();
+    assert!(o.success(), "{}", o.stderr());
+    let config = read(&site.join("config.toml"));
+    assert!(config.contains("\nlanguage = \"ja\"\n"), "{config}");
+    // It checks clean: no warning to start with.
+    let check = gen_cmd(["check"]).root(&site).run();
+    assert_eq!(
+        check.stdout(),
+        "ok: 1 incident, 0 meetings, no errors, 0 warnings\n"
+    );
+    let out = build(&site);
+    let html = page(&out, "incidents/2024-01-15-example/index.html");
+    assert!(html.starts_with("<!doctype html>\n<html lang=\"ja\">"));
+    let t = text(&html);
+    assert!(t.contains("継続時間 23時間8分"), "{t}");
+    assert!(t.contains("事業者名 株式会社サンプルネットワーク"), "{t}");
+    // Any other language is refused before anything is written.
+    let bad = gen_cmd(["init", "--language", "fr"])
+        .arg(dir.path().join("fr"))
+        .run();
+    assert_eq!(bad.code(), Some(2));
+    assert!(!dir.path().join("fr").exists());
+}
+
+#[test]
 fn cli_build_prints_one_summary_line() {
     let dir = shipped();
     let o = gen_cmd(["build", "--today", "2023-12-20"])

@@ -244,16 +244,22 @@ async function runAxe(page) {
   });
 }
 
-/** axe on each page at each width: [{rel, type, width, violations}]. */
-export async function checkAxe(b, variant, pages, widths = [1280, 375]) {
+/** axe on each page at each width and colour scheme: [{rel, type, width, scheme,
+ * violations}]. The light scheme at every width; the dark one (style.css's
+ * prefers-color-scheme block) at the first width, where the colours are the same. */
+export async function checkAxe(b, variant, pages, widths = [1280, 375], schemes = ['light', 'dark']) {
   // axe is injected as a script; printed documents forbid every script by their
   // Content-Security-Policy, which this one context alone sets aside.
   const ctx = await b.context({ bypassCSP: true });
   await installRouting(ctx, variant, []);
   const jobs = [];
-  for (const p of pages) for (const w of widths) jobs.push({ ...p, width: w });
+  for (const p of pages) {
+    for (const w of widths) jobs.push({ ...p, width: w, scheme: 'light' });
+    for (const s of schemes) if (s !== 'light') jobs.push({ ...p, width: widths[0], scheme: s });
+  }
   const out = await eachPage(ctx, jobs, 2, async (page, j) => {
     await page.setViewportSize({ width: j.width, height: 900 });
+    await page.emulateMedia({ colorScheme: j.scheme });
     await page.goto(variant.pageUrl(j.rel), { waitUntil: 'load' });
     return { ...j, violations: await runAxe(page) };
   });

@@ -63,13 +63,13 @@ export function axeCheck(results) {
     pages.add(r.rel);
     for (const v of r.violations) {
       const where = v.nodes.slice(0, 3).map((n) => n.target).join(', ') + (v.nodes.length > 3 ? `, … (${v.nodes.length})` : '');
-      const msg = `${r.rel} @${r.width}px: ${v.id} (${v.impact}) ${v.help} — ${where}${v.nodes[0]?.summary ? ' — ' + v.nodes[0].summary : ''}`;
+      const msg = `${r.rel} @${r.width}px${r.scheme === 'dark' ? ' dark' : ''}: ${v.id} (${v.impact}) ${v.help} — ${where}${v.nodes[0]?.summary ? ' — ' + v.nodes[0].summary : ''}`;
       if (v.impact === 'serious' || v.impact === 'critical') { serious++; c.fail(msg); continue; }
       other++;
       const k = `${v.id} (${v.impact})`;
       if (!minor.has(k)) minor.set(k, { help: v.help, pages: new Map() });
       const m = minor.get(k);
-      m.pages.set(r.rel, (m.pages.get(r.rel) || new Set()).add(r.width));
+      m.pages.set(r.rel, (m.pages.get(r.rel) || new Set()).add(r.scheme === 'dark' ? `${r.width} dark` : r.width));
     }
   }
   for (const [k, m] of minor) {
@@ -77,7 +77,7 @@ export function axeCheck(results) {
     c.warn(`${k} ${m.help} — on ${plural(m.pages.size, 'page')}: ${list.slice(0, 4).join(', ')}${list.length > 4 ? ', …' : ''}`);
   }
   const types = new Set(results.map((r) => r.type)).size;
-  c.summary = `${plural(pages.size, 'page')} (${plural(types, 'type')}) at ${[...new Set(results.map((r) => r.width))].join(' and ')} px: ${serious} serious/critical, ${other} moderate/minor`;
+  c.summary = `${plural(pages.size, 'page')} (${plural(types, 'type')}) at ${[...new Set(results.map((r) => r.width))].join(' and ')} px, ${[...new Set(results.map((r) => r.scheme ?? 'light'))].join(' and ')}: ${serious} serious/critical, ${other} moderate/minor`;
   return c;
 }
 

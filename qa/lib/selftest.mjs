@@ -31,6 +31,10 @@ export const FAULTS = [
     html: '<p class="qa-fault"><input type="text" name="qa-fault"></p>\n',
   },
   {
+    name: 'dark-contrast', check: 'a11y-axe', what: 'text readable in the light scheme only (dark grey on the dark background)',
+    html: '<p class="qa-fault" style="color: light-dark(#1b1f24, #30363d)">qa fault: text readable in the light scheme only</p>\n',
+  },
+  {
     name: 'overflow-375', check: 'phone-overflow', what: 'a fixed 600px-wide element',
     html: '<div class="qa-fault" style="width: 600px">qa fault: a fixed 600px-wide element</div>\n',
   },

@@ -57,16 +57,18 @@ pub fn static_files(dir: &Path, shown: &Path, trust_html: bool) -> (Vec<Asset>, 
     list(dir, shown, "", None, &static_reserved, trust_html)
 }
 
-/// Whether a file of `static/` at `rel` would be published where gen writes a page:
-/// `index.html`, `404.html`, or an `index.html` or `report.html` inside one of the
-/// [`SECTIONS`].
+/// Whether a file of `static/` at `rel` would be published where gen writes a page or a
+/// file for machines: `index.html`, `404.html`, the feed, the sitemap (a `robots.txt` is
+/// not: it replaces the one gen writes), or an `index.html` or `report.html` inside
+/// one of the [`SECTIONS`] (`atom.xml` inside `causes/` and `operators/`).
 pub fn static_reserved(rel: &str) -> bool {
-    if matches!(rel, "index.html" | "404.html") {
+    if matches!(rel, "index.html" | "404.html" | "atom.xml" | "sitemap.xml") {
         return true;
     }
     let (top, _) = rel.split_once('/').unwrap_or((rel, ""));
     let last = rel.rsplit('/').next().unwrap_or(rel);
-    SECTIONS.contains(&top) && matches!(last, "index.html" | "report.html")
+    (SECTIONS.contains(&top) && matches!(last, "index.html" | "report.html"))
+        || (matches!(top, "causes" | "operators") && last == "atom.xml")
 }
 
 /// The `/`-separated name of a walked entry below `dir`: `None` for a folder, an error for

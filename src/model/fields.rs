@@ -60,6 +60,11 @@ pub const INCIDENT: &[Field] = &[
         "Draft, preliminary or final (default final).",
     ),
     Field::optional("summary", Kind::String, "障害内容 in one paragraph."),
+    Field::optional(
+        "updated",
+        Kind::Date,
+        "When the record last changed in a way its own dates do not show (a corrected body), a date or a datetime; feeds and the sitemap take the latest of this and those dates.",
+    ),
     Field::optional("meeting", Kind::String, "The id of the review meeting."),
     Field::optional("related", Kind::Strings, "Ids of related incidents."),
     Field::optional("tags", Kind::Strings, "Free tags."),

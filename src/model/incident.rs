@@ -172,6 +172,8 @@ pub struct Incident {
     pub status: Status,
     /// 障害内容.
     pub summary: Option<String>,
+    /// When the record last changed, as given (`updated`); see [`crate::site::updated::updated`].
+    pub updated: Option<Timestamp>,
     /// The review meeting, checked against meetings by the site stage.
     pub meeting: Option<Located<String>>,
     /// Related incidents, checked by the site stage.
@@ -289,6 +291,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     let causes = causes(&mut d, &t, config);
     let status = d.choice::<Status>(&t, "status").unwrap_or(Status::Final);
     let summary = d.string(&t, "summary").map(|s| s.value);
+    let updated = date_or_datetime(&mut d, &t, "updated", tz);
     let meeting = d.string(&t, "meeting");
     let related = d.strings(&t, "related");
     let tags = d.strings(&t, "tags");
@@ -322,6 +325,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         causes,
         status,
         summary,
+        updated,
         meeting,
         related,
         tags,
@@ -425,6 +429,31 @@ fn reporting(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Reporti
         reported_at,
         detailed_report_at,
     }
+}
+
+/// A field written as a datetime or as a date (`2024-03-31`, `"2024-03"`), the date read
+/// as the start of the last day it covers in the site's time zone (see [`start_of`]).
+fn date_or_datetime(
+    d: &mut Decoder<'_>,
+    t: &Table<'_, '_>,
+    key: &str,
+    tz: FixedOffset,
+) -> Option<Timestamp> {
+    match t.get(key).map(|v| v.get_ref()) {
+        Some(toml::de::DeValue::Datetime(dt)) if dt.time.is_some() => {
+            d.datetime(t, key, tz).map(|l| l.value)
+        }
+        _ => d.partial_date(t, key).and_then(|p| start_of(p, tz)),
+    }
+}
+
+/// The start of the last day a date covers, in `tz` (`"2024-03"` → 2024-03-31T00:00): a
+/// countermeasure completed in `"2017-07"` of an incident resolved on 2017-07-04 must
+/// still move the incident's `updated` forward.
+pub(crate) fn start_of(p: PartialDate, tz: FixedOffset) -> Option<Timestamp> {
+    let day = p.last_day()?;
+    let local = day.and_hms_opt(0, 0, 0)?.and_local_timezone(tz).single()?;
+    Some(Timestamp(local))
 }
 
 /// The `[[phases]]` tables.

@@ -123,6 +123,10 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("tags", "タグ", "Tags"),
     ("tag", "タグ", "Tag"),
     ("no_tags", "タグの付いた事故はありません。", "No incident has tags."),
+    ("downloads", "データのダウンロード", "Download the data"),
+    ("export_json", "JSON（全項目）", "JSON (every field)"),
+    ("export_csv", "CSV（事故ごとに1行）", "CSV (one row per incident)"),
+    ("export_measures_csv", "CSV（再発防止策ごとに1行）", "CSV (one row per countermeasure)"),
     ("date", "日付", "Date"),
     ("place", "場所", "Place"),
     ("attendees", "出席者", "Attendees"),
@@ -165,6 +169,29 @@ const LABELS: &[(&str, &str, &str)] = &[
         "draft_note",
         "下書き：公開前の内容です。",
         "Draft: not yet published.",
+    ),
+    // Feeds and the descriptions of pages (`{…}` is filled in by pages/feeds.rs).
+    ("site_feed", "すべての事故の更新情報（Atom）", "Every incident (Atom feed)"),
+    ("page_feed", "このページの更新情報（Atom）", "Updates of this page (Atom feed)"),
+    (
+        "describe_home",
+        "{site}：事故{n}件の事後検証（原因・影響・再発防止策）の記録。",
+        "{site}: postmortems of {n} incidents, with their causes, impact and countermeasures.",
+    ),
+    (
+        "describe_page",
+        "{title}：{site}に記録された事故の一覧と集計。",
+        "{title}: incidents recorded in {site}, listed and summed up.",
+    ),
+    (
+        "describe_group",
+        "{title}：{site}に記録された事故{n}件。",
+        "{title}: {n} incidents recorded in {site}.",
+    ),
+    (
+        "describe_incident",
+        "{title}（{operators}、{started}発生）",
+        "{title} ({operators}, started {started})",
     ),
 ];
 

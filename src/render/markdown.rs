@@ -14,7 +14,7 @@ use crate::model::Lang;
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::html::ClassStyle;
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
@@ -877,19 +877,84 @@ pub fn highlight(code: &str, lang: &str) -> String {
         return plain_block(code, lang);
     }
     let lang_attr = format!(" data-lang=\"{}\"", escape(lang));
-    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
+    let Some(spans) = highlight_spans(code, syntax, ss) else {
+        return plain_block(code, lang);
+    };
+    format!("<pre class=\"code\"{lang_attr}><code>{spans}</code></pre>\n")
+}
+
+/// The highlighted HTML of `code`: syntect's scopes as spans with short classes, made
+/// straight from the parser's scope operations. syntect's own `ClassedHTMLGenerator`
+/// wrote every atom of every scope as a class (taking a global lock per scope to name
+/// them), which [`compact_spans`] then read back; this writes what it would have made of
+/// them. `None` when syntect fails on the code.
+fn highlight_spans(code: &str, syntax: &SyntaxReference, ss: &SyntaxSet) -> Option<String> {
+    use syntect::parsing::{BasicScopeStackOp, ParseState, ScopeStack};
+    let c = compact();
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut spans: Vec<(Option<usize>, u128)> = Vec::new();
+    let mut pieces: Vec<Piece<'_>> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    // Whether the span opened last holds nothing yet: syntect drops such a span when it
+    // closes at once.
+    let mut empty = false;
     for line in LinesWithEndings::from(code) {
-        if gen
-            .parse_html_for_line_which_includes_newline(line)
-            .is_err()
-        {
-            return plain_block(code, lang);
+        let ops = state.parse_line(line, ss).ok()?;
+        let mut at = 0;
+        for (i, op) in &ops {
+            if *i > at {
+                pieces.push(Piece::Text(&line[at..*i]));
+                at = *i;
+                empty = false;
+            }
+            stack
+                .apply_with_hook(op, |basic, _| match basic {
+                    BasicScopeStackOp::Push(scope) => {
+                        spans.push((open.last().copied(), scope_mask(c, scope)));
+                        open.push(spans.len() - 1);
+                        pieces.push(Piece::Open(spans.len() - 1));
+                        empty = true;
+                    }
+                    BasicScopeStackOp::Pop => {
+                        open.pop();
+                        if empty {
+                            pieces.pop();
+                        } else {
+                            pieces.push(Piece::Close);
+                        }
+                        empty = false;
+                    }
+                })
+                .ok()?;
+        }
+        if at < line.len() {
+            pieces.push(Piece::Text(&line[at..]));
+            empty = false;
         }
     }
-    format!(
-        "<pre class=\"code\"{lang_attr}><code>{}</code></pre>\n",
-        compact_spans(&gen.finalize())
-    )
+    pieces.extend(open.iter().map(|_| Piece::Close));
+    let keep = kept_classes(c, &spans);
+    Some(write_spans(c, &pieces, &keep, true, code.len() * 2))
+}
+
+/// The mask of the stylesheet's classes among a scope's atoms (`hl-string` for
+/// `string.quoted.double.toml`), remembered per thread: naming a scope's atoms takes
+/// syntect's global lock.
+fn scope_mask(c: &Compact, scope: syntect::parsing::Scope) -> u128 {
+    thread_local! {
+        static MASKS: std::cell::RefCell<HashMap<syntect::parsing::Scope, u128>> =
+            Default::default();
+    }
+    MASKS.with(|m| {
+        *m.borrow_mut().entry(scope).or_insert_with(|| {
+            scope
+                .build_string()
+                .split('.')
+                .filter_map(|atom| c.atom.get(&format!("hl-{atom}")))
+                .fold(0, |m, &k| m | 1 << k)
+        })
+    })
 }
 
 /// The highlighting stylesheet with short class names, and how to shorten a span's
@@ -989,6 +1054,7 @@ fn base36(mut n: u32) -> String {
 }
 
 /// A mask of the indexes of syntect's `classes`.
+#[cfg(test)]
 fn mask_of(c: &Compact, classes: &str) -> u128 {
     classes
         .split_ascii_whitespace()
@@ -1025,6 +1091,7 @@ enum Piece<'a> {
 /// selectors joined by descendant combinators, so each span matches exactly the selectors
 /// it matched before and the code looks the same. A span left with no class is left out
 /// (its text kept), and a span right after a closed one with the same classes continues it.
+#[cfg(test)]
 fn compact_spans(html: &str) -> String {
     let c = compact();
     // Each span's parent and classes, and the pieces in order.
@@ -1057,8 +1124,14 @@ fn compact_spans(html: &str) -> String {
             rest = &rest[1..];
         }
     }
-    // The classes each span keeps. For a descendant-only selector, matching each compound
-    // at the nearest ancestor that has it finds a match whenever there is one.
+    let keep = kept_classes(c, &spans);
+    write_spans(c, &pieces, &keep, false, html.len() / 2)
+}
+
+/// The classes each span keeps (see [`compact_spans`]), from each span's parent and
+/// classes. For a descendant-only selector, matching each compound at the nearest
+/// ancestor that has it finds a match whenever there is one.
+fn kept_classes(c: &Compact, spans: &[(Option<usize>, u128)]) -> Vec<u128> {
     let mut keep = vec![0u128; spans.len()];
     for (n, &(parent, have)) in spans.iter().enumerate() {
         for sel in &c.selectors {
@@ -1088,15 +1161,32 @@ fn compact_spans(html: &str) -> String {
             }
         }
     }
-    let mut out = String::with_capacity(html.len() / 2);
+    keep
+}
+
+/// Writes the pieces with each span's kept classes: a span left with no class is left
+/// out (its text kept), and a span right after a closed one with the same classes
+/// continues it. Text is escaped as syntect escapes it when `escape_text`.
+fn write_spans(
+    c: &Compact,
+    pieces: &[Piece<'_>],
+    keep: &[u128],
+    escape_text: bool,
+    capacity: usize,
+) -> String {
+    let mut out = String::with_capacity(capacity);
     // For each open span of the input: the classes written for it, if it was written.
     let mut written: Vec<Option<u128>> = Vec::new();
     // The classes of the span just closed in `out`, while nothing follows it.
     let mut closed: Option<u128> = None;
     for piece in pieces {
-        match piece {
+        match *piece {
             Piece::Text(t) => {
-                out.push_str(t);
+                if escape_text {
+                    push_code_escaped(&mut out, t);
+                } else {
+                    out.push_str(t);
+                }
                 closed = None;
             }
             Piece::Close => {
@@ -1124,6 +1214,26 @@ fn compact_spans(html: &str) -> String {
         }
     }
     out
+}
+
+/// Appends code text escaped as syntect's HTML writer escapes it (`< > & ' "`), so that
+/// highlighted blocks read as they did.
+fn push_code_escaped(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'\'' => "&#39;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(entity);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
 }
 
 /// Escapes text for HTML text and quoted attributes (`& < > " '`). Tera's own escaper
@@ -1453,36 +1563,105 @@ mod tests {
         out
     }
 
+    /// Code in many languages, for the highlighting tests.
+    const HIGHLIGHT_SAMPLES: &[(&str, &str)] = &[
+        ("toml", "[server]\nport = 8080 # comment\nname = \"a\\tb\"\nlist = [1, 2.5, true]\n"),
+        ("bash", "ip route show table main\nfor f in *.log; do grep -c \"ERROR $f\" \"$f\" | sort -n; done\nexport A=$(date +%s) # now\n"),
+        ("json", "{\"a\": [1, \"b\", null, {\"c\": false}]}\n"),
+        // Deep objects and regular expressions meet the stylesheet's descendant rules.
+        ("json", "{\"a\": {\"b\": {\"c\": {\"d\": {\"e\": {\"f\": \"g\"}}}}}}\n"),
+        ("js", "const r = /[a-z]+\\d/g; function f(a) { return a.replace(r, `x${a}`); }\n"),
+        ("css", "a:hover { color: #fff; margin: 0 auto; }\n"),
+        ("html", "<a href=\"x\" class='y'>t &amp; u</a><!-- c -->\n"),
+        ("markdown", "# T\n\n[link](https://e.org) ![i](x.png) `c` **b**\n"),
+        ("yaml", "key: value\nlist:\n  - 1\n  - \"two\" # c\n"),
+        ("python", "import re\ndef f(x: int) -> str:\n    return re.sub(r\"[a-z]+\", '', f\"{x}\")  # c\n"),
+        ("rust", "fn main() { let x: u8 = 0x1f; println!(\"{x}\"); }\n"),
+        ("diff", "--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new\n"),
+        ("sql", "SELECT a, COUNT(*) FROM t WHERE b = 'x' GROUP BY a;\n"),
+    ];
+
+    /// syntect's own HTML for `code`: every atom of every scope as a class.
+    fn generator_html(code: &str, lang: &str) -> String {
+        let syntax = syntax_for(lang).unwrap();
+        let mut gen = syntect::html::ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            syntaxes(),
+            CLASS_STYLE,
+        );
+        for line in LinesWithEndings::from(code) {
+            gen.parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        gen.finalize()
+    }
+
+    /// What the highlighting wrote before [`highlight_spans`]: syntect's HTML generator,
+    /// then [`compact_spans`].
+    fn through_the_generator(code: &str, lang: &str) -> String {
+        compact_spans(&generator_html(code, lang))
+    }
+
+    #[test]
+    fn direct_highlighting_writes_what_the_generator_did() {
+        let mut cases: Vec<(String, String)> = HIGHLIGHT_SAMPLES
+            .iter()
+            .map(|(l, c)| (l.to_string(), c.to_string()))
+            .collect();
+        // Every fenced block of the shipped content.
+        let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        for e in walkdir::WalkDir::new(content) {
+            let e = e.unwrap();
+            if e.path().extension().is_some_and(|x| x == "md") {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                for block in text.split("\n```").skip(1).step_by(2) {
+                    if let Some((lang, code)) = block.split_once('\n') {
+                        if syntax_for(lang.trim()).is_some() {
+                            cases.push((lang.trim().to_string(), format!("{code}\n")));
+                        }
+                    }
+                }
+            }
+        }
+        // Scrambled code: quotes, brackets and escapes cut anywhere, over lines.
+        let bits = [
+            "\"", "'", "{", "}", "[", "]", "(", ")", "#", "//", "/*", "*/", "\\", "\n", "<", ">",
+            "&", "=", " ", "x", "1", "$", "`", ":", "-",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for lang in [
+            "toml", "bash", "json", "yaml", "js", "python", "rust", "html", "sql", "css",
+        ] {
+            for _ in 0..40 {
+                let mut code = String::new();
+                for _ in 0..60 {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    code.push_str(bits[(seed % bits.len() as u64) as usize]);
+                }
+                cases.push((lang.to_string(), code));
+            }
+        }
+        assert!(cases.len() > 400);
+        for (lang, code) in cases {
+            let syntax = syntax_for(&lang).unwrap();
+            let direct = highlight_spans(&code, syntax, syntaxes()).unwrap();
+            assert_eq!(
+                direct,
+                through_the_generator(&code, &lang),
+                "{lang}: {code:?}"
+            );
+        }
+    }
+
     #[test]
     fn short_highlighting_classes_style_every_character_as_syntect_did() {
         let themes = syntect::highlighting::ThemeSet::load_defaults();
         let theme = &themes.themes["InspiredGitHub"];
         let full_css = syntect::html::css_for_theme_with_class_style(theme, CLASS_STYLE).unwrap();
-        let samples = [
-            ("toml", "[server]\nport = 8080 # comment\nname = \"a\\tb\"\nlist = [1, 2.5, true]\n"),
-            ("bash", "ip route show table main\nfor f in *.log; do grep -c \"ERROR $f\" \"$f\" | sort -n; done\nexport A=$(date +%s) # now\n"),
-            ("json", "{\"a\": [1, \"b\", null, {\"c\": false}]}\n"),
-            // Deep objects and regular expressions meet the stylesheet's descendant rules.
-            ("json", "{\"a\": {\"b\": {\"c\": {\"d\": {\"e\": {\"f\": \"g\"}}}}}}\n"),
-            ("js", "const r = /[a-z]+\\d/g; function f(a) { return a.replace(r, `x${a}`); }\n"),
-            ("css", "a:hover { color: #fff; margin: 0 auto; }\n"),
-            ("html", "<a href=\"x\" class='y'>t &amp; u</a><!-- c -->\n"),
-            ("markdown", "# T\n\n[link](https://e.org) ![i](x.png) `c` **b**\n"),
-            ("yaml", "key: value\nlist:\n  - 1\n  - \"two\" # c\n"),
-            ("python", "import re\ndef f(x: int) -> str:\n    return re.sub(r\"[a-z]+\", '', f\"{x}\")  # c\n"),
-            ("rust", "fn main() { let x: u8 = 0x1f; println!(\"{x}\"); }\n"),
-            ("diff", "--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new\n"),
-            ("sql", "SELECT a, COUNT(*) FROM t WHERE b = 'x' GROUP BY a;\n"),
-        ];
-        for (lang, code) in samples {
-            let syntax = syntax_for(lang).unwrap();
-            let mut gen =
-                ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
-            for line in LinesWithEndings::from(code) {
-                gen.parse_html_for_line_which_includes_newline(line)
-                    .unwrap();
-            }
-            let full = gen.finalize();
+        for &(lang, code) in HIGHLIGHT_SAMPLES {
+            let full = generator_html(code, lang);
             let short = compact_spans(&full);
             assert!(short.len() < full.len() * 3 / 4, "{lang}: {short}");
             assert_eq!(

@@ -5,7 +5,10 @@
 //! output works at a domain root, under a sub-path and from disk.
 
 pub(crate) mod charts;
+pub(crate) mod dark;
 pub mod documents;
+pub mod exports;
+pub mod feeds;
 pub mod figure_text;
 pub mod i18n;
 pub(crate) mod links;
@@ -107,14 +110,29 @@ struct SiteView<'a> {
 /// Receives each output file as soon as it is rendered (from any thread).
 pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
 
-/// Files that are not pages: the stylesheet, the theme's static files and every
-/// incident's assets.
+/// Files that are not pages: the stylesheet, the theme's static files, robots.txt and
+/// every incident's assets.
 pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
     let mut extra = vec![Output::Bytes {
         path: "style.css".to_string(),
         bytes: (theme.stylesheet() + &card_labels(site)).into_bytes(),
     }];
+    extra.push(Output::Bytes {
+        path: crate::routes::EXPORT_SCHEMA.to_string(),
+        bytes: exports::SCHEMA.as_bytes().to_vec(),
+    });
     extra.extend(theme.static_files(site.config.unsafe_html)?);
+    // A robots.txt of the site's static/ or its theme's stays as it is (an internal site
+    // may want `Disallow: /`); else the theme's template names the sitemap.
+    if feeds::enabled(site) && !extra.iter().any(|o| o.path() == crate::routes::ROBOTS) {
+        let mut ctx = Context::new();
+        ctx.insert("sitemap", &feeds::url(site, crate::routes::SITEMAP));
+        ctx.insert("base_url", &site.config.base_url);
+        extra.push(Output::Bytes {
+            path: crate::routes::ROBOTS.to_string(),
+            bytes: theme.render("robots.txt", &ctx)?,
+        });
+    }
     for n in 0..site.incidents.len() {
         extra.extend(incident_assets(site, n));
     }

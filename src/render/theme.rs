@@ -303,9 +303,12 @@ impl Theme {
                 .unwrap_or("")
                 .to_string()
         };
+        let light = super::markdown::highlight_css();
         let stylesheet = format!(
-            "{css}\n/* Code highlighting (syntect, InspiredGitHub) */\n{}",
-            super::markdown::highlight_css()
+            "{css}\n/* Code highlighting (syntect, InspiredGitHub) */\n{light}\n\
+             /* Its dark-mode colours (src/render/dark.rs) */\n\
+             @media screen and (prefers-color-scheme: dark) {{\n{}}}\n",
+            super::dark::dark_rules(&light)
         );
         let static_dir = dir.join("static");
         Ok(Theme {

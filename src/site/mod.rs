@@ -9,6 +9,7 @@ pub mod ledger;
 mod lint;
 pub mod lists;
 pub mod reporting;
+pub mod updated;
 
 pub use figures::{median, CauseCount, Median, MedianOf, OpenMeasure, Stats, Total, YearFigures};
 pub use lists::{tag_slug, Paging, Pagings, Tags};

@@ -64,6 +64,8 @@ impl Kind for Cause {
             primary_count: c.primary_count,
         });
         let mut ctx = tera::Context::new();
+        super::feeds::insert_feed(&mut ctx, cx, &routes::cause_feed(c.key.as_str()));
+        super::feeds::describe_group(&mut ctx, cx, &label, c.entries.len());
         ctx.insert_value(
             "cause",
             views::with_field(page, "incidents", views.cause_rows(&c.entries[range])),

@@ -32,6 +32,7 @@ impl Kind for Home {
         let views = cx.views;
         let site = views.site;
         let mut ctx = tera::Context::new();
+        super::feeds::insert_feed(&mut ctx, cx, routes::FEED);
         ctx.insert_value(
             "latest",
             views.row_values(0..site.incidents.len().min(LATEST)),

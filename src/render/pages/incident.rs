@@ -53,6 +53,7 @@ impl Kind for Incident {
         let root = routes::root_of(&path);
         let body = views.page_body(n)?;
         let mut ctx = tera::Context::new();
+        super::feeds::describe_incident(&mut ctx, cx, n);
         let mut documents = Vec::new();
         if !site.config.incident_reports {
             let mut page_body = body;

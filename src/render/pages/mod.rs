@@ -10,6 +10,8 @@ mod annual;
 mod cause;
 mod causes;
 mod countermeasures;
+mod data;
+mod feeds;
 mod home;
 mod incident;
 mod incidents;
@@ -41,6 +43,9 @@ use crate::site::Site;
 pub(crate) static KINDS: &[&dyn Kind] = &[
     &incidents::Incidents,
     &annual::Annual,
+    &data::Json,
+    &data::Csv,
+    &data::MeasuresCsv,
     &cause::Cause,
     &operator::Operator,
     &tag::Tag,
@@ -55,8 +60,14 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &reports::Reports,
     &tags::Tags,
     &not_found::NotFound,
+    &feeds::SiteFeed,
+    &feeds::CauseFeed,
+    &feeds::OperatorFeed,
+    &feeds::Sitemap,
     &incident::Incident,
 ];
+
+pub(crate) use feeds::sitemap_entries;
 
 /// A piece of the site's data a page shows, by index into the [`Site`]'s lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,6 +313,7 @@ impl Frame<'_> {
             ctx.insert("canonical", &canonical);
         }
         ctx.insert("page_title", &self.title);
+        feeds::insert_meta(ctx, self.cx, &self.path, self.title.as_deref());
         let html = self.cx.theme.render(self.template, ctx)?;
         self.documents.push(Output::Bytes {
             path: self.path,

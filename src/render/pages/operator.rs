@@ -51,6 +51,8 @@ impl Kind for Operator {
         );
         let mut ctx = tera::Context::new();
         ctx.insert("group", &views.group(g, g.key.clone(), first));
+        super::feeds::insert_feed(&mut ctx, cx, &routes::operator_feed(&g.slug));
+        super::feeds::describe_group(&mut ctx, cx, &g.key, g.incidents.len());
         ctx.insert_value(
             "incidents",
             views.row_values(g.incidents[range].iter().copied()),

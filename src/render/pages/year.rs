@@ -53,6 +53,7 @@ impl Kind for Year {
         let mut ctx = tera::Context::new();
         ctx.insert("group", &views.group(g, label.clone(), first));
         ctx.insert("report_href", &routes::href(&routes::annual(g.key)));
+        super::feeds::describe_group(&mut ctx, cx, &label, g.incidents.len());
         ctx.insert("period", &views.f.year_period(g.key));
         ctx.insert_value(
             "incidents",

@@ -1,0 +1,272 @@
+//! Files for machines rather than readers: Atom feeds (RFC 4287), the sitemap
+//! (sitemaps.org 0.9) and the page descriptions that link previews show.
+//!
+//! They need absolute URLs, so they exist only when `base_url` is one
+//! ([`enabled`]); the page kinds that write them are in `pages/feeds.rs`.
+
+use std::fmt::Write as _;
+
+use crate::model::Timestamp;
+use crate::render::i18n::Fmt;
+use crate::routes;
+use crate::site::Site;
+
+/// Whether the site's address is known (`base_url` is an absolute URL), without which
+/// gen writes no feed, sitemap or robots.txt: a relative link in a feed or a sitemap is
+/// read against the feed's own address by some readers and rejected by others.
+pub fn enabled(site: &Site) -> bool {
+    site.config.base_url.contains("://")
+}
+
+/// The absolute URL of a path of the site.
+pub(crate) fn url(site: &Site, path: &str) -> String {
+    routes::absolute(&site.config.base_url, path)
+}
+
+/// `s` escaped for XML text and attribute values; characters XML 1.0 cannot hold at all
+/// (control characters other than tab and line breaks) become U+FFFD, so that a stray
+/// one in the front matter cannot make the whole feed unreadable.
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An RFC 3339 date-time with seconds, as Atom and sitemaps require.
+pub(crate) fn datetime(t: Timestamp) -> String {
+    t.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The feed of a list of incidents (indexes into the site's, newest first).
+pub(crate) struct Feed<'a> {
+    /// Where the feed is written.
+    pub path: String,
+    /// The page the feed is the feed of.
+    pub page: String,
+    /// The feed's title.
+    pub title: String,
+    /// The incidents, by index, in the order listed.
+    pub incidents: &'a [usize],
+}
+
+impl Feed<'_> {
+    /// The feed as an Atom document.
+    pub(crate) fn atom(&self, site: &Site, f: Fmt, labels: &Labels) -> Vec<u8> {
+        let tz = site.config.timezone;
+        let entries: Vec<usize> = self
+            .incidents
+            .iter()
+            .copied()
+            .filter(|&n| site.incidents[n].status != crate::model::Status::Draft)
+            .collect();
+        let updated = entries
+            .iter()
+            .map(|&n| crate::site::updated::updated(&site.incidents[n], tz))
+            .max()
+            .or_else(|| {
+                site.incidents
+                    .iter()
+                    .map(|i| crate::site::updated::updated(i, tz))
+                    .max()
+            })
+            .or_else(|| {
+                let day = crate::model::PartialDate::new(
+                    chrono::Datelike::year(&site.today),
+                    Some(chrono::Datelike::month(&site.today)),
+                    Some(chrono::Datelike::day(&site.today)),
+                )?;
+                crate::model::incident::start_of(day, tz)
+            });
+        let self_url = url(site, &self.path);
+        let mut x = String::with_capacity(1024 + entries.len() * 1024);
+        x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        let _ = writeln!(
+            x,
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+            crate::model::Choice::as_str(site.config.language)
+        );
+        let _ = writeln!(x, "  <id>{}</id>", escape(&self_url));
+        let _ = writeln!(x, "  <title>{}</title>", escape(&self.title));
+        if let Some(u) = updated {
+            let _ = writeln!(x, "  <updated>{}</updated>", datetime(u));
+        }
+        let _ = writeln!(
+            x,
+            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+            escape(&self_url)
+        );
+        let _ = writeln!(
+            x,
+            "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape(&url(site, &self.page))
+        );
+        // Entries name their operators; the feed's author covers any that name none.
+        let author = site.config.issuer.as_deref().unwrap_or(&site.config.title);
+        let _ = writeln!(
+            x,
+            "  <author><name>{}</name></author>\n  <generator>gen</generator>",
+            escape(author)
+        );
+        for n in entries {
+            entry(&mut x, site, n, f, labels);
+        }
+        x.push_str("</feed>\n");
+        x.into_bytes()
+    }
+}
+
+/// The UI labels a feed entry's summary uses.
+pub(crate) struct Labels {
+    /// 事業者名.
+    pub operator: &'static str,
+    /// 発生日時.
+    pub started: &'static str,
+    /// 状況.
+    pub status: &'static str,
+}
+
+/// One `<entry>`: the incident's page as its id and link, its operators as authors, its
+/// causes as categories, and a summary that starts with its status, operators and start.
+fn entry(x: &mut String, site: &Site, n: usize, f: Fmt, labels: &Labels) {
+    let i = &site.incidents[n];
+    let tz = site.config.timezone;
+    let page = url(site, &routes::incident(&i.id));
+    let p = f.punctuation();
+    let _ = writeln!(x, "  <entry>");
+    let _ = writeln!(x, "    <id>{}</id>", escape(&page));
+    let _ = writeln!(x, "    <title>{}</title>", escape(&i.title));
+    let _ = writeln!(
+        x,
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(&page)
+    );
+    let _ = writeln!(x, "    <published>{}</published>", datetime(i.started));
+    let _ = writeln!(
+        x,
+        "    <updated>{}</updated>",
+        datetime(crate::site::updated::updated(i, tz))
+    );
+    for o in &i.operators {
+        let _ = writeln!(x, "    <author><name>{}</name></author>", escape(o));
+    }
+    for c in &i.causes {
+        let label = site
+            .config
+            .causes
+            .get(c.as_str())
+            .map_or(c.as_str(), |k| k.label(f.lang));
+        let _ = writeln!(
+            x,
+            "    <category term=\"{}\" label=\"{}\"/>",
+            escape(c.as_str()),
+            escape(label)
+        );
+    }
+    let mut summary = format!(
+        "{}{}{}{}{}{}{}{}{}{}{}",
+        labels.status,
+        p.colon,
+        f.choice(i.status),
+        p.dot_sep,
+        labels.operator,
+        p.colon,
+        i.operators.join(p.list_sep),
+        p.dot_sep,
+        labels.started,
+        p.colon,
+        f.datetime(i.started),
+    );
+    if let Some(s) = &i.summary {
+        summary.push('\n');
+        summary.push_str(s);
+    }
+    let _ = writeln!(x, "    <summary>{}</summary>", escape(&summary));
+    let _ = writeln!(x, "  </entry>");
+}
+
+/// The sitemap: every HTML page and printable document of the build except the 404
+/// page and the pages of drafts, each with the date its content last changed.
+pub(crate) fn sitemap(site: &Site) -> Vec<u8> {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut entries: Vec<(String, Option<Timestamp>)> = super::pages::sitemap_entries(site)
+        .into_iter()
+        .map(|(path, lastmod)| (url(site, &path), lastmod))
+        .collect();
+    // By URL, so that a reader of the file finds a page where they expect it.
+    entries.sort();
+    for (loc, lastmod) in entries {
+        let _ = write!(x, "  <url><loc>{}</loc>", escape(&loc));
+        if let Some(t) = lastmod {
+            let _ = write!(x, "<lastmod>{}</lastmod>", datetime(t));
+        }
+        x.push_str("</url>\n");
+    }
+    x.push_str("</urlset>\n");
+    x.into_bytes()
+}
+
+/// A page's `<meta name="description">`: `text` with its white space collapsed and cut
+/// to at most [`DESCRIPTION_CHARS`] characters (not bytes: a Japanese character is three),
+/// at the end of a sentence when one ends past half of that, else with an ellipsis.
+pub(crate) fn description(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = flat.chars().collect();
+    if chars.len() <= DESCRIPTION_CHARS {
+        return flat;
+    }
+    let head = &chars[..DESCRIPTION_CHARS];
+    let sentence_end = head
+        .iter()
+        .rposition(|&c| matches!(c, '。' | '．' | '！' | '？' | '.' | '!' | '?'))
+        .filter(|&k| k >= DESCRIPTION_CHARS / 2);
+    match sentence_end {
+        Some(k) => head[..=k].iter().collect(),
+        None => {
+            let mut s: String = head[..DESCRIPTION_CHARS - 1].iter().collect();
+            s = s.trim_end().to_string();
+            s.push('…');
+            s
+        }
+    }
+}
+
+/// The longest description, in characters: about what search results and link previews
+/// show of a Japanese text (they cut English at about 160).
+pub const DESCRIPTION_CHARS: usize = 120;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_what_xml_cannot_hold() {
+        assert_eq!(
+            escape("a<b>&\"'c]]>\u{1}\u{7}\td"),
+            "a&lt;b&gt;&amp;&quot;&apos;c]]&gt;\u{FFFD}\u{FFFD}\td"
+        );
+    }
+
+    #[test]
+    fn descriptions_are_cut_by_characters_at_a_sentence_end() {
+        assert_eq!(description("短い\n 説明。"), "短い 説明。");
+        let long = format!("{}。{}", "あ".repeat(80), "い".repeat(80));
+        assert_eq!(description(&long), format!("{}。", "あ".repeat(80)));
+        let run = "う".repeat(200);
+        let cut = description(&run);
+        assert_eq!(cut.chars().count(), DESCRIPTION_CHARS);
+        assert!(cut.ends_with('…'));
+    }
+}
