@@ -383,7 +383,23 @@ pub fn incidents_json(site: &Site) -> Vec<u8> {
             .collect(),
     };
     // Serializing plain structs of strings and numbers cannot fail.
-    let mut out = serde_json::to_vec(&export).expect("the export serializes");
+    let json = serde_json::to_vec(&export).expect("the export serializes");
+    html_safe_json(&json)
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`, and a final line
+/// break: the same data, and no `</script>` or `<!--` if someone embeds the file in a
+/// page. Outside strings JSON has none of these bytes, so each one is in a string.
+fn html_safe_json(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + json.len() / 64 + 1);
+    for &b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(b),
+        }
+    }
     out.push(b'\n');
     out
 }
@@ -570,6 +586,18 @@ mod tests {
         for good in ["", "楽天モバイル", "1,573", "2017-07-03T11:50+09:00", "a=b"] {
             assert_eq!(cell(good), good);
         }
+    }
+
+    #[test]
+    fn json_text_cannot_close_a_script() {
+        let json = serde_json::to_vec(&serde_json::json!({"t": "</script><!-- & >"})).unwrap();
+        let safe = html_safe_json(&json);
+        assert_eq!(
+            String::from_utf8(safe.clone()).unwrap(),
+            "{\"t\":\"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u003e\"}\n"
+        );
+        let back: serde_json::Value = serde_json::from_slice(&safe).unwrap();
+        assert_eq!(back["t"], "</script><!-- & >");
     }
 
     #[test]
