@@ -204,7 +204,12 @@ pub struct Config {
     /// Write every incident's self-contained `report.html` beside its page (off by
     /// default: the page itself prints, and packets and `gen pdf` carry the report).
     pub incident_reports: bool,
+    /// Incidents per page of a paginated list (1 to 100,000; default [`DEFAULT_PAGE_SIZE`]).
+    pub page_size: usize,
 }
+
+/// Incidents per page of a list when `config.toml` sets no `page_size`.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
 
 /// The fields of `config.toml`.
 pub const FIELDS: &[Field] = &[
@@ -253,6 +258,11 @@ pub const FIELDS: &[Field] = &[
         "incident_reports",
         Kind::Bool,
         "Write every incident's printable `report.html` beside its page (default false).",
+    ),
+    Field::optional(
+        "page_size",
+        Kind::Positive,
+        "Incidents per page of a list (`/incidents/`, cause, year, operator, tag pages; default 100).",
     ),
     Field::optional(
         "causes",
@@ -375,6 +385,7 @@ impl Config {
             .unwrap_or(DateStyle::Western);
         let issuer = d.string(&t, "issuer").map(|s| s.value);
         let incident_reports = d.bool(&t, "incident_reports").unwrap_or(false);
+        let page_size = d.positive(&t, "page_size").unwrap_or(DEFAULT_PAGE_SIZE);
         let causes = causes(&mut d, &t);
         match (title, timezone, d.diags.is_empty()) {
             (Some(title), Some(timezone), true) => Ok(Config {
@@ -389,6 +400,7 @@ impl Config {
                 date_style,
                 issuer,
                 incident_reports,
+                page_size,
             }),
             _ => Err(d.diags),
         }

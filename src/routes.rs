@@ -25,9 +25,18 @@ pub const REPORTS: &str = "reports/index.html";
 /// The countermeasure ledger (its first page).
 pub const COUNTERMEASURES: &str = "countermeasures/index.html";
 
-/// Page `n` (2 or more) of the countermeasure ledger.
-pub fn countermeasures_page(n: usize) -> String {
-    format!("countermeasures/page/{n}/index.html")
+/// The tag index.
+pub const TAGS: &str = "tags/index.html";
+
+/// Page `n` (from 0) of a list whose first page is `first` (`causes/x/index.html`):
+/// the first page keeps its path, later ones go to `causes/x/page/2/index.html` ….
+pub fn paged(first: &str, n: usize) -> String {
+    if n == 0 {
+        first.to_string()
+    } else {
+        let folder = first.strip_suffix("index.html").unwrap_or(first);
+        format!("{folder}page/{}/index.html", n + 1)
+    }
 }
 /// The search page; its query is in the URL (`search/?q=…`).
 pub const SEARCH: &str = "search/index.html";
@@ -35,6 +44,10 @@ pub const SEARCH: &str = "search/index.html";
 pub const SEARCH_SCRIPT: &str = "search/search.js";
 /// The folder of the search index's files (`src/render/search.rs`).
 pub const SEARCH_DATA: &str = "search/data/";
+
+/// The folder name under a list's folder that holds its later pages: an incident may
+/// not take it as its id (`incidents/page/2/`).
+pub const PAGES_FOLDER: &str = "page";
 /// The page served for any missing path.
 pub const NOT_FOUND: &str = "404.html";
 /// The site's stylesheet.
@@ -108,6 +121,11 @@ pub fn operator(slug: &str) -> String {
     format!("operators/{slug}/index.html")
 }
 
+/// A tag's page, by the tag's slug (see [`crate::site::tag_slug`]).
+pub fn tag(slug: &str) -> String {
+    format!("tags/{slug}/index.html")
+}
+
 /// A meeting's page.
 pub fn meeting(id: &str) -> String {
     format!("meetings/{id}/index.html")
@@ -142,8 +160,12 @@ pub fn document_of(path: &str) -> Option<(Section, &str)> {
         "meetings" => Section::Meeting,
         _ => return None,
     };
-    // `incidents/index.html` is the list, not an incident named `index.html`.
+    // `incidents/index.html` is the list, not an incident named `index.html`, and
+    // `incidents/page/2/` is a later page of it.
     let (id, _) = rest.split_once('/')?;
+    if section == Section::Incident && id == PAGES_FOLDER {
+        return None;
+    }
     (!id.is_empty()).then_some((section, id))
 }
 
@@ -215,6 +237,8 @@ pub struct Links {
     pub reports: String,
     /// [`COUNTERMEASURES`].
     pub countermeasures: String,
+    /// [`TAGS`].
+    pub tags: String,
     /// [`STYLE`].
     pub style: String,
     /// [`FAVICON`].
@@ -241,6 +265,7 @@ impl Links {
             meetings: href(MEETINGS),
             reports: href(REPORTS),
             countermeasures: href(COUNTERMEASURES),
+            tags: href(TAGS),
             style: href(STYLE),
             favicon: href(FAVICON),
             export_json: href(EXPORT_JSON),
@@ -278,6 +303,11 @@ mod tests {
         assert_eq!(document_of(&cause("overload")), None);
         assert_eq!(folder_of(&incident("a")), "incidents/a/");
         assert_eq!(folder_of(HOME), "");
+        assert_eq!(paged(INCIDENTS, 0), INCIDENTS);
+        assert_eq!(paged(INCIDENTS, 1), "incidents/page/2/index.html");
+        assert_eq!(paged(&cause("dns"), 2), "causes/dns/page/3/index.html");
+        assert_eq!(document_of(&paged(INCIDENTS, 1)), None);
+        assert_eq!(tag("dns"), "tags/dns/index.html");
         assert_eq!(
             href(&operator("株式会社 #1")),
             "operators/株式会社%20%231/index.html"

@@ -58,6 +58,9 @@ impl std::fmt::Display for Field {
     }
 }
 
+/// The largest value of a [`Kind::Positive`] field.
+pub(crate) const MAX_POSITIVE: i64 = 100_000;
+
 /// The shape of a field's value.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
@@ -83,6 +86,8 @@ pub enum Kind {
     Bool,
     /// A month number, 1 to 12.
     Month,
+    /// A whole number from 1 to [`MAX_POSITIVE`] (a page size).
+    Positive,
     /// One of a closed set of strings.
     Choice(&'static [&'static str]),
     /// An array of tables (`[[name]]`), each with these fields.
@@ -656,6 +661,32 @@ impl<'f> Decoder<'f> {
                     Some(format!(
                         "write the month the year starts in, e.g. {key} = 4 for April (年度)"
                     )),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional whole number from 1 to [`MAX_POSITIVE`].
+    pub(crate) fn positive(&mut self, t: &Table<'_, '_>, key: &str) -> Option<usize> {
+        let v = t.get(key)?;
+        let name = format!("{}{key}", t.path);
+        let DeValue::Integer(i) = v.get_ref() else {
+            self.wrong_type(t, key, v, "a whole number from 1 to 100000", "100");
+            return None;
+        };
+        match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n @ 1..=MAX_POSITIVE) => usize::try_from(n).ok(),
+            // Out of i64 is out of range too, never wrapped.
+            found => {
+                let found = found.map_or_else(|_| i.as_str().to_string(), |n| n.to_string());
+                self.error_at(
+                    crate::diag::Code::InvalidValue,
+                    v.span(),
+                    format!(
+                        "`{name}` must be a whole number from 1 to {MAX_POSITIVE}, found {found}"
+                    ),
+                    Some(format!("write a positive number, e.g. {key} = 100")),
                 );
                 None
             }

@@ -382,8 +382,14 @@ fn a_long_ledger_is_split_into_pages_that_keep_its_order() {
         first.contains("未完了の再発防止策 125件 期限超過 125件"),
         "{first}"
     );
-    assert!(first.contains("1 / 2（1–200） 次のページ →"), "{first}");
-    assert!(second.contains("← 前のページ 2 / 2（201–250）"), "{second}");
+    assert!(
+        first.contains("すべての再発防止策 1 2 次のページ → 250件中 1–200件 状況"),
+        "{first}"
+    );
+    assert!(
+        second.contains("すべての再発防止策 ← 前のページ 1 2 250件中 201–250件 状況"),
+        "{second}"
+    );
     // Both pages state the as-of date; the counts are on the first only.
     assert!(second.contains("2024年4月10日時点"), "{second}");
     assert!(!second.contains("再発防止策の記録がない事故"), "{second}");

@@ -64,6 +64,7 @@ fn value(section: &str, field: &Field, edited: bool) -> String {
         Kind::CountOrChannels => pick("120", "{ phone = 100, email = 30 }"),
         Kind::Bool => pick("false", "true"),
         Kind::Month => pick("1", "4"),
+        Kind::Positive => pick("100", "2"),
         Kind::Choice(names) => {
             let n = if edited { 1 } else { 0 };
             format!("\"{}\"", names[n.min(names.len() - 1)])
@@ -133,7 +134,7 @@ fn full(root: &Path) -> HashMap<String, Served> {
     (*s.files()).clone()
 }
 
-/// Writes the fixture: incident `a` with every field, `b` and `c` beside it, meetings
+/// Writes the fixture: incident `a` with every field, `b`, `c` and `d` beside it, meetings
 /// `m1` and `m2`.
 fn fixture(root: &Path, a: &str, m1: &str) {
     write(root, "content/incidents/a.md", a);
@@ -144,6 +145,14 @@ fn fixture(root: &Path, a: &str, m1: &str) {
     };
     write(root, "content/incidents/b.md", other("b", 2024));
     write(root, "content/incidents/c.md", other("c", 2023));
+    // Just older than `a` and of the cause `a`'s edit adds: with one incident a page, `d`
+    // moves to the cause's second page, which the edit creates. Its tag is the one `a`'s
+    // edit adds, so that edit changes two existing tag pages, not the site's structure.
+    write(
+        root,
+        "content/incidents/d.md",
+        "+++\ntitle = \"d\"\noperators = [\"事業者A\"]\nstarted = 2024-01-15T10:20:00+09:00\nresolved = 2024-01-15T11:00:00+09:00\ncauses = [\"vendor-bug\"]\ntags = [\"乙\"]\n+++\n\nd\n",
+    );
     write(root, "content/meetings/m1.md", m1);
     write(
         root,
@@ -154,7 +163,19 @@ fn fixture(root: &Path, a: &str, m1: &str) {
 
 #[test]
 fn an_edit_of_every_field_serves_what_a_full_build_gives_on_every_page_kind() {
-    let dir = site_with_config(&config(), &[]);
+    every_edit_serves_a_full_build("");
+}
+
+/// The same with one incident a page: every list is split, and an edit that moves an
+/// incident (its start, causes, operators, tags) shifts it between pages.
+#[test]
+fn an_edit_of_every_field_serves_a_full_build_with_lists_in_pages() {
+    every_edit_serves_a_full_build("page_size = 1\n");
+}
+
+fn every_edit_serves_a_full_build(extra: &str) {
+    let config = format!("{}{extra}", config());
+    let dir = site_with_config(&config, &[]);
     let root = dir.path();
     let incident = |edit: &[&str]| front_matter("incident", fields::INCIDENT, edit);
     let meeting = |edit: &[&str]| front_matter("meeting", fields::MEETING, edit);
@@ -185,12 +206,12 @@ fn an_edit_of_every_field_serves_what_a_full_build_gives_on_every_page_kind() {
     edits.push((
         "the site's title".into(),
         root.join("config.toml"),
-        config().replace("title = \"T\"", "title = \"U\""),
+        config.replace("title = \"T\"", "title = \"U\""),
     ));
     edits.push((
         "the site's address".into(),
         root.join("config.toml"),
-        config().replace("/p/", "/q/"),
+        config.replace("/p/", "/q/"),
     ));
 
     for (what, file, text) in &edits {

@@ -532,7 +532,7 @@ fn cli_build_prints_one_summary_line() {
     let stdout = o.stdout();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(
-        stdout.starts_with("built 48 pages (7 incidents) into "),
+        stdout.starts_with("built 74 pages (7 incidents) into "),
         "{stdout}"
     );
     // Standard error has the warnings only: the same two `gen check` lists below.
@@ -578,7 +578,7 @@ fn a_long_build_on_a_terminal_shows_progress() {
     assert!(seen.contains("building: "), "{seen}");
     assert!(seen.contains("files written"), "{seen}");
     assert!(
-        seen.contains("built 48 pages (7 incidents) into "),
+        seen.contains("built 74 pages (7 incidents) into "),
         "{seen}"
     );
 }

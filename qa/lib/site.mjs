@@ -72,7 +72,7 @@ export const NAMED_TYPES = [
   ['meeting', null],
 ];
 // Pages of other types that the one-per-type checks also cover (not named in the issue).
-export const EXTRA_TYPES = ['reports-index', '404', 'search', 'incident-report', 'meeting-packet', 'annual-report'];
+export const EXTRA_TYPES = ['reports-index', '404', 'search', 'incident-report', 'meeting-packet', 'annual-report', 'tags-index', 'tag'];
 
 /** The path of the page of `kind` for `id` (an incident's id, a cause key …; any page
  * of the kind without one), from `gen routes`; null when the site has none. */

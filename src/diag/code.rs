@@ -103,6 +103,8 @@ codes! {
     SelfReference = "self-reference",
     /// A meeting's agenda lists an incident twice.
     DuplicateAgendaItem = "duplicate-agenda-item",
+    /// Two different tags would have the same page.
+    TagCollision = "tag-collision",
 
     // Bodies.
     /// A body link or image that climbs out of the site.

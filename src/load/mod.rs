@@ -316,7 +316,14 @@ pub fn discover(root: &Path) -> Result<(Vec<Found>, KnownIds, Vec<Diagnostic>), 
         ahash::AHashMap::with_capacity(found.len());
     let mut keep = vec![true; found.len()];
     for (n, f) in found.iter().enumerate() {
-        if let Some(problem) = names::id_problem(&f.id) {
+        let problem = names::id_problem(&f.id).or_else(|| {
+            (f.kind == Kind::Incident && f.id.eq_ignore_ascii_case(crate::routes::PAGES_FOLDER))
+                .then(|| {
+                    "`page` is the folder of the incident list's later pages (incidents/page/2/)"
+                        .to_string()
+                })
+        });
+        if let Some(problem) = problem {
             keep[n] = false;
             // Still known: a reference to it is not a second error.
             match f.kind {

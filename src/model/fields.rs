@@ -232,6 +232,7 @@ pub fn sample(kind: &Kind, all: bool) -> String {
         Kind::CountOrChannels => "{ phone = 5 }".to_string(),
         Kind::Bool => "true".to_string(),
         Kind::Month => "4".to_string(),
+        Kind::Positive => "100".to_string(),
         Kind::Choice(names) => format!("\"{}\"", names.first().copied().unwrap_or_default()),
         Kind::Tables(fields) => format!("[{}]", inline_table(&sample_pairs(fields, all))),
         Kind::Table(fields) => inline_table(&sample_pairs(fields, all)),
@@ -254,7 +255,12 @@ pub fn wrong_sample(kind: &Kind) -> &'static str {
         | Kind::Tables(_)
         | Kind::Table(_)
         | Kind::NamedTables(_) => "1",
-        Kind::Datetime | Kind::Date | Kind::Count | Kind::CountOrChannels | Kind::Month => "true",
+        Kind::Datetime
+        | Kind::Date
+        | Kind::Count
+        | Kind::CountOrChannels
+        | Kind::Month
+        | Kind::Positive => "true",
     }
 }
 

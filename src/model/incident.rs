@@ -178,8 +178,8 @@ pub struct Incident {
     pub meeting: Option<Located<String>>,
     /// Related incidents, checked by the site stage.
     pub related: Vec<Located<String>>,
-    /// Free tags.
-    pub tags: Vec<String>,
+    /// Free tags, located: the site stage reports two tags that would share a page.
+    pub tags: Vec<Located<String>>,
     /// Separate outages within the incident.
     pub phases: Vec<Phase>,
     /// 再発防止策.
@@ -294,7 +294,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     let updated = date_or_datetime(&mut d, &t, "updated", tz);
     let meeting = d.string(&t, "meeting");
     let related = d.strings(&t, "related");
-    let tags = values(d.strings(&t, "tags"));
+    let tags = d.strings(&t, "tags");
     let phases = phases(&mut d, &t, tz);
     let countermeasures = countermeasures(&mut d, &t);
     let notices = notices(&mut d, &t, tz);

@@ -210,7 +210,7 @@ struct IncidentOut<'a> {
     summary: Option<&'a str>,
     meeting: Option<MeetingRef<'a>>,
     related: Vec<&'a str>,
-    tags: &'a [String],
+    tags: Vec<&'a str>,
     phases: Vec<PhaseOut<'a>>,
     countermeasures: Vec<MeasureOut<'a>>,
     notices: Vec<NoticeOut<'a>>,
@@ -307,7 +307,7 @@ fn incident<'a>(site: &'a Site, n: usize, f: Fmt) -> IncidentOut<'a> {
             }
         }),
         related: i.related.iter().map(|r| r.value.as_str()).collect(),
-        tags: &i.tags,
+        tags: i.tags.iter().map(|t| t.value.as_str()).collect(),
         phases: i
             .phases
             .iter()

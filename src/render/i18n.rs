@@ -133,6 +133,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("related", "関連する事故", "Related incidents"),
     ("reviewed_at", "検証した会議", "Reviewed at"),
     ("tags", "タグ", "Tags"),
+    ("tag", "タグ", "Tag"),
+    ("no_tags", "タグの付いた事故はありません。", "No incident has tags."),
     ("downloads", "データのダウンロード", "Download the data"),
     ("export_json", "JSON（全項目）", "JSON (every field)"),
     ("export_csv", "CSV（事故ごとに1行）", "CSV (one row per incident)"),

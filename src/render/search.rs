@@ -167,7 +167,7 @@ fn text_of(views: &Views<'_>, n: usize) -> Result<String, Error> {
     for part in [&i.title, i.summary.as_deref().unwrap_or("")]
         .into_iter()
         .chain(i.operators.iter().map(String::as_str))
-        .chain(i.tags.iter().map(String::as_str))
+        .chain(i.tags.iter().map(|t| t.value.as_str()))
         .chain(i.services.iter().map(String::as_str))
     {
         text.push_str(part);

@@ -560,8 +560,8 @@ pub struct IncidentView {
     pub meeting: Option<Link>,
     /// Year page.
     pub year: Link,
-    /// Tags.
-    pub tags: Vec<String>,
+    /// Tags, as written, each linking to its tag's page.
+    pub tags: Vec<Link>,
     /// Body HTML.
     pub body: String,
     /// Body headings.
@@ -692,7 +692,15 @@ impl Views<'_> {
                 text: f.year_crumb(year),
                 href: href(&routes::year(year)),
             },
-            tags: i.tags.clone(),
+            tags: i
+                .tags
+                .iter()
+                .filter(|t| !t.value.trim().is_empty())
+                .map(|t| Link {
+                    text: t.value.clone(),
+                    href: href(&routes::tag(&crate::site::tag_slug(&t.value))),
+                })
+                .collect(),
             body: body.html,
             headings: body.headings,
         }

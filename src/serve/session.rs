@@ -5,7 +5,7 @@
 //! [`Session::files`] is byte-identical to a full build of the same sources (the tests
 //! compare the two after every kind of edit). When a change is structural (an incident
 //! added, removed or renamed, a new year or operator, the config or the theme), it
-//! renders everything.
+//! renders everything. A new tag, or a tag whose shown spelling changed, is structural too.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -598,7 +598,13 @@ fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Plan> {
         .iter()
         .map(|g| (&g.key, &g.slug))
         .eq(new.operators.iter().map(|g| (&g.key, &g.slug)));
-    if !(same_ids && same_meetings && same_years && same_operators) {
+    // A tag's page and name (its most used spelling) are part of the structure too.
+    let same_tags = old.tags.groups.iter().map(|g| (&g.key, &g.slug)).eq(new
+        .tags
+        .groups
+        .iter()
+        .map(|g| (&g.key, &g.slug)));
+    if !(same_ids && same_meetings && same_years && same_operators && same_tags) {
         return None;
     }
     let (mut in_old, mut in_new) = (Changed::new(old), Changed::new(new));
@@ -613,7 +619,15 @@ fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Plan> {
             in_old.incident[on] = true;
             in_new.incident[nn] = true;
         }
-        if edited && (o.causes != i.causes || old_views.row(o) != new_views.row(i)) {
+        // Tags and start decide which list pages show the row, and where.
+        let listed_differently = o.causes != i.causes
+            || o.started != i.started
+            || !o
+                .tags
+                .iter()
+                .map(|t| &t.value)
+                .eq(i.tags.iter().map(|t| &t.value));
+        if edited && (listed_differently || old_views.row(o) != new_views.row(i)) {
             in_old.row[on] = true;
             in_new.row[nn] = true;
         }

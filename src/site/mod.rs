@@ -7,10 +7,12 @@
 pub mod figures;
 pub mod ledger;
 mod lint;
+pub mod lists;
 pub mod reporting;
 pub mod updated;
 
 pub use figures::{median, CauseCount, Median, MedianOf, OpenMeasure, Stats, Total, YearFigures};
+pub use lists::{tag_slug, Paging, Pagings, Tags};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -73,6 +75,10 @@ pub struct Site {
     pub year_figures: Vec<YearFigures>,
     /// Operators, by name.
     pub operators: Vec<Group<String>>,
+    /// Tags, by slug, and the tag index's order.
+    pub tags: Tags,
+    /// How the long lists are split into pages.
+    pub paging: Pagings,
     /// Figures over all incidents.
     pub stats: Stats,
     /// The date overdue countermeasures are judged against (`--today`).
@@ -133,7 +139,7 @@ impl Site {
         drafts: bool,
         today: chrono::NaiveDate,
     ) -> (Site, Vec<Diagnostic>) {
-        let diags = check_references(&incidents, &meetings, known);
+        let mut diags = check_references(&incidents, &meetings, known);
 
         let mut unpublished: HashMap<String, Unpublished> = HashMap::new();
         if !drafts {
@@ -221,6 +227,16 @@ impl Site {
             .map(|(n, o)| (o.key.clone(), n))
             .collect();
         let stats = Stats::of(incidents.iter().map(|i| &**i));
+        let (tags, tag_diags) = lists::tags(&incidents);
+        diags.extend(tag_diags);
+        let size = config.page_size;
+        let paging = Pagings {
+            incidents: Paging::new(size, [incidents.len()]),
+            causes: Paging::new(size, causes.iter().map(|c| c.entries.len())),
+            years: Paging::new(size, years.iter().map(|g| g.incidents.len())),
+            operators: Paging::new(size, operators.iter().map(|g| g.incidents.len())),
+            tags: Paging::new(size, tags.groups.iter().map(|g| g.incidents.len())),
+        };
         let mut site = Site {
             config,
             incidents,
@@ -229,6 +245,8 @@ impl Site {
             years,
             year_figures,
             operators,
+            tags,
+            paging,
             stats,
             today,
             ledger: ledger::Ledger::default(),

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::pager::{self, Pager};
 use super::{causes, Cx, Dep, Frame, Kind};
 use crate::error::Error;
 use crate::render::views::{self, StatsView};
@@ -17,28 +18,40 @@ impl Kind for Cause {
     }
 
     fn count(&self, site: &Site) -> usize {
-        site.causes.len()
+        site.paging.causes.count()
     }
 
     fn id(&self, site: &Site, n: usize) -> String {
-        site.causes[n].key.as_str().to_string()
+        let (g, page) = site.paging.causes.locate(n);
+        pager::paged_id(site.causes[g].key.as_str().to_string(), page)
     }
 
     fn path(&self, site: &Site, n: usize) -> String {
-        routes::cause(site.causes[n].key.as_str())
+        let (g, page) = site.paging.causes.locate(n);
+        routes::paged(&routes::cause(site.causes[g].key.as_str()), page)
     }
 
     fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
-        for e in &site.causes[n].entries {
-            on(Dep::Row(e.incident));
-        }
+        let (g, _) = site.paging.causes.locate(n);
+        pager::rows(site.causes[g].entries.iter().map(|e| e.incident), on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
         let views = cx.views;
         let site = views.site;
         let f = views.f;
-        let c = &site.causes[n];
+        let paging = &site.paging.causes;
+        let (g, page) = paging.locate(n);
+        let c = &site.causes[g];
+        let range = paging.range(page, c.entries.len());
+        let pager = Pager::new(
+            f,
+            &routes::cause(c.key.as_str()),
+            page,
+            paging.pages(g),
+            range.clone(),
+            c.entries.len(),
+        );
         let cause = site.config.causes.get(c.key.as_str());
         let label = cause
             .map_or(c.key.as_str(), |c| c.label(f.lang))
@@ -55,12 +68,14 @@ impl Kind for Cause {
         super::feeds::describe_group(&mut ctx, cx, &label, c.entries.len());
         ctx.insert_value(
             "cause",
-            views::with_field(page, "incidents", views.cause_rows(&c.entries)),
+            views::with_field(page, "incidents", views.cause_rows(&c.entries[range])),
         );
+        let title = pager.title(f, &label);
+        ctx.insert("pager", &pager);
         Frame {
             template: "cause.html",
             path: self.path(site, n),
-            title: Some(label),
+            title: Some(title),
             section: Some(causes::NAME),
             ctx,
             documents: Vec::new(),

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::pager::Pager;
 use super::{Cx, Dep, Frame, Kind};
 use crate::error::Error;
 use crate::render::i18n::Fmt;
@@ -23,28 +24,9 @@ pub(super) const NAME: &str = "countermeasures-index";
 /// Countermeasures per page of the ledger.
 const PAGE: usize = 200;
 
-/// Where the pages of the ledger are, for the pager.
-#[derive(Debug, Serialize)]
-struct Pager {
-    /// This page, from 1.
-    page: usize,
-    /// How many pages.
-    pages: usize,
-    /// The first countermeasure on this page, from 1, and the last.
-    from: usize,
-    to: usize,
-    /// The previous and next pages' hrefs.
-    prev: Option<String>,
-    next: Option<String>,
-}
-
 /// The path of page `n` (from 0) of the ledger.
 fn page_path(n: usize) -> String {
-    if n == 0 {
-        routes::COUNTERMEASURES.to_string()
-    } else {
-        routes::countermeasures_page(n + 1)
-    }
+    routes::paged(routes::COUNTERMEASURES, n)
 }
 
 /// One countermeasure as a ledger row.
@@ -162,14 +144,14 @@ impl Kind for Countermeasures {
         let pages = self.count(site);
         let from = (n * PAGE).min(ledger.entries.len());
         let to = ((n + 1) * PAGE).min(ledger.entries.len());
-        let pager = Pager {
-            page: n + 1,
+        let pager = Pager::new(
+            f,
+            routes::COUNTERMEASURES,
+            n,
             pages,
-            from: from + 1,
-            to,
-            prev: (n > 0).then(|| routes::href(&page_path(n - 1))),
-            next: (n + 1 < pages).then(|| routes::href(&page_path(n + 1))),
-        };
+            from..to,
+            ledger.entries.len(),
+        );
         let rows: Vec<Row> = ledger.entries[from..to]
             .iter()
             .map(|e| {
@@ -194,18 +176,7 @@ impl Kind for Countermeasures {
         let mut ctx = tera::Context::new();
         ctx.insert("measures", &rows);
         ctx.insert("pager", &pager);
-        let title = if n == 0 {
-            cx.shared.label("ledger").to_string()
-        } else {
-            format!(
-                "{}{}{}/{}{}",
-                cx.shared.label("ledger"),
-                f.punctuation().paren_open,
-                n + 1,
-                pages,
-                f.punctuation().paren_close
-            )
-        };
+        let title = pager.title(f, cx.shared.label("ledger"));
         // Every page says the day its 期限超過 marks are counted to.
         let as_of = f.as_of(crate::model::PartialDate {
             year: chrono::Datelike::year(&site.today),

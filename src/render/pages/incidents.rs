@@ -1,6 +1,8 @@
-//! The list of every incident.
+//! The list of every incident, in pages of `page_size`; the first page also has the
+//! figures over all of them.
 
-use super::{every_row, Cx, Dep, Frame, Kind};
+use super::pager::{self, Pager};
+use super::{Cx, Dep, Frame, Kind};
 use crate::error::Error;
 use crate::render::views::StatsView;
 use crate::render::Output;
@@ -17,8 +19,16 @@ impl Kind for Incidents {
         NAME
     }
 
-    fn path(&self, _site: &Site, _n: usize) -> String {
-        routes::INCIDENTS.to_string()
+    fn count(&self, site: &Site) -> usize {
+        site.paging.incidents.count()
+    }
+
+    fn id(&self, _site: &Site, n: usize) -> String {
+        pager::paged_id(String::new(), n)
+    }
+
+    fn path(&self, _site: &Site, n: usize) -> String {
+        routes::paged(routes::INCIDENTS, n)
     }
 
     fn nav(&self) -> Option<&'static str> {
@@ -26,19 +36,32 @@ impl Kind for Incidents {
     }
 
     fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
-        every_row(site, on);
+        pager::rows(0..site.incidents.len(), on);
     }
 
-    fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
+    fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
         let views = cx.views;
         let site = views.site;
+        let paging = &site.paging.incidents;
+        let total = site.incidents.len();
+        let range = paging.range(n, total);
+        let pager = Pager::new(
+            views.f,
+            routes::INCIDENTS,
+            n,
+            paging.pages(0),
+            range.clone(),
+            total,
+        );
         let mut ctx = tera::Context::new();
-        ctx.insert_value("incidents", views.row_values(0..site.incidents.len()));
+        ctx.insert_value("incidents", views.row_values(range));
         ctx.insert("stats", &StatsView::new(&site.stats, views.f));
+        let title = pager.title(views.f, cx.shared.label("incidents"));
+        ctx.insert("pager", &pager);
         Frame {
             template: "incidents.html",
-            path: self.path(site, 0),
-            title: Some(cx.shared.label("incidents").to_string()),
+            path: self.path(site, n),
+            title: Some(title),
             section: Some(NAME),
             ctx,
             documents: Vec::new(),

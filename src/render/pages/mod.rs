@@ -20,8 +20,11 @@ mod meetings;
 mod not_found;
 mod operator;
 mod operators;
+mod pager;
 mod reports;
 mod search;
+mod tag;
+mod tags;
 mod year;
 mod years;
 
@@ -46,6 +49,7 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &data::MeasuresCsv,
     &cause::Cause,
     &operator::Operator,
+    &tag::Tag,
     &year::Year,
     &meeting::Meeting,
     &home::Home,
@@ -55,6 +59,7 @@ pub(crate) static KINDS: &[&dyn Kind] = &[
     &meetings::Meetings,
     &countermeasures::Countermeasures,
     &reports::Reports,
+    &tags::Tags,
     &not_found::NotFound,
     &feeds::SiteFeed,
     &feeds::CauseFeed,
@@ -71,7 +76,8 @@ pub(crate) use feeds::sitemap_entries;
 pub(crate) enum Dep {
     /// Anything about an incident: its document, its assets, its meeting.
     Incident(usize),
-    /// What an incident's list row shows (title, date, figures, status) and its causes.
+    /// What an incident's list row shows (title, date, figures, status), its causes and
+    /// its tags (which lists it is on), and its place in the lists (its start).
     Row(usize),
     /// A meeting's document.
     Meeting(usize),
@@ -342,7 +348,8 @@ pub(crate) fn group_index(
     .render()
 }
 
-/// Every incident's row, for the pages that list or count them all.
+/// Every incident's row, for the pages that list or count them all (and the tag index:
+/// an incident's row changes for `gen serve` when its tags do).
 pub(crate) fn every_row(site: &Site, on: &mut dyn FnMut(Dep)) {
     (0..site.incidents.len()).for_each(|n| on(Dep::Row(n)));
 }

@@ -1,5 +1,6 @@
 //! One operator: its figures and incidents.
 
+use super::pager::{self, Pager};
 use super::{operators, Cx, Dep, Frame, Kind};
 use crate::error::Error;
 use crate::render::Output;
@@ -14,37 +15,54 @@ impl Kind for Operator {
     }
 
     fn count(&self, site: &Site) -> usize {
-        site.operators.len()
+        site.paging.operators.count()
     }
 
     fn id(&self, site: &Site, n: usize) -> String {
-        site.operators[n].key.clone()
+        let (g, page) = site.paging.operators.locate(n);
+        pager::paged_id(site.operators[g].key.clone(), page)
     }
 
     fn path(&self, site: &Site, n: usize) -> String {
-        routes::operator(&site.operators[n].slug)
+        let (g, page) = site.paging.operators.locate(n);
+        routes::paged(&routes::operator(&site.operators[g].slug), page)
     }
 
     fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
-        for &i in &site.operators[n].incidents {
-            on(Dep::Row(i));
-        }
+        let (g, _) = site.paging.operators.locate(n);
+        pager::rows(site.operators[g].incidents.iter().copied(), on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
         let views = cx.views;
         let site = views.site;
-        let g = &site.operators[n];
-        let path = self.path(site, n);
+        let paging = &site.paging.operators;
+        let (gi, page) = paging.locate(n);
+        let g = &site.operators[gi];
+        let first = routes::operator(&g.slug);
+        let range = paging.range(page, g.incidents.len());
+        let pager = Pager::new(
+            views.f,
+            &first,
+            page,
+            paging.pages(gi),
+            range.clone(),
+            g.incidents.len(),
+        );
         let mut ctx = tera::Context::new();
-        ctx.insert("group", &views.group(g, g.key.clone(), path.clone()));
+        ctx.insert("group", &views.group(g, g.key.clone(), first));
         super::feeds::insert_feed(&mut ctx, cx, &routes::operator_feed(&g.slug));
         super::feeds::describe_group(&mut ctx, cx, &g.key, g.incidents.len());
-        ctx.insert_value("incidents", views.row_values(g.incidents.iter().copied()));
+        ctx.insert_value(
+            "incidents",
+            views.row_values(g.incidents[range].iter().copied()),
+        );
+        let title = pager.title(views.f, &g.key);
+        ctx.insert("pager", &pager);
         Frame {
             template: "operator.html",
-            path,
-            title: Some(g.key.clone()),
+            path: self.path(site, n),
+            title: Some(title),
             section: Some(operators::NAME),
             ctx,
             documents: Vec::new(),

@@ -1,5 +1,6 @@
 //! One year: its figures and incidents, with a link to its annual report.
 
+use super::pager::{self, Pager};
 use super::{years, Cx, Dep, Frame, Kind};
 use crate::error::Error;
 use crate::render::Output;
@@ -14,38 +15,56 @@ impl Kind for Year {
     }
 
     fn count(&self, site: &Site) -> usize {
-        site.years.len()
+        site.paging.years.count()
     }
 
     fn id(&self, site: &Site, n: usize) -> String {
-        site.years[n].key.to_string()
+        let (g, page) = site.paging.years.locate(n);
+        pager::paged_id(site.years[g].key.to_string(), page)
     }
 
     fn path(&self, site: &Site, n: usize) -> String {
-        routes::year(site.years[n].key)
+        let (g, page) = site.paging.years.locate(n);
+        routes::paged(&routes::year(site.years[g].key), page)
     }
 
     fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
-        for &i in &site.years[n].incidents {
-            on(Dep::Row(i));
-        }
+        let (g, _) = site.paging.years.locate(n);
+        pager::rows(site.years[g].incidents.iter().copied(), on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
         let views = cx.views;
         let site = views.site;
-        let g = &site.years[n];
+        let paging = &site.paging.years;
+        let (gi, page) = paging.locate(n);
+        let g = &site.years[gi];
+        let first = routes::year(g.key);
+        let range = paging.range(page, g.incidents.len());
+        let pager = Pager::new(
+            views.f,
+            &first,
+            page,
+            paging.pages(gi),
+            range.clone(),
+            g.incidents.len(),
+        );
         let label = views.f.year_label(g.key);
         let mut ctx = tera::Context::new();
-        ctx.insert("group", &views.group(g, label.clone(), routes::year(g.key)));
+        ctx.insert("group", &views.group(g, label.clone(), first));
         ctx.insert("report_href", &routes::href(&routes::annual(g.key)));
         super::feeds::describe_group(&mut ctx, cx, &label, g.incidents.len());
         ctx.insert("period", &views.f.year_period(g.key));
-        ctx.insert_value("incidents", views.row_values(g.incidents.iter().copied()));
+        ctx.insert_value(
+            "incidents",
+            views.row_values(g.incidents[range].iter().copied()),
+        );
+        let title = pager.title(views.f, &label);
+        ctx.insert("pager", &pager);
         Frame {
             template: "year.html",
             path: self.path(site, n),
-            title: Some(label),
+            title: Some(title),
             section: Some(years::NAME),
             ctx,
             documents: Vec::new(),

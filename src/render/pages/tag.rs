@@ -1,0 +1,71 @@
+//! One tag: the incidents that carry it, with their figures.
+
+use super::pager::{self, Pager};
+use super::{tags, Cx, Dep, Frame, Kind};
+use crate::error::Error;
+use crate::render::Output;
+use crate::routes;
+use crate::site::Site;
+
+pub(super) struct Tag;
+
+impl Kind for Tag {
+    fn name(&self) -> &'static str {
+        "tag"
+    }
+
+    fn count(&self, site: &Site) -> usize {
+        site.paging.tags.count()
+    }
+
+    fn id(&self, site: &Site, n: usize) -> String {
+        let (g, page) = site.paging.tags.locate(n);
+        pager::paged_id(site.tags.groups[g].slug.clone(), page)
+    }
+
+    fn path(&self, site: &Site, n: usize) -> String {
+        let (g, page) = site.paging.tags.locate(n);
+        routes::paged(&routes::tag(&site.tags.groups[g].slug), page)
+    }
+
+    fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
+        let (g, _) = site.paging.tags.locate(n);
+        pager::rows(site.tags.groups[g].incidents.iter().copied(), on);
+    }
+
+    fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
+        let views = cx.views;
+        let site = views.site;
+        let paging = &site.paging.tags;
+        let (gi, page) = paging.locate(n);
+        let g = &site.tags.groups[gi];
+        let first = routes::tag(&g.slug);
+        let range = paging.range(page, g.incidents.len());
+        let pager = Pager::new(
+            views.f,
+            &first,
+            page,
+            paging.pages(gi),
+            range.clone(),
+            g.incidents.len(),
+        );
+        let mut ctx = tera::Context::new();
+        ctx.insert("group", &views.group(g, g.key.clone(), first));
+        ctx.insert_value(
+            "incidents",
+            views.row_values(g.incidents[range].iter().copied()),
+        );
+        let title = pager.title(views.f, &g.key);
+        ctx.insert("pager", &pager);
+        Frame {
+            template: "tag.html",
+            path: self.path(site, n),
+            title: Some(title),
+            section: Some(tags::NAME),
+            ctx,
+            documents: Vec::new(),
+            cx,
+        }
+        .render()
+    }
+}
