@@ -128,45 +128,63 @@ fn foreground(c: Rgb, bg: Rgb) -> Rgb {
     out
 }
 
-/// The dark rules for a stylesheet of one rule a line (`selectors{decl;decl}`), as
-/// `markdown::highlight_css` writes it: the same selectors, each colour made dark.
-pub(crate) fn dark_rules(css: &str) -> String {
-    let mut out = String::new();
-    for line in css.lines() {
-        let (Some(open), Some(close)) = (line.find('{'), line.rfind('}')) else {
-            continue;
-        };
-        let decls: Vec<(&str, &str)> = line[open + 1..close]
-            .split(';')
-            .filter_map(|d| d.split_once(':'))
-            .collect();
-        let bg = decls
-            .iter()
-            .find(|(k, _)| *k == "background-color")
-            .and_then(|(_, v)| Rgb::parse(v));
-        let dark_bg = bg.and_then(background);
-        let mut written = Vec::new();
-        if bg.is_some() {
-            written.push(format!(
-                "background-color:{}",
-                dark_bg.map_or_else(|| "transparent".to_string(), Rgb::hex)
-            ));
-        }
-        if let Some(fg) = decls
-            .iter()
-            .find(|(k, _)| *k == "color")
-            .and_then(|(_, v)| Rgb::parse(v))
-        {
-            written.push(format!(
-                "color:{}",
-                foreground(fg, dark_bg.unwrap_or(CODE_BG)).hex()
-            ));
-        }
-        if !written.is_empty() {
-            out.push_str(&format!("{}{{{}}}\n", &line[..open], written.join(";")));
+/// The dark value of each colour of a rule (`selectors{decl;decl}`), by property:
+/// (property, light value, dark value).
+fn dark_decls(line: &str) -> Vec<(&'static str, String, String)> {
+    let (Some(open), Some(close)) = (line.find('{'), line.rfind('}')) else {
+        return Vec::new();
+    };
+    let decls: Vec<(&str, &str)> = line[open + 1..close]
+        .split(';')
+        .filter_map(|d| d.split_once(':'))
+        .collect();
+    let value = |key: &str| decls.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let mut out = Vec::new();
+    let bg = value("background-color").and_then(Rgb::parse);
+    let dark_bg = bg.and_then(background);
+    if let (Some(light), Some(_)) = (value("background-color"), bg) {
+        let dark = dark_bg.map_or_else(|| "transparent".to_string(), Rgb::hex);
+        out.push(("background-color", light.to_string(), dark));
+    }
+    if let Some(light) = value("color") {
+        if let Some(fg) = Rgb::parse(light) {
+            let dark = foreground(fg, dark_bg.unwrap_or(CODE_BG)).hex();
+            out.push(("color", light.to_string(), dark));
         }
     }
     out
+}
+
+/// A stylesheet of one rule a line, as `markdown::highlight_css` writes it, that also
+/// reads in dark mode: each colour becomes `var(--hd<n>,<light colour>)`, and a
+/// `prefers-color-scheme: dark` block sets the variables to the dark colours. A few
+/// dozen variables instead of a second copy of every rule; a document that does not set
+/// them (a printed report) shows the light colours.
+pub(crate) fn themed(css: &str) -> String {
+    let mut names: Vec<String> = Vec::new();
+    let mut light = String::with_capacity(css.len() * 5 / 4);
+    for line in css.lines() {
+        let mut line = line.to_string();
+        for (property, from, dark) in dark_decls(&line.clone()) {
+            let n = names.iter().position(|d| *d == dark).unwrap_or_else(|| {
+                names.push(dark.clone());
+                names.len() - 1
+            });
+            line = line.replacen(
+                &format!("{property}:{from}"),
+                &format!("{property}:var(--hd{n},{from})"),
+                1,
+            );
+        }
+        light.push_str(&line);
+        light.push('\n');
+    }
+    let vars: String = names
+        .iter()
+        .enumerate()
+        .map(|(n, v)| format!("--hd{n}:{v};"))
+        .collect();
+    format!("{light}@media screen and (prefers-color-scheme: dark) {{ :root {{ {vars} }} }}\n")
 }
 
 #[cfg(test)]
@@ -176,24 +194,61 @@ mod tests {
     #[test]
     fn every_dark_colour_reads_at_aa_on_its_background() {
         let css = crate::render::markdown::highlight_css();
-        let dark = dark_rules(&css);
-        assert_eq!(
-            dark.lines().count(),
-            css.lines().filter(|l| l.contains("color:")).count()
-        );
-        for line in dark.lines() {
+        let themed = themed(&css);
+        let (light, dark) = themed.split_once("@media").unwrap();
+        // Each rule keeps its light colours as the fallbacks, so a page without the dark
+        // block looks as before.
+        let strip = regex_free_strip(light);
+        assert_eq!(strip.trim_end(), css.trim_end());
+        let var = |name: &str| {
+            dark.split(['{', ';', ' '])
+                .find_map(|d| d.strip_prefix(&format!("{name}:")))
+                .map(str::to_string)
+        };
+        let mut checked = 0;
+        for line in light.lines() {
             let decl = |key: &str| {
                 line.split(['{', ';', '}'])
                     .find_map(|d| d.strip_prefix(key))
-                    .and_then(Rgb::parse)
+                    .and_then(|v| v.strip_prefix("var("))
+                    .and_then(|v| v.split(',').next())
+                    .and_then(var)
             };
-            let bg = decl("background-color:").unwrap_or(CODE_BG);
+            let bg = match decl("background-color:").as_deref() {
+                Some("transparent") | None => CODE_BG,
+                Some(v) => Rgb::parse(v).unwrap(),
+            };
             // A rule of a background alone leaves the text to the rules around it.
             let Some(fg) = decl("color:") else { continue };
+            let fg = Rgb::parse(&fg).unwrap();
             assert!(fg.contrast(bg) >= AA, "{line}: {:.2}", fg.contrast(bg));
+            checked += 1;
         }
-        // The default text of code is light on the dark block.
-        assert!(dark.starts_with(".hl0{background-color:transparent;color:#"));
+        assert!(checked > 50, "{checked}");
+        // The default text of code is light on the dark block, its background gone.
+        assert!(
+            light.starts_with(".hl0{color:var(--hd1,#323232);background-color:var(--hd0,#ffffff)}"),
+            "{light}"
+        );
+        assert!(dark.contains("--hd0:transparent;"));
+        // A few dozen colours, not a copy of every rule.
+        assert!(dark.len() < 1_000, "{}", dark.len());
+    }
+
+    /// `var(--hdN,X)` back to `X`.
+    fn regex_free_strip(css: &str) -> String {
+        let mut out = String::new();
+        let mut rest = css;
+        while let Some(i) = rest.find("var(--hd") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i..];
+            let comma = after.find(',').unwrap();
+            let close = after.find(')').unwrap();
+            out.push_str(&after[comma + 1..close]);
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        out
     }
 
     #[test]

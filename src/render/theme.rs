@@ -303,12 +303,10 @@ impl Theme {
                 .unwrap_or("")
                 .to_string()
         };
-        let light = super::markdown::highlight_css();
         let stylesheet = format!(
-            "{css}\n/* Code highlighting (syntect, InspiredGitHub) */\n{light}\n\
-             /* Its dark-mode colours (src/render/dark.rs) */\n\
-             @media screen and (prefers-color-scheme: dark) {{\n{}}}\n",
-            super::dark::dark_rules(&light)
+            "{css}\n/* Code highlighting (syntect, InspiredGitHub), dark mode by \
+             src/render/dark.rs */\n{}",
+            super::dark::themed(&super::markdown::highlight_css())
         );
         let static_dir = dir.join("static");
         Ok(Theme {

@@ -222,9 +222,16 @@ fn rebuild(session: &mut Session, shared: &Shared, paths: &[PathBuf]) {
                 .iter()
                 .any(|p| p.to_string_lossy().contains(needle.as_str()))
         });
+    let mut first = true;
     let result = session.rebuild_staged(paths, &mut |files, changed| {
-        // After an error every page shows the overlay, so every page must reload.
-        let changed = (!had_error && !changed.is_empty()).then_some(changed);
+        // After an error every page shows the overlay, so every page must reload: once,
+        // at the first stage. A page still under the overlay at a later stage reloads
+        // anyway (the script checks), and one already reloaded need not again unless the
+        // stage changed it: reload storms on a slow machine left pages waiting for a
+        // connection.
+        let every = changed.is_empty() || (had_error && first);
+        first = false;
+        let changed = (!every).then_some(changed);
         shared.publish(
             Snapshot {
                 files,
