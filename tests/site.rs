@@ -356,8 +356,9 @@ fn markdown_features_and_assets() {
         "{b}"
     );
     assert!(
-        page(&out, "style.css").contains(".hl0{color:#323232;background-color:#ffffff}"),
-        "the stylesheet carries the highlighting classes"
+        page(&out, "style.css")
+            .contains(".hl0{color:var(--hd1,#323232);background-color:var(--hd0,#ffffff)}"),
+        "the stylesheet carries the highlighting classes, light colours as the fallbacks"
     );
     check_links(&out);
 }
