@@ -1,6 +1,6 @@
 //! One operator: its figures and incidents.
 
-use super::pager::{self, Pager};
+use super::pager;
 use super::{operators, Cx, Dep, Frame, Kind};
 use crate::error::Error;
 use crate::render::Output;
@@ -34,31 +34,20 @@ impl Kind for Operator {
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
-        let views = cx.views;
-        let site = views.site;
-        let paging = &site.paging.operators;
-        let (gi, page) = paging.locate(n);
-        let g = &site.operators[gi];
-        let first = routes::operator(&g.slug);
-        let range = paging.range(page, g.incidents.len());
-        let pager = Pager::new(
-            views.f,
-            &first,
-            page,
-            paging.pages(gi),
-            range.clone(),
-            g.incidents.len(),
-        );
+        let site = cx.views.site;
         let mut ctx = tera::Context::new();
-        ctx.insert("group", &views.group(g, g.key.clone(), first));
+        let title = pager::group_list(
+            cx.views,
+            &site.paging.operators,
+            n,
+            &site.operators,
+            |g| g.key.clone(),
+            |g| routes::operator(&g.slug),
+            &mut ctx,
+        );
+        let g = &site.operators[site.paging.operators.locate(n).0];
         super::feeds::insert_feed(&mut ctx, cx, &routes::operator_feed(&g.slug));
         super::feeds::describe_group(&mut ctx, cx, &g.key, g.incidents.len());
-        ctx.insert_value(
-            "incidents",
-            views.row_values(g.incidents[range].iter().copied()),
-        );
-        let title = pager.title(views.f, &g.key);
-        ctx.insert("pager", &pager);
         Frame {
             template: "operator.html",
             path: self.path(site, n),

@@ -141,3 +141,36 @@ pub(crate) fn paged_id(id: String, page: usize) -> String {
 pub(crate) fn rows(list: impl Iterator<Item = usize>, on: &mut dyn FnMut(Dep)) {
     list.for_each(|n| on(Dep::Row(n)));
 }
+
+/// Fills `ctx` for page `n` of a paginated group list (an operator's, a year's, a tag's
+/// incidents): the group with its figures over the whole list (`group`), the rows on this
+/// page (`incidents`) and the pager (`pager`). Returns the page's title.
+pub(crate) fn group_list<K>(
+    views: &crate::render::views::Views<'_>,
+    paging: &crate::site::lists::Paging,
+    n: usize,
+    groups: &[crate::site::Group<K>],
+    label: impl Fn(&crate::site::Group<K>) -> String,
+    first: impl Fn(&crate::site::Group<K>) -> String,
+    ctx: &mut tera::Context,
+) -> String {
+    let (gi, page) = paging.locate(n);
+    let g = &groups[gi];
+    let (label, first) = (label(g), first(g));
+    let range = paging.range(page, g.incidents.len());
+    let pager = Pager::new(
+        views.f,
+        &first,
+        page,
+        paging.pages(gi),
+        range.clone(),
+        g.incidents.len(),
+    );
+    ctx.insert("group", &views.group(g, label.clone(), first));
+    ctx.insert_value(
+        "incidents",
+        views.row_values(g.incidents[range].iter().copied()),
+    );
+    ctx.insert("pager", &pager);
+    pager.title(views.f, &label)
+}

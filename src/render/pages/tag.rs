@@ -1,6 +1,6 @@
 //! One tag: the incidents that carry it, with their figures.
 
-use super::pager::{self, Pager};
+use super::pager;
 use super::{tags, Cx, Dep, Frame, Kind};
 use crate::error::Error;
 use crate::render::Output;
@@ -34,29 +34,17 @@ impl Kind for Tag {
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
-        let views = cx.views;
-        let site = views.site;
-        let paging = &site.paging.tags;
-        let (gi, page) = paging.locate(n);
-        let g = &site.tags.groups[gi];
-        let first = routes::tag(&g.slug);
-        let range = paging.range(page, g.incidents.len());
-        let pager = Pager::new(
-            views.f,
-            &first,
-            page,
-            paging.pages(gi),
-            range.clone(),
-            g.incidents.len(),
-        );
+        let site = cx.views.site;
         let mut ctx = tera::Context::new();
-        ctx.insert("group", &views.group(g, g.key.clone(), first));
-        ctx.insert_value(
-            "incidents",
-            views.row_values(g.incidents[range].iter().copied()),
+        let title = pager::group_list(
+            cx.views,
+            &site.paging.tags,
+            n,
+            &site.tags.groups,
+            |g| g.key.clone(),
+            |g| routes::tag(&g.slug),
+            &mut ctx,
         );
-        let title = pager.title(views.f, &g.key);
-        ctx.insert("pager", &pager);
         Frame {
             template: "tag.html",
             path: self.path(site, n),

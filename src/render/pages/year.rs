@@ -1,6 +1,6 @@
 //! One year: its figures and incidents, with a link to its annual report.
 
-use super::pager::{self, Pager};
+use super::pager;
 use super::{years, Cx, Dep, Frame, Kind};
 use crate::error::Error;
 use crate::render::Output;
@@ -36,31 +36,21 @@ impl Kind for Year {
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
         let views = cx.views;
         let site = views.site;
-        let paging = &site.paging.years;
-        let (gi, page) = paging.locate(n);
-        let g = &site.years[gi];
-        let first = routes::year(g.key);
-        let range = paging.range(page, g.incidents.len());
-        let pager = Pager::new(
-            views.f,
-            &first,
-            page,
-            paging.pages(gi),
-            range.clone(),
-            g.incidents.len(),
-        );
-        let label = views.f.year_label(g.key);
         let mut ctx = tera::Context::new();
-        ctx.insert("group", &views.group(g, label.clone(), first));
+        let title = pager::group_list(
+            views,
+            &site.paging.years,
+            n,
+            &site.years,
+            |g| views.f.year_label(g.key),
+            |g| routes::year(g.key),
+            &mut ctx,
+        );
+        let g = &site.years[site.paging.years.locate(n).0];
+        let label = views.f.year_label(g.key);
         ctx.insert("report_href", &routes::href(&routes::annual(g.key)));
         super::feeds::describe_group(&mut ctx, cx, &label, g.incidents.len());
         ctx.insert("period", &views.f.year_period(g.key));
-        ctx.insert_value(
-            "incidents",
-            views.row_values(g.incidents[range].iter().copied()),
-        );
-        let title = pager.title(views.f, &label);
-        ctx.insert("pager", &pager);
         Frame {
             template: "year.html",
             path: self.path(site, n),
