@@ -72,14 +72,9 @@ impl Feed<'_> {
             .collect();
         let updated = entries
             .iter()
-            .map(|&n| crate::site::updated::updated(&site.incidents[n], tz))
+            .map(|&n| site.updated[n])
             .max()
-            .or_else(|| {
-                site.incidents
-                    .iter()
-                    .map(|i| crate::site::updated::updated(i, tz))
-                    .max()
-            })
+            .or_else(|| site.updated.iter().copied().max())
             .or_else(|| {
                 let day = crate::model::PartialDate::new(
                     chrono::Datelike::year(&site.today),
@@ -140,7 +135,6 @@ pub(crate) struct Labels {
 /// causes as categories, and a summary that starts with its status, operators and start.
 fn entry(x: &mut String, site: &Site, n: usize, f: Fmt, labels: &Labels) {
     let i = &site.incidents[n];
-    let tz = site.config.timezone;
     let page = url(site, &routes::incident(&i.id));
     let p = f.punctuation();
     let _ = writeln!(x, "  <entry>");
@@ -152,11 +146,7 @@ fn entry(x: &mut String, site: &Site, n: usize, f: Fmt, labels: &Labels) {
         escape(&page)
     );
     let _ = writeln!(x, "    <published>{}</published>", datetime(i.started));
-    let _ = writeln!(
-        x,
-        "    <updated>{}</updated>",
-        datetime(crate::site::updated::updated(i, tz))
-    );
+    let _ = writeln!(x, "    <updated>{}</updated>", datetime(site.updated[n]));
     for o in &i.operators {
         let _ = writeln!(x, "    <author><name>{}</name></author>", escape(o));
     }

@@ -85,6 +85,9 @@ pub struct Site {
     pub today: chrono::NaiveDate,
     /// Every countermeasure, as it stands on [`Site::today`].
     pub ledger: ledger::Ledger,
+    /// When each incident's record last changed ([`updated::updated`]), by index: what
+    /// the feeds and the sitemap date it by.
+    pub updated: Vec<crate::model::Timestamp>,
     incident_pos: HashMap<String, usize>,
     meeting_pos: HashMap<String, usize>,
     meeting_of: Vec<Option<usize>>,
@@ -250,6 +253,7 @@ impl Site {
             stats,
             today,
             ledger: ledger::Ledger::default(),
+            updated: Vec::new(),
             incident_pos,
             meeting_pos,
             meeting_of,
@@ -258,6 +262,12 @@ impl Site {
             unpublished,
             failed_meetings,
         };
+        let tz = site.config.timezone;
+        site.updated = site
+            .incidents
+            .iter()
+            .map(|i| updated::updated(i, tz))
+            .collect();
         site.set_today(today);
         (site, diags)
     }

@@ -194,12 +194,7 @@ impl Kind for Sitemap {
 /// left out, and so are the pages of drafts, which a `--drafts` build has: a preview
 /// build's sitemap is the one publishing would give.
 pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
-    let tz = site.config.timezone;
-    let updated: Vec<Timestamp> = site
-        .incidents
-        .iter()
-        .map(|i| crate::site::updated::updated(i, tz))
-        .collect();
+    let updated = &site.updated;
     let draft = |n: usize| site.incidents[n].status == Status::Draft;
     let mut out = Vec::new();
     for page in all(site) {
