@@ -33,6 +33,18 @@ pub enum FigureKind {
     Derived,
 }
 
+impl FigureKind {
+    /// The name the exports write (`exact`, `approximate`, `unknown`, `derived`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureKind::Exact => "exact",
+            FigureKind::Approximate => "approximate",
+            FigureKind::Unknown => "unknown",
+            FigureKind::Derived => "derived",
+        }
+    }
+}
+
 /// A figure as the exports carry it.
 #[derive(Debug, Serialize)]
 struct FigureOut {
@@ -474,12 +486,7 @@ pub const INCIDENT_COLUMNS: &[&str] = &[
 /// `incidents.csv`: one row per incident, newest first.
 pub fn incidents_csv(site: &Site) -> Vec<u8> {
     let f = Fmt::new(&site.config);
-    let kind = |k: FigureKind| {
-        serde_json::to_value(k)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    };
+    let kind = |k: FigureKind| k.as_str().to_string();
     let rows = (0..site.incidents.len()).map(|n| {
         let x = incident(site, n, f);
         let i = &site.incidents[n];
