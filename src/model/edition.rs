@@ -159,9 +159,18 @@ pub struct MarkerProblem {
 
 /// What an internal marker in a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Marker {
+pub enum Marker {
+    /// `<!-- internal -->`
     Open,
+    /// `<!-- /internal -->`
     Close,
+}
+
+/// The marker `line` is, when it holds one alone (surrounding white space allowed).
+pub fn marker_line(line: &str) -> Option<Marker> {
+    let line = line.trim();
+    let (m, range) = marker_in(line)?;
+    (range == (0..line.len())).then_some(m)
 }
 
 /// The marker an HTML comment's text (between `<!--` and `-->`) is, if any: `internal`

@@ -106,6 +106,8 @@ struct SiteView<'a> {
     lang: &'static str,
     base_url: &'a str,
     timezone: String,
+    /// The internal edition: every page carries its band.
+    internal: bool,
 }
 
 /// Receives each output file as soon as it is rendered (from any thread).
@@ -114,9 +116,17 @@ pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
 /// Files that are not pages: the stylesheet, the theme's static files, robots.txt and
 /// every incident's assets.
 pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
+    let mut css = theme.stylesheet() + &card_labels(site);
+    // The internal edition's marks: only its stylesheet has them.
+    if site.config.edition == crate::config::Edition::Internal {
+        css.push('\n');
+        css.push_str(&String::from_utf8_lossy(
+            &theme.render("internal.css", &Context::new())?,
+        ));
+    }
     let mut extra = vec![Output::Bytes {
         path: "style.css".to_string(),
-        bytes: (theme.stylesheet() + &card_labels(site)).into_bytes(),
+        bytes: css.into_bytes(),
     }];
     extra.push(Output::Bytes {
         path: crate::routes::EXPORT_SCHEMA.to_string(),
@@ -353,6 +363,7 @@ impl Shared {
             lang: crate::model::Choice::as_str(site.config.language),
             base_url: &site.config.base_url,
             timezone: f.offset(),
+            internal: site.config.edition == crate::config::Edition::Internal,
         };
         let labels = i18n::site_labels(f);
         let nav = pages::nav(site, &labels);
