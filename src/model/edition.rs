@@ -40,16 +40,24 @@ pub struct Selected {
     pub internal_meetings: HashSet<String>,
     /// Public documents that name internal ones (`internal-reference`).
     pub diags: Vec<Diagnostic>,
+    /// Public fields that quote an `[internal]` value (`quotes-internal`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The documents of `edition`: everything for the internal edition; for the public one,
 /// the public documents without their internal items, and an error for each public
 /// `related` or agenda entry that names an internal incident.
 pub fn select(edition: Edition, incidents: Vec<Arc<Incident>>, meetings: Vec<Meeting>) -> Selected {
+    let warnings = incidents
+        .iter()
+        .filter(|i| i.visibility == Visibility::Public)
+        .flat_map(|i| quoting(i))
+        .collect();
     if edition == Edition::Internal {
         return Selected {
             incidents,
             meetings,
+            warnings,
             ..Selected::default()
         };
     }
@@ -111,7 +119,70 @@ pub fn select(edition: Edition, incidents: Vec<Arc<Incident>>, meetings: Vec<Mee
         internal_incidents,
         internal_meetings,
         diags,
+        warnings,
     }
+}
+
+/// A `quotes-internal` warning for each `[internal]` value of public incident `i` that
+/// one of its public fields holds verbatim, at the value.
+fn quoting(i: &Incident) -> Vec<Diagnostic> {
+    if i.internal.is_empty() {
+        return Vec::new();
+    }
+    let mut fields: Vec<(&str, &str)> = vec![("title", &i.title)];
+    fields.extend(i.summary.as_deref().map(|s| ("summary", s)));
+    fields.extend(
+        i.service_category
+            .as_deref()
+            .map(|s| ("service_category", s)),
+    );
+    fields.extend(i.operators.iter().map(|o| ("operators", o.as_str())));
+    fields.extend(i.regions.iter().map(|o| ("regions", o.as_str())));
+    fields.extend(i.services.iter().map(|o| ("services", o.as_str())));
+    fields.extend(i.tags.iter().map(|o| ("tags", o.value.as_str())));
+    let public = |internal: bool| !internal;
+    fields.extend(
+        i.phases
+            .iter()
+            .filter(|p| public(p.internal))
+            .map(|p| ("phases.label", p.label.as_str())),
+    );
+    fields.extend(
+        i.countermeasures
+            .iter()
+            .filter(|c| public(c.internal))
+            .map(|c| ("countermeasures.action", c.action.as_str())),
+    );
+    fields.extend(
+        i.notices
+            .iter()
+            .filter(|n| public(n.internal))
+            .filter_map(|n| n.title.as_deref().map(|t| ("notices.title", t))),
+    );
+    fields.extend(
+        i.timeline
+            .iter()
+            .filter(|e| public(e.internal))
+            .map(|e| ("timeline.event", e.event.as_str())),
+    );
+    let mut out = Vec::new();
+    for (key, value) in &i.internal {
+        if let Some((field, _)) = fields.iter().find(|(_, text)| quotes(text, &value.value)) {
+            out.push(
+                Diagnostic::warning(
+                    Code::QuotesInternal,
+                    &i.file,
+                    Some(value.span.clone()),
+                    format!(
+                        "`internal.{key}` (\"{}\") is quoted in the public field `{field}`: the public edition shows it",
+                        value.value.trim()
+                    ),
+                )
+                .with_help(format!("reword `{field}`, or mark its item internal = true")),
+            );
+        }
+    }
+    out
 }
 
 /// A public incident without its internal items and details; shared as it is when it
@@ -210,7 +281,9 @@ fn marker_in(line: &str) -> Option<(Marker, Range<usize>)> {
 /// markers. Lines are read as lines, also inside code: a marker in a fenced block still
 /// opens or closes a block, so that nothing is published by a reading the author did not
 /// mean.
-pub fn blocks(text: &str) -> Result<Vec<Range<usize>>, Vec<MarkerProblem>> {
+///
+/// `first_line` is the line number of the body's first line in its file, for messages.
+pub fn blocks(text: &str, first_line: usize) -> Result<Vec<Range<usize>>, Vec<MarkerProblem>> {
     // Most bodies have no comment at all.
     if memchr::memmem::find(text.as_bytes(), b"<!--").is_none() {
         return Ok(Vec::new());
@@ -240,11 +313,11 @@ pub fn blocks(text: &str) -> Result<Vec<Range<usize>>, Vec<MarkerProblem>> {
             continue;
         }
         match (marker, &open) {
-            (Marker::Open, None) => open = Some((start, at, n + 1)),
+            (Marker::Open, None) => open = Some((start, at, first_line + n)),
             (Marker::Open, Some((_, _, line_no))) => problems.push(MarkerProblem {
                 range: at,
                 message: format!(
-                    "<!-- internal --> inside the internal block opened on line {line_no} of the body: internal blocks do not nest"
+                    "<!-- internal --> inside the internal block opened on line {line_no}: internal blocks do not nest"
                 ),
                 help: "close the first block with <!-- /internal --> before opening another, or remove this line",
             }),
@@ -285,7 +358,8 @@ pub fn read_body(
     redacted: bool,
 ) -> Result<Body, crate::Error> {
     let mut body = source.read(head)?;
-    match blocks(body.as_str()) {
+    let first_line = memchr::memchr_iter(b'\n', head.text.as_bytes()).count() + 1;
+    match blocks(body.as_str(), first_line) {
         Ok(blocks) if redacted && !blocks.is_empty() => body.blank(&blocks),
         Ok(_) => {}
         Err(problems) => {
@@ -306,6 +380,31 @@ pub fn read_body(
     Ok(body)
 }
 
+/// A body with everything but its internal blocks blanked (the reverse of the public
+/// edition's reading), for what only internal text links to; `None` when it has no
+/// internal block, or when its markers are wrong ([`read_body`] reports those).
+pub fn internal_text(
+    source: &BodySource,
+    head: &Arc<SourceFile>,
+) -> Result<Option<Body>, crate::Error> {
+    let mut body = source.read(head)?;
+    let Ok(blocks) = blocks(body.as_str(), 1) else {
+        return Ok(None);
+    };
+    if blocks.is_empty() {
+        return Ok(None);
+    }
+    let mut outside = Vec::with_capacity(blocks.len() + 1);
+    let mut at = 0;
+    for b in &blocks {
+        outside.push(at..b.start);
+        at = b.end;
+    }
+    outside.push(at..body.as_str().len());
+    body.blank(&outside);
+    Ok(Some(body))
+}
+
 /// Whether `text` (a public field) holds `value` (an `[internal]` value) verbatim; values
 /// shorter than 4 characters are too common to tell.
 pub fn quotes(text: &str, value: &str) -> bool {
@@ -316,35 +415,43 @@ pub fn quotes(text: &str, value: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn blocks_of(text: &str) -> Result<Vec<Range<usize>>, Vec<MarkerProblem>> {
+        blocks(text, 1)
+    }
+
     #[test]
     fn blocks_run_from_marker_line_to_marker_line() {
         let text = "a\n<!-- internal -->\nsecret\n  <!-- /internal -->  \nb\n";
-        let b = blocks(text).unwrap();
+        let b = blocks(text, 1).unwrap();
         assert_eq!(b, vec![2..text.len() - 2]);
-        assert_eq!(blocks("no comment\n").unwrap(), Vec::<Range<usize>>::new());
         assert_eq!(
-            blocks("<!-- note -->\n").unwrap(),
+            blocks_of("no comment\n").unwrap(),
+            Vec::<Range<usize>>::new()
+        );
+        assert_eq!(
+            blocks_of("<!-- note -->\n").unwrap(),
             Vec::<Range<usize>>::new()
         );
         // Near misses are markers too.
         assert_eq!(
-            blocks("<!--INTERNAL-->\nx\n<!--  /internal-->").unwrap(),
+            blocks_of("<!--INTERNAL-->\nx\n<!--  /internal-->").unwrap(),
             vec![0..36]
         );
     }
 
     #[test]
     fn marker_problems_are_found() {
-        let p = blocks("<!-- internal -->\nx\n").unwrap_err();
+        let p = blocks_of("<!-- internal -->\nx\n").unwrap_err();
         assert_eq!(p[0].range, 0..17);
         assert!(p[0].message.contains("is not closed"));
-        let p = blocks("x\n<!-- /internal -->\n").unwrap_err();
+        let p = blocks_of("x\n<!-- /internal -->\n").unwrap_err();
         assert_eq!(p[0].range, 2..20);
         assert!(p[0].message.contains("closes no block"));
-        let p = blocks("<!-- internal -->\n<!-- internal -->\n<!-- /internal -->\n").unwrap_err();
+        let p =
+            blocks_of("<!-- internal -->\n<!-- internal -->\n<!-- /internal -->\n").unwrap_err();
         assert_eq!(p[0].range, 18..35);
         assert!(p[0].message.contains("opened on line 1"));
-        let p = blocks("text <!-- internal -->\n").unwrap_err();
+        let p = blocks_of("text <!-- internal -->\n").unwrap_err();
         assert_eq!(p[0].range, 5..22);
         assert!(p[0].message.contains("alone on its line"));
     }

@@ -325,6 +325,24 @@ fn to_internal(link: &Link, what: &str, kind: &str, id: &str) -> Problem {
     }
 }
 
+/// The path inside the output that a relative link or image `dest` on the page at
+/// `page` leads to; `None` for a link elsewhere (a scheme, a fragment, a root path) or
+/// one that climbs out of the site.
+pub(crate) fn target_of(page: &str, dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with(['#', '/', '?']) {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    if path.split('/').next().unwrap_or("").contains(':') {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    join(routes::folder_of(page), &decoded)
+}
+
 /// `rel` followed from `folder` (both inside the output, `/`-separated), with `.` and
 /// `..` resolved; `None` when it climbs above the root.
 fn join(folder: &str, rel: &str) -> Option<String> {

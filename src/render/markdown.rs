@@ -457,12 +457,12 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
             // An internal block's markers (only the internal edition reads them: the public
             // one blanks the blocks): a bordered, labelled container.
             Event::Html(raw) => match crate::model::edition::marker_line(&raw) {
-                Some(crate::model::edition::Marker::Open) => Some(Event::Html(CowStr::from(
-                    format!(
+                Some(crate::model::edition::Marker::Open) => {
+                    Some(Event::Html(CowStr::from(format!(
                         "<div class=\"internal-block\"><p class=\"internal-label\">{}</p>\n",
                         self.internal_label
-                    ),
-                ))),
+                    ))))
+                }
                 Some(crate::model::edition::Marker::Close) => {
                     Some(Event::Html(CowStr::from("</div>\n")))
                 }

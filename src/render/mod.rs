@@ -197,16 +197,55 @@ pub(crate) fn card_labels(site: &Site) -> String {
     css
 }
 
-/// The assets copied beside one incident's page (listed by the load stage).
+/// The assets copied beside one incident's page (listed by the load stage); in the
+/// public edition, not those that only internal body text links to or embeds.
 pub fn incident_assets(site: &Site, n: usize) -> Vec<Output> {
+    let internal_only = internal_only_assets(site, n);
     site.incidents[n]
         .assets
         .iter()
+        .filter(|a| !internal_only.contains(&a.path))
         .map(|a| Output::Copy {
             path: a.path.clone(),
             from: a.from.clone(),
         })
         .collect()
+}
+
+/// The paths that incident `n`'s internal body blocks link to or embed and its public
+/// text does not, in the public edition. A body that cannot be read leaves the set empty:
+/// its page reports the error and the build fails.
+fn internal_only_assets(site: &Site, n: usize) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    if site.config.edition != crate::config::Edition::Public {
+        return out;
+    }
+    let i = &site.incidents[n];
+    if i.assets.is_empty() {
+        return out;
+    }
+    let Ok(Some(internal)) = crate::model::edition::internal_text(&i.body, &i.file) else {
+        return out;
+    };
+    let page = crate::routes::incident(&i.id);
+    let targets = |text: &str| -> std::collections::HashSet<String> {
+        pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::all())
+            .filter_map(|e| match e {
+                pulldown_cmark::Event::Start(
+                    pulldown_cmark::Tag::Link { dest_url, .. }
+                    | pulldown_cmark::Tag::Image { dest_url, .. },
+                ) => links::target_of(&page, &dest_url),
+                _ => None,
+            })
+            .collect()
+    };
+    out = targets(internal.as_str());
+    if let Ok(public) = i.read_body() {
+        for t in targets(public.as_str()) {
+            out.remove(&t);
+        }
+    }
+    out
 }
 
 /// Renders the whole site, pages in parallel, handing each file to `sink` as soon as it

@@ -99,6 +99,8 @@ pub struct Site {
     failed_meetings: std::collections::HashSet<String>,
     /// Internal meetings the public edition leaves out.
     internal_meetings: std::collections::HashSet<String>,
+    /// Public fields that quote an `[internal]` value (`quotes-internal`).
+    pub(crate) edition_warnings: Vec<Diagnostic>,
 }
 
 /// Why an incident that exists is not among the site's pages.
@@ -279,6 +281,7 @@ impl Site {
             unpublished,
             failed_meetings,
             internal_meetings: selected.internal_meetings,
+            edition_warnings: selected.warnings,
         };
         let tz = site.config.timezone;
         site.updated = site
