@@ -628,3 +628,37 @@ fn printed_pdfs_honour_the_edition() {
     }
     assert!(t.contains("社内版 — 転送禁止"), "{t}");
 }
+
+/// `gen serve` in the public edition: an incident made internal leaves every page, list,
+/// count and feed as a full build leaves it, and comes back when made public again.
+#[test]
+fn serve_follows_an_incident_made_internal() {
+    use gen::serve::session::Session;
+    let dir = fixture();
+    let root = dir.path();
+    let full = || {
+        let mut s = Session::new(gen::BuildOptions::new(root));
+        s.rebuild(&[]).unwrap();
+        (*s.files()).clone()
+    };
+    let mut session = Session::new(gen::BuildOptions::new(root));
+    session.rebuild(&[]).unwrap();
+    let file = root.join("content/incidents/pub-b.md");
+    let original = read(&file);
+    let internal = original.replacen("+++\n", "+++\nvisibility = \"internal\"\n", 1);
+    for (text, gone) in [(&internal, true), (&original, false)] {
+        std::fs::write(&file, text).unwrap();
+        session.rebuild(std::slice::from_ref(&file)).unwrap();
+        let want = full();
+        let got = session.files();
+        let mut wrong: Vec<&String> = want
+            .keys()
+            .chain(got.keys())
+            .filter(|k| want.get(*k) != got.get(*k))
+            .collect();
+        wrong.sort();
+        wrong.dedup();
+        assert!(wrong.is_empty(), "stale or missing {wrong:?}");
+        assert_eq!(got.contains_key("incidents/pub-b/index.html"), !gone);
+    }
+}
