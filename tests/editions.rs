@@ -382,6 +382,18 @@ fn the_internal_edition_marks_what_must_not_be_forwarded() {
         list.contains(&format!("ZZLEAK-1 社内だけの事故</a> {badge}")),
         "{list}"
     );
+    // The countermeasure ledger marks the internal countermeasure and the internal
+    // incident's.
+    let ledger = read(&internal.join("countermeasures/index.html"));
+    assert!(
+        ledger.contains(&format!("<td>ZZLEAK-4 {badge}</td>")),
+        "{ledger}"
+    );
+    assert!(
+        ledger.contains(&format!("<td>社内の対策 {badge}</td>")),
+        "{ledger}"
+    );
+    assert!(!read(&public.join("countermeasures/index.html")).contains("badge-internal"));
     // The stylesheet: the marks' rules in the internal edition only, in print and in dark mode.
     let css = read(&internal.join("style.css"));
     assert!(css.contains(".edition-band {"));
@@ -393,9 +405,8 @@ fn the_internal_edition_marks_what_must_not_be_forwarded() {
     let en = dir.path().join("en");
     std::fs::create_dir_all(&en).unwrap();
     write(&en, "config.toml", CONFIG.replace("\"ja\"", "\"en\""));
-    for f in ["content/incidents/pub-b.md"] {
-        write(&en, f, read(&dir.path().join(f)));
-    }
+    let f = "content/incidents/pub-b.md";
+    write(&en, f, read(&dir.path().join(f)));
     let out = en.join("out");
     build(&en, &out, "internal");
     assert!(read(&out.join("index.html"))

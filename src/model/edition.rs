@@ -264,9 +264,7 @@ fn marker_in(line: &str) -> Option<(Marker, Range<usize>)> {
     while let Some(at) = line[from..].find("<!--") {
         let start = from + at;
         let inner_start = start + 4;
-        let Some(len) = line[inner_start..].find("-->") else {
-            return None;
-        };
+        let len = line[inner_start..].find("-->")?;
         let end = inner_start + len + 3;
         if let Some(m) = marker_of(&line[inner_start..inner_start + len]) {
             return Some((m, start..end));
