@@ -206,6 +206,9 @@ pub struct Config {
     pub incident_reports: bool,
     /// Incidents per page of a paginated list (1 to 100,000; default [`DEFAULT_PAGE_SIZE`]).
     pub page_size: usize,
+    /// BLAKE3 of `config.toml` as read: part of every page's key for a rebuild
+    /// ([`crate::render::reuse`]).
+    pub source_hash: blake3::Hash,
 }
 
 /// Incidents per page of a list when `config.toml` sets no `page_size`.
@@ -401,6 +404,7 @@ impl Config {
                 issuer,
                 incident_reports,
                 page_size,
+                source_hash: blake3::hash(file.text.as_bytes()),
             }),
             _ => Err(d.diags),
         }

@@ -42,6 +42,9 @@ pub struct Document {
     pub front_matter: std::ops::Range<usize>,
     /// Where the markdown body is.
     pub body: BodySource,
+    /// BLAKE3 of the body's bytes as read, so a rebuild can tell an unchanged body without
+    /// reading it again ([`crate::render::reuse`]).
+    pub body_hash: blake3::Hash,
     /// The folder holding the document's assets, for `<id>/index.md` documents.
     pub asset_dir: Option<PathBuf>,
     /// The incident's assets, published beside its page (listed and checked here, once).
@@ -537,6 +540,7 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
     };
     // Only the front matter stays in memory; see `BodySource`.
     let head = SourceFile::new(file.path.clone(), &file.text[..body.start]);
+    let body_hash = blake3::hash(&file.text.as_bytes()[body.start..]);
 
     Ok(Ok(Document {
         id: f.id,
@@ -544,6 +548,7 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
         file: head,
         front_matter,
         body: BodySource::File(f.path),
+        body_hash,
         asset_dir: f.asset_dir,
         assets: Vec::new(),
     }))

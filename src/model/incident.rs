@@ -192,6 +192,8 @@ pub struct Incident {
     pub reporting: Reporting,
     /// Where the markdown body is; read when the page is rendered.
     pub body: crate::load::BodySource,
+    /// BLAKE3 of the body as loaded (see [`crate::load::Document::body_hash`]).
+    pub body_hash: blake3::Hash,
 }
 
 impl Incident {
@@ -335,6 +337,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         timeline,
         reporting,
         body: doc.body.clone(),
+        body_hash: doc.body_hash,
     })
 }
 

@@ -43,6 +43,8 @@ pub struct Meeting {
     pub incidents: Vec<Located<String>>,
     /// Where the markdown body is; read when the page is rendered.
     pub body: crate::load::BodySource,
+    /// BLAKE3 of the body as loaded (see [`crate::load::Document::body_hash`]).
+    pub body_hash: blake3::Hash,
 }
 
 /// One `[[order]]` item: a line of the 議事次第.
@@ -137,6 +139,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         order,
         incidents,
         body: doc.body.clone(),
+        body_hash: doc.body_hash,
     })
 }
 
