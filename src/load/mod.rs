@@ -97,11 +97,14 @@ impl Body {
 }
 
 impl BodySource {
-    /// Reads the body of the document whose front matter is `head`.
+    /// Reads the body of the document whose front matter is `head` and whose body had the
+    /// BLAKE3 `hash` when it was loaded.
     ///
-    /// A file is read again: if its front matter is no longer the one validated (it was
-    /// edited during the build), that is an error, so a page never mixes two versions.
-    pub fn read(&self, head: &Arc<SourceFile>) -> Result<Body, Error> {
+    /// A file is read again: if its front matter is no longer the one validated, or its
+    /// body not the one loaded (it was edited during the build), that is an error, so a
+    /// page never mixes two versions, and a page is never recorded as rendered from a body
+    /// it does not show ([`crate::render::reuse`]).
+    pub fn read(&self, head: &Arc<SourceFile>, hash: &blake3::Hash) -> Result<Body, Error> {
         let start = head.text.len();
         match self {
             BodySource::Text(body) => Ok(Body {
@@ -111,6 +114,7 @@ impl BodySource {
             BodySource::File(path) => {
                 let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
                 if !bytes.starts_with(head.text.as_bytes())
+                    || blake3::hash(&bytes[start..]) != *hash
                     || simdutf8::basic::from_utf8(&bytes[start..]).is_err()
                 {
                     return Err(Error::Content(vec![Diagnostic::error(

@@ -199,7 +199,7 @@ pub struct Incident {
 impl Incident {
     /// Reads the markdown body (see [`crate::load::BodySource`]).
     pub fn read_body(&self) -> Result<crate::load::Body, crate::Error> {
-        self.body.read(&self.file)
+        self.body.read(&self.file, &self.body_hash)
     }
 
     /// The primary cause.

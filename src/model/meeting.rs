@@ -61,7 +61,7 @@ pub struct OrderItem {
 impl Meeting {
     /// Reads the minutes (markdown; see [`crate::load::BodySource`]).
     pub fn read_body(&self) -> Result<crate::load::Body, crate::Error> {
-        self.body.read(&self.file)
+        self.body.read(&self.file, &self.body_hash)
     }
 }
 
