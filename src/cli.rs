@@ -359,6 +359,10 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         for f in &report.written {
             crate::term::out(&format!("wrote {f}"));
         }
+        crate::term::out(&format!(
+            "kept {} from the previous build without rendering them: nothing they show changed",
+            plural(report.kept_pages, "page")
+        ));
     }
     let w = &report.warnings;
     if !w.is_empty() {

@@ -218,6 +218,9 @@ pub struct Config {
     pub page_size: usize,
     /// The edition built: `edition` in config.toml, overridden by `--edition`.
     pub edition: Edition,
+    /// BLAKE3 of `config.toml` as read: part of every page's key for a rebuild
+    /// ([`crate::render::reuse`]).
+    pub source_hash: blake3::Hash,
 }
 
 /// Incidents per page of a list when `config.toml` sets no `page_size`.
@@ -422,6 +425,7 @@ impl Config {
                 incident_reports,
                 page_size,
                 edition,
+                source_hash: blake3::hash(file.text.as_bytes()),
             }),
             _ => Err(d.diags),
         }

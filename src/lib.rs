@@ -295,6 +295,11 @@ pub struct BuildReport {
     /// The files this build wrote, sorted; the others were kept byte for byte from the
     /// previous generation (docs/guarantees.md).
     pub written: Vec<String>,
+    /// Pages (and the search index) kept from the previous generation without rendering
+    /// them: nothing they show changed ([`render::reuse`]).
+    pub kept_pages: usize,
+    /// The pages this build rendered, by path (the search index as `search/data/`), sorted.
+    pub rendered_pages: Vec<String>,
     /// Incidents published.
     pub incidents: usize,
     /// The output folder.
@@ -334,11 +339,16 @@ pub fn build_observed(
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
     let mut staging = write::Staging::new(&opts.root, &dest, opts.force)?;
     let rendered = loop {
-        let rendered = render::render_site_warned(&site, &theme, &|f| {
-            staging.write(&f)?;
-            written();
-            Ok(())
-        })
+        let rendered = render::render_site_warned(
+            &site,
+            &theme,
+            &|f| {
+                staging.write(&f)?;
+                written();
+                Ok(())
+            },
+            Some(&staging),
+        )
         .and_then(|r| staging.settle().map(|()| r));
         // A previous generation that cannot be updated in place (say, made read-only) is
         // not a failed build: it is built again into a new folder, once.
@@ -368,9 +378,13 @@ pub fn build_observed(
         return Err(Error::Content(warnings));
     }
     let written = staging.written();
+    let kept_pages = staging.kept_pages();
+    let rendered_pages = staging.rendered_pages();
     staging.commit()?;
     let report = BuildReport {
         written,
+        kept_pages,
+        rendered_pages,
         pages: files.iter().filter(|f| f.ends_with(".html")).count(),
         files,
         incidents: site.incidents.len(),

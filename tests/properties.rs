@@ -43,7 +43,8 @@ fn document_of(kind: Kind, text: &str) -> Option<Document> {
         kind,
         file: SourceFile::new(path, &text[..body.start]),
         front_matter,
-        body: BodySource::Text(text[body].into()),
+        body: BodySource::Text(text[body.clone()].into()),
+        body_hash: blake3::hash(text[body].as_bytes()),
         asset_dir: None,
         assets: Vec::new(),
     })

@@ -42,6 +42,9 @@ pub struct Document {
     pub front_matter: std::ops::Range<usize>,
     /// Where the markdown body is.
     pub body: BodySource,
+    /// BLAKE3 of the body's bytes as read, so a rebuild can tell an unchanged body without
+    /// reading it again ([`crate::render::reuse`]).
+    pub body_hash: blake3::Hash,
     /// The folder holding the document's assets, for `<id>/index.md` documents.
     pub asset_dir: Option<PathBuf>,
     /// The incident's assets, published beside its page (listed and checked here, once).
@@ -109,11 +112,14 @@ impl Body {
 }
 
 impl BodySource {
-    /// Reads the body of the document whose front matter is `head`.
+    /// Reads the body of the document whose front matter is `head` and whose body had the
+    /// BLAKE3 `hash` when it was loaded.
     ///
-    /// A file is read again: if its front matter is no longer the one validated (it was
-    /// edited during the build), that is an error, so a page never mixes two versions.
-    pub fn read(&self, head: &Arc<SourceFile>) -> Result<Body, Error> {
+    /// A file is read again: if its front matter is no longer the one validated, or its
+    /// body not the one loaded (it was edited during the build), that is an error, so a
+    /// page never mixes two versions, and a page is never recorded as rendered from a body
+    /// it does not show ([`crate::render::reuse`]).
+    pub fn read(&self, head: &Arc<SourceFile>, hash: &blake3::Hash) -> Result<Body, Error> {
         let start = head.text.len();
         match self {
             BodySource::Text(body) => Ok(Body {
@@ -123,6 +129,7 @@ impl BodySource {
             BodySource::File(path) => {
                 let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
                 if !bytes.starts_with(head.text.as_bytes())
+                    || blake3::hash(&bytes[start..]) != *hash
                     || simdutf8::basic::from_utf8(&bytes[start..]).is_err()
                 {
                     return Err(Error::Content(vec![Diagnostic::error(
@@ -552,6 +559,7 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
     };
     // Only the front matter stays in memory; see `BodySource`.
     let head = SourceFile::new(file.path.clone(), &file.text[..body.start]);
+    let body_hash = blake3::hash(&file.text.as_bytes()[body.start..]);
 
     Ok(Ok(Document {
         id: f.id,
@@ -559,6 +567,7 @@ pub fn read(root: &Path, f: Found) -> Result<Result<Document, Diagnostic>, Error
         file: head,
         front_matter,
         body: BodySource::File(f.path),
+        body_hash,
         asset_dir: f.asset_dir,
         assets: Vec::new(),
     }))

@@ -353,9 +353,10 @@ pub fn blocks(text: &str, first_line: usize) -> Result<Vec<Range<usize>>, Vec<Ma
 pub fn read_body(
     source: &BodySource,
     head: &Arc<SourceFile>,
+    hash: &blake3::Hash,
     redacted: bool,
 ) -> Result<Body, crate::Error> {
-    let mut body = source.read(head)?;
+    let mut body = source.read(head, hash)?;
     let first_line = memchr::memchr_iter(b'\n', head.text.as_bytes()).count() + 1;
     match blocks(body.as_str(), first_line) {
         Ok(blocks) if redacted && !blocks.is_empty() => body.blank(&blocks),
@@ -384,8 +385,9 @@ pub fn read_body(
 pub fn internal_text(
     source: &BodySource,
     head: &Arc<SourceFile>,
+    hash: &blake3::Hash,
 ) -> Result<Option<Body>, crate::Error> {
-    let mut body = source.read(head)?;
+    let mut body = source.read(head, hash)?;
     let Ok(blocks) = blocks(body.as_str(), 1) else {
         return Ok(None);
     };

@@ -344,7 +344,8 @@ mod tests {
             },
             file,
             front_matter,
-            body: BodySource::Text(text[body].into()),
+            body: BodySource::Text(text[body.clone()].into()),
+            body_hash: blake3::hash(text[body].as_bytes()),
             asset_dir: None,
             assets: Vec::new(),
         };

@@ -208,13 +208,15 @@ pub struct Incident {
     pub body: crate::load::BodySource,
     /// The body is read with its internal blocks blanked: the public edition.
     pub redacted: bool,
+    /// BLAKE3 of the body as loaded (see [`crate::load::Document::body_hash`]).
+    pub body_hash: blake3::Hash,
 }
 
 impl Incident {
     /// Reads the markdown body (see [`crate::load::BodySource`]), its `<!-- internal -->`
     /// blocks checked, and blanked in the public edition ([`super::edition::read_body`]).
     pub fn read_body(&self) -> Result<crate::load::Body, crate::Error> {
-        super::edition::read_body(&self.body, &self.file, self.redacted)
+        super::edition::read_body(&self.body, &self.file, &self.body_hash, self.redacted)
     }
 
     /// The primary cause.
@@ -363,6 +365,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         internal,
         body: doc.body.clone(),
         redacted: config.edition == crate::config::Edition::Public,
+        body_hash: doc.body_hash,
     })
 }
 

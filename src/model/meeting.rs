@@ -47,6 +47,8 @@ pub struct Meeting {
     pub body: crate::load::BodySource,
     /// The minutes are read with their internal blocks blanked: the public edition.
     pub redacted: bool,
+    /// BLAKE3 of the body as loaded (see [`crate::load::Document::body_hash`]).
+    pub body_hash: blake3::Hash,
 }
 
 /// One `[[order]]` item: a line of the 議事次第.
@@ -64,7 +66,7 @@ impl Meeting {
     /// Reads the minutes (markdown; see [`crate::load::BodySource`]), their
     /// `<!-- internal -->` blocks checked, and blanked in the public edition.
     pub fn read_body(&self) -> Result<crate::load::Body, crate::Error> {
-        super::edition::read_body(&self.body, &self.file, self.redacted)
+        super::edition::read_body(&self.body, &self.file, &self.body_hash, self.redacted)
     }
 }
 
@@ -147,6 +149,7 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         visibility,
         body: doc.body.clone(),
         redacted: config.edition == crate::config::Edition::Public,
+        body_hash: doc.body_hash,
     })
 }
 

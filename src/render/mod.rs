@@ -14,6 +14,7 @@ pub mod i18n;
 pub(crate) mod links;
 pub mod markdown;
 pub(crate) mod pages;
+pub mod reuse;
 pub mod search;
 pub mod theme;
 pub mod views;
@@ -224,7 +225,8 @@ fn internal_only_assets(site: &Site, n: usize) -> std::collections::HashSet<Stri
     if i.assets.is_empty() {
         return out;
     }
-    let Ok(Some(internal)) = crate::model::edition::internal_text(&i.body, &i.file) else {
+    let Ok(Some(internal)) = crate::model::edition::internal_text(&i.body, &i.file, &i.body_hash)
+    else {
         return out;
     };
     let page = crate::routes::incident(&i.id);
@@ -252,32 +254,65 @@ fn internal_only_assets(site: &Site, n: usize) -> std::collections::HashSet<Stri
 /// is ready so that no more than a page per thread is held in memory. Returns the paths
 /// of every file, sorted.
 pub fn render_site(site: &Site, theme: &Theme, sink: &Sink<'_>) -> Result<Vec<String>, Error> {
-    render_site_warned(site, theme, sink).map(|(paths, _)| paths)
+    render_site_warned(site, theme, sink, None).map(|(paths, _)| paths)
 }
 
 /// [`render_site`], also returning the warnings of the bodies (links to drafts, code shown
 /// as plain text). On content errors, the error lists the bodies' warnings too, and the
 /// problems of every page, also when the static files had some.
+///
+/// With a `previous` generation, pages it holds from the same inputs are kept rather than
+/// rendered ([`reuse`]), and every page rendered is recorded in it.
 pub fn render_site_warned(
     site: &Site,
     theme: &Theme,
     sink: &Sink<'_>,
+    previous: Option<&dyn reuse::Previous>,
 ) -> Result<(Vec<String>, Vec<crate::diag::Diagnostic>), Error> {
+    let extra = extras(site, theme);
+    let keys = match (previous, &extra) {
+        (Some(p), Ok(extra)) => Some((reuse::Keys::new(site, theme, extra), p)),
+        _ => None,
+    };
+    let keys = keys.as_ref().map(|(k, p)| (k, *p));
     // The search index is built on a thread of its own while the pages render: it is
     // mostly one thread's work, and the pages keep rayon's threads busy.
     std::thread::scope(|s| {
-        let index = s.spawn(|| search::index(site));
-        let (mut paths, warnings) = render_pages_and_extras(site, theme, sink)?;
+        let index = s.spawn(|| search_index(site, sink, keys));
+        let (mut paths, warnings) = render_pages_and_extras(site, theme, extra, sink, keys)?;
         let index = index
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        for o in index {
-            paths.push(o.path().to_string());
-            sink(o)?;
-        }
+        paths.extend(index);
         paths.sort();
         Ok((paths, warnings))
     })
+}
+
+/// Writes the search index (or keeps the previous generation's, made from the same
+/// inputs); returns its paths.
+fn search_index(
+    site: &Site,
+    sink: &Sink<'_>,
+    keys: Option<(&reuse::Keys, &dyn reuse::Previous)>,
+) -> Result<Vec<String>, Error> {
+    // Recorded under its folder's name, which no page has.
+    let name = crate::routes::SEARCH_DATA;
+    let key = keys.map(|(k, _)| k.search(site));
+    if let (Some((_, previous)), Some(key)) = (keys, &key) {
+        if let Some(kept) = previous.keep(name, key) {
+            return Ok(kept);
+        }
+    }
+    let mut paths = Vec::new();
+    for o in search::index(site)? {
+        paths.push(o.path().to_string());
+        sink(o)?;
+    }
+    if let (Some((_, previous)), Some(key)) = (keys, key) {
+        previous.rendered(name, Some(key), paths.clone());
+    }
+    Ok(paths)
 }
 
 /// [`render_site_warned`] without the search index, for `gen check`, which writes
@@ -286,16 +321,19 @@ pub(crate) fn check_site(
     site: &Site,
     theme: &Theme,
 ) -> Result<(Vec<String>, Vec<crate::diag::Diagnostic>), Error> {
-    render_pages_and_extras(site, theme, &|_| Ok(()))
+    render_pages_and_extras(site, theme, extras(site, theme), &|_| Ok(()), None)
 }
 
-/// Every page and every file that is not a page, but not the search index.
+/// Every page and every file that is not a page (`extra`, or its problems), but not the
+/// search index.
 fn render_pages_and_extras(
     site: &Site,
     theme: &Theme,
+    extra: Result<Vec<Output>, Error>,
     sink: &Sink<'_>,
+    keys: Option<(&reuse::Keys, &dyn reuse::Previous)>,
 ) -> Result<(Vec<String>, Vec<crate::diag::Diagnostic>), Error> {
-    let (extra, mut problems) = match extras(site, theme) {
+    let (extra, mut problems) = match extra {
         Ok(extra) => (extra, Vec::new()),
         Err(Error::Content(d)) => (Vec::new(), d),
         Err(e) => return Err(e),
@@ -304,7 +342,7 @@ fn render_pages_and_extras(
     for o in extra {
         sink(o)?;
     }
-    match render_pages_warned(site, theme, &pages::all(site), sink) {
+    match render_pages_warned(site, theme, &pages::all(site), sink, keys) {
         Ok((p, warnings)) if problems.is_empty() => {
             paths.extend(p);
             paths.sort();
@@ -332,19 +370,49 @@ pub fn render_pages(
     pages: &[Page],
     sink: &Sink<'_>,
 ) -> Result<Vec<String>, Error> {
-    render_pages_warned(site, theme, pages, sink).map(|(paths, _)| paths)
+    render_pages_warned(site, theme, pages, sink, None).map(|(paths, _)| paths)
 }
 
-/// [`render_pages`], also returning the warnings of the bodies rendered.
+/// [`render_pages`], also returning the warnings of the bodies rendered. With `keys`,
+/// pages the previous generation holds from the same inputs are kept, not rendered.
 fn render_pages_warned(
     site: &Site,
     theme: &Theme,
     pages: &[Page],
     sink: &Sink<'_>,
+    keys: Option<(&reuse::Keys, &dyn reuse::Previous)>,
 ) -> Result<(Vec<String>, Vec<crate::diag::Diagnostic>), Error> {
+    // Each page to render, with its path and key when it is to be recorded; the paths of
+    // the files kept.
+    type Todo = (Page, Option<(String, reuse::Key)>);
+    let (todo, kept): (Vec<Todo>, Vec<String>) = match keys {
+        None => (pages.iter().map(|&p| (p, None)).collect(), Vec::new()),
+        Some((keys, previous)) => {
+            let sorted: Vec<Result<Todo, Vec<String>>> = pages
+                .par_iter()
+                .map(|&p| {
+                    let path = p.path(site);
+                    let key = keys.page(site, p, &path);
+                    match previous.keep(&path, &key) {
+                        Some(files) => Err(files),
+                        None => Ok((p, Some((path, key)))),
+                    }
+                })
+                .collect();
+            let mut todo = Vec::new();
+            let mut kept = Vec::new();
+            for r in sorted {
+                match r {
+                    Ok(t) => todo.push(t),
+                    Err(files) => kept.extend(files),
+                }
+            }
+            (todo, kept)
+        }
+    };
     let views = Views::rendering(site, theme);
     // Rows are worth building up front only for the list pages of a whole build.
-    if pages.len() > site.incidents.len() {
+    if todo.len() > site.incidents.len() {
         views.prepare_rows();
     }
     let shared = Shared::new(site);
@@ -353,9 +421,9 @@ fn render_pages_warned(
         shared: &shared,
         theme,
     };
-    let results: Vec<Result<Vec<String>, Error>> = pages
+    let results: Vec<Result<Vec<String>, Error>> = todo
         .par_iter()
-        .map(|&p| {
+        .map(|(p, _)| {
             let mut written = Vec::new();
             for page in p.render(&cx)? {
                 written.push(page.path().to_string());
@@ -365,11 +433,15 @@ fn render_pages_warned(
         })
         .collect();
     // Report every page's content problems together; any other error stops at once.
-    let mut paths = Vec::new();
+    let mut paths = kept;
     let mut diags = Vec::new();
-    for r in results {
+    let mut done = Vec::with_capacity(todo.len());
+    for (r, (page, record)) in results.into_iter().zip(todo) {
         match r {
-            Ok(p) => paths.extend(p),
+            Ok(p) => {
+                paths.extend(p.iter().cloned());
+                done.push((page, record, p));
+            }
             Err(Error::Content(mut d)) => diags.append(&mut d),
             Err(e) => return Err(e),
         }
@@ -383,6 +455,16 @@ fn render_pages_warned(
             a.file.path == b.file.path && a.span == b.span && a.message == b.message
         });
         return Err(Error::Content(diags));
+    }
+    if let Some((_, previous)) = keys {
+        let warned: std::collections::HashSet<&std::path::Path> =
+            warnings.iter().map(|w| w.file.path.as_path()).collect();
+        for (page, record, outputs) in done {
+            if let Some((path, key)) = record {
+                let key = (!reuse::shows_warned(site, page, &warned)).then_some(key);
+                previous.rendered(&path, key, outputs);
+            }
+        }
     }
     Ok((paths, warnings))
 }

@@ -28,6 +28,7 @@
 //! results.
 
 use pulldown_cmark::{Event, Parser, TagEnd};
+use rayon::prelude::*;
 
 use super::i18n::Fmt;
 use super::views::Views;
@@ -104,6 +105,9 @@ fn keys(text: &str, out: &mut ahash::AHashSet<u64>) {
         }
     }
 }
+
+/// Incidents whose keys are gathered at once by [`index`].
+const KEY_BLOCK: usize = 512;
 
 /// Which shard file holds a key: FNV-1a of the two code points' little-endian bytes.
 fn shard(key: u64, shards: u32) -> u32 {
@@ -189,25 +193,37 @@ pub fn index(site: &Site) -> Result<Vec<Output>, Error> {
     let f = Fmt::new(&site.config);
     let docs = site.incidents.len();
     let mut postings_of: ahash::AHashMap<u64, Vec<u32>> = ahash::AHashMap::new();
-    let mut seen = ahash::AHashSet::new();
     let mut rows = Vec::with_capacity(docs);
-    for (n, i) in site.incidents.iter().enumerate() {
-        seen.clear();
-        keys(&text_of(&views, n)?, &mut seen);
-        for &k in &seen {
-            postings_of.entry(k).or_default().push(n as u32);
+    // Bodies are read and split into keys in parallel, a block of incidents at a time
+    // (so that only one block's keys are held at once), and merged in incident order.
+    for block in (0..docs).collect::<Vec<usize>>().chunks(KEY_BLOCK) {
+        let done: Vec<Result<(Vec<u64>, serde_json::Value), Error>> = block
+            .par_iter()
+            .map(|&n| {
+                let mut seen = ahash::AHashSet::new();
+                keys(&text_of(&views, n)?, &mut seen);
+                let i = &site.incidents[n];
+                let row = views.row(i);
+                let cause = views.cause_tag(i.primary_cause(), true).label;
+                let row = serde_json::json!([
+                    row.href,
+                    row.title,
+                    row.operators,
+                    row.date,
+                    row.users,
+                    cause,
+                    row.status
+                ]);
+                Ok((seen.into_iter().collect(), row))
+            })
+            .collect();
+        for (&n, r) in block.iter().zip(done) {
+            let (seen, row) = r?;
+            for k in seen {
+                postings_of.entry(k).or_default().push(n as u32);
+            }
+            rows.push(row);
         }
-        let row = views.row(i);
-        let cause = views.cause_tag(i.primary_cause(), true).label;
-        rows.push(serde_json::json!([
-            row.href,
-            row.title,
-            row.operators,
-            row.date,
-            row.users,
-            cause,
-            row.status
-        ]));
     }
 
     // Keys in a fixed order, so that the same site gives the same bytes.

@@ -33,6 +33,8 @@ pub struct Theme {
     /// with whether it is the theme's: a theme is code (its templates may hold script), so
     /// its files are not checked for script.
     static_dirs: Vec<(PathBuf, bool)>,
+    /// BLAKE3 of every template and the stylesheet, see [`Theme::fingerprint`].
+    fingerprint: blake3::Hash,
 }
 
 impl std::fmt::Debug for Theme {
@@ -309,9 +311,18 @@ impl Theme {
             super::dark::themed(&super::markdown::highlight_css())
         );
         let static_dir = dir.join("static");
+        let mut hasher = blake3::Hasher::new();
+        for (name, text, _) in &templates {
+            for part in [name.as_str(), text.as_str()] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part.as_bytes());
+            }
+        }
+        hasher.update(stylesheet.as_bytes());
         Ok(Theme {
             tera,
             sources,
+            fingerprint: hasher.finalize(),
             stylesheet,
             static_dirs: [(static_dir, true), (root.join("static"), false)]
                 .into_iter()
@@ -328,6 +339,12 @@ impl Theme {
             .render_to(template, ctx, &mut out)
             .map_err(|e| template_error(&e, template, &self.sources))?;
         Ok(out)
+    }
+
+    /// BLAKE3 of what the theme renders with: every template (built-in and the site's)
+    /// and the stylesheet. Its static files are copied, not rendered, and are listed apart.
+    pub fn fingerprint(&self) -> blake3::Hash {
+        self.fingerprint
     }
 
     /// The stylesheet: the theme's CSS plus the highlighting classes.

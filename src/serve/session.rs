@@ -568,7 +568,8 @@ impl Changed {
 
     fn has(&self, d: Dep) -> bool {
         match d {
-            Dep::Incident(n) => self.incident[n],
+            // Any edit of an incident's file marks both.
+            Dep::Incident(n) | Dep::Body(n) => self.incident[n],
             Dep::Row(n) => self.row[n],
             Dep::Meeting(n) => self.meeting[n],
         }

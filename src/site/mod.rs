@@ -304,6 +304,17 @@ impl Site {
         self.unpublished.get(id).copied()
     }
 
+    /// Every incident found but not published, with why, sorted by id.
+    pub fn unpublished_incidents(&self) -> Vec<(&str, Unpublished)> {
+        let mut all: Vec<(&str, Unpublished)> = self
+            .unpublished
+            .iter()
+            .map(|(id, why)| (id.as_str(), *why))
+            .collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        all
+    }
+
     /// Whether a meeting with this id exists but failed to decode.
     pub fn failed_meeting(&self, id: &str) -> bool {
         self.failed_meetings.contains(id)

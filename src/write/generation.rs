@@ -16,7 +16,7 @@ use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
 /// The manifest's first line; a manifest of another version is not read.
-const HEADER: &str = "gen output manifest 1";
+const HEADER: &str = "gen output manifest 2";
 
 /// A manifest larger than this is not read (it is not gen's).
 const MAX_MANIFEST: u64 = 1 << 30;
@@ -118,6 +118,18 @@ pub(crate) struct Manifest {
     pub(crate) files: HashMap<String, FileEntry>,
     /// Folders by path relative to the folder (`""` is the folder itself).
     pub(crate) dirs: HashMap<String, Stamp>,
+    /// The pages gen rendered into the folder, by page path, with what they were rendered
+    /// from (see [`crate::render::reuse`]).
+    pub(crate) pages: HashMap<String, PageEntry>,
+}
+
+/// A page in a generation folder: its key and the files it produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PageEntry {
+    /// The key it was rendered from.
+    pub(crate) key: [u8; 32],
+    /// Every file it produced, relative to the folder.
+    pub(crate) outputs: Vec<String>,
 }
 
 impl Manifest {
@@ -136,6 +148,15 @@ impl Manifest {
             line.push('\t');
             entry.stamp.push(&mut line);
             lines.push((path, line));
+        }
+        for (page, entry) in &self.pages {
+            let mut line = String::from("p\t");
+            line.push_str(&hex(&entry.key));
+            for out in &entry.outputs {
+                line.push('\t');
+                escape_into(out, &mut line);
+            }
+            lines.push((page, line));
         }
         lines.sort_unstable_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(&b.1)));
         let mut text = String::with_capacity(lines.len() * 120);
@@ -179,6 +200,14 @@ impl Manifest {
                     let stamp = Stamp::parse(&mut fields)?;
                     m.files
                         .insert(unescape(fields.next()?)?, FileEntry { hash, stamp });
+                }
+                "p" => {
+                    // Key, outputs, then the page's own path last.
+                    let key = unhex(fields.next()?)?;
+                    let mut rest: Vec<String> =
+                        fields.by_ref().map(unescape).collect::<Option<_>>()?;
+                    let page = rest.pop()?;
+                    m.pages.insert(page, PageEntry { key, outputs: rest });
                 }
                 _ => return None,
             }
@@ -493,6 +522,16 @@ mod tests {
                 stamp,
             },
         );
+        m.pages.insert(
+            "incidents/a\tb\\c\nd\re/index.html".into(),
+            PageEntry {
+                key: *blake3::hash(b"k").as_bytes(),
+                outputs: vec![
+                    "incidents/a\tb\\c\nd\re/index.html".into(),
+                    "incidents/a b/index.html".into(),
+                ],
+            },
+        );
         m
     }
 
@@ -502,6 +541,7 @@ mod tests {
         let back = Manifest::parse(&text).unwrap();
         assert_eq!(back.files, sample().files);
         assert_eq!(back.dirs, sample().dirs);
+        assert_eq!(back.pages, sample().pages);
         assert_eq!(back.to_text(), text);
         // Truncated anywhere, or one byte changed: not read.
         for cut in 0..text.len() {

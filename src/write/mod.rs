@@ -14,7 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use generation::{FileEntry, Manifest, Names, Stamp};
+use generation::{FileEntry, Manifest, Names, PageEntry, Stamp};
 
 use rayon::prelude::*;
 
@@ -288,6 +288,12 @@ pub struct Staging {
     invalidated: OnceLock<Result<(), String>>,
     /// Files this build wrote (the others were kept from the previous generation).
     written: Mutex<Vec<String>>,
+    /// The pages this build put into `dir` (rendered or kept), with their keys.
+    pages: Mutex<HashMap<String, PageEntry>>,
+    /// How many pages were kept without rendering them.
+    kept: std::sync::atomic::AtomicUsize,
+    /// The pages rendered, by path.
+    rendered: Mutex<Vec<String>>,
     /// Whether writing into the previous generation failed.
     update_failed: AtomicBool,
     /// Whether [`Staging::settle`] ran.
@@ -341,6 +347,9 @@ impl Staging {
             done: Default::default(),
             invalidated: OnceLock::new(),
             written: Mutex::default(),
+            pages: Mutex::default(),
+            kept: Default::default(),
+            rendered: Mutex::default(),
             update_failed: AtomicBool::new(false),
             settled: false,
             _lock: Some(lock),
@@ -508,6 +517,19 @@ impl Staging {
         Ok(())
     }
 
+    /// How many pages (and the search index) this build kept from the previous generation
+    /// without rendering them ([`crate::render::reuse`]).
+    pub fn kept_pages(&self) -> usize {
+        self.kept.load(Ordering::Relaxed)
+    }
+
+    /// The pages (and the search index, as `search/data/`) this build rendered, sorted.
+    pub fn rendered_pages(&self) -> Vec<String> {
+        let mut rendered = self.rendered.lock().map(|r| r.clone()).unwrap_or_default();
+        rendered.sort_unstable();
+        rendered
+    }
+
     /// The files this build wrote, sorted; the others were kept from the previous
     /// generation, byte for byte what this build produced.
     pub fn written(&self) -> Vec<String> {
@@ -572,7 +594,8 @@ impl Staging {
             }
         }
         let folders: Vec<String> = folders.into_iter().map(str::to_string).collect();
-        self.write_manifest(done, folders)
+        let pages = std::mem::take(&mut *self.pages.lock().map_err(|_| poisoned())?);
+        self.write_manifest(done, folders, pages)
     }
 
     /// After a failed build into the previous generation: records what it holds now (the
@@ -593,7 +616,8 @@ impl Staging {
             .map(str::to_string)
             .collect();
         folders.extend(base.dirs.into_keys());
-        self.write_manifest(files, folders.into_iter().collect())
+        // Which pages the files now hold is not known: each is rendered again next time.
+        self.write_manifest(files, folders.into_iter().collect(), HashMap::new())
     }
 
     /// Writes the manifest of `files` in `folders` (relative paths; `""` is the staging
@@ -602,7 +626,9 @@ impl Staging {
         &self,
         files: HashMap<String, FileEntry>,
         folders: Vec<String>,
+        mut pages: HashMap<String, PageEntry>,
     ) -> Result<(), Error> {
+        pages.retain(|_, p| p.outputs.iter().all(|o| files.contains_key(o)));
         let dirs = folders
             .into_par_iter()
             .map(|rel| {
@@ -614,7 +640,7 @@ impl Staging {
             })
             .collect::<Result<HashMap<_, _>, _>>()?;
         let ino = dirs.get("").map_or(0, Stamp::ino);
-        let text = Manifest { files, dirs }.to_text();
+        let text = Manifest { files, dirs, pages }.to_text();
         let path = self.names.manifest(ino);
         if self.invalidated.get().is_none() && self.base.is_some() {
             let current = generation::open_nofollow(&path).and_then(|mut f| {
@@ -704,6 +730,38 @@ impl Staging {
         SWAPPED.store(true, std::sync::atomic::Ordering::SeqCst);
         if let Ok(mut slot) = STAGING.lock() {
             *slot = None;
+        }
+    }
+}
+
+impl crate::render::reuse::Previous for Staging {
+    fn keep(&self, page: &str, key: &crate::render::reuse::Key) -> Option<Vec<String>> {
+        let base = self.base.as_ref()?;
+        let entry = base.pages.get(page).filter(|e| &e.key == key)?;
+        let files = entry
+            .outputs
+            .iter()
+            .map(|rel| {
+                let old = base.files.get(rel)?;
+                reusable(&self.dir.join(rel), old, &old.hash).map(|kept| (rel, kept))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        for (rel, kept) in files {
+            self.record(rel, kept);
+        }
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(page.to_string(), entry.clone());
+        }
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        Some(entry.outputs.clone())
+    }
+
+    fn rendered(&self, page: &str, key: Option<crate::render::reuse::Key>, outputs: Vec<String>) {
+        if let Ok(mut rendered) = self.rendered.lock() {
+            rendered.push(page.to_string());
+        }
+        if let (Some(key), Ok(mut pages)) = (key, self.pages.lock()) {
+            pages.insert(page.to_string(), PageEntry { key, outputs });
         }
     }
 }

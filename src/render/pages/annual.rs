@@ -33,6 +33,7 @@ impl Kind for Annual {
         for &i in &site.years[n].incidents {
             on(Dep::Row(i));
             on(Dep::Incident(i));
+            on(Dep::Body(i));
         }
     }
 

@@ -210,7 +210,7 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
         let mut lastmod: Option<Timestamp> = None;
         page.depends(site, &mut |d| {
             let t = match d {
-                Dep::Incident(n) | Dep::Row(n) if !draft(n) => updated[n],
+                Dep::Incident(n) | Dep::Body(n) | Dep::Row(n) if !draft(n) => updated[n],
                 Dep::Meeting(m) => site.meetings[m].date,
                 _ => return,
             };

@@ -74,8 +74,11 @@ pub(crate) use feeds::sitemap_entries;
 /// A piece of the site's data a page shows, by index into the [`Site`]'s lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Dep {
-    /// Anything about an incident: its document, its assets, its meeting.
+    /// Anything about an incident's record: its front matter, its assets, its meeting.
     Incident(usize),
+    /// An incident's Markdown body and the files beside it (printed documents embed its
+    /// images): declared by the pages that show the body.
+    Body(usize),
     /// What an incident's list row shows (title, date, figures, status), its causes and
     /// its tags (which lists it is on), and its place in the lists (its start).
     Row(usize),
@@ -354,10 +357,11 @@ pub(crate) fn every_row(site: &Site, on: &mut dyn FnMut(Dep)) {
     (0..site.incidents.len()).for_each(|n| on(Dep::Row(n)));
 }
 
-/// What an incident's view shows: the incident, the rows of the incidents it relates to,
-/// and its meeting.
+/// What an incident's view shows: the incident and its body, the rows of the incidents it
+/// relates to, and its meeting.
 pub(crate) fn incident_view(site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
     on(Dep::Incident(n));
+    on(Dep::Body(n));
     for r in &site.incidents[n].related {
         if let Some(k) = site.incident_index(&r.value) {
             on(Dep::Row(k));
