@@ -579,11 +579,20 @@ fn config_sets_the_edition_and_the_flag_overrides_it() {
         .path()
         .join("output/incidents/int-c/index.html")
         .exists());
+    // The public edition over the internal one's output: a rebuild keeps only pages
+    // rendered for this edition (the edition is part of every page's key).
     build(dir.path(), &dir.path().join("output"), "public");
     assert!(!dir
         .path()
         .join("output/incidents/int-c/index.html")
         .exists());
+    for (path, bytes) in files(&dir.path().join("output")) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("ZZLEAK") && !text.contains("edition-band"),
+            "{path} kept from the internal edition"
+        );
+    }
 }
 
 fn pdftotext(pdf: &Path) -> String {
@@ -671,5 +680,32 @@ fn serve_follows_an_incident_made_internal() {
         wrong.dedup();
         assert!(wrong.is_empty(), "stale or missing {wrong:?}");
         assert_eq!(got.contains_key("incidents/pub-b/index.html"), !gone);
+    }
+}
+
+/// Switching editions over one output folder renders every page again: with no internal
+/// document, the two editions' sites differ only in the edition (and the blanked bodies),
+/// which is part of every page's key.
+#[test]
+fn a_rebuild_in_the_other_edition_keeps_no_page_of_the_first() {
+    let dir = site_with_config(
+        CONFIG,
+        &[(
+            "content/incidents/a.md",
+            &format!("{HEAD}\n公開。\n\n<!-- internal -->\nZZLEAK-1\n<!-- /internal -->\n"),
+        )],
+    );
+    let out = dir.path().join("output");
+    // Twice: the second build has a previous generation whose pages it may keep.
+    build(dir.path(), &out, "internal");
+    build(dir.path(), &out, "internal");
+    assert!(read(&out.join("incidents/a/index.html")).contains("ZZLEAK-1"));
+    build(dir.path(), &out, "public");
+    for (path, bytes) in files(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("ZZLEAK") && !text.contains("edition-band"),
+            "{path} kept from the internal edition"
+        );
     }
 }
