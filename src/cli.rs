@@ -44,6 +44,32 @@ struct JudgeArgs {
     deny_warnings: bool,
 }
 
+/// Which edition to build, over `edition` in config.toml.
+#[derive(Debug, clap::Args)]
+struct EditionArgs {
+    /// The edition: `public` leaves out everything marked internal, `internal` shows it,
+    /// marked [default: `edition` in config.toml, else public].
+    #[arg(long, value_enum)]
+    edition: Option<EditionArg>,
+}
+
+/// The editions, as the command line spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum EditionArg {
+    Public,
+    Internal,
+}
+
+impl EditionArgs {
+    /// The edition asked for, if any.
+    fn edition(&self) -> Option<crate::config::Edition> {
+        self.edition.map(|e| match e {
+            EditionArg::Public => crate::config::Edition::Public,
+            EditionArg::Internal => crate::config::Edition::Internal,
+        })
+    }
+}
+
 /// How `gen check` prints what it found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
@@ -134,6 +160,8 @@ struct BuildArgs {
     #[arg(long, short)]
     verbose: bool,
     #[command(flatten)]
+    edition: EditionArgs,
+    #[command(flatten)]
     judge: JudgeArgs,
 }
 
@@ -155,6 +183,8 @@ struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
+    #[command(flatten)]
+    edition: EditionArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -203,6 +233,8 @@ struct PdfArgs {
     /// The browser to print with [default: $GEN_BROWSER, then chromium, chromium-browser, google-chrome on PATH].
     #[arg(long)]
     browser: Option<PathBuf>,
+    #[command(flatten)]
+    edition: EditionArgs,
 }
 
 impl SiteArgs {
@@ -304,6 +336,7 @@ fn build(args: BuildArgs) -> Result<(), Error> {
         output: args.output,
         base_url: args.base_url,
         force: args.force,
+        edition: args.edition.edition(),
         ..args.site.options()
     };
     args.judge.apply(&mut opts)?;
@@ -383,6 +416,7 @@ fn serve(args: ServeArgs) -> Result<(), Error> {
         bind: args.bind,
         port: args.port,
         open: args.open,
+        edition: args.edition.edition(),
     })
 }
 
@@ -437,7 +471,10 @@ fn new(what: NewCommand, root: &std::path::Path) -> Result<(), Error> {
 /// `gen pdf`.
 fn pdf(args: PdfArgs) -> Result<(), Error> {
     let opts = crate::pdf::PdfOptions {
-        build: args.site.options(),
+        build: BuildOptions {
+            edition: args.edition.edition(),
+            ..args.site.options()
+        },
         selection: crate::pdf::Selection {
             meetings: args.meetings,
             incidents: args.incidents,

@@ -33,6 +33,16 @@ crate::toml_read::choice!(
     }
 );
 
+crate::toml_read::choice!(
+    /// Which edition of the site a build writes (docs/format.md, "Editions").
+    Edition {
+        /// Without anything marked internal: what may be published.
+        Public = "public",
+        /// Everything, with internal material marked: not to be forwarded.
+        Internal = "internal",
+    }
+);
+
 /// A key of the cause taxonomy, e.g. `vendor-bug`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct CauseKey(String);
@@ -206,6 +216,8 @@ pub struct Config {
     pub incident_reports: bool,
     /// Incidents per page of a paginated list (1 to 100,000; default [`DEFAULT_PAGE_SIZE`]).
     pub page_size: usize,
+    /// The edition built: `edition` in config.toml, overridden by `--edition`.
+    pub edition: Edition,
     /// BLAKE3 of `config.toml` as read: part of every page's key for a rebuild
     /// ([`crate::render::reuse`]).
     pub source_hash: blake3::Hash,
@@ -266,6 +278,11 @@ pub const FIELDS: &[Field] = &[
         "page_size",
         Kind::Positive,
         "Incidents per page of a list (`/incidents/`, cause, year, operator, tag pages; default 100).",
+    ),
+    Field::optional(
+        "edition",
+        Kind::Choice(Edition::NAMES),
+        "Which edition `gen build` writes: `public` (default, without internal material) or `internal`.",
     ),
     Field::optional(
         "causes",
@@ -389,6 +406,9 @@ impl Config {
         let issuer = d.string(&t, "issuer").map(|s| s.value);
         let incident_reports = d.bool(&t, "incident_reports").unwrap_or(false);
         let page_size = d.positive(&t, "page_size").unwrap_or(DEFAULT_PAGE_SIZE);
+        let edition = d
+            .choice::<Edition>(&t, "edition")
+            .unwrap_or(Edition::Public);
         let causes = causes(&mut d, &t);
         match (title, timezone, d.diags.is_empty()) {
             (Some(title), Some(timezone), true) => Ok(Config {
@@ -404,6 +424,7 @@ impl Config {
                 issuer,
                 incident_reports,
                 page_size,
+                edition,
                 source_hash: blake3::hash(file.text.as_bytes()),
             }),
             _ => Err(d.diags),

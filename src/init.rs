@@ -177,6 +177,7 @@ status = "draft"               # draft (not published), preliminary (速報) or 
 # meeting = ""                 # the review meeting: a file name in content/meetings/ without .md
 # related = [""]               # ids of related incidents
 # tags = [""]
+# visibility = "internal"      # only in the internal edition (default "public")
 
 # [[phases]]                   # one per outage when there were several (①②)
 # label = "①"
@@ -206,6 +207,10 @@ status = "draft"               # draft (not published), preliminary (速報) or 
 # serious = true               # a 重大な事故, as the ministry designated it
 # reported_at = {date}         # 速報: when it was first reported
 # detailed_report_at = {date}  # 詳細な報告: when the detailed report was sent
+
+# [internal]                   # 社内情報: shown only in the internal edition
+# vendor = ""
+# ticket = ""
 +++
 
 {body}"#,
@@ -237,6 +242,7 @@ date = {date}
 # members = [""]               # 出席者 ＜構成員＞ (or attendees = [""], undivided)
 # secretariat = [""]           # 出席者 ＜事務局＞
 incidents = []                 # incident ids in agenda order (handouts 資料<N>-1 …)
+# visibility = "internal"      # only in the internal edition (default "public")
 +++
 
 ## 議事

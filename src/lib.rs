@@ -48,6 +48,8 @@ pub struct BuildOptions {
     pub today: chrono::NaiveDate,
     /// Fail, writing nothing, when there are warnings.
     pub deny_warnings: bool,
+    /// Overrides `edition` from the config (`--edition`).
+    pub edition: Option<config::Edition>,
 }
 
 impl BuildOptions {
@@ -65,6 +67,7 @@ impl BuildOptions {
                 .with_timezone(&config::default_timezone())
                 .date_naive(),
             deny_warnings: false,
+            edition: None,
         }
     }
 
@@ -128,7 +131,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Error> {
 /// the cross-references beside it (sorted). `Err` only when nothing can be loaded: the
 /// config, or a folder that cannot be read.
 pub fn load_partial(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Error> {
-    let config = load_config(&opts.root, opts.base_url.as_deref())?;
+    let config = load_config(&opts.root, opts.base_url.as_deref(), opts.edition)?;
     let (docs, known, mut diags) = load::load_content(&opts.root, config.unsafe_html)?;
     let (incidents, meetings, mut more) = model::decode_all(&docs, &config);
     diags.append(&mut more);
@@ -139,9 +142,17 @@ pub fn load_partial(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>), Erro
     Ok((site, diags))
 }
 
-/// Reads `config.toml`, with `base_url` overridden (and given its final slash) when asked.
-pub(crate) fn load_config(root: &std::path::Path, base_url: Option<&str>) -> Result<Config, Error> {
+/// Reads `config.toml`, with `base_url` overridden (and given its final slash) and the
+/// edition overridden when asked.
+pub(crate) fn load_config(
+    root: &std::path::Path,
+    base_url: Option<&str>,
+    edition: Option<config::Edition>,
+) -> Result<Config, Error> {
     let mut config = Config::load(root)?;
+    if let Some(edition) = edition {
+        config.edition = edition;
+    }
     if let Some(url) = base_url {
         config.base_url = if url.ends_with('/') {
             url.to_string()
@@ -192,9 +203,33 @@ pub struct Findings {
 /// once: the cross-references, bodies (links, images) and templates of every document
 /// that decoded are checked even when other documents have errors. `Err` only for what
 /// stops before the content can be read (the config, an unreadable folder).
+///
+/// Both editions are checked (docs/format.md, "Editions"): the site's own, whose site is
+/// returned, and the other; a problem both find is reported once.
 pub fn inspect(opts: &BuildOptions) -> Result<Findings, Error> {
     let (site, errors) = load_partial(opts)?;
-    findings(site, errors, opts)
+    let mut found = findings(site, errors, opts)?;
+    let other = BuildOptions {
+        edition: Some(match found.site.config.edition {
+            config::Edition::Public => config::Edition::Internal,
+            config::Edition::Internal => config::Edition::Public,
+        }),
+        ..opts.clone()
+    };
+    let (site, errors) = load_partial(&other)?;
+    let more = findings(site, errors, &other)?;
+    found.errors.extend(more.errors);
+    found.warnings.extend(more.warnings);
+    for list in [&mut found.errors, &mut found.warnings] {
+        diag::sort(list);
+        list.dedup_by(|a, b| {
+            a.code == b.code
+                && a.file.path == b.file.path
+                && a.span == b.span
+                && a.message == b.message
+        });
+    }
+    Ok(found)
 }
 
 /// Renders `site` without writing and adds what that finds, and the site's warnings, to

@@ -96,6 +96,8 @@ pub enum Kind {
     Table(&'static [Field]),
     /// A table of named sub-tables (`[name.key]`), each with these fields.
     NamedTables(&'static [Field]),
+    /// A table of free-form keys with string values (`[internal]`).
+    StringMap,
 }
 
 /// A closed set of string values in the front matter.
@@ -639,6 +641,52 @@ impl<'f> Decoder<'f> {
         }
         let name = format!("{}{key}", t.path);
         self.count_value(&name, v).map(Ok)
+    }
+
+    /// An optional table of free-form keys with string values, in the order written.
+    pub(crate) fn string_map(
+        &mut self,
+        t: &Table<'_, '_>,
+        key: &str,
+    ) -> Vec<(Located<String>, Located<String>)> {
+        let Some(v) = t.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Table(entries) = v.get_ref() else {
+            self.wrong_type(t, key, v, "a table", &format!("… (use a [{key}] section)"));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, sv) in entries.iter() {
+            let name = format!("{}{key}.{}", t.path, k.get_ref());
+            let key_span = self.abs(k.span());
+            if !self.check_text(&name, k.get_ref(), key_span.clone()) {
+                continue;
+            }
+            let DeValue::String(s) = sv.get_ref() else {
+                self.error_at(
+                    crate::diag::Code::WrongType,
+                    sv.span(),
+                    format!("`{name}` must be a string, found {}", kind_of(sv.get_ref())),
+                    Some(format!("write it in quotes: {} = \"…\"", k.get_ref())),
+                );
+                continue;
+            };
+            let span = self.abs(sv.span());
+            if self.check_text(&name, s, span.clone()) {
+                out.push((
+                    Located {
+                        value: k.get_ref().to_string(),
+                        span: key_span,
+                    },
+                    Located {
+                        value: s.to_string(),
+                        span,
+                    },
+                ));
+            }
+        }
+        out
     }
 
     /// An optional month number (an integer from 1 to 12).

@@ -105,6 +105,8 @@ codes! {
     DuplicateAgendaItem = "duplicate-agenda-item",
     /// Two different tags would have the same page.
     TagCollision = "tag-collision",
+    /// A public document names an internal one in `related` or its agenda.
+    InternalReference = "internal-reference",
 
     // Bodies.
     /// A body link or image that climbs out of the site.
@@ -121,6 +123,12 @@ codes! {
     BrokenLink = "broken-link",
     /// A body image, or a link to a file, that the site does not publish.
     MissingFile = "missing-file",
+    /// An `<!-- internal -->` block not opened, not closed, nested, or its marker not alone on its line.
+    InternalMarker = "internal-marker",
+    /// Public body text links to an internal incident or meeting.
+    LinkToInternal = "link-to-internal",
+    /// Public body text links to or embeds an internal asset.
+    InternalAsset = "internal-asset",
 
     // Themes.
     /// A syntax error in a theme's template.
@@ -147,6 +155,8 @@ codes! {
     NotHighlighted = "not-highlighted",
     /// A body link to a draft incident, which the build leaves out.
     LinkToDraft = "link-to-draft",
+    /// A public field quotes a value of the `[internal]` table verbatim.
+    QuotesInternal = "quotes-internal",
 }
 
 impl std::fmt::Display for Code {

@@ -94,6 +94,21 @@ impl Body {
     pub fn source(&self, head: &SourceFile) -> Arc<SourceFile> {
         SourceFile::new(head.path.clone(), self.text.clone())
     }
+
+    /// Replaces every byte of `ranges` (of the body, whole lines) but `\n` with a space,
+    /// so that what they held is gone while every offset after them stays right.
+    pub(crate) fn blank(&mut self, ranges: &[std::ops::Range<usize>]) {
+        let mut bytes = std::mem::take(&mut self.text).into_bytes();
+        for r in ranges {
+            for b in &mut bytes[self.start + r.start..self.start + r.end] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+        }
+        // Whole lines of UTF-8 became ASCII spaces: still UTF-8.
+        self.text = String::from_utf8(bytes).expect("blanking whole lines keeps UTF-8");
+    }
 }
 
 impl BodySource {

@@ -4,7 +4,7 @@
 
 pub use crate::toml_read::{Field, Kind};
 
-use super::types::{Choice, MeasureStatus, NoticeKind, Scope, Status, Term};
+use super::types::{Choice, MeasureStatus, NoticeKind, Scope, Status, Term, Visibility};
 
 /// The top level of an incident's front matter, in the order `gen new incident` writes it.
 pub const INCIDENT: &[Field] = &[
@@ -93,7 +93,24 @@ pub const INCIDENT: &[Field] = &[
         Kind::Table(REPORTING),
         "The report to the regulator: 重大な事故 or not, and when it was reported.",
     ),
+    Field::optional(
+        "visibility",
+        Kind::Choice(Visibility::NAMES),
+        "Public (default) or internal: an internal incident is only in the internal edition.",
+    ),
+    Field::optional(
+        "internal",
+        Kind::StringMap,
+        "Free-form details (vendor, ticket, engineer …) shown only in the internal edition.",
+    ),
 ];
+
+/// `internal = true` on an item: only in the internal edition.
+const INTERNAL_ITEM: Field = Field::optional(
+    "internal",
+    Kind::Bool,
+    "Whether this item is only in the internal edition (default false).",
+);
 
 /// The `[reporting]` table.
 pub const REPORTING: &[Field] = &[
@@ -125,6 +142,7 @@ pub const PHASE: &[Field] = &[
         Kind::Count,
         "Users affected in this phase.",
     ),
+    INTERNAL_ITEM,
 ];
 
 /// One `[[countermeasures]]` table.
@@ -143,6 +161,7 @@ pub const COUNTERMEASURE: &[Field] = &[
         "Facility or communication.",
     ),
     Field::optional("term", Kind::Choice(Term::NAMES), "Interim or permanent."),
+    INTERNAL_ITEM,
 ];
 
 /// One `[[notices]]` table.
@@ -159,12 +178,14 @@ pub const NOTICE: &[Field] = &[
         Kind::Choice(NoticeKind::NAMES),
         "Initial, update or resolved.",
     ),
+    INTERNAL_ITEM,
 ];
 
 /// One `[[timeline]]` table.
 pub const TIMELINE: &[Field] = &[
     Field::required("at", Kind::Datetime, "When."),
     Field::required("event", Kind::String, "What happened."),
+    INTERNAL_ITEM,
 ];
 
 /// A meeting's front matter.
@@ -195,6 +216,11 @@ pub const MEETING: &[Field] = &[
         "order",
         Kind::Tables(ORDER),
         "The 議事次第 as written, item by item (default: derived from the agenda).",
+    ),
+    Field::optional(
+        "visibility",
+        Kind::Choice(Visibility::NAMES),
+        "Public (default) or internal: an internal meeting is only in the internal edition.",
     ),
 ];
 
@@ -239,6 +265,7 @@ pub fn sample(kind: &Kind, all: bool) -> String {
         Kind::NamedTables(fields) => {
             format!("{{ x = {} }}", inline_table(&sample_pairs(fields, all)))
         }
+        Kind::StringMap => "{ x = \"x\" }".to_string(),
     }
 }
 
@@ -254,7 +281,8 @@ pub fn wrong_sample(kind: &Kind) -> &'static str {
         | Kind::Bool
         | Kind::Tables(_)
         | Kind::Table(_)
-        | Kind::NamedTables(_) => "1",
+        | Kind::NamedTables(_)
+        | Kind::StringMap => "1",
         Kind::Datetime
         | Kind::Date
         | Kind::Count

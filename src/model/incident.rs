@@ -7,7 +7,8 @@ use chrono::FixedOffset;
 
 use super::fields::INCIDENT;
 use super::types::{
-    Count, Duration, Figure, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term, Timestamp,
+    Count, Duration, Figure, MeasureStatus, NoticeKind, PartialDate, Scope, Status, Term,
+    Timestamp, Visibility,
 };
 use crate::config::{CauseKey, Config};
 use crate::diag::{Diagnostic, SourceFile};
@@ -55,6 +56,8 @@ pub struct Phase {
     pub official_duration: Option<Duration>,
     /// Users affected in this phase.
     pub affected_users: Option<Count>,
+    /// Only in the internal edition (`internal = true`).
+    pub internal: bool,
 }
 
 impl Phase {
@@ -82,6 +85,8 @@ pub struct Countermeasure {
     pub term: Option<Term>,
     /// Where its `[[countermeasures]]` table is in the file (for warnings).
     pub span: std::ops::Range<usize>,
+    /// Only in the internal edition (`internal = true`).
+    pub internal: bool,
 }
 
 impl Countermeasure {
@@ -110,6 +115,8 @@ pub struct Notice {
     pub kind: Option<NoticeKind>,
     /// Where its `at` is in the file (for warnings).
     pub span: std::ops::Range<usize>,
+    /// Only in the internal edition (`internal = true`).
+    pub internal: bool,
 }
 
 /// One entry of the operational timeline.
@@ -119,6 +126,8 @@ pub struct TimelineEntry {
     pub at: Timestamp,
     /// What happened.
     pub event: String,
+    /// Only in the internal edition (`internal = true`).
+    pub internal: bool,
 }
 
 /// `[reporting]`: what the content states about the report to the regulator.
@@ -190,16 +199,24 @@ pub struct Incident {
     pub timeline: Vec<TimelineEntry>,
     /// The report to the regulator.
     pub reporting: Reporting,
+    /// Public (both editions) or internal (only the internal edition).
+    pub visibility: Visibility,
+    /// The `[internal]` table: free-form details, in the order written, shown only in
+    /// the internal edition (located, for the `quotes-internal` warning).
+    pub internal: Vec<(String, Located<String>)>,
     /// Where the markdown body is; read when the page is rendered.
     pub body: crate::load::BodySource,
+    /// The body is read with its internal blocks blanked: the public edition.
+    pub redacted: bool,
     /// BLAKE3 of the body as loaded (see [`crate::load::Document::body_hash`]).
     pub body_hash: blake3::Hash,
 }
 
 impl Incident {
-    /// Reads the markdown body (see [`crate::load::BodySource`]).
+    /// Reads the markdown body (see [`crate::load::BodySource`]), its `<!-- internal -->`
+    /// blocks checked, and blanked in the public edition ([`super::edition::read_body`]).
     pub fn read_body(&self) -> Result<crate::load::Body, crate::Error> {
-        self.body.read(&self.file, &self.body_hash)
+        super::edition::read_body(&self.body, &self.file, &self.body_hash, self.redacted)
     }
 
     /// The primary cause.
@@ -302,6 +319,14 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
     let notices = notices(&mut d, &t, tz);
     let timeline = timeline(&mut d, &t, tz);
     let reporting = reporting(&mut d, &t, tz);
+    let visibility = d
+        .choice::<Visibility>(&t, "visibility")
+        .unwrap_or(Visibility::Public);
+    let internal = d
+        .string_map(&t, "internal")
+        .into_iter()
+        .map(|(k, v)| (k.value, v))
+        .collect();
 
     let ok = d.diags.is_empty() && operators_ok;
     diags.append(&mut d.diags);
@@ -336,7 +361,10 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         notices,
         timeline,
         reporting,
+        visibility,
+        internal,
         body: doc.body.clone(),
+        redacted: config.edition == crate::config::Edition::Public,
         body_hash: doc.body_hash,
     })
 }
@@ -471,7 +499,9 @@ fn phases(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Vec<Phase>
         let affected_users = d
             .count(&p, "affected_users")
             .map(|(value, approx)| Count { value, approx });
+        let internal = d.bool(&p, "internal").unwrap_or(false);
         phases.push(Phase {
+            internal,
             label: label.map(|l| l.value).unwrap_or_default(),
             started: started.map(|l| l.value),
             resolved: resolved.map(|l| l.value),
@@ -493,6 +523,7 @@ fn countermeasures(d: &mut Decoder<'_>, t: &Table<'_, '_>) -> Vec<Countermeasure
         let completed = d.partial_date(&m, "completed");
         let scope = d.choice::<Scope>(&m, "scope");
         let term = d.choice::<Term>(&m, "term");
+        let internal = d.bool(&m, "internal").unwrap_or(false);
         if let Some(action) = action {
             let status = status.unwrap_or(if completed.is_some() {
                 MeasureStatus::Done
@@ -507,6 +538,7 @@ fn countermeasures(d: &mut Decoder<'_>, t: &Table<'_, '_>) -> Vec<Countermeasure
                 scope,
                 term,
                 span: m.span(),
+                internal,
             });
         }
     }
@@ -524,8 +556,10 @@ fn notices(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Vec<Notic
         let channel = d.string(&n, "channel").map(|s| s.value);
         let title = d.string(&n, "title").map(|s| s.value);
         let kind = d.choice::<NoticeKind>(&n, "kind");
+        let internal = d.bool(&n, "internal").unwrap_or(false);
         if let Some(at) = at {
             notices.push(Notice {
+                internal,
                 span: at.span.clone(),
                 at: at.value,
                 channel,
@@ -547,10 +581,12 @@ fn timeline(d: &mut Decoder<'_>, t: &Table<'_, '_>, tz: FixedOffset) -> Vec<Time
             d.missing(&e, "at", "2017-07-03T11:50:00+09:00");
         }
         let event = d.req_string(&e, "event");
+        let internal = d.bool(&e, "internal").unwrap_or(false);
         if let (Some(at), Some(event)) = (at, event) {
             timeline.push(TimelineEntry {
                 at: at.value,
                 event: event.value,
+                internal,
             });
         }
     }

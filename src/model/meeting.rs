@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::fields::MEETING;
-use super::types::Timestamp;
+use super::types::{Timestamp, Visibility};
 use crate::config::Config;
 use crate::diag::{Diagnostic, SourceFile};
 use crate::load::Document;
@@ -41,8 +41,12 @@ pub struct Meeting {
     pub order: Vec<OrderItem>,
     /// Incident ids in agenda order, checked by the site stage.
     pub incidents: Vec<Located<String>>,
+    /// Public (both editions) or internal (only the internal edition).
+    pub visibility: Visibility,
     /// Where the markdown body is; read when the page is rendered.
     pub body: crate::load::BodySource,
+    /// The minutes are read with their internal blocks blanked: the public edition.
+    pub redacted: bool,
     /// BLAKE3 of the body as loaded (see [`crate::load::Document::body_hash`]).
     pub body_hash: blake3::Hash,
 }
@@ -59,9 +63,10 @@ pub struct OrderItem {
 }
 
 impl Meeting {
-    /// Reads the minutes (markdown; see [`crate::load::BodySource`]).
+    /// Reads the minutes (markdown; see [`crate::load::BodySource`]), their
+    /// `<!-- internal -->` blocks checked, and blanked in the public edition.
     pub fn read_body(&self) -> Result<crate::load::Body, crate::Error> {
-        self.body.read(&self.file, &self.body_hash)
+        super::edition::read_body(&self.body, &self.file, &self.body_hash, self.redacted)
     }
 }
 
@@ -119,6 +124,9 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         |s| s.value,
     );
     let order = order(&mut d, &t, &incidents, config.timezone);
+    let visibility = d
+        .choice::<Visibility>(&t, "visibility")
+        .unwrap_or(Visibility::Public);
     let ok = d.diags.is_empty();
     diags.append(&mut d.diags);
     if !ok {
@@ -138,7 +146,9 @@ pub fn decode(doc: &Document, config: &Config, diags: &mut Vec<Diagnostic>) -> O
         handout_prefix,
         order,
         incidents,
+        visibility,
         body: doc.body.clone(),
+        redacted: config.edition == crate::config::Edition::Public,
         body_hash: doc.body_hash,
     })
 }

@@ -5,6 +5,7 @@
 //! Rules that need the whole site (ids that must exist) belong to the site stage.
 
 mod decode;
+pub mod edition;
 pub mod fields;
 pub mod incident;
 pub mod meeting;
@@ -16,7 +17,7 @@ pub use incident::{Countermeasure, Incident, Inquiries, Notice, Phase, Reporting
 pub use meeting::Meeting;
 pub use types::{
     Choice, Count, Duration, DurationError, Figure, MeasureStatus, NoticeKind, PartialDate, Scope,
-    Status, Term, Timestamp,
+    Status, Term, Timestamp, Visibility,
 };
 
 use rayon::prelude::*;

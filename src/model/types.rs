@@ -348,6 +348,16 @@ choice!(
     }
 );
 
+choice!(
+    /// Which edition of the site a document or an item belongs to.
+    Visibility {
+        /// In both editions (the default).
+        Public = "public",
+        /// Only in the internal edition.
+        Internal = "internal",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

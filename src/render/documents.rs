@@ -69,6 +69,10 @@ fn base_context(
     ctx.insert("doc_root", &doc_root(site, path));
     ctx.insert("doc_title", doc_title);
     ctx.insert("running_header", &css_string(header));
+    ctx.insert(
+        "internal_edition_css",
+        &css_string(shared.label("internal_edition")),
+    );
     // The site's address in a CSS selector: escaped like the header.
     ctx.insert("base_url_css", &css_string(&site.config.base_url));
     // Only the highlighting rules the document's code uses.

@@ -177,6 +177,19 @@ fn one(
             return None;
         }
     }
+    if site.config.edition == crate::config::Edition::Public
+        && crate::model::edition::is_internal_asset(&target)
+    {
+        return Some(Problem {
+            range: link.range.clone(),
+            severity: Severity::Error,
+            code: Code::InternalAsset,
+            message: format!(
+                "the {what} \"{dest}\" leads to {target}, an internal asset: the public edition does not publish it"
+            ),
+            help: "move the link into an <!-- internal --> block, or move the file out of the internal/ folder".to_string(),
+        });
+    }
     let targets = targets?;
     let found = if target.is_empty() || target.ends_with('/') {
         targets.contains(&format!("{target}index.html"))
@@ -248,6 +261,7 @@ fn missing_document(
             }
             match site.unpublished_incident(id) {
                 Some(Unpublished::Invalid) => return None,
+                Some(Unpublished::Internal) => return Some(to_internal(link, what, "incident", id)),
                 Some(Unpublished::Draft) => {
                     return Some(Problem {
                         range: link.range.clone(),
@@ -266,6 +280,9 @@ fn missing_document(
         Section::Meeting => {
             if site.meeting(id).is_some() || site.failed_meeting(id) {
                 return None;
+            }
+            if site.internal_meeting(id) {
+                return Some(to_internal(link, what, "meeting", id));
             }
             ("meetings", site.known_meeting_ids().collect())
         }
@@ -292,6 +309,38 @@ fn missing_document(
         ),
         help,
     })
+}
+
+/// The error for public body text linking to an internal document (the public edition).
+fn to_internal(link: &Link, what: &str, kind: &str, id: &str) -> Problem {
+    Problem {
+        range: link.range.clone(),
+        severity: Severity::Error,
+        code: Code::LinkToInternal,
+        message: format!(
+            "the {what} \"{}\" leads to the {kind} \"{id}\", which is internal: the public edition leaves it out",
+            link.dest.trim()
+        ),
+        help: "move the link into an <!-- internal --> block, or remove it".to_string(),
+    }
+}
+
+/// The path inside the output that a relative link or image `dest` on the page at
+/// `page` leads to; `None` for a link elsewhere (a scheme, a fragment, a root path) or
+/// one that climbs out of the site.
+pub(crate) fn target_of(page: &str, dest: &str) -> Option<String> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with(['#', '/', '?']) {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    if path.split('/').next().unwrap_or("").contains(':') {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    join(routes::folder_of(page), &decoded)
 }
 
 /// `rel` followed from `folder` (both inside the output, `/`-separated), with `.` and

@@ -276,6 +276,10 @@ fn render_with(
             Lang::Ja => "表（横にスクロールできます）",
             Lang::En => "Table (scrolls sideways)",
         },
+        internal_label: match lang {
+            Lang::Ja => "社内限定",
+            Lang::En => "Internal",
+        },
         raw_as_text,
         scan_blocks: !has_raw_html,
         links: Vec::new(),
@@ -316,6 +320,8 @@ struct Transform<'a, 'r, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>
     pending: std::collections::VecDeque<Event<'a>>,
     rewrite: &'r dyn Fn(&str) -> Option<String>,
     table_label: &'static str,
+    /// The label of an internal block (社内限定).
+    internal_label: &'static str,
     /// Raw HTML is shown as text (it nests too deep).
     raw_as_text: bool,
     /// Scan each code block for its highlighting classes (a body with raw HTML is scanned
@@ -448,6 +454,20 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
                 Tag::FootnoteDefinition(CowStr::from(format!("fn-{label}"))),
             )),
             Event::Html(raw) | Event::InlineHtml(raw) if self.raw_as_text => Some(Event::Text(raw)),
+            // An internal block's markers (only the internal edition reads them: the public
+            // one blanks the blocks): a bordered, labelled container.
+            Event::Html(raw) => match crate::model::edition::marker_line(&raw) {
+                Some(crate::model::edition::Marker::Open) => {
+                    Some(Event::Html(CowStr::from(format!(
+                        "<div class=\"internal-block\"><p class=\"internal-label\">{}</p>\n",
+                        self.internal_label
+                    ))))
+                }
+                Some(crate::model::edition::Marker::Close) => {
+                    Some(Event::Html(CowStr::from("</div>\n")))
+                }
+                None => Some(Event::Html(raw)),
+            },
             e => Some(e),
         }
     }

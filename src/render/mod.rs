@@ -107,6 +107,8 @@ struct SiteView<'a> {
     lang: &'static str,
     base_url: &'a str,
     timezone: String,
+    /// The internal edition: every page carries its band.
+    internal: bool,
 }
 
 /// Receives each output file as soon as it is rendered (from any thread).
@@ -115,9 +117,17 @@ pub type Sink<'a> = dyn Fn(Output) -> Result<(), Error> + Sync + 'a;
 /// Files that are not pages: the stylesheet, the theme's static files, robots.txt and
 /// every incident's assets.
 pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
+    let mut css = theme.stylesheet() + &card_labels(site);
+    // The internal edition's marks: only its stylesheet has them.
+    if site.config.edition == crate::config::Edition::Internal {
+        css.push('\n');
+        css.push_str(&String::from_utf8_lossy(
+            &theme.render("internal.css", &Context::new())?,
+        ));
+    }
     let mut extra = vec![Output::Bytes {
         path: "style.css".to_string(),
-        bytes: (theme.stylesheet() + &card_labels(site)).into_bytes(),
+        bytes: css.into_bytes(),
     }];
     extra.push(Output::Bytes {
         path: crate::routes::EXPORT_SCHEMA.to_string(),
@@ -188,16 +198,56 @@ pub(crate) fn card_labels(site: &Site) -> String {
     css
 }
 
-/// The assets copied beside one incident's page (listed by the load stage).
+/// The assets copied beside one incident's page (listed by the load stage); in the
+/// public edition, not those that only internal body text links to or embeds.
 pub fn incident_assets(site: &Site, n: usize) -> Vec<Output> {
+    let internal_only = internal_only_assets(site, n);
     site.incidents[n]
         .assets
         .iter()
+        .filter(|a| !internal_only.contains(&a.path))
         .map(|a| Output::Copy {
             path: a.path.clone(),
             from: a.from.clone(),
         })
         .collect()
+}
+
+/// The paths that incident `n`'s internal body blocks link to or embed and its public
+/// text does not, in the public edition. A body that cannot be read leaves the set empty:
+/// its page reports the error and the build fails.
+fn internal_only_assets(site: &Site, n: usize) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    if site.config.edition != crate::config::Edition::Public {
+        return out;
+    }
+    let i = &site.incidents[n];
+    if i.assets.is_empty() {
+        return out;
+    }
+    let Ok(Some(internal)) = crate::model::edition::internal_text(&i.body, &i.file, &i.body_hash)
+    else {
+        return out;
+    };
+    let page = crate::routes::incident(&i.id);
+    let targets = |text: &str| -> std::collections::HashSet<String> {
+        pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::all())
+            .filter_map(|e| match e {
+                pulldown_cmark::Event::Start(
+                    pulldown_cmark::Tag::Link { dest_url, .. }
+                    | pulldown_cmark::Tag::Image { dest_url, .. },
+                ) => links::target_of(&page, &dest_url),
+                _ => None,
+            })
+            .collect()
+    };
+    out = targets(internal.as_str());
+    if let Ok(public) = i.read_body() {
+        for t in targets(public.as_str()) {
+            out.remove(&t);
+        }
+    }
+    out
 }
 
 /// Renders the whole site, pages in parallel, handing each file to `sink` as soon as it
@@ -434,6 +484,7 @@ impl Shared {
             lang: crate::model::Choice::as_str(site.config.language),
             base_url: &site.config.base_url,
             timezone: f.offset(),
+            internal: site.config.edition == crate::config::Edition::Internal,
         };
         let labels = i18n::site_labels(f);
         let nav = pages::nav(site, &labels);

@@ -7,7 +7,7 @@
 //!
 //! The key is coarse on purpose, so that no input can be forgotten: the site's part covers
 //! gen itself (its version and executable), `config.toml` and the options (`--base-url`,
-//! `--today`), the theme, every incident's and meeting's front matter, which incidents are
+//! `--today`, `--edition`), the theme, every incident's and meeting's front matter, which incidents are
 //! unpublished and why, and the list of files copied (assets, static files). A page adds
 //! the bodies it shows: those of the incidents ([`Dep::Body`], with the state of the files
 //! beside them, which printed documents embed) and meetings ([`Dep::Meeting`]) it depends
@@ -96,6 +96,11 @@ impl Keys {
         field(&mut h, executable());
         field(&mut h, site.config.source_hash.as_bytes());
         field(&mut h, site.config.base_url.as_bytes());
+        // `--edition` overrides config.toml: the edition is part of every page.
+        field(
+            &mut h,
+            crate::model::Choice::as_str(site.config.edition).as_bytes(),
+        );
         field(&mut h, site.today.to_string().as_bytes());
         field(&mut h, theme.fingerprint().as_bytes());
         for i in &site.incidents {

@@ -115,6 +115,9 @@ pub struct Row {
     pub status: &'static str,
     /// Status key.
     pub status_key: &'static str,
+    /// The badge of an internal incident (社内限定), in the internal edition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal: Option<&'static str>,
 }
 
 /// The template value `value` (a struct's map) with one more field set: the map is
@@ -363,7 +366,13 @@ impl<'s> Views<'s> {
             primary_here: None,
             status: f.choice(i.status),
             status_key: crate::model::Choice::as_str(i.status),
+            internal: self.internal_badge(i.visibility == crate::model::Visibility::Internal),
         }
+    }
+
+    /// The badge of something internal (社内限定 / Internal), when `internal`.
+    pub fn internal_badge(&self, internal: bool) -> Option<&'static str> {
+        internal.then(|| self.f.pick("社内限定", "Internal"))
     }
 
     /// A year or operator group as a link with figures.
@@ -410,6 +419,8 @@ pub struct MeasureView {
     pub scope: Option<&'static str>,
     /// Term label.
     pub term: Option<&'static str>,
+    /// The badge of an internal item, in the internal edition.
+    pub internal: Option<&'static str>,
 }
 
 /// A timed entry (notice or timeline), formatted.
@@ -427,6 +438,8 @@ pub struct TimedView {
     pub text: String,
     /// Kind label (notices).
     pub kind: Option<&'static str>,
+    /// The badge of an internal item, in the internal edition.
+    pub internal: Option<&'static str>,
 }
 
 /// A phase, formatted.
@@ -442,6 +455,17 @@ pub struct PhaseView {
     pub duration: Option<String>,
     /// Users.
     pub users: Option<String>,
+    /// The badge of an internal item, in the internal edition.
+    pub internal: Option<&'static str>,
+}
+
+/// One entry of an incident's `[internal]` table.
+#[derive(Debug, Serialize)]
+pub struct Detail {
+    /// The key, as written.
+    pub key: String,
+    /// The value.
+    pub value: String,
 }
 
 /// 対象 / 対象外 / 不明 (quarterly report).
@@ -566,6 +590,8 @@ pub struct IncidentView {
     pub body: String,
     /// Body headings.
     pub headings: Vec<Heading>,
+    /// The `[internal]` table (only ever filled in the internal edition).
+    pub internal_details: Vec<Detail>,
 }
 
 impl Views<'_> {
@@ -634,6 +660,7 @@ impl Views<'_> {
                         p.affected_users
                             .map_or_else(|| f.unknown().to_string(), |u| f.figure(u)),
                     ),
+                    internal: self.internal_badge(p.internal),
                 })
                 .collect(),
             phases_have_users: i.phases.iter().any(|p| p.affected_users.is_some()),
@@ -649,6 +676,7 @@ impl Views<'_> {
                     completed: m.completed.map(|d| f.partial_date(d)),
                     scope: m.scope.map(|s| f.choice(s)),
                     term: m.term.map(|t| f.choice(t)),
+                    internal: self.internal_badge(m.internal),
                 })
                 .collect(),
             notices: i
@@ -661,6 +689,7 @@ impl Views<'_> {
                     channel: n.channel.as_deref().map(|c| f.channel(c)),
                     text: n.title.clone().unwrap_or_default(),
                     kind: n.kind.map(|k| f.choice(k)),
+                    internal: self.internal_badge(n.internal),
                 })
                 .collect(),
             timeline: i
@@ -673,6 +702,7 @@ impl Views<'_> {
                     channel: None,
                     text: e.event.clone(),
                     kind: None,
+                    internal: self.internal_badge(e.internal),
                 })
                 .collect(),
             related: i
@@ -703,6 +733,14 @@ impl Views<'_> {
                 .collect(),
             body: body.html,
             headings: body.headings,
+            internal_details: i
+                .internal
+                .iter()
+                .map(|(key, value)| Detail {
+                    key: key.clone(),
+                    value: value.value.clone(),
+                })
+                .collect(),
         }
     }
 
@@ -758,6 +796,7 @@ impl Views<'_> {
                 })
                 .collect(),
             incident_count: agenda.len(),
+            internal: self.internal_badge(m.visibility == crate::model::Visibility::Internal),
             agenda,
         }
     }
@@ -922,4 +961,6 @@ pub struct MeetingView {
     pub agenda: Vec<Row>,
     /// Their number.
     pub incident_count: usize,
+    /// The badge of an internal meeting, in the internal edition.
+    pub internal: Option<&'static str>,
 }

@@ -35,6 +35,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open the site in a browser once it is served.
     pub open: bool,
+    /// Overrides `edition` from the config.
+    pub edition: Option<crate::config::Edition>,
 }
 
 /// Serves until the process is stopped.
@@ -73,6 +75,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), Error> {
         output: None,
         base_url: Some(url.clone()),
         drafts: opts.drafts,
+        edition: opts.edition,
         ..BuildOptions::new(root.clone())
     });
     // Watching starts before the first build: a save during it, or right after the

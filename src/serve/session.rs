@@ -145,7 +145,11 @@ impl Session {
         let config = match &self.config {
             Some(c) => c.clone(),
             None => {
-                let c = crate::load_config(&self.opts.root, self.opts.base_url.as_deref())?;
+                let c = crate::load_config(
+                    &self.opts.root,
+                    self.opts.base_url.as_deref(),
+                    self.opts.edition,
+                )?;
                 self.config = Some(c.clone());
                 c
             }

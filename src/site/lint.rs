@@ -11,7 +11,7 @@ impl Site {
     /// countermeasures, a final incident without `resolved`, a countermeasure past its due
     /// date and not done, a notice before the incident started.
     pub fn warnings(&self, today: NaiveDate) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
+        let mut out = self.edition_warnings.clone();
         for i in &self.incidents {
             let open = i.file.text.find("+++").unwrap_or(0);
             let head = Some(open..open + 3);

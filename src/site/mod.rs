@@ -97,6 +97,10 @@ pub struct Site {
     unpublished: HashMap<String, Unpublished>,
     /// Meetings found that failed to decode (only `gen check` builds a site with them).
     failed_meetings: std::collections::HashSet<String>,
+    /// Internal meetings the public edition leaves out.
+    internal_meetings: std::collections::HashSet<String>,
+    /// Public fields that quote an `[internal]` value (`quotes-internal`).
+    pub(crate) edition_warnings: Vec<Diagnostic>,
 }
 
 /// Why an incident that exists is not among the site's pages.
@@ -106,6 +110,8 @@ pub enum Unpublished {
     Draft,
     /// Its file has errors (reported on their own).
     Invalid,
+    /// `visibility = "internal"`, and this is the public edition.
+    Internal,
 }
 
 impl Site {
@@ -136,18 +142,28 @@ impl Site {
     /// warnings of every document that decoded, so that one run reports everything.
     pub fn build_partial(
         config: Config,
-        mut incidents: Vec<Arc<Incident>>,
-        mut meetings: Vec<Meeting>,
+        incidents: Vec<Arc<Incident>>,
+        meetings: Vec<Meeting>,
         known: &crate::load::KnownIds,
         drafts: bool,
         today: chrono::NaiveDate,
     ) -> (Site, Vec<Diagnostic>) {
         let mut diags = check_references(&incidents, &meetings, known);
+        // The edition's documents, before anything is indexed or counted.
+        let selected = crate::model::edition::select(config.edition, incidents, meetings);
+        let (mut incidents, mut meetings) = (selected.incidents, selected.meetings);
+        diags.extend(selected.diags);
 
-        let mut unpublished: HashMap<String, Unpublished> = HashMap::new();
+        let mut unpublished: HashMap<String, Unpublished> = selected
+            .internal_incidents
+            .into_iter()
+            .map(|id| (id, Unpublished::Internal))
+            .collect();
         if !drafts {
             for i in incidents.iter().filter(|i| i.status == Status::Draft) {
-                unpublished.insert(i.id.clone(), Unpublished::Draft);
+                unpublished
+                    .entry(i.id.clone())
+                    .or_insert(Unpublished::Draft);
             }
             incidents.retain(|i| i.status != Status::Draft);
         }
@@ -165,8 +181,11 @@ impl Site {
             .cloned()
             .collect();
         unpublished.extend(failed.into_iter().map(|id| (id, Unpublished::Invalid)));
-        let decoded_meetings: std::collections::HashSet<&str> =
-            meetings.iter().map(|m| m.id.as_str()).collect();
+        let decoded_meetings: std::collections::HashSet<&str> = meetings
+            .iter()
+            .map(|m| m.id.as_str())
+            .chain(selected.internal_meetings.iter().map(String::as_str))
+            .collect();
         let failed_meetings: std::collections::HashSet<String> = known
             .meetings
             .iter()
@@ -261,6 +280,8 @@ impl Site {
             operator_pos,
             unpublished,
             failed_meetings,
+            internal_meetings: selected.internal_meetings,
+            edition_warnings: selected.warnings,
         };
         let tz = site.config.timezone;
         site.updated = site
@@ -299,6 +320,11 @@ impl Site {
         self.failed_meetings.contains(id)
     }
 
+    /// Whether a meeting with this id is internal and left out of this (public) edition.
+    pub fn internal_meeting(&self, id: &str) -> bool {
+        self.internal_meetings.contains(id)
+    }
+
     /// The id of every incident found, published or not, for suggestions.
     pub fn known_incident_ids(&self) -> impl Iterator<Item = &str> {
         self.incidents
@@ -313,6 +339,7 @@ impl Site {
             .iter()
             .map(|m| m.id.as_str())
             .chain(self.failed_meetings.iter().map(String::as_str))
+            .chain(self.internal_meetings.iter().map(String::as_str))
     }
 
     /// The incident with this id, if published.

@@ -41,6 +41,9 @@ struct Row {
     cause: CauseTag,
     due: Option<String>,
     completed: Option<String>,
+    /// The badge of an internal countermeasure or incident, in the internal edition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    internal: Option<&'static str>,
 }
 
 /// Counts by standing, formatted.
@@ -170,6 +173,9 @@ impl Kind for Countermeasures {
                     cause: views.cause_tag(i.primary_cause(), true),
                     due: m.due.map(|d| f.partial_date(d)),
                     completed: m.completed.map(|d| f.partial_date(d)),
+                    internal: views.internal_badge(
+                        m.internal || i.visibility == crate::model::Visibility::Internal,
+                    ),
                 }
             })
             .collect();
