@@ -16,7 +16,7 @@ use common::{gen_cmd, read, site_with_config, text, write, HEAD};
 const CONFIG: &str = "title = \"T\"\nlanguage = \"ja\"\ntimezone = \"+09:00\"\nbase_url = \"https://example.org/p/\"\nunsafe_html = true\nincident_reports = true\n";
 
 /// The planted strings, by number.
-const PLANTED: std::ops::RangeInclusive<u32> = 1..=18;
+const PLANTED: std::ops::RangeInclusive<u32> = 1..=21;
 
 /// A public incident with every kind of internal item, an internal incident, a public and
 /// an internal meeting.
@@ -83,6 +83,7 @@ internal = true
 [ZZLEAK-11](https://example.org/ZZLEAK-12)
 <!-- ZZLEAK-13 -->
 [資料](only-internal.txt)
+<p><img src="raw-only.png" alt="生のHTML"></p>
 <!-- /internal -->
 
 ## 発生原因
@@ -94,6 +95,8 @@ internal = true
 公開の対策。
 
 ![構成図](diagram.png)
+
+<p><img src="internal/raw-secret.png" alt="公開文中の社内画像"></p>
 "#;
     let int_c = r#"+++
 title = "ZZLEAK-1 社内だけの事故"
@@ -129,7 +132,7 @@ incidents = ["pub-a"]
     let m_int = r#"+++
 title = "ZZLEAK-2 社内会議"
 date = 2024-03-10T15:00:00+09:00
-incidents = ["int-c"]
+incidents = ["int-c", "pub-b"]
 visibility = "internal"
 +++
 
@@ -139,13 +142,21 @@ visibility = "internal"
         CONFIG,
         &[
             ("content/incidents/pub-a/index.md", pub_a),
+            // Reviewed at the internal meeting, whose id (its file name) is planted too.
             (
                 "content/incidents/pub-b.md",
-                &format!("{HEAD}\n公開の事故B。\n"),
+                &format!(
+                    "{}\n公開の事故B。\n",
+                    HEAD.replacen(
+                        "causes = [\"human-error\"]\n",
+                        "causes = [\"human-error\"]\nmeeting = \"zzleak-21\"\n",
+                        1,
+                    )
+                ),
             ),
             ("content/incidents/int-c.md", int_c),
             ("content/meetings/m-pub.md", m_pub),
-            ("content/meetings/m-int.md", m_int),
+            ("content/meetings/zzleak-21.md", m_int),
         ],
     );
     write(
@@ -163,8 +174,22 @@ visibility = "internal"
         "content/incidents/pub-a/only-internal.txt",
         "ZZLEAK-16\n",
     );
+    // Named only by raw HTML inside the internal block.
+    write(dir.path(), "content/incidents/pub-a/raw-only.png", RAW_ONLY);
+    // An internal image that raw HTML in public text names: the public report must not
+    // embed it (base64 would hide the planted string from a plain search).
+    write(
+        dir.path(),
+        "content/incidents/pub-a/internal/raw-secret.png",
+        RAW_SECRET,
+    );
     dir
 }
+
+/// The bytes of the asset only raw HTML in an internal block names.
+const RAW_ONLY: &[u8] = b"\x89PNG\r\n\x1a\nZZLEAK-19";
+/// The bytes of the internal image raw HTML in public text names.
+const RAW_SECRET: &[u8] = b"\x89PNG\r\n\x1a\nZZLEAK-20";
 
 /// Builds `root` into `out` with `args` (`--edition …`).
 fn build(root: &Path, out: &Path, edition: &str) {
@@ -194,9 +219,10 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-/// The planted numbers `bytes` contains (`ZZLEAK-<n>` with no digit after it).
+/// The planted numbers `bytes` contains (`ZZLEAK-<n>` with no digit after it, in any case:
+/// ids and slugs are lower case).
 fn planted(bytes: &[u8]) -> BTreeSet<u32> {
-    let text = String::from_utf8_lossy(bytes);
+    let text = String::from_utf8_lossy(bytes).to_ascii_uppercase();
     let mut found = BTreeSet::new();
     for (at, _) in text.match_indices("ZZLEAK-") {
         let digits: String = text[at + 7..]
@@ -270,16 +296,30 @@ fn the_public_edition_holds_no_internal_byte_and_the_internal_one_all() {
     assert!(public_files.len() > 40, "{:?}", public_files.keys());
     for (path, bytes) in &public_files {
         assert!(
-            !String::from_utf8_lossy(bytes).contains("ZZLEAK"),
+            !String::from_utf8_lossy(bytes)
+                .to_ascii_uppercase()
+                .contains("ZZLEAK"),
             "the public edition's {path} leaks {:?}",
             planted(bytes)
         );
     }
     assert_eq!(leak_keys(&index_keys(&public)), Vec::<&String>::new());
-    // Internal assets, and assets only internal text links to, are not copied; the
-    // public text's own asset is.
+    // Nor embedded in a printed document as a data URI.
+    use base64::Engine as _;
+    for secret in [RAW_ONLY, RAW_SECRET, b"\x89PNG\r\n\x1a\nZZLEAK-15"] {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(secret);
+        for (path, bytes) in &public_files {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(&encoded),
+                "the public edition's {path} embeds an internal image"
+            );
+        }
+    }
+    // Internal assets, and assets only internal text links to or names, are not copied;
+    // the public text's own asset is.
     assert!(!public.join("incidents/pub-a/internal").exists());
     assert!(!public.join("incidents/pub-a/only-internal.txt").exists());
+    assert!(!public.join("incidents/pub-a/raw-only.png").exists());
     assert_eq!(
         std::fs::read(public.join("incidents/pub-a/diagram.png")).unwrap(),
         b"PUBLIC-DIAGRAM"
@@ -287,8 +327,8 @@ fn the_public_edition_holds_no_internal_byte_and_the_internal_one_all() {
     // No page of the internal incident, meeting, operator or tag.
     for gone in [
         "incidents/int-c/index.html",
-        "meetings/m-int/index.html",
-        "meetings/m-int/packet/index.html",
+        "meetings/zzleak-21/index.html",
+        "meetings/zzleak-21/packet/index.html",
         "tags/zzleak-18/index.html",
     ] {
         assert!(!public.join(gone).exists(), "{gone}");
@@ -405,8 +445,7 @@ fn the_internal_edition_marks_what_must_not_be_forwarded() {
     let en = dir.path().join("en");
     std::fs::create_dir_all(&en).unwrap();
     write(&en, "config.toml", CONFIG.replace("\"ja\"", "\"en\""));
-    let f = "content/incidents/pub-b.md";
-    write(&en, f, read(&dir.path().join(f)));
+    write(&en, "content/incidents/pub-b.md", format!("{HEAD}\nB.\n"));
     let out = en.join("out");
     build(&en, &out, "internal");
     assert!(read(&out.join("index.html"))
@@ -589,7 +628,7 @@ fn config_sets_the_edition_and_the_flag_overrides_it() {
     for (path, bytes) in files(&dir.path().join("output")) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(
-            !text.contains("ZZLEAK") && !text.contains("edition-band"),
+            !text.to_ascii_uppercase().contains("ZZLEAK") && !text.contains("edition-band"),
             "{path} kept from the internal edition"
         );
     }
@@ -625,13 +664,13 @@ fn printed_pdfs_honour_the_edition() {
     assert!(
         !names
             .iter()
-            .any(|n| n.contains("int-c") || n.contains("m-int")),
+            .any(|n| n.contains("int-c") || n.to_ascii_uppercase().contains("ZZLEAK")),
         "{names:?}"
     );
     for name in &names {
         let t = pdftotext(&pdfs.join(name));
         assert!(
-            !t.contains("ZZLEAK") && !t.contains("転送禁止"),
+            !t.to_ascii_uppercase().contains("ZZLEAK") && !t.contains("転送禁止"),
             "{name}: {t}"
         );
     }
@@ -704,7 +743,7 @@ fn a_rebuild_in_the_other_edition_keeps_no_page_of_the_first() {
     for (path, bytes) in files(&out) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(
-            !text.contains("ZZLEAK") && !text.contains("edition-band"),
+            !text.to_ascii_uppercase().contains("ZZLEAK") && !text.contains("edition-band"),
             "{path} kept from the internal edition"
         );
     }

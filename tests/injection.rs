@@ -323,21 +323,28 @@ fn embedding_refuses_symlinks_backslashes_file_urls_and_double_encoding() {
     for src in &refused {
         let html = format!("<img src=\"{src}\">");
         assert_eq!(
-            gen::render::documents::embed_images(html.clone(), Some(&inc)),
+            gen::render::documents::embed_images_from(html.clone(), &inc, &|_| true),
             html,
             "{src}"
         );
     }
     assert_eq!(
-        gen::render::documents::embed_images(
+        gen::render::documents::embed_images_from(
             "<img src=\"sub/ok.png\"><img src=\"%E5%9B%B3%201.png\">".into(),
-            Some(&inc)
+            &inc,
+            &|_| true
         ),
         format!(
             "<img src=\"data:image/png;base64,{}\"><img src=\"data:image/png;base64,{}\">",
             base64(b"FINE"),
             base64(b"ZU")
         )
+    );
+    // Nor a file the edition does not publish (an internal asset in the public edition).
+    let html = "<img src=\"sub/ok.png\">".to_string();
+    assert_eq!(
+        gen::render::documents::embed_images_from(html.clone(), &inc, &|rel| rel != "sub/ok.png"),
+        html
     );
 }
 

@@ -90,7 +90,7 @@ pub fn select(edition: Edition, incidents: Vec<Arc<Incident>>, meetings: Vec<Mee
                     .with_help("remove it from `related`, or make this incident internal too (visibility = \"internal\")"),
                 );
             }
-            public_part(i)
+            public_part(i, &internal_meetings)
         })
         .collect();
     let meetings: Vec<Meeting> = meetings
@@ -185,10 +185,17 @@ fn quoting(i: &Incident) -> Vec<Diagnostic> {
     out
 }
 
-/// A public incident without its internal items and details; shared as it is when it
-/// has none (most incidents), so that the public edition copies nothing it need not.
-fn public_part(i: Arc<Incident>) -> Arc<Incident> {
-    let marked = !i.internal.is_empty()
+/// A public incident without its internal items and details, nor its `meeting` when that
+/// is an internal meeting (whose id is its file name, which may say what the meeting was);
+/// shared as it is when it has none (most incidents), so that the public edition copies
+/// nothing it need not.
+fn public_part(i: Arc<Incident>, internal_meetings: &HashSet<String>) -> Arc<Incident> {
+    let internal_meeting = i
+        .meeting
+        .as_ref()
+        .is_some_and(|m| internal_meetings.contains(&m.value));
+    let marked = internal_meeting
+        || !i.internal.is_empty()
         || i.phases.iter().any(|p| p.internal)
         || i.countermeasures.iter().any(|c| c.internal)
         || i.notices.iter().any(|n| n.internal)
@@ -198,6 +205,9 @@ fn public_part(i: Arc<Incident>) -> Arc<Incident> {
         return i;
     }
     let mut p = Arc::unwrap_or_clone(i);
+    if internal_meeting {
+        p.meeting = None;
+    }
     p.internal.clear();
     p.phases.retain(|x| !x.internal);
     p.countermeasures.retain(|x| !x.internal);

@@ -84,13 +84,28 @@ fn base_context(
     ctx
 }
 
-/// Replaces `src="relative"` images that exist beside the incident with data URIs.
-/// Only image files strictly inside the incident's folder are embedded (see
-/// [`embeddable_image`]); any other `src` is left as it is.
-pub fn embed_images(html: String, asset_dir: Option<&Path>) -> String {
-    let Some(dir) = asset_dir else {
-        return html;
+/// Replaces `src="relative"` images that exist beside incident `n` with data URIs: those
+/// this edition publishes ([`super::incident_assets`]: never an internal one in the public
+/// edition), see [`embed_images_from`].
+pub fn embed_images(html: String, site: &Site, n: usize) -> Result<String, Error> {
+    let i = &site.incidents[n];
+    let Some(dir) = i.asset_dir.as_deref() else {
+        return Ok(html);
     };
+    let published: std::collections::HashSet<String> = super::incident_assets(site, n)?
+        .iter()
+        .map(|o| o.path().to_string())
+        .collect();
+    let folder = crate::routes::incident_dir(&i.id);
+    Ok(embed_images_from(html, dir, &|rel| {
+        published.contains(&format!("{folder}{rel}"))
+    }))
+}
+
+/// Replaces `src="relative"` images inside `dir` with data URIs. Only image files strictly
+/// inside the folder (see [`embeddable_image`]) whose path relative to it `published`
+/// accepts are embedded; any other `src` is left as it is.
+pub fn embed_images_from(html: String, dir: &Path, published: &dyn Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html.as_str();
     while let Some(i) = rest.find("src=\"") {
@@ -99,7 +114,8 @@ pub fn embed_images(html: String, asset_dir: Option<&Path>) -> String {
         let end = tail.find('"').unwrap_or(tail.len());
         let src = &tail[..end];
         let image = embeddable_image(dir, src)
-            .and_then(|(file, mime)| std::fs::read(file).ok().map(|bytes| (bytes, mime)));
+            .filter(|(_, _, rel)| published(rel))
+            .and_then(|(file, mime, _)| std::fs::read(file).ok().map(|bytes| (bytes, mime)));
         match image {
             Some((bytes, mime)) => {
                 out.push_str("data:");
@@ -115,12 +131,12 @@ pub fn embed_images(html: String, asset_dir: Option<&Path>) -> String {
     out
 }
 
-/// The file and media type of the image an attribute's `src` names, when it may be
+/// The file, media type and path relative to `dir` of the image an attribute's `src` names, when it may be
 /// embedded: after decoding (HTML entities, then percent-encoding, once), a relative path
 /// of plain names with an image extension, every step of it inside `dir` and none a
 /// symbolic link. Refused: absolute paths, `..`, `\`, any `:` (`file:`, `C:`), a `%`
 /// left after decoding (double encoding), queries and fragments.
-fn embeddable_image(dir: &Path, src: &str) -> Option<(std::path::PathBuf, &'static str)> {
+fn embeddable_image(dir: &Path, src: &str) -> Option<(std::path::PathBuf, &'static str, String)> {
     let unescaped = unescape_attribute(src);
     let decoded = percent_encoding::percent_decode_str(&unescaped)
         .decode_utf8()
@@ -166,7 +182,7 @@ fn embeddable_image(dir: &Path, src: &str) -> Option<(std::path::PathBuf, &'stat
         // Only images: `index.md` or any other file is linked, never copied in.
         _ => return None,
     };
-    Some((file, mime))
+    Some((file, mime, decoded.into_owned()))
 }
 
 /// An attribute's text as a browser reads it: the entities pulldown-cmark and the
@@ -234,10 +250,7 @@ pub(super) fn report_view(
         ..Default::default()
     };
     body.html = prefix_ids(
-        &embed_images(
-            with_root(&shared.html, &doc_root(site, path)),
-            i.asset_dir.as_deref(),
-        ),
+        &embed_images(with_root(&shared.html, &doc_root(site, path)), site, n)?,
         &format!("{}-", i.id),
     );
     Ok((views.incident(n, body), shared.classes))
@@ -315,8 +328,9 @@ pub fn incident_report_html(site: &Site, theme: &Theme, n: usize) -> Result<Vec<
     let mut report_body = body;
     report_body.html = embed_images(
         with_root(&report_body.html, &doc_root(site, &path)),
-        i.asset_dir.as_deref(),
-    );
+        site,
+        n,
+    )?;
     let view = tera::Value::from_serializable(&views.incident(n, report_body));
     report_bytes(&views, &shared, theme, i, view, classes)
 }

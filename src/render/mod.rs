@@ -146,7 +146,7 @@ pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
         });
     }
     for n in 0..site.incidents.len() {
-        extra.extend(incident_assets(site, n));
+        extra.extend(incident_assets(site, n)?);
     }
     Ok(extra)
 }
@@ -199,10 +199,11 @@ pub(crate) fn card_labels(site: &Site) -> String {
 }
 
 /// The assets copied beside one incident's page (listed by the load stage); in the
-/// public edition, not those that only internal body text links to or embeds.
-pub fn incident_assets(site: &Site, n: usize) -> Vec<Output> {
-    let internal_only = internal_only_assets(site, n);
-    site.incidents[n]
+/// public edition, not those that only internal body text links to, embeds or names.
+/// Printed documents embed only these ([`documents::embed_images`]).
+pub fn incident_assets(site: &Site, n: usize) -> Result<Vec<Output>, Error> {
+    let internal_only = internal_only_assets(site, n)?;
+    Ok(site.incidents[n]
         .assets
         .iter()
         .filter(|a| !internal_only.contains(&a.path))
@@ -210,26 +211,30 @@ pub fn incident_assets(site: &Site, n: usize) -> Vec<Output> {
             path: a.path.clone(),
             from: a.from.clone(),
         })
-        .collect()
+        .collect())
 }
 
-/// The paths that incident `n`'s internal body blocks link to or embed and its public
-/// text does not, in the public edition. A body that cannot be read leaves the set empty:
-/// its page reports the error and the build fails.
-fn internal_only_assets(site: &Site, n: usize) -> std::collections::HashSet<String> {
+/// The assets of incident `n` that its internal body blocks refer to and its public text
+/// does not, in the public edition. Internal text refers to an asset by a Markdown link or
+/// image, or by naming its file anywhere (raw HTML, a path in prose), percent-encoded or
+/// not; public text by a Markdown link or image, or by naming its path. Counting every
+/// mention errs towards leaving a file out, never towards publishing it.
+fn internal_only_assets(site: &Site, n: usize) -> Result<std::collections::HashSet<String>, Error> {
     let mut out = std::collections::HashSet::new();
     if site.config.edition != crate::config::Edition::Public {
-        return out;
+        return Ok(out);
     }
     let i = &site.incidents[n];
     if i.assets.is_empty() {
-        return out;
+        return Ok(out);
     }
-    let Ok(Some(internal)) = crate::model::edition::internal_text(&i.body, &i.file, &i.body_hash)
+    let Some(internal) = crate::model::edition::internal_text(&i.body, &i.file, &i.body_hash)?
     else {
-        return out;
+        return Ok(out);
     };
+    let public = i.read_body()?;
     let page = crate::routes::incident(&i.id);
+    let folder = crate::routes::incident_dir(&i.id);
     let targets = |text: &str| -> std::collections::HashSet<String> {
         pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::all())
             .filter_map(|e| match e {
@@ -241,13 +246,23 @@ fn internal_only_assets(site: &Site, n: usize) -> std::collections::HashSet<Stri
             })
             .collect()
     };
-    out = targets(internal.as_str());
-    if let Ok(public) = i.read_body() {
-        for t in targets(public.as_str()) {
-            out.remove(&t);
+    let (in_internal, in_public) = (targets(internal.as_str()), targets(public.as_str()));
+    for a in &i.assets {
+        let rel = a.path.strip_prefix(folder.as_str()).unwrap_or(&a.path);
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let named = |text: &str, what: &str| {
+            let encoded =
+                percent_encoding::utf8_percent_encode(what, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
+            text.contains(what) || text.contains(&encoded)
+        };
+        let internal_refers = in_internal.contains(&a.path) || named(internal.as_str(), name);
+        let public_refers = in_public.contains(&a.path) || named(public.as_str(), rel);
+        if internal_refers && !public_refers {
+            out.insert(a.path.clone());
         }
     }
-    out
+    Ok(out)
 }
 
 /// Renders the whole site, pages in parallel, handing each file to `sink` as soon as it

@@ -207,7 +207,7 @@ impl Session {
                         files.retain(|p, s| {
                             !(p.starts_with(&prefix) && matches!(s, Served::Asset(_)))
                         });
-                        outputs.extend(render::incident_assets(&site, i));
+                        outputs.extend(render::incident_assets(&site, i)?);
                     }
                 }
             }

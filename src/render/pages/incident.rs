@@ -64,8 +64,9 @@ impl Kind for Incident {
             let report_path = routes::incident_report(&i.id);
             let report_html = documents::embed_images(
                 with_root(&body.html, &documents::doc_root(site, &report_path)),
-                i.asset_dir.as_deref(),
-            );
+                site,
+                n,
+            )?;
             // The report's HTML has the body's classes: only links and images differ.
             let classes = body.classes;
             let mut page_body = body;
