@@ -220,16 +220,18 @@ pub fn inspect(opts: &BuildOptions) -> Result<Findings, Error> {
     let more = findings(site, errors, &other)?;
     found.errors.extend(more.errors);
     found.warnings.extend(more.warnings);
-    for list in [&mut found.errors, &mut found.warnings] {
-        diag::sort(list);
-        list.dedup_by(|a, b| {
-            a.code == b.code
-                && a.file.path == b.file.path
-                && a.span == b.span
-                && a.message == b.message
-        });
-    }
+    sort_once(&mut found.errors);
+    sort_once(&mut found.warnings);
     Ok(found)
+}
+
+/// Sorts diagnostics and drops repeats (the same problem found twice: by two checks, or
+/// in both editions).
+fn sort_once(list: &mut Vec<Diagnostic>) {
+    diag::sort(list);
+    list.dedup_by(|a, b| {
+        a.code == b.code && a.file.path == b.file.path && a.span == b.span && a.message == b.message
+    });
 }
 
 /// Renders `site` without writing and adds what that finds, and the site's warnings, to
@@ -257,16 +259,9 @@ fn findings(
         Err(Error::Content(mut d)) => errors.append(&mut d),
         Err(e) => return Err(e),
     }
-    for list in [&mut errors, &mut warnings] {
-        diag::sort(list);
-        // The site's static/ is checked when it loads and again when it is listed.
-        list.dedup_by(|a, b| {
-            a.code == b.code
-                && a.file.path == b.file.path
-                && a.span == b.span
-                && a.message == b.message
-        });
-    }
+    // The site's static/ is checked when it loads and again when it is listed.
+    sort_once(&mut errors);
+    sort_once(&mut warnings);
     Ok(Findings {
         site,
         errors,

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{gen_cmd, read, site_with_config, text, write, HEAD};
+use common::{gen_cmd, index_keys, read, site_with_config, text, write, HEAD};
 
 /// The fixture's config: raw HTML published as written (so that no sanitizer hides an
 /// HTML comment that leaks), absolute addresses (feeds, sitemap, robots.txt) and every
@@ -236,48 +236,10 @@ fn planted(bytes: &[u8]) -> BTreeSet<u32> {
     found
 }
 
-fn varint(bytes: &[u8], at: &mut usize) -> u64 {
-    let (mut v, mut shift) = (0u64, 0);
-    loop {
-        let b = bytes[*at];
-        *at += 1;
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return v;
-        }
-        shift += 7;
-    }
-}
-
-/// Every key of the search index (a character or a pair of characters), decoded from its
-/// shards as search.js reads them (the body text is in the index only as these keys).
-fn index_keys(out: &Path) -> BTreeSet<String> {
-    let manifest: serde_json::Value =
-        serde_json::from_str(&read(&out.join("search/data/index.json"))).unwrap();
-    let shards = manifest["shards"].as_u64().unwrap();
-    let mut keys = BTreeSet::new();
-    for s in 0..shards {
-        let bytes = std::fs::read(out.join(format!("search/data/{s}.bin"))).unwrap();
-        let mut at = 0;
-        while at < bytes.len() {
-            let a = char::from_u32(varint(&bytes, &mut at) as u32).unwrap();
-            let b = varint(&bytes, &mut at) as u32;
-            let len_bit = varint(&bytes, &mut at);
-            // The key's incidents (a bitmap or gaps) are not needed here.
-            at += (len_bit >> 1) as usize;
-            keys.insert(match b {
-                0 => a.to_string(),
-                b => format!("{a}{}", char::from_u32(b).unwrap()),
-            });
-        }
-    }
-    keys
-}
-
 /// The index keys only the planted strings make: `ZZLEAK` has the pairs `zz`, `zl`, `le`,
 /// `ea`, `ak`; no other text of the fixture has `zz` or `zl`.
-fn leak_keys(keys: &BTreeSet<String>) -> Vec<&String> {
-    keys.iter()
+fn leak_keys(keys: &BTreeMap<String, BTreeSet<u64>>) -> Vec<&String> {
+    keys.keys()
         .filter(|k| ["zz", "zl"].contains(&k.to_lowercase().as_str()))
         .collect()
 }
