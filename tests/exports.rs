@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{gen_cmd, read, shipped, site_with_config, CONFIG};
+use common::{gen_cmd, read, shipped, site_with_config, write, CONFIG};
 use serde_json::Value;
 
 /// Builds `root` on a fixed day and returns the output folder.
@@ -55,6 +55,82 @@ fn csv_rows(path: &Path) -> Vec<Vec<String>> {
     serde_json::from_str(&out).unwrap()
 }
 
+/// Whether `incidents.json` in `out` validates against the schema published beside it.
+fn validate(out: &Path) -> String {
+    python(
+        "import json, sys, jsonschema\n\
+         schema = json.load(open(sys.argv[1]))\n\
+         jsonschema.Draft202012Validator.check_schema(schema)\n\
+         errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))\n\
+         print('\\n'.join(e.message for e in errors) or 'valid')",
+        &[
+            &out.join("incidents.schema.json"),
+            &out.join("incidents.json"),
+        ],
+    )
+}
+
+/// The internal edition's exports say what is internal, so that a file is not forwarded
+/// blind (docs/format.md, "Editions"); the public edition's say it is public.
+#[test]
+fn the_internal_edition_exports_mark_what_is_internal() {
+    let dir = shipped();
+    write(
+        dir.path(),
+        "content/incidents/2024-05-01-internal.md",
+        "+++\ntitle = \"社内の事故\"\noperators = [\"社内\"]\nstarted = 2024-05-01T10:00:00+09:00\ncauses = [\"human-error\"]\nvisibility = \"internal\"\n\n[internal]\nticket = \"OPS-1\"\n\n[[countermeasures]]\naction = \"公開の対策\"\n\n[[countermeasures]]\naction = \"社内の対策\"\ninternal = true\n+++\n\n本文。\n",
+    );
+    let out = build(dir.path(), &["--edition", "internal"]);
+    assert_eq!(validate(&out).trim(), "valid");
+    let data = json(&out);
+    assert_eq!(data["site"]["edition"], "internal");
+    let incidents = data["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 8);
+    let internal = incidents
+        .iter()
+        .find(|i| i["id"] == "2024-05-01-internal")
+        .unwrap();
+    assert_eq!(internal["visibility"], "internal");
+    assert_eq!(
+        internal["internal_details"],
+        serde_json::json!([{"key": "ticket", "value": "OPS-1"}])
+    );
+    let flags: Vec<&Value> = internal["countermeasures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["internal"])
+        .collect();
+    assert_eq!(flags, [&Value::Bool(false), &Value::Bool(true)]);
+    let public = incidents
+        .iter()
+        .filter(|i| i["visibility"] == "public")
+        .count();
+    assert_eq!(public, 7);
+
+    let rows = csv_rows(&out.join("incidents.csv"));
+    let col = rows[0].iter().position(|c| c == "visibility").unwrap();
+    assert_eq!(col, rows[0].len() - 1);
+    let row = rows.iter().find(|r| r[0] == "2024-05-01-internal").unwrap();
+    assert_eq!(row[col], "internal");
+    assert_eq!(rows.iter().filter(|r| r[col] == "public").count(), 7);
+    let measures = csv_rows(&out.join("countermeasures.csv"));
+    let mine: Vec<&String> = measures
+        .iter()
+        .filter(|r| r[0] == "2024-05-01-internal")
+        .map(|r| r.last().unwrap())
+        .collect();
+    // The incident is internal: so is each of its countermeasures.
+    assert_eq!(mine, ["internal", "internal"]);
+
+    // The public edition: nothing internal, and it says so.
+    let out = build(dir.path(), &["--edition", "public"]);
+    assert_eq!(validate(&out).trim(), "valid");
+    let data = json(&out);
+    assert_eq!(data["site"]["edition"], "public");
+    assert_eq!(data["incidents"].as_array().unwrap().len(), 7);
+}
+
 #[test]
 fn incidents_json_validates_against_its_schema_and_keeps_every_figure() {
     let dir = shipped();
@@ -74,7 +150,8 @@ fn incidents_json_validates_against_its_schema_and_keeps_every_figure() {
     assert_eq!(verdict.trim(), "valid");
 
     let data = json(&out);
-    assert_eq!(data["schema_version"], 1);
+    assert_eq!(data["schema_version"], 2);
+    assert_eq!(data["site"]["edition"], "public");
     assert_eq!(data["schema"], "incidents.schema.json");
     assert_eq!(data["site"]["as_of"], "2024-06-01");
     assert_eq!(data["site"]["timezone"], "+09:00");
@@ -259,7 +336,8 @@ fn the_csv_exports_start_with_a_bom_and_open_in_pythons_csv_module() {
             "due",
             "completed",
             "scope",
-            "term"
+            "term",
+            "visibility"
         ]
     );
     // Both pages that list the data link to it.

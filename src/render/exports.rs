@@ -14,7 +14,7 @@ use crate::site::ledger::{self, Standing};
 use crate::site::Site;
 
 /// The version of the JSON layout; raised on any change a consumer could notice.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The JSON Schema of `incidents.json`, published beside it.
 pub const SCHEMA: &str = include_str!("incidents.schema.json");
@@ -129,6 +129,8 @@ struct SiteOut<'a> {
     base_url: Option<&'a str>,
     timezone: String,
     as_of: String,
+    /// `public` or `internal` (docs/format.md, "Editions").
+    edition: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -162,6 +164,7 @@ struct MeetingRef<'a> {
 
 #[derive(Debug, Serialize)]
 struct PhaseOut<'a> {
+    internal: bool,
     label: &'a str,
     started: Option<String>,
     resolved: Option<String>,
@@ -171,6 +174,7 @@ struct PhaseOut<'a> {
 
 #[derive(Debug, Serialize)]
 struct MeasureOut<'a> {
+    internal: bool,
     action: &'a str,
     status: &'static str,
     standing: &'static str,
@@ -183,6 +187,7 @@ struct MeasureOut<'a> {
 
 #[derive(Debug, Serialize)]
 struct NoticeOut<'a> {
+    internal: bool,
     at: String,
     channel: Option<&'a str>,
     title: Option<&'a str>,
@@ -191,6 +196,7 @@ struct NoticeOut<'a> {
 
 #[derive(Debug, Serialize)]
 struct TimelineOut<'a> {
+    internal: bool,
     at: String,
     event: &'a str,
 }
@@ -207,6 +213,7 @@ struct IncidentOut<'a> {
     id: &'a str,
     path: String,
     url: Option<String>,
+    visibility: &'static str,
     title: &'a str,
     status: &'static str,
     operators: &'a [String],
@@ -228,6 +235,14 @@ struct IncidentOut<'a> {
     notices: Vec<NoticeOut<'a>>,
     timeline: Vec<TimelineOut<'a>>,
     reporting: ReportingOut,
+    /// The `[internal]` table, in its order (empty in the public edition).
+    internal_details: Vec<DetailOut<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct DetailOut<'a> {
+    key: &'a str,
+    value: &'a str,
 }
 
 /// The absolute URL of a page, when the site's address is known.
@@ -284,6 +299,7 @@ fn incident<'a>(site: &'a Site, n: usize, f: Fmt) -> IncidentOut<'a> {
         id: &i.id,
         url: absolute(site, &page),
         path: relative(&page),
+        visibility: crate::model::Choice::as_str(i.visibility),
         title: &i.title,
         status: i.status.as_str(),
         operators: &i.operators,
@@ -324,6 +340,7 @@ fn incident<'a>(site: &'a Site, n: usize, f: Fmt) -> IncidentOut<'a> {
             .phases
             .iter()
             .map(|p| PhaseOut {
+                internal: p.internal,
                 label: &p.label,
                 started: time(p.started),
                 resolved: time(p.resolved),
@@ -340,6 +357,7 @@ fn incident<'a>(site: &'a Site, n: usize, f: Fmt) -> IncidentOut<'a> {
             .iter()
             .zip(standing)
             .map(|(m, (standing, days_overdue))| MeasureOut {
+                internal: m.internal,
                 action: &m.action,
                 status: m.status.as_str(),
                 standing: standing.key(),
@@ -354,6 +372,7 @@ fn incident<'a>(site: &'a Site, n: usize, f: Fmt) -> IncidentOut<'a> {
             .notices
             .iter()
             .map(|x| NoticeOut {
+                internal: x.internal,
                 at: x.at.rfc3339(),
                 channel: x.channel.as_deref(),
                 title: x.title.as_deref(),
@@ -364,6 +383,7 @@ fn incident<'a>(site: &'a Site, n: usize, f: Fmt) -> IncidentOut<'a> {
             .timeline
             .iter()
             .map(|e| TimelineOut {
+                internal: e.internal,
                 at: e.at.rfc3339(),
                 event: &e.event,
             })
@@ -373,6 +393,14 @@ fn incident<'a>(site: &'a Site, n: usize, f: Fmt) -> IncidentOut<'a> {
             reported_at: date(i.reporting.reported_at),
             detailed_report_at: date(i.reporting.detailed_report_at),
         },
+        internal_details: i
+            .internal
+            .iter()
+            .map(|(key, value)| DetailOut {
+                key,
+                value: &value.value,
+            })
+            .collect(),
     }
 }
 
@@ -389,6 +417,7 @@ pub fn incidents_json(site: &Site) -> Vec<u8> {
             base_url: base.contains("://").then_some(base.as_str()),
             timezone: site.config.timezone.to_string(),
             as_of: site.today.to_string(),
+            edition: crate::model::Choice::as_str(site.config.edition),
         },
         incidents: (0..site.incidents.len())
             .map(|n| incident(site, n, f))
@@ -481,6 +510,7 @@ pub const INCIDENT_COLUMNS: &[&str] = &[
     "tags",
     "countermeasures",
     "countermeasures_done",
+    "visibility",
 ];
 
 /// `incidents.csv`: one row per incident, newest first.
@@ -526,6 +556,7 @@ pub fn incidents_csv(site: &Site) -> Vec<u8> {
             x.tags.join(LIST_SEP),
             i.countermeasures.len().to_string(),
             done.to_string(),
+            x.visibility.to_string(),
         ]
     });
     csv_bytes(INCIDENT_COLUMNS, rows)
@@ -547,6 +578,7 @@ pub const MEASURE_COLUMNS: &[&str] = &[
     "completed",
     "scope",
     "term",
+    "visibility",
 ];
 
 /// `countermeasures.csv`: one row per countermeasure, in incident order (newest first),
@@ -575,6 +607,13 @@ pub fn countermeasures_csv(site: &Site) -> Vec<u8> {
                     date(m.completed).unwrap_or_default(),
                     m.scope.map(|s| s.as_str().to_string()).unwrap_or_default(),
                     m.term.map(|t| t.as_str().to_string()).unwrap_or_default(),
+                    // Internal when the item is, or its whole incident.
+                    if m.internal || i.visibility == crate::model::Visibility::Internal {
+                        "internal"
+                    } else {
+                        "public"
+                    }
+                    .to_string(),
                 ]
             })
     });
