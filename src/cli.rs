@@ -205,6 +205,8 @@ struct RoutesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    edition: EditionArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -394,7 +396,10 @@ fn build(args: BuildArgs) -> Result<(), Error> {
 /// `gen routes`: the page registry's listing of the site, for scripts (the qa checks read
 /// it instead of knowing the URL scheme).
 fn routes(args: RoutesArgs) -> Result<(), Error> {
-    let site = crate::load_site(&args.site.options())?;
+    let site = crate::load_site(&BuildOptions {
+        edition: args.edition.edition(),
+        ..args.site.options()
+    })?;
     let routes = crate::render::routes(&site);
     let text = match args.format {
         Format::Text => routes

@@ -710,3 +710,49 @@ fn a_rebuild_in_the_other_edition_keeps_no_page_of_the_first() {
         );
     }
 }
+
+/// `gen routes --edition` lists the pages of the edition asked for: the qa scripts learn the
+/// internal edition's page kinds from it.
+#[test]
+fn routes_list_the_pages_of_the_edition_asked_for() {
+    let dir = fixture();
+    let listing = |edition: &str| {
+        let o = gen_cmd(["routes", "--edition", edition])
+            .root(dir.path())
+            .run();
+        assert!(o.success(), "{}", o.stderr());
+        o.stdout()
+    };
+    let internal = listing("internal");
+    assert!(
+        internal.contains("incident\tincidents/int-c/index.html"),
+        "{internal}"
+    );
+    assert!(
+        internal.contains("meeting\tmeetings/zzleak-21/index.html"),
+        "{internal}"
+    );
+    let public = listing("public");
+    assert!(!public.contains("int-c"), "{public}");
+    assert!(!public.to_ascii_uppercase().contains("ZZLEAK"), "{public}");
+}
+
+/// Printed documents are always light: they carry the internal marks' colours, not their
+/// dark-mode ones (a light label on a white page failed axe's contrast check in qa).
+#[test]
+fn printed_documents_carry_no_dark_mode_marks() {
+    let dir = fixture();
+    let out = dir.path().join("out-internal");
+    build(dir.path(), &out, "internal");
+    let css = read(&out.join("style.css"));
+    assert!(css.contains(".internal-label { color: #ffb4ab; }"), "{css}");
+    for doc in [
+        "incidents/pub-a/report.html",
+        "meetings/m-pub/packet/index.html",
+    ] {
+        let html = read(&out.join(doc));
+        assert!(html.contains(".internal-label {"), "{doc}");
+        assert!(!html.contains("#ffb4ab"), "{doc}");
+        assert!(!html.contains("prefers-color-scheme"), "{doc}");
+    }
+}

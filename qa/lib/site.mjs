@@ -11,7 +11,12 @@ export function genBuild(gen, root, output, extra = []) {
   if (r.status !== 0) {
     throw new Error(`gen ${args.join(' ')} exited ${r.status}\n${r.stdout}${r.stderr}`);
   }
-  learnRoutes(gen, root, extra.includes('--drafts') ? ['--drafts'] : []);
+  // `gen routes` lists the pages of the same build: drafts and edition as asked.
+  const same = [];
+  if (extra.includes('--drafts')) same.push('--drafts');
+  const ed = extra.indexOf('--edition');
+  if (ed >= 0) same.push('--edition', extra[ed + 1]);
+  learnRoutes(gen, root, same);
   return `gen ${args.join(' ')}`;
 }
 
@@ -47,6 +52,84 @@ export function listFiles(dir) {
 }
 
 export const htmlFiles = (dir) => listFiles(dir).filter((f) => f.endsWith('.html'));
+
+/** The shipped site (config.toml and content/) copied to `dir`, plus one incident and one
+ * meeting with every kind of internal marking (docs/format.md, "Editions"), so that the
+ * internal edition's marks are on real pages: the shipped content has none. */
+export function internalFixture(repo, dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(path.join(repo, 'config.toml'), path.join(dir, 'config.toml'));
+  fs.cpSync(path.join(repo, 'content'), path.join(dir, 'content'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'content/incidents/2023-12-01-internal-review.md'), `+++
+title = "社内検証：監視設定の誤りによる検知遅れ"
+operators = ["検証用通信株式会社"]
+started = 2023-12-01T09:00:00+09:00
+resolved = 2023-12-01T10:30:00+09:00
+affected_users = 1200
+causes = ["human-error"]
+status = "final"
+visibility = "internal"
+meeting = "2023-12-20-internal"
+summary = "監視設定の誤りにより、障害の検知が遅れた。"
+
+[internal]
+vendor = "ベンダーX"
+ticket = "OPS-1234"
+
+[[phases]]
+label = "社内の区間"
+affected_users = 1200
+internal = true
+
+[[countermeasures]]
+action = "監視設定のレビューを二人で行う"
+status = "done"
+completed = 2023-12-15
+
+[[countermeasures]]
+action = "ベンダーXの設定を全台点検する"
+status = "planned"
+internal = true
+
+[[notices]]
+at = 2023-12-01T09:30:00+09:00
+title = "第1報"
+internal = true
+
+[[timeline]]
+at = 2023-12-01T09:20:00+09:00
+event = "当番が検知"
+internal = true
++++
+
+## 障害内容
+
+監視設定の誤りにより、障害の検知が遅れた。
+
+<!-- internal -->
+## 社内メモ
+
+作業者は夜間当番の 2 名。チケット OPS-1234 を参照。
+<!-- /internal -->
+
+## 総括
+
+設定の変更は二人で確認する。
+`);
+  fs.writeFileSync(path.join(dir, 'content/meetings/2023-12-20-internal.md'), `+++
+title = "社内検証会議（第1回）"
+date = 2023-12-20T15:00:00+09:00
+incidents = ["2023-12-01-internal-review"]
+visibility = "internal"
++++
+
+## 議事
+
+<!-- internal -->
+社内の議事。
+<!-- /internal -->
+`);
+}
 
 // Page types are the registry's kinds. The print documents (docs/printing.md) are pages too:
 // every check that says "every page" covers them; the checks that are about the web layout

@@ -120,10 +120,13 @@ pub fn extras(site: &Site, theme: &Theme) -> Result<Vec<Output>, Error> {
     let mut css = theme.stylesheet() + &card_labels(site);
     // The internal edition's marks: only its stylesheet has them.
     if site.config.edition == crate::config::Edition::Internal {
-        css.push('\n');
-        css.push_str(&String::from_utf8_lossy(
-            &theme.render("internal.css", &Context::new())?,
-        ));
+        // Printed documents include internal.css alone: they are always light.
+        for sheet in ["internal.css", "internal_dark.css"] {
+            css.push('\n');
+            css.push_str(&String::from_utf8_lossy(
+                &theme.render(sheet, &Context::new())?,
+            ));
+        }
     }
     let mut extra = vec![Output::Bytes {
         path: "style.css".to_string(),
