@@ -163,6 +163,11 @@ export async function crawl(b, variant, pages) {
     }
   }, setup);
   await ctx.close();
+  // The browser fetches a page's icon after `load`, so the fetch can land after the tab
+  // has moved on to the next page (seen: 404.html's absolute icon blamed on the page
+  // after it). An icon request counts for a page only when its own DOM links that icon.
+  res.baseUrlRequests = res.baseUrlRequests.filter(({ page, url }) =>
+    !/\/favicon\.svg$/.test(url) || (res.pages.get(page)?.links ?? []).some((l) => l.url === url));
   return res;
 }
 

@@ -73,12 +73,6 @@ async function gate({ gen, tmp, shots }) {
   step(genBuild(gen, REPO, dirs.root) + '   (served at /)');
   step(genBuild(gen, REPO, dirs.sub, ['--base-url', SUB_BASE]) + '   (served at /postmortems/)');
   step(genBuild(gen, REPO, dirs.file) + '   (opened from disk)');
-  // The internal edition of the shipped site plus one incident and meeting with every
-  // internal mark: axe (light and dark) checks the pages that carry its marks.
-  const edsite = path.join(tmp, 'edsite');
-  const internalDir = path.join(tmp, 'internal');
-  internalFixture(REPO, edsite);
-  step(genBuild(gen, edsite, internalDir, ['--edition', 'internal']) + '   (internal edition, served at /)');
   const bases = { root: cfg.baseUrl, sub: SUB_BASE, file: cfg.baseUrl };
 
   const pages = htmlFiles(dirs.root);
@@ -96,7 +90,7 @@ async function gate({ gen, tmp, shots }) {
   const fsResults = Object.entries(dirs).map(([name, d]) => ({ name, res: checkLinks(d, bases[name]) }));
   step('file-system link check done');
 
-  const servers = { root: await serve(dirs.root, '/'), sub: await serve(dirs.sub, '/postmortems/'), internal: await serve(internalDir, '/') };
+  const servers = { root: await serve(dirs.root, '/'), sub: await serve(dirs.sub, '/postmortems/'), };
   const b = await launchBrowser();
   const checks = [];
   try {
@@ -116,14 +110,8 @@ async function gate({ gen, tmp, shots }) {
     const oneEach = [...reps, ...extras];
     // axe on every page (the issue asks for one per type; the shipped site showed that a
     // defect can sit on the pages a sample skips).
-    const axeShipped = await checkAxe(b, variants.root, pages.map((rel) => ({ rel, type: pageType(rel) })));
-    // The internal edition: the pages that carry its marks (the band is on every page).
-    const internalPages = htmlFiles(internalDir)
-      .filter((rel) => fs.readFileSync(path.join(internalDir, rel), 'utf8').includes('badge-internal'))
-      .map((rel) => ({ rel, type: pageType(rel) }));
-    const axeInternal = await checkAxe(b, servedVariant('internal edition', internalDir, cfg.baseUrl, servers.internal), internalPages);
-    const axe = [...axeShipped, ...axeInternal.map((r) => ({ ...r, rel: `internal edition: ${r.rel}` }))];
-    step(`axe done (and ${plural(internalPages.length, 'page')} of the internal edition)`);
+    const axe = await checkAxe(b, variants.root, pages.map((rel) => ({ rel, type: pageType(rel) })));
+    step('axe done');
     const kbd = await checkKeyboard(b, variants.root, oneEach);
     step('keyboard done');
     const phone = await checkPhone(b, variants.root, pages.map((rel) => ({ rel, type: pageType(rel) })), PHONE);
@@ -138,6 +126,24 @@ async function gate({ gen, tmp, shots }) {
     step('gen serve live reload done');
     const search = await checkSearch(b, variants);
     step('search done');
+    // The internal edition of the shipped site plus one incident and meeting with every
+    // internal mark: axe (light and dark) on the pages that carry its marks. Last, on its
+    // own server: the live-reload check failed when this ran before it (not understood).
+    const edsite = path.join(tmp, 'edsite');
+    const internalDir = path.join(tmp, 'internal');
+    internalFixture(REPO, edsite);
+    step(genBuild(gen, edsite, internalDir, ['--edition', 'internal']) + '   (internal edition)');
+    const internalServer = await serve(internalDir, '/');
+    const internalPages = htmlFiles(internalDir)
+      .filter((rel) => fs.readFileSync(path.join(internalDir, rel), 'utf8').includes('badge-internal'))
+      .map((rel) => ({ rel, type: pageType(rel) }));
+    try {
+      const axeInternal = await checkAxe(b, servedVariant('internal edition', internalDir, cfg.baseUrl, internalServer), internalPages);
+      axe.push(...axeInternal.map((r) => ({ ...r, rel: `internal edition: ${r.rel}` })));
+    } finally {
+      await internalServer.close();
+    }
+    step(`axe done on ${plural(internalPages.length, 'page')} of the internal edition`);
     const vnu = await vnuPromise;
     step('Nu Html Checker done');
 
@@ -168,7 +174,6 @@ async function gate({ gen, tmp, shots }) {
     await b.close();
     await servers.root.close();
     await servers.sub.close();
-    await servers.internal.close();
   }
   printDetails(checks);
   const { passed, failed } = printSummary(checks, `qa/run: the shipped site (${elapsed()})`);
