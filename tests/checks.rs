@@ -363,3 +363,44 @@ fn the_as_of_date_is_today_else_source_date_epoch_in_the_site_timezone() {
         "error: SOURCE_DATE_EPOCH is not a number of seconds since 1970-01-01: \"soon\"\n  help: set it to a whole number such as 1704067200, unset it, or pass --today YYYY-MM-DD\n"
     );
 }
+
+#[test]
+fn raw_html_links_are_checked_and_made_page_addresses_like_markdown_links() {
+    let good = "<p><a href=\"a.md\">a</a> <a href='../a/'>its page</a> <img src=\"../a/diagram.png\" alt=\"図\"></p>\n";
+    let dir = site(&[
+        ("content/incidents/a/index.md", &incident(QUIET, "A.\n")),
+        ("content/incidents/a/diagram.png", "png"),
+        ("content/incidents/b.md", &incident(QUIET, good)),
+    ]);
+    let o = gen_cmd(["build"]).root(dir.path()).run();
+    assert_eq!(o.code(), Some(0), "{}", o.stderr());
+    let page = read(&dir.path().join("output/incidents/b/index.html"));
+    assert!(
+        page.contains("<p><a href=\"../../incidents/a/index.html\">a</a> <a href=\"../a/\">its page</a> <img src=\"../a/diagram.png\" alt=\"図\"></p>"),
+        "{page}"
+    );
+    // Read as a browser reads them: upper case, no quotes, character references.
+    let bad = "<a HREF=&#46;&#46;/2099-nope/>x</a>\n\n<div><img\n  src=\"nope.png\"></div>\n\n<a href=a.md>a</a>\n";
+    write(dir.path(), "content/incidents/b.md", incident(QUIET, bad));
+    let o = gen_cmd(["check"])
+        .root(dir.path())
+        .env("NO_COLOR", "1")
+        .run();
+    assert_eq!(o.code(), Some(1));
+    let stderr = o.stderr();
+    let heads: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(
+        heads,
+        [
+            "error[broken-link]: content/incidents/b.md:13:1: the link \"../2099-nope/\" leads to the incident \"2099-nope\", but there is no content/incidents/2099-nope.md",
+            "error[missing-file]: content/incidents/b.md:16:1: the image \"nope.png\" leads to incidents/b/nope.png, which the site does not have",
+            "error[broken-link]: content/incidents/b.md:18:1: the raw HTML link \"a.md\" names a document by its file, written so that gen cannot give it the page's address",
+            "error: 3 errors found; nothing was written",
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  = help: write the address in double quotes, exactly as href=\"a.md\", or use a markdown link [text](a.md)\n"),
+        "{stderr}"
+    );
+}

@@ -95,8 +95,6 @@ internal = true
 公開の対策。
 
 ![構成図](diagram.png)
-
-<p><img src="internal/raw-secret.png" alt="公開文中の社内画像"></p>
 "#;
     let int_c = r#"+++
 title = "ZZLEAK-1 社内だけの事故"
@@ -445,7 +443,7 @@ fn redaction_mistakes_are_located_errors_of_the_public_edition() {
                 "content/incidents/a/index.md",
                 &incident(
                     "related = [\"int\"]\n",
-                    "[社内](../int.md)\n![図](internal/x.png)\n[会議](../../meetings/mi.md)\n\n<!-- internal -->\n[社内](../int.md) ![図](internal/x.png)\n<!-- /internal -->\n",
+                    "[社内](../int.md)\n![図](internal/x.png)\n[会議](../../meetings/mi.md)\n\n<p><img src=\"internal/x.png\" alt=\"図\"></p>\n\n<a HREF=&#46;&#46;/int/>社内</a> <a href='../../meetings/mi.md'>会議</a>\n\n<!-- internal -->\n[社内](../int.md) ![図](internal/x.png)\n<p><img src=\"internal/x.png\"> <a href=\"../int.md\">社内</a></p>\n<!-- /internal -->\n",
                 ),
             ),
             (
@@ -466,8 +464,13 @@ fn redaction_mistakes_are_located_errors_of_the_public_edition() {
             "error[link-to-internal]: content/incidents/a/index.md:9:1: the link \"../int.md\" leads to the incident \"int\", which is internal: the public edition leaves it out",
             "error[internal-asset]: content/incidents/a/index.md:10:1: the image \"internal/x.png\" leads to incidents/a/internal/x.png, an internal asset: the public edition does not publish it",
             "error[link-to-internal]: content/incidents/a/index.md:11:1: the link \"../../meetings/mi.md\" leads to the meeting \"mi\", which is internal: the public edition leaves it out",
+            // Raw HTML is read as a browser reads it: case, quotes and character
+            // references do not hide where it leads.
+            "error[internal-asset]: content/incidents/a/index.md:13:1: the image \"internal/x.png\" leads to incidents/a/internal/x.png, an internal asset: the public edition does not publish it",
+            "error[link-to-internal]: content/incidents/a/index.md:15:1: the link \"../int/\" leads to the incident \"int\", which is internal: the public edition leaves it out",
+            "error[link-to-internal]: content/incidents/a/index.md:15:32: the link \"../../meetings/mi.md\" leads to the meeting \"mi\", which is internal: the public edition leaves it out",
             "error[internal-reference]: content/meetings/mp.md:4:19: the agenda lists \"int\", an internal incident, which the public edition leaves out",
-            "error: 5 errors and 4 warnings found; nothing was written",
+            "error: 8 errors and 4 warnings found; nothing was written",
         ]
     );
     // The internal edition builds; the public one reports the same errors.
@@ -482,7 +485,7 @@ fn redaction_mistakes_are_located_errors_of_the_public_edition() {
     assert_eq!(o.code(), Some(1));
     assert!(
         o.stderr()
-            .contains("error: 5 errors found; nothing was written"),
+            .contains("error: 8 errors found; nothing was written"),
         "{}",
         o.stderr()
     );

@@ -293,6 +293,7 @@ fn render_with(
         dropped: Vec::new(),
         classes: HighlightClasses::default(),
         highlight_spent: 0,
+        raw_links: Default::default(),
     };
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, t.by_ref());
@@ -337,6 +338,8 @@ struct Transform<'a, 'r, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>
     dropped: Vec<bool>,
     classes: HighlightClasses,
     highlight_spent: u64,
+    /// The addresses named in raw HTML.
+    raw_links: super::raw_links::RawLinks,
 }
 
 impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator
@@ -457,6 +460,7 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
             // An internal block's markers (only the internal edition reads them: the public
             // one blanks the blocks): a bordered, labelled container.
             Event::Html(raw) => match crate::model::edition::marker_line(&raw) {
+                None => Some(Event::Html(self.raw(raw, range))),
                 Some(crate::model::edition::Marker::Open) => {
                     Some(Event::Html(CowStr::from(format!(
                         "<div class=\"internal-block\"><p class=\"internal-label\">{}</p>\n",
@@ -466,10 +470,45 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
                 Some(crate::model::edition::Marker::Close) => {
                     Some(Event::Html(CowStr::from("</div>\n")))
                 }
-                None => Some(Event::Html(raw)),
             },
+            Event::InlineHtml(raw) => Some(Event::InlineHtml(self.raw(raw, range))),
             e => Some(e),
         }
+    }
+
+    /// Raw HTML, with the addresses of its tags recorded as links (checked like markdown
+    /// ones), and its links to documents by file (`x.md`) made page addresses as markdown
+    /// links are, where the address is written as is.
+    fn raw(&mut self, raw: CowStr<'a>, range: std::ops::Range<usize>) -> CowStr<'a> {
+        let found = self.raw_links.feed(&raw);
+        let mut out = raw;
+        for url in found {
+            if super::links::document_link(&url.dest).is_some() {
+                if let Some(to) = (self.rewrite)(&url.dest) {
+                    match rewrite_attribute(&out, &url.dest, &to) {
+                        Some(done) => out = CowStr::from(done),
+                        None => self.refused.push(Refusal {
+                            range: range.clone(),
+                            code: crate::diag::Code::BrokenLink,
+                            message: format!(
+                                "the raw HTML link \"{}\" names a document by its file, written so that gen cannot give it the page's address",
+                                url.dest.escape_debug()
+                            ),
+                            help: format!(
+                                "write the address in double quotes, exactly as href=\"{}\", or use a markdown link [text]({})",
+                                url.dest, url.dest
+                            ),
+                        }),
+                    }
+                }
+            }
+            self.links.push(Link {
+                range: range.clone(),
+                dest: url.dest,
+                image: url.image,
+            });
+        }
+        out
     }
 
     /// Records a link or image and whether its start and end are published: not when its
@@ -608,6 +647,24 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
         }
         Event::Html(CowStr::from(block))
     }
+}
+
+/// `raw` with every attribute value written exactly `from` in quotes replaced by `to`,
+/// escaped for an attribute; `None` when no value is written so (character references,
+/// no quotes), and the link would stay a link to the `.md` file.
+fn rewrite_attribute(raw: &str, from: &str, to: &str) -> Option<String> {
+    let mut escaped = String::new();
+    let _ = pulldown_cmark_escape::escape_href(&mut escaped, to);
+    let mut s = raw.to_string();
+    let mut found = false;
+    for q in ['"', '\''] {
+        let written = format!("={q}{from}{q}");
+        if s.contains(&written) {
+            found = true;
+            s = s.replace(&written, &format!("=\"{escaped}\""));
+        }
+    }
+    found.then_some(s)
 }
 
 /// Where the elements of a body nest deeper than [`MAX_HTML_DEPTH`]: the range of the

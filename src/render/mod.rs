@@ -14,6 +14,7 @@ pub mod i18n;
 pub(crate) mod links;
 pub mod markdown;
 pub(crate) mod pages;
+pub(crate) mod raw_links;
 pub mod reuse;
 pub mod search;
 pub mod theme;
