@@ -77,6 +77,8 @@ fn fold(c: char) -> Option<char> {
         // Kana, ー and the common ideographs: letters without case, most of a Japanese
         // text, answered without Unicode's tables (they were 40 % of the index's time).
         0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC | 0x4E00..=0x9FFF => Some(c),
+        // Japanese punctuation and brackets (、。「」『』【】〜・): not letters.
+        0x3000..=0x3004 | 0x3008..=0x3020 | 0x30FB => None,
         // One character's lowercase (a few have more than one: keep the first).
         _ if c.is_alphanumeric() => c.to_lowercase().next(),
         _ => None,
@@ -89,21 +91,31 @@ fn key(a: char, b: Option<char>) -> u64 {
 }
 
 /// Every key of `text`, each run of letters and digits giving its characters and its
-/// pairs.
-fn keys(text: &str, out: &mut ahash::AHashSet<u64>) {
-    let mut prev: Option<char> = None;
-    for c in text.chars() {
-        match fold(c) {
-            Some(c) => {
-                out.insert(key(c, None));
-                if let Some(p) = prev {
-                    out.insert(key(p, Some(c)));
-                }
-                prev = Some(c);
-            }
-            None => prev = None,
-        }
+/// pairs, each once.
+fn keys(text: &str) -> Vec<u64> {
+    thread_local! {
+        // One set per thread, emptied for each text: it keeps its capacity, so it is not
+        // allocated, grown and rehashed again for every body (a third of this function's
+        // time, BENCHMARKS.md "Search index").
+        static SEEN: std::cell::RefCell<ahash::AHashSet<u64>> = Default::default();
     }
+    SEEN.with_borrow_mut(|seen| {
+        seen.clear();
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            match fold(c) {
+                Some(c) => {
+                    seen.insert(key(c, None));
+                    if let Some(p) = prev {
+                        seen.insert(key(p, Some(c)));
+                    }
+                    prev = Some(c);
+                }
+                None => prev = None,
+            }
+        }
+        seen.iter().copied().collect()
+    })
 }
 
 /// Incidents whose keys are gathered at once by [`index`].
@@ -200,8 +212,7 @@ pub fn index(site: &Site) -> Result<Vec<Output>, Error> {
         let done: Vec<Result<(Vec<u64>, serde_json::Value), Error>> = block
             .par_iter()
             .map(|&n| {
-                let mut seen = ahash::AHashSet::new();
-                keys(&text_of(&views, n)?, &mut seen);
+                let seen = keys(&text_of(&views, n)?);
                 let i = &site.incidents[n];
                 let row = views.row(i);
                 let cause = views.cause_tag(i.primary_cause(), true).label;
@@ -214,7 +225,7 @@ pub fn index(site: &Site) -> Result<Vec<Output>, Error> {
                     cause,
                     row.status
                 ]);
-                Ok((seen.into_iter().collect(), row))
+                Ok((seen, row))
             })
             .collect();
         for (&n, r) in block.iter().zip(done) {
@@ -368,9 +379,7 @@ mod tests {
 
     #[test]
     fn keys_are_characters_and_pairs_of_each_run() {
-        let mut k = ahash::AHashSet::new();
-        keys("ＤＨＣＰ設定、x", &mut k);
-        let mut got: Vec<u64> = k.into_iter().collect();
+        let mut got = keys("ＤＨＣＰ設定、x");
         got.sort_unstable();
         let mut want = vec![
             key('d', None),
@@ -401,7 +410,7 @@ mod tests {
                 .then(|| c.to_lowercase().next())
                 .flatten()
         };
-        for n in (0..0x1_0000).chain(0x2_0000..0x2_0100) {
+        for n in 0..0x11_0000 {
             if let Some(c) = char::from_u32(n) {
                 assert_eq!(fold(c), slow(c), "U+{n:04X}");
             }
