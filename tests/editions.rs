@@ -354,7 +354,8 @@ fn the_internal_edition_marks_what_must_not_be_forwarded() {
     let public = dir.path().join("out-public");
     build(dir.path(), &internal, "internal");
     build(dir.path(), &public, "public");
-    let band = "<p class=\"edition-band\" role=\"note\">社内版 — 転送禁止</p>";
+    // A landmark of its own, so that no content of the page is outside landmarks.
+    let band = "<div role=\"region\" aria-labelledby=\"edition-band\"><p class=\"edition-band\" id=\"edition-band\">社内版 — 転送禁止</p></div>";
     for page in [
         "index.html",
         "incidents/index.html",
@@ -408,8 +409,9 @@ fn the_internal_edition_marks_what_must_not_be_forwarded() {
     write(&en, "content/incidents/pub-b.md", format!("{HEAD}\nB.\n"));
     let out = en.join("out");
     build(&en, &out, "internal");
-    assert!(read(&out.join("index.html"))
-        .contains("<p class=\"edition-band\" role=\"note\">Internal edition — do not forward</p>"));
+    assert!(read(&out.join("index.html")).contains(
+        "<p class=\"edition-band\" id=\"edition-band\">Internal edition — do not forward</p>"
+    ));
 }
 
 /// The error lines of `gen check`'s output.

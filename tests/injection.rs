@@ -552,3 +552,43 @@ fn nesting_up_to_the_limit_and_flat_elements_are_accepted() {
     // Trusted HTML is not sanitized, so it is not bounded either.
     assert!(body(&("<div>".repeat(600)), true).refused.is_empty());
 }
+
+#[test]
+fn a_body_heading_never_takes_an_id_of_the_page_around_it() {
+    let taken = [
+        "site-search-q",
+        "edition-band",
+        "internal-details",
+        "summary",
+        "main",
+    ];
+    let body: String = taken
+        .iter()
+        .map(|id| format!("## 見出し {{#{id}}}\n\n## {id}\n\n"))
+        .collect();
+    let dir = site_with_config(
+        &format!("{CONFIG}edition = \"internal\"\n"),
+        &[(
+            "content/incidents/2024-01-15-x.md",
+            &format!("{HEAD}\n{body}").replacen(
+                "+++\n\n",
+                "\n[internal]\nvendor = \"v\"\n+++\n\n",
+                1,
+            ),
+        )],
+    );
+    gen::build(&BuildOptions::new(dir.path())).unwrap();
+    let page = read(&dir.path().join("output/incidents/2024-01-15-x/index.html"));
+    for id in taken {
+        assert_eq!(
+            page.matches(&format!(" id=\"{id}\"")).count(),
+            1,
+            "{id} in {page}"
+        );
+    }
+    assert!(page.contains("<label class=\"visually-hidden\" for=\"site-search-q\">"));
+    assert!(
+        page.contains("<section class=\"internal-details\""),
+        "{page}"
+    );
+}

@@ -27,7 +27,8 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
-/// Element ids of the default templates, never given to a body heading.
+/// Element ids of the default templates, never given to a body heading (a test checks
+/// that every `id="…"` the templates write is here).
 pub const RESERVED_IDS: &[&str] = &[
     "main",
     "summary",
@@ -42,6 +43,24 @@ pub const RESERVED_IDS: &[&str] = &[
     "per-cause",
     "agenda",
     "minutes",
+    "internal-details",
+    "edition-band",
+    "site-search-q",
+    "all",
+    "by-cause",
+    "by-operator",
+    "follow-up",
+    "unrecorded",
+    "search",
+    "search-cause",
+    "search-form",
+    "search-operator",
+    "search-q",
+    "search-results",
+    "search-status",
+    "search-status-filter",
+    "search-title",
+    "search-year",
 ];
 
 /// A heading of the rendered body, for a table of contents.
@@ -1747,5 +1766,23 @@ mod tests {
                 "{lang}: {full}\n{short}"
             );
         }
+    }
+
+    #[test]
+    fn every_id_the_default_templates_write_is_reserved() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/templates");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for part in text.split(" id=\"").skip(1) {
+                let id = part.split('"').next().unwrap_or("");
+                // Ids made from data ({{ h.id }}) are a body's own.
+                if !id.contains('{') && !RESERVED_IDS.contains(&id) {
+                    missing.push(format!("{}: {id}", path.display()));
+                }
+            }
+        }
+        assert_eq!(missing, Vec::<String>::new());
     }
 }
