@@ -119,7 +119,26 @@ struct Export<'a> {
     schema_version: u32,
     schema: &'static str,
     site: SiteOut<'a>,
-    incidents: Vec<IncidentOut<'a>>,
+    incidents: Incidents<'a>,
+}
+
+/// Every incident of the export, each made as it is written: the whole list at once took
+/// 620 MB at 100,000 incidents (BENCHMARKS.md "Scaling").
+#[derive(Debug)]
+struct Incidents<'a> {
+    site: &'a Site,
+    f: Fmt,
+}
+
+impl Serialize for Incidents<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.site.incidents.len()))?;
+        for n in 0..self.site.incidents.len() {
+            seq.serialize_element(&incident(self.site, n, self.f))?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -419,30 +438,55 @@ pub fn incidents_json(site: &Site) -> Vec<u8> {
             as_of: site.today.to_string(),
             edition: crate::model::Choice::as_str(site.config.edition),
         },
-        incidents: (0..site.incidents.len())
-            .map(|n| incident(site, n, f))
-            .collect(),
+        incidents: Incidents { site, f },
     };
-    // Serializing plain structs of strings and numbers cannot fail.
-    let json = serde_json::to_vec(&export).expect("the export serializes");
-    html_safe_json(&json)
+    let mut out = HtmlSafe(Vec::with_capacity(ROOM.json * site.incidents.len()));
+    // Serializing plain structs of strings and numbers into memory cannot fail.
+    serde_json::to_writer(&mut out, &export).expect("the export serializes");
+    out.0.push(b'\n');
+    out.0
 }
 
-/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`, and a final line
-/// break: the same data, and no `</script>` or `<!--` if someone embeds the file in a
-/// page. Outside strings JSON has none of these bytes, so each one is in a string.
-fn html_safe_json(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len() + json.len() / 64 + 1);
-    for &b in json {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            _ => out.push(b),
+/// Bytes set aside per incident (per countermeasure for its CSV) before an export is
+/// written, about 1.4 times what the bench corpus takes: a buffer grown by doubling
+/// instead held the old and the new copy at once, hundreds of MB at 100,000 incidents
+/// (BENCHMARKS.md "Scaling"). Pages set aside and never written cost no memory.
+struct Room {
+    json: usize,
+    csv: usize,
+    measure_csv: usize,
+}
+
+const ROOM: Room = Room {
+    json: 4096,
+    csv: 640,
+    measure_csv: 768,
+};
+
+/// Writes JSON with `<`, `>` and `&` as `\u003c`, `\u003e`, `\u0026`, as it is made: the
+/// same data, and no `</script>` or `<!--` if someone embeds the file in a page. Outside
+/// strings JSON has none of these bytes, so each one is in a string.
+struct HtmlSafe(Vec<u8>);
+
+impl std::io::Write for HtmlSafe {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|b| matches!(b, b'<' | b'>' | b'&')) {
+            self.0.extend_from_slice(&rest[..at]);
+            self.0.extend_from_slice(match rest[at] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                _ => b"\\u0026",
+            });
+            rest = &rest[at + 1..];
         }
+        self.0.extend_from_slice(rest);
+        Ok(buf.len())
     }
-    out.push(b'\n');
-    out
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The byte order mark that makes Excel read a CSV file as UTF-8.
@@ -468,10 +512,13 @@ fn number(v: Option<u64>) -> String {
 }
 
 /// Writes CSV records to bytes, BOM first.
-fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+/// The CSV file of `rows`, in a buffer of `capacity` bytes first (see [`ROOM`]).
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>, capacity: usize) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(capacity);
+    buf.extend_from_slice(BOM);
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(BOM.to_vec());
+        .from_writer(buf);
     // Writing to a Vec cannot fail; a row is always as long as the header.
     w.write_record(header).expect("CSV to memory");
     for row in rows {
@@ -559,7 +606,7 @@ pub fn incidents_csv(site: &Site) -> Vec<u8> {
             x.visibility.to_string(),
         ]
     });
-    csv_bytes(INCIDENT_COLUMNS, rows)
+    csv_bytes(INCIDENT_COLUMNS, rows, ROOM.csv * site.incidents.len())
 }
 
 /// The columns of `countermeasures.csv`.
@@ -617,7 +664,8 @@ pub fn countermeasures_csv(site: &Site) -> Vec<u8> {
                 ]
             })
     });
-    csv_bytes(MEASURE_COLUMNS, rows)
+    let measures: usize = site.incidents.iter().map(|i| i.countermeasures.len()).sum();
+    csv_bytes(MEASURE_COLUMNS, rows, ROOM.measure_csv * measures)
 }
 
 #[cfg(test)]
@@ -636,11 +684,12 @@ mod tests {
 
     #[test]
     fn json_text_cannot_close_a_script() {
-        let json = serde_json::to_vec(&serde_json::json!({"t": "</script><!-- & >"})).unwrap();
-        let safe = html_safe_json(&json);
+        let mut out = HtmlSafe(Vec::new());
+        serde_json::to_writer(&mut out, &serde_json::json!({"t": "</script><!-- & >"})).unwrap();
+        let safe = out.0;
         assert_eq!(
             String::from_utf8(safe.clone()).unwrap(),
-            "{\"t\":\"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u003e\"}\n"
+            "{\"t\":\"\\u003c/script\\u003e\\u003c!-- \\u0026 \\u003e\"}"
         );
         let back: serde_json::Value = serde_json::from_slice(&safe).unwrap();
         assert_eq!(back["t"], "</script><!-- & >");
