@@ -197,6 +197,11 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
     let updated = &site.updated;
     let draft = |n: usize| site.incidents[n].status == Status::Draft;
     let mut out = Vec::new();
+    // The pages of one paginated list (`x/`, `x/page/2/` …) show the same list, so they
+    // have one lastmod: worked out once per list, not once per page (each page depends on
+    // the whole list, which made this quadratic: 9.5 % of a 100,000-incident build).
+    let mut lists: std::collections::HashMap<(&'static str, String), Option<Timestamp>> =
+        std::collections::HashMap::new();
     for page in all(site) {
         let path = page.path(site);
         if !path.ends_with(".html") || path == routes::NOT_FOUND {
@@ -207,14 +212,18 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
                 continue;
             }
         }
-        let mut lastmod: Option<Timestamp> = None;
-        page.depends(site, &mut |d| {
-            let t = match d {
-                Dep::Incident(n) | Dep::Body(n) | Dep::Row(n) if !draft(n) => updated[n],
-                Dep::Meeting(m) => site.meetings[m].date,
-                _ => return,
-            };
-            lastmod = lastmod.max(Some(t));
+        let list = (page.kind().name(), list_of(&path).to_string());
+        let lastmod = *lists.entry(list).or_insert_with(|| {
+            let mut lastmod: Option<Timestamp> = None;
+            page.depends(site, &mut |d| {
+                let t = match d {
+                    Dep::Incident(n) | Dep::Body(n) | Dep::Row(n) if !draft(n) => updated[n],
+                    Dep::Meeting(m) => site.meetings[m].date,
+                    _ => return,
+                };
+                lastmod = lastmod.max(Some(t));
+            });
+            lastmod
         });
         let k = page.kind();
         for (_, doc) in k.documents(site, page.n) {
@@ -225,6 +234,12 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
         out.push((path, lastmod));
     }
     out
+}
+
+/// The list a page belongs to: its path up to `/page/N/` (the later pages of a paginated
+/// list); the path itself for any other page.
+fn list_of(path: &str) -> &str {
+    path.find("/page/").map_or(path, |at| &path[..at])
 }
 
 /// A link to a feed, as templates receive it (`feed`, `site_feed`).
