@@ -677,13 +677,7 @@ fn serve_follows_an_incident_made_internal() {
         session.rebuild(std::slice::from_ref(&file)).unwrap();
         let want = full();
         let got = session.files();
-        let mut wrong: Vec<&String> = want
-            .keys()
-            .chain(got.keys())
-            .filter(|k| want.get(*k) != got.get(*k))
-            .collect();
-        wrong.sort();
-        wrong.dedup();
+        let wrong = common::serve::differing(&want, &got);
         assert!(wrong.is_empty(), "stale or missing {wrong:?}");
         assert_eq!(got.contains_key("incidents/pub-b/index.html"), !gone);
     }

@@ -238,13 +238,7 @@ fn every_edit_serves_a_full_build(extra: &str) {
             partial += usize::from(!u.full);
             let want = full(root);
             let got = session.files();
-            let mut wrong: Vec<&String> = want
-                .keys()
-                .chain(got.keys())
-                .filter(|k| want.get(*k) != got.get(*k))
-                .collect();
-            wrong.sort();
-            wrong.dedup();
+            let wrong = common::serve::differing(&want, &got);
             assert!(
                 wrong.is_empty(),
                 "after the {step} of {what}: stale or missing {wrong:?}"

@@ -312,7 +312,7 @@ fn render_with(
         dropped: Vec::new(),
         classes: HighlightClasses::default(),
         highlight_spent: 0,
-        raw_links: Default::default(),
+        raw_links: None,
     };
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, t.by_ref());
@@ -357,8 +357,9 @@ struct Transform<'a, 'r, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>
     dropped: Vec<bool>,
     classes: HighlightClasses,
     highlight_spent: u64,
-    /// The addresses named in raw HTML.
-    raw_links: super::raw_links::RawLinks,
+    /// The addresses named in raw HTML: a tokenizer made at the body's first raw HTML
+    /// (most bodies have none, and every body passes through here).
+    raw_links: Option<super::raw_links::RawLinks>,
 }
 
 impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Iterator
@@ -499,7 +500,10 @@ impl<'a, I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>> Transform<'a, 
     /// ones), and its links to documents by file (`x.md`) made page addresses as markdown
     /// links are, where the address is written as is.
     fn raw(&mut self, raw: CowStr<'a>, range: std::ops::Range<usize>) -> CowStr<'a> {
-        let found = self.raw_links.feed(&raw);
+        let found = self
+            .raw_links
+            .get_or_insert_with(Default::default)
+            .feed(&raw);
         let mut out = raw;
         for url in found {
             if super::links::document_link(&url.dest).is_some() {

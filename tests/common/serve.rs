@@ -214,3 +214,19 @@ pub(crate) fn wait_event(rx: &mpsc::Receiver<String>) {
         }
     }
 }
+
+/// The paths at which two in-memory sites differ (present in one only, or with other
+/// contents), sorted: what `gen serve` holds against what a full build holds.
+pub(crate) fn differing<'a, V: PartialEq>(
+    want: &'a std::collections::HashMap<String, V>,
+    got: &'a std::collections::HashMap<String, V>,
+) -> Vec<&'a String> {
+    let mut wrong: Vec<&String> = want
+        .keys()
+        .chain(got.keys())
+        .filter(|k| want.get(*k) != got.get(*k))
+        .collect();
+    wrong.sort();
+    wrong.dedup();
+    wrong
+}
