@@ -147,7 +147,7 @@ impl Keys {
                 bytes.extend_from_slice(site.meetings[m].body_hash.as_bytes());
             }
             // Front matter only, which the site's part covers.
-            Dep::Incident(_) | Dep::Row(_) => {}
+            Dep::Incident(_) | Dep::Row(_) | Dep::List(_) | Dep::Records(_) => {}
         });
         *blake3::hash(&bytes).as_bytes()
     }
@@ -237,7 +237,7 @@ pub(crate) fn shows_warned(
         let path = match dep {
             Dep::Body(n) => &site.incidents[n].file.path,
             Dep::Meeting(m) => &site.meetings[m].file.path,
-            Dep::Incident(_) | Dep::Row(_) => return,
+            Dep::Incident(_) | Dep::Row(_) | Dep::List(_) | Dep::Records(_) => return,
         };
         found |= warned.contains(path.as_path());
     });

@@ -7,7 +7,7 @@
 //! added, removed or renamed, a new year or operator, the config or the theme), it
 //! renders everything. A new tag, or a tag whose shown spelling changed, is structural too.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -19,7 +19,7 @@ use crate::diag::Diagnostic;
 use crate::error::Error;
 use crate::load::{self, Found};
 use crate::model::{self, Decoded};
-use crate::render::pages::Dep;
+use crate::render::pages::{Dep, List};
 use crate::render::theme::Theme;
 use crate::render::views::Views;
 use crate::render::{self, Output, Page};
@@ -555,6 +555,10 @@ struct Changed {
     incident: Vec<bool>,
     row: Vec<bool>,
     meeting: Vec<bool>,
+    /// The lists with a changed row, worked out by [`Changed::mark_lists`].
+    lists: HashSet<List>,
+    /// The lists with a changed incident.
+    records: HashSet<List>,
 }
 
 impl Changed {
@@ -563,7 +567,21 @@ impl Changed {
             incident: vec![false; site.incidents.len()],
             row: vec![false; site.incidents.len()],
             meeting: vec![false; site.meetings.len()],
+            lists: HashSet::new(),
+            records: HashSet::new(),
         }
+    }
+
+    /// Marks every list of `site` that holds a changed row or incident: once per edit, so that
+    /// asking each page of a list costs one lookup, not a walk of the list.
+    fn mark_lists(&mut self, site: &Site) {
+        let (row, incident) = (&self.row, &self.incident);
+        self.lists = List::every(site)
+            .filter(|l| l.members(site).any(|n| row[n]))
+            .collect();
+        self.records = List::every(site)
+            .filter(|l| l.members(site).any(|n| incident[n]))
+            .collect();
     }
 
     fn has(&self, d: Dep) -> bool {
@@ -572,6 +590,8 @@ impl Changed {
             Dep::Incident(n) | Dep::Body(n) => self.incident[n],
             Dep::Row(n) => self.row[n],
             Dep::Meeting(n) => self.meeting[n],
+            Dep::List(l) => self.lists.contains(&l),
+            Dep::Records(l) => self.records.contains(&l),
         }
     }
 }
@@ -644,6 +664,8 @@ fn affected(old: &Site, new: &Site, dirs: &BTreeSet<String>) -> Option<Plan> {
             in_new.meeting[mn] = true;
         }
     }
+    in_old.mark_lists(old);
+    in_new.mark_lists(new);
     let mut pages: BTreeSet<Page> = render::pages::all(new)
         .into_iter()
         .filter(|p| shows(new, *p, &in_new))

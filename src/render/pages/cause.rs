@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::pager::{self, Pager};
-use super::{causes, Cx, Dep, Frame, Kind};
+use super::{causes, Cx, Dep, Frame, Kind, List};
 use crate::error::Error;
 use crate::render::views::{self, StatsView};
 use crate::render::Output;
@@ -33,7 +33,7 @@ impl Kind for Cause {
 
     fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
         let (g, _) = site.paging.causes.locate(n);
-        pager::rows(site.causes[g].entries.iter().map(|e| e.incident), on);
+        pager::rows(List::Cause(g), on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::pager::Pager;
-use super::{Cx, Dep, Frame, Kind};
+use super::{Cx, Dep, Frame, Kind, List};
 use crate::error::Error;
 use crate::render::i18n::Fmt;
 use crate::render::views::{CauseTag, Link, Views};
@@ -134,9 +134,9 @@ impl Kind for Countermeasures {
         Some("countermeasures")
     }
 
-    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+    fn depends(&self, _site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
         // Countermeasures are not part of a list row: the whole incident counts.
-        (0..site.incidents.len()).for_each(|n| on(Dep::Incident(n)));
+        on(Dep::Records(List::All));
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {

@@ -1,7 +1,7 @@
 //! The data exports as kinds of the registry, so that `gen serve` writes them again after
 //! an edit and `gen routes` lists them (the bytes are made by `render::exports`).
 
-use super::{Cx, Dep, Kind};
+use super::{Cx, Dep, Kind, List};
 use crate::error::Error;
 use crate::render::{exports, Output};
 use crate::routes;
@@ -15,8 +15,8 @@ pub(super) struct Csv;
 pub(super) struct MeasuresCsv;
 
 /// Every export shows every field of every incident.
-fn every_incident(site: &Site, on: &mut dyn FnMut(Dep)) {
-    (0..site.incidents.len()).for_each(|n| on(Dep::Incident(n)));
+fn every_incident(on: &mut dyn FnMut(Dep)) {
+    on(Dep::Records(List::All));
 }
 
 impl Kind for Json {
@@ -26,8 +26,8 @@ impl Kind for Json {
     fn path(&self, _site: &Site, _n: usize) -> String {
         routes::EXPORT_JSON.to_string()
     }
-    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
-        every_incident(site, on);
+    fn depends(&self, _site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+        every_incident(on);
     }
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
         Ok(vec![Output::Bytes {
@@ -44,8 +44,8 @@ impl Kind for Csv {
     fn path(&self, _site: &Site, _n: usize) -> String {
         routes::EXPORT_CSV.to_string()
     }
-    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
-        every_incident(site, on);
+    fn depends(&self, _site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+        every_incident(on);
     }
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
         Ok(vec![Output::Bytes {
@@ -62,8 +62,8 @@ impl Kind for MeasuresCsv {
     fn path(&self, _site: &Site, _n: usize) -> String {
         routes::EXPORT_MEASURES_CSV.to_string()
     }
-    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
-        every_incident(site, on);
+    fn depends(&self, _site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+        every_incident(on);
     }
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
         Ok(vec![Output::Bytes {

@@ -5,7 +5,7 @@
 //! lists them; there are none when `base_url` is not an absolute URL
 //! ([`feeds::enabled`]).
 
-use super::{all, Cx, Dep, Kind};
+use super::{all, Cx, Dep, Kind, List};
 use crate::error::Error;
 use crate::model::{Status, Timestamp};
 use crate::render::feeds::{self, Feed, Labels};
@@ -28,8 +28,8 @@ fn labels(cx: &Cx<'_>) -> Labels {
 }
 
 /// Every incident of a list, for `depends`: an entry shows the summary and every date.
-fn entries(list: impl Iterator<Item = usize>, on: &mut dyn FnMut(Dep)) {
-    list.for_each(|n| on(Dep::Incident(n)));
+fn entries(list: List, on: &mut dyn FnMut(Dep)) {
+    on(Dep::Records(list));
 }
 
 /// `atom.xml`: every incident, newest first.
@@ -48,8 +48,8 @@ impl Kind for SiteFeed {
         routes::FEED.to_string()
     }
 
-    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
-        entries(0..site.incidents.len(), on);
+    fn depends(&self, _site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+        entries(List::All, on);
     }
 
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
@@ -88,8 +88,8 @@ impl Kind for CauseFeed {
         routes::cause_feed(site.causes[n].key.as_str())
     }
 
-    fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
-        entries(site.causes[n].entries.iter().map(|e| e.incident), on);
+    fn depends(&self, _site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
+        entries(List::Cause(n), on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
@@ -134,8 +134,8 @@ impl Kind for OperatorFeed {
         routes::operator_feed(&site.operators[n].slug)
     }
 
-    fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
-        entries(site.operators[n].incidents.iter().copied(), on);
+    fn depends(&self, _site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
+        entries(List::Operator(n), on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
@@ -176,7 +176,7 @@ impl Kind for Sitemap {
     }
 
     fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
-        entries(0..site.incidents.len(), on);
+        entries(List::All, on);
         (0..site.meetings.len()).for_each(|m| on(Dep::Meeting(m)));
     }
 
@@ -196,12 +196,14 @@ impl Kind for Sitemap {
 pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
     let updated = &site.updated;
     let draft = |n: usize| site.incidents[n].status == Status::Draft;
-    let mut out = Vec::new();
-    // The pages of one paginated list (`x/`, `x/page/2/` …) show the same list, so they
-    // have one lastmod: worked out once per list, not once per page (each page depends on
-    // the whole list, which made this quadratic: 9.5 % of a 100,000-incident build).
-    let mut lists: std::collections::HashMap<(&'static str, String), Option<Timestamp>> =
+    let latest = |list: &mut dyn Iterator<Item = usize>| {
+        list.filter(|&n| !draft(n)).map(|n| updated[n]).max()
+    };
+    // Every page of a paginated list shows the whole list: its latest `updated` is
+    // worked out once per list, not once per page.
+    let mut lists: std::collections::HashMap<List, Option<Timestamp>> =
         std::collections::HashMap::new();
+    let mut out = Vec::new();
     for page in all(site) {
         let path = page.path(site);
         if !path.ends_with(".html") || path == routes::NOT_FOUND {
@@ -212,18 +214,17 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
                 continue;
             }
         }
-        let list = (page.kind().name(), list_of(&path).to_string());
-        let lastmod = *lists.entry(list).or_insert_with(|| {
-            let mut lastmod: Option<Timestamp> = None;
-            page.depends(site, &mut |d| {
-                let t = match d {
-                    Dep::Incident(n) | Dep::Body(n) | Dep::Row(n) if !draft(n) => updated[n],
-                    Dep::Meeting(m) => site.meetings[m].date,
-                    _ => return,
-                };
-                lastmod = lastmod.max(Some(t));
-            });
-            lastmod
+        let mut lastmod: Option<Timestamp> = None;
+        page.depends(site, &mut |d| {
+            let t = match d {
+                Dep::Incident(n) | Dep::Body(n) | Dep::Row(n) if !draft(n) => Some(updated[n]),
+                Dep::Meeting(m) => Some(site.meetings[m].date),
+                Dep::List(l) | Dep::Records(l) => *lists
+                    .entry(l)
+                    .or_insert_with(|| latest(&mut l.members(site))),
+                _ => None,
+            };
+            lastmod = lastmod.max(t);
         });
         let k = page.kind();
         for (_, doc) in k.documents(site, page.n) {
@@ -234,12 +235,6 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
         out.push((path, lastmod));
     }
     out
-}
-
-/// The list a page belongs to: its path up to `/page/N/` (the later pages of a paginated
-/// list); the path itself for any other page.
-fn list_of(path: &str) -> &str {
-    path.find("/page/").map_or(path, |at| &path[..at])
 }
 
 /// A link to a feed, as templates receive it (`feed`, `site_feed`).

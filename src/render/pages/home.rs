@@ -1,6 +1,6 @@
 //! The home page: the latest incidents, the site's figures and the causes.
 
-use super::{every_row, Cx, Dep, Frame, Kind};
+use super::{every_row, Cx, Dep, Frame, Kind, List};
 use crate::error::Error;
 use crate::render::views::StatsView;
 use crate::render::Output;
@@ -21,11 +21,11 @@ impl Kind for Home {
         routes::HOME.to_string()
     }
 
-    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+    fn depends(&self, _site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
         // The figures and the cause chart count every incident; the countermeasure
         // counts read beyond the rows.
-        every_row(site, on);
-        (0..site.incidents.len()).for_each(|n| on(Dep::Incident(n)));
+        every_row(on);
+        on(Dep::Records(List::All));
     }
 
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {

@@ -2,7 +2,7 @@
 //! figures over all of them.
 
 use super::pager::{self, Pager};
-use super::{Cx, Dep, Frame, Kind};
+use super::{Cx, Dep, Frame, Kind, List};
 use crate::error::Error;
 use crate::render::views::StatsView;
 use crate::render::Output;
@@ -35,8 +35,8 @@ impl Kind for Incidents {
         Some("incidents")
     }
 
-    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
-        pager::rows(0..site.incidents.len(), on);
+    fn depends(&self, _site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+        pager::rows(List::All, on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {

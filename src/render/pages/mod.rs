@@ -84,6 +84,51 @@ pub(crate) enum Dep {
     Row(usize),
     /// A meeting's document.
     Meeting(usize),
+    /// A whole list: the [`Dep::Row`] of every incident on it, and how many there are
+    /// and in which order. Every page of a paginated list shows this (its pager says
+    /// where it falls), so it is one dependency rather than a row per incident and page,
+    /// which was quadratic in the list's length.
+    List(List),
+    /// The [`Dep::Incident`] of every incident on a list: what the feeds, the exports and
+    /// the countermeasure ledger's pages show of each.
+    Records(List),
+}
+
+/// A list of incidents, as pages show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum List {
+    /// Every incident.
+    All,
+    /// The incidents with a cause (index into `site.causes`).
+    Cause(usize),
+    /// An operator's incidents (index into `site.operators`).
+    Operator(usize),
+    /// A tag's incidents (index into `site.tags.groups`).
+    Tag(usize),
+    /// A year's incidents (index into `site.years`).
+    Year(usize),
+}
+
+impl List {
+    /// Every list of `site`.
+    pub(crate) fn every(site: &Site) -> impl Iterator<Item = List> + '_ {
+        std::iter::once(List::All)
+            .chain((0..site.causes.len()).map(List::Cause))
+            .chain((0..site.operators.len()).map(List::Operator))
+            .chain((0..site.tags.groups.len()).map(List::Tag))
+            .chain((0..site.years.len()).map(List::Year))
+    }
+
+    /// The incidents on the list, by index into `site.incidents`.
+    pub(crate) fn members(self, site: &Site) -> Box<dyn Iterator<Item = usize> + '_> {
+        match self {
+            List::All => Box::new(0..site.incidents.len()),
+            List::Cause(g) => Box::new(site.causes[g].entries.iter().map(|e| e.incident)),
+            List::Operator(g) => Box::new(site.operators[g].incidents.iter().copied()),
+            List::Tag(g) => Box::new(site.tags.groups[g].incidents.iter().copied()),
+            List::Year(g) => Box::new(site.years[g].incidents.iter().copied()),
+        }
+    }
 }
 
 /// Everything a kind's `render` needs.
@@ -353,8 +398,8 @@ pub(crate) fn group_index(
 
 /// Every incident's row, for the pages that list or count them all (and the tag index:
 /// an incident's row changes for `gen serve` when its tags do).
-pub(crate) fn every_row(site: &Site, on: &mut dyn FnMut(Dep)) {
-    (0..site.incidents.len()).for_each(|n| on(Dep::Row(n)));
+pub(crate) fn every_row(on: &mut dyn FnMut(Dep)) {
+    on(Dep::List(List::All));
 }
 
 /// What an incident's view shows: the incident and its body, the rows of the incidents it

@@ -1,7 +1,7 @@
 //! One operator: its figures and incidents.
 
 use super::pager;
-use super::{operators, Cx, Dep, Frame, Kind};
+use super::{operators, Cx, Dep, Frame, Kind, List};
 use crate::error::Error;
 use crate::render::Output;
 use crate::routes;
@@ -30,7 +30,7 @@ impl Kind for Operator {
 
     fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
         let (g, _) = site.paging.operators.locate(n);
-        pager::rows(site.operators[g].incidents.iter().copied(), on);
+        pager::rows(List::Operator(g), on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {

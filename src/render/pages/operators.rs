@@ -24,8 +24,8 @@ impl Kind for Operators {
         Some("operators")
     }
 
-    fn depends(&self, site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
-        every_row(site, on);
+    fn depends(&self, _site: &Site, _n: usize, on: &mut dyn FnMut(Dep)) {
+        every_row(on);
     }
 
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::Dep;
+use super::{Dep, List};
 use crate::render::i18n::Fmt;
 use crate::routes;
 
@@ -135,11 +135,11 @@ pub(crate) fn paged_id(id: String, page: usize) -> String {
     }
 }
 
-/// What every page of a list shows: the whole list's rows, since each page says how
-/// many there are and where it falls, and an edit that adds, removes or moves one
-/// incident shifts every page after it.
-pub(crate) fn rows(list: impl Iterator<Item = usize>, on: &mut dyn FnMut(Dep)) {
-    list.for_each(|n| on(Dep::Row(n)));
+/// What every page of a list shows: the whole list, since each page says how many there
+/// are and where it falls, and an edit that adds, removes or moves one incident shifts
+/// every page after it.
+pub(crate) fn rows(list: List, on: &mut dyn FnMut(Dep)) {
+    on(Dep::List(list));
 }
 
 /// Fills `ctx` for page `n` of a paginated group list (an operator's, a year's, a tag's

@@ -1,7 +1,7 @@
 //! One tag: the incidents that carry it, with their figures.
 
 use super::pager;
-use super::{tags, Cx, Dep, Frame, Kind};
+use super::{tags, Cx, Dep, Frame, Kind, List};
 use crate::error::Error;
 use crate::render::Output;
 use crate::routes;
@@ -30,7 +30,7 @@ impl Kind for Tag {
 
     fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
         let (g, _) = site.paging.tags.locate(n);
-        pager::rows(site.tags.groups[g].incidents.iter().copied(), on);
+        pager::rows(List::Tag(g), on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {

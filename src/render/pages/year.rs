@@ -1,7 +1,7 @@
 //! One year: its figures and incidents, with a link to its annual report.
 
 use super::pager;
-use super::{years, Cx, Dep, Frame, Kind};
+use super::{years, Cx, Dep, Frame, Kind, List};
 use crate::error::Error;
 use crate::render::Output;
 use crate::routes;
@@ -30,7 +30,7 @@ impl Kind for Year {
 
     fn depends(&self, site: &Site, n: usize, on: &mut dyn FnMut(Dep)) {
         let (g, _) = site.paging.years.locate(n);
-        pager::rows(site.years[g].incidents.iter().copied(), on);
+        pager::rows(List::Year(g), on);
     }
 
     fn render(&self, cx: &Cx<'_>, n: usize) -> Result<Vec<Output>, Error> {
