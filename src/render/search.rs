@@ -207,9 +207,11 @@ pub fn index(site: &Site) -> Result<Vec<Output>, Error> {
     let mut postings_of: ahash::AHashMap<u64, Vec<u32>> = ahash::AHashMap::new();
     let mut rows = Vec::with_capacity(docs);
     // Bodies are read and split into keys in parallel, a block of incidents at a time
-    // (so that only one block's keys are held at once), and merged in incident order.
-    for block in (0..docs).collect::<Vec<usize>>().chunks(KEY_BLOCK) {
-        let done: Vec<Result<(Vec<u64>, serde_json::Value), Error>> = block
+    // (so that only two blocks' keys are held at once), and merged in incident order. A
+    // block is merged while the next one is read: the merge is one thread's work, and
+    // the index is built last, when the pages no longer keep the other threads busy.
+    let gather = |block: &[usize]| -> Vec<Result<(Vec<u64>, serde_json::Value), Error>> {
+        block
             .par_iter()
             .map(|&n| {
                 let seen = keys(&text_of(&views, n)?);
@@ -227,7 +229,9 @@ pub fn index(site: &Site) -> Result<Vec<Output>, Error> {
                 ]);
                 Ok((seen, row))
             })
-            .collect();
+            .collect()
+    };
+    let mut merge = |block: &[usize], done: Vec<Result<(Vec<u64>, serde_json::Value), Error>>| {
         for (&n, r) in block.iter().zip(done) {
             let (seen, row) = r?;
             for k in seen {
@@ -235,6 +239,20 @@ pub fn index(site: &Site) -> Result<Vec<Output>, Error> {
             }
             rows.push(row);
         }
+        Ok::<(), Error>(())
+    };
+    let all: Vec<usize> = (0..docs).collect();
+    let mut pending = None;
+    for block in all.chunks(KEY_BLOCK) {
+        let (done, merged) = rayon::join(
+            || gather(block),
+            || pending.take().map_or(Ok(()), |(b, d)| merge(b, d)),
+        );
+        merged?;
+        pending = Some((block, done));
+    }
+    if let Some((b, d)) = pending {
+        merge(b, d)?;
     }
 
     // Keys in a fixed order, so that the same site gives the same bytes.
