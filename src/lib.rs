@@ -332,27 +332,17 @@ pub fn build_observed(
         return Err(Error::Content(findings(site, errors, opts)?.errors));
     }
     let theme = render::theme::Theme::load(&opts.root, &site.config.theme)?;
-    let mut staging = write::Staging::new(&opts.root, &dest, opts.force)?;
-    let rendered = loop {
-        let rendered = render::render_site_warned(
-            &site,
-            &theme,
-            &|f| {
-                staging.write(&f)?;
-                written();
-                Ok(())
-            },
-            Some(&staging),
-        )
-        .and_then(|r| staging.settle().map(|()| r));
-        // A previous generation that cannot be updated in place (say, made read-only) is
-        // not a failed build: it is built again into a new folder, once.
-        if staging.update_failed() {
-            staging = staging.abandon()?;
-            continue;
-        }
-        break rendered;
-    };
+    let staging = write::Staging::new(&opts.root, &dest, opts.force)?;
+    // The site's own warnings (tens of thousands of overdue countermeasures on a large
+    // site) are worked out while the pages render, not on one CPU after them.
+    let ((staging, rendered), mut warnings) = std::thread::scope(|s| {
+        let lint = s.spawn(|| site.warnings(opts.today));
+        let rendered = render_into(&site, &theme, staging, written);
+        let warnings = lint
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        rendered.map(|r| (r, warnings))
+    })?;
     let (files, mut body_warnings) = match rendered {
         Ok(r) => r,
         // Errors only: the warnings are for a build that succeeds.
@@ -365,7 +355,6 @@ pub fn build_observed(
         }
         Err(e) => return Err(e),
     };
-    let mut warnings = site.warnings(opts.today);
     warnings.append(&mut body_warnings);
     diag::sort(&mut warnings);
     if opts.deny_warnings && !warnings.is_empty() {
@@ -387,6 +376,38 @@ pub fn build_observed(
         warnings,
     };
     Ok((report, site, theme))
+}
+
+/// What [`render_into`] gives: the files and body warnings, or the content errors, of
+/// rendering.
+type Rendered = Result<(Vec<String>, Vec<Diagnostic>), Error>;
+
+/// Renders `site` into `staging` and settles it; when the previous generation cannot be
+/// updated in place (say, it was made read-only), that is not a failed build: it is built
+/// again into a new folder, once. `Err` for what stops the build at once.
+fn render_into(
+    site: &Site,
+    theme: &render::theme::Theme,
+    mut staging: write::Staging,
+    written: &(dyn Fn() + Sync),
+) -> Result<(write::Staging, Rendered), Error> {
+    loop {
+        let rendered = render::render_site_warned(
+            site,
+            theme,
+            &|f| {
+                staging.write(&f)?;
+                written();
+                Ok(())
+            },
+            Some(&staging),
+        )
+        .and_then(|r| staging.settle().map(|()| r));
+        if !staging.update_failed() {
+            return Ok((staging, rendered));
+        }
+        staging = staging.abandon()?;
+    }
 }
 
 #[cfg(test)]
