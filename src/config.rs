@@ -216,6 +216,8 @@ pub struct Config {
     pub incident_reports: bool,
     /// Incidents per page of a paginated list (1 to 100,000; default [`DEFAULT_PAGE_SIZE`]).
     pub page_size: usize,
+    /// Entries per Atom feed: the most recently updated; every incident when unset.
+    pub feed_limit: Option<usize>,
     /// The edition built: `edition` in config.toml, overridden by `--edition`.
     pub edition: Edition,
     /// BLAKE3 of `config.toml` as read: part of every page's key for a rebuild
@@ -278,6 +280,11 @@ pub const FIELDS: &[Field] = &[
         "page_size",
         Kind::Positive,
         "Incidents per page of a list (`/incidents/`, cause, year, operator, tag pages; default 100).",
+    ),
+    Field::optional(
+        "feed_limit",
+        Kind::Positive,
+        "Entries per Atom feed, the most recently updated (default: every incident).",
     ),
     Field::optional(
         "edition",
@@ -406,6 +413,7 @@ impl Config {
         let issuer = d.string(&t, "issuer").map(|s| s.value);
         let incident_reports = d.bool(&t, "incident_reports").unwrap_or(false);
         let page_size = d.positive(&t, "page_size").unwrap_or(DEFAULT_PAGE_SIZE);
+        let feed_limit = d.positive(&t, "feed_limit");
         let edition = d
             .choice::<Edition>(&t, "edition")
             .unwrap_or(Edition::Public);
@@ -424,6 +432,7 @@ impl Config {
                 issuer,
                 incident_reports,
                 page_size,
+                feed_limit,
                 edition,
                 source_hash: blake3::hash(file.text.as_bytes()),
             }),

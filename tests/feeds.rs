@@ -403,6 +403,91 @@ fn an_entry_is_updated_by_its_status_reports_completions_and_an_explicit_date() 
     );
 }
 
+/// An incident of operator `Op` with cause `human-error`, started at `started`, with
+/// `extra` front matter.
+fn dated(started: &str, extra: &str) -> String {
+    format!(
+        "+++\ntitle = \"T\"\noperators = [\"Op\"]\nstarted = {started}\nresolved = {started}\ncauses = [\"human-error\"]\n{extra}\n+++\n\nBody.\n"
+    )
+}
+
+/// The ids of a feed's entries, in order.
+fn entry_ids(feed: &El) -> Vec<String> {
+    feed.all("entry")
+        .iter()
+        .map(|e| e.text_of("id").to_string())
+        .collect()
+}
+
+#[test]
+fn feed_limit_keeps_the_incidents_updated_last_newest_first_in_every_feed() {
+    let dir = site_with_config(&format!("{}feed_limit = 2\n", config()), &[]);
+    let root = dir.path();
+    write(
+        root,
+        "content/incidents/a.md",
+        dated("2024-01-10T10:00:00+09:00", ""),
+    );
+    write(
+        root,
+        "content/incidents/b.md",
+        dated("2024-02-10T10:00:00+09:00", ""),
+    );
+    write(
+        root,
+        "content/incidents/c.md",
+        dated("2024-03-10T10:00:00+09:00", ""),
+    );
+    // The oldest incident, whose record changed last: a feed reader must hear of it.
+    write(
+        root,
+        "content/incidents/d.md",
+        dated("2023-05-01T10:00:00+09:00", "updated = 2024-06-01"),
+    );
+    let out = build(root, false);
+    let want = [
+        "https://example.org/p/incidents/c/",
+        "https://example.org/p/incidents/d/",
+    ];
+    for path in [
+        "atom.xml",
+        "causes/human-error/atom.xml",
+        "operators/op/atom.xml",
+    ] {
+        let feed = parse(&read(&out.join(path)));
+        check_atom(&feed);
+        assert_eq!(entry_ids(&feed), want, "{path}");
+        assert_eq!(
+            feed.text_of("updated"),
+            "2024-06-01T00:00:00+09:00",
+            "{path}"
+        );
+    }
+    // The limit is only of the feeds: every page and the sitemap still have all four.
+    let sitemap = read(&out.join("sitemap.xml"));
+    for id in ["a", "b", "c", "d"] {
+        assert!(sitemap.contains(&format!("<loc>https://example.org/p/incidents/{id}/</loc>")));
+        assert!(out.join(format!("incidents/{id}/index.html")).is_file());
+    }
+
+    // A limit at or above the number of incidents leaves every entry in.
+    write(root, "config.toml", format!("{}feed_limit = 4\n", config()));
+    let feed = parse(&read(&build(root, false).join("atom.xml")));
+    assert_eq!(entry_ids(&feed).len(), 4);
+
+    // 0 is not "no limit": it is a located error (leave feed_limit out for every entry).
+    write(root, "config.toml", format!("{}feed_limit = 0\n", config()));
+    let o = gen_cmd(["build"]).root(root).run();
+    assert_eq!(o.code(), Some(1));
+    assert!(
+        o.stderr().contains(
+            "error[invalid-value]: config.toml:5:14: `feed_limit` must be a whole number from 1 to 100000, found 0"
+        ),
+        "{}",
+        o.stderr()
+    );
+}
+
 #[test]
 fn the_sitemap_lists_every_html_page_once_and_robots_names_it() {
     let dir = shipped();

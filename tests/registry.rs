@@ -174,6 +174,13 @@ fn an_edit_of_every_field_serves_a_full_build_with_lists_in_pages() {
     every_edit_serves_a_full_build("page_size = 1\n");
 }
 
+/// The same with one entry a feed: an edit that changes an incident's dates (its
+/// `updated`) swaps which incident each feed holds.
+#[test]
+fn an_edit_of_every_field_serves_a_full_build_with_feeds_of_one_entry() {
+    every_edit_serves_a_full_build("feed_limit = 1\n");
+}
+
 /// The same in the internal edition, where an incident made internal stays, with its
 /// badge. (In the public edition it leaves the site, and the fixture's references to it
 /// become `internal-reference` errors: that edit is made only here.)

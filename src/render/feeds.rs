@@ -70,6 +70,7 @@ impl Feed<'_> {
             .copied()
             .filter(|&n| site.incidents[n].status != crate::model::Status::Draft)
             .collect();
+        let entries = latest(site, entries, site.config.feed_limit);
         let updated = entries
             .iter()
             .map(|&n| site.updated[n])
@@ -119,6 +120,32 @@ impl Feed<'_> {
         x.push_str("</feed>\n");
         x.into_bytes()
     }
+}
+
+/// The `limit` entries of `entries` updated last (of equals, the earlier in `entries`), in
+/// the order of `entries`; all of them without a limit. By `updated`, not `started`, so
+/// that an old incident whose detailed report or countermeasure is recorded still reaches
+/// feed readers.
+fn latest(site: &Site, mut entries: Vec<usize>, limit: Option<usize>) -> Vec<usize> {
+    let Some(limit) = limit.filter(|&l| l < entries.len()) else {
+        return entries;
+    };
+    let mut by_update: Vec<(usize, usize)> = entries.iter().copied().enumerate().collect();
+    by_update.sort_by(|a, b| {
+        site.updated[b.1]
+            .cmp(&site.updated[a.1])
+            .then(a.0.cmp(&b.0))
+    });
+    let mut keep = vec![false; entries.len()];
+    for &(pos, _) in &by_update[..limit] {
+        keep[pos] = true;
+    }
+    let mut pos = 0;
+    entries.retain(|_| {
+        pos += 1;
+        keep[pos - 1]
+    });
+    entries
 }
 
 /// The UI labels a feed entry's summary uses.
