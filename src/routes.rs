@@ -58,6 +58,18 @@ pub const FAVICON: &str = "favicon.svg";
 pub const FEED: &str = "atom.xml";
 /// The sitemap (sitemaps.org 0.9).
 pub const SITEMAP: &str = "sitemap.xml";
+
+/// Part `k` (from 1) of a sitemap split because it has more URLs than one file may hold.
+pub fn sitemap_part(k: usize) -> String {
+    format!("sitemap-{k}.xml")
+}
+
+/// Whether `rel` (from the output's root) is where a sitemap part may go: `sitemap-<n>.xml`.
+pub fn is_sitemap_part(rel: &str) -> bool {
+    rel.strip_prefix("sitemap-")
+        .and_then(|r| r.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
 /// The robots exclusion file, naming the sitemap.
 pub const ROBOTS: &str = "robots.txt";
 

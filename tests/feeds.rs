@@ -846,6 +846,10 @@ fn a_static_file_where_a_feed_or_the_sitemap_goes_is_an_error() {
             ("content/incidents/a.md", common::INCIDENT),
             ("static/sitemap.xml", "<urlset/>"),
             ("static/causes/overload/atom.xml", "<feed/>"),
+            // Where the parts of a sitemap of more than 50,000 URLs go, even on a small site.
+            ("static/sitemap-2.xml", "<urlset/>"),
+            // Not a part's name: published as it is.
+            ("static/sitemap-2.xml.bak", "x"),
         ],
     );
     let o = gen_cmd(["build"]).root(dir.path()).run();
@@ -853,4 +857,6 @@ fn a_static_file_where_a_feed_or_the_sitemap_goes_is_an_error() {
     let err = o.stderr();
     assert!(err.contains("static/sitemap.xml:1:1: this file would be published as sitemap.xml, where gen writes a page"), "{err}");
     assert!(err.contains("static/causes/overload/atom.xml:1:1: this file would be published as causes/overload/atom.xml, where gen writes a page"), "{err}");
+    assert!(err.contains("static/sitemap-2.xml:1:1: this file would be published as sitemap-2.xml, where gen writes a page"), "{err}");
+    assert!(!err.contains("sitemap-2.xml.bak"), "{err}");
 }

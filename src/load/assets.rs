@@ -58,11 +58,14 @@ pub fn static_files(dir: &Path, shown: &Path, trust_html: bool) -> (Vec<Asset>, 
 }
 
 /// Whether a file of `static/` at `rel` would be published where gen writes a page or a
-/// file for machines: `index.html`, `404.html`, the feed, the sitemap (a `robots.txt` is
+/// file for machines: `index.html`, `404.html`, the feed, the sitemap and its parts
+/// (`sitemap-<n>.xml`, written past 50,000 URLs) (a `robots.txt` is
 /// not: it replaces the one gen writes), or an `index.html` or `report.html` inside
 /// one of the [`SECTIONS`] (`atom.xml` inside `causes/` and `operators/`).
 pub fn static_reserved(rel: &str) -> bool {
-    if matches!(rel, "index.html" | "404.html" | "atom.xml" | "sitemap.xml") {
+    if matches!(rel, "index.html" | "404.html" | "atom.xml" | "sitemap.xml")
+        || crate::routes::is_sitemap_part(rel)
+    {
         return true;
     }
     let (top, _) = rel.split_once('/').unwrap_or((rel, ""));

@@ -212,22 +212,65 @@ fn entry(x: &mut String, site: &Site, n: usize, f: Fmt, labels: &Labels) {
     let _ = writeln!(x, "  </entry>");
 }
 
+/// The most URLs one sitemap file may hold (sitemaps.org: 50,000, and 50 MB, which 50,000
+/// of gen's URLs stay far below).
+pub(crate) const SITEMAP_URLS: usize = 50_000;
+
 /// The sitemap: every HTML page and printable document of the build except the 404
-/// page and the pages of drafts, each with the date its content last changed.
-pub(crate) fn sitemap(site: &Site) -> Vec<u8> {
-    let mut x = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+/// page and the pages of drafts, each with the date its content last changed, as
+/// (path, bytes). One `sitemap.xml` up to [`SITEMAP_URLS`] URLs; past that, `sitemap.xml`
+/// is a sitemap index of `sitemap-1.xml`, `sitemap-2.xml` … which hold them.
+pub(crate) fn sitemap(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut entries: Vec<(String, Option<Timestamp>)> = super::pages::sitemap_entries(site)
         .into_iter()
         .map(|(path, lastmod)| (url(site, &path), lastmod))
         .collect();
     // By URL, so that a reader of the file finds a page where they expect it.
     entries.sort();
+    split_sitemap(&site.config.base_url, &entries, SITEMAP_URLS)
+}
+
+/// [`sitemap`]'s files for `entries` (sorted, absolute URLs), at most `limit` URLs a file;
+/// the parts are named by their URLs under `base_url`.
+fn split_sitemap(
+    base_url: &str,
+    entries: &[(String, Option<Timestamp>)],
+    limit: usize,
+) -> Vec<(String, Vec<u8>)> {
+    if entries.len() <= limit {
+        return vec![(routes::SITEMAP.to_string(), urlset(entries))];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut files = Vec::new();
+    for (k, part) in entries.chunks(limit.max(1)).enumerate() {
+        let path = routes::sitemap_part(k + 1);
+        let _ = write!(
+            index,
+            "  <sitemap><loc>{}</loc>",
+            escape(&routes::absolute(base_url, &path))
+        );
+        if let Some(t) = part.iter().filter_map(|(_, t)| *t).max() {
+            let _ = write!(index, "<lastmod>{}</lastmod>", datetime(t));
+        }
+        index.push_str("</sitemap>\n");
+        files.push((path, urlset(part)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, (routes::SITEMAP.to_string(), index.into_bytes()));
+    files
+}
+
+/// One `<urlset>` of `entries`.
+fn urlset(entries: &[(String, Option<Timestamp>)]) -> Vec<u8> {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (loc, lastmod) in entries {
-        let _ = write!(x, "  <url><loc>{}</loc>", escape(&loc));
+        let _ = write!(x, "  <url><loc>{}</loc>", escape(loc));
         if let Some(t) = lastmod {
-            let _ = write!(x, "<lastmod>{}</lastmod>", datetime(t));
+            let _ = write!(x, "<lastmod>{}</lastmod>", datetime(*t));
         }
         x.push_str("</url>\n");
     }
@@ -274,6 +317,82 @@ mod tests {
             escape("a<b>&\"'c]]>\u{1}\u{7}\td"),
             "a&lt;b&gt;&amp;&quot;&apos;c]]&gt;\u{FFFD}\u{FFFD}\td"
         );
+    }
+
+    #[test]
+    fn a_sitemap_past_the_limit_is_an_index_of_parts_each_within_it() {
+        let t = |d: u32| {
+            chrono::FixedOffset::east_opt(9 * 3600)
+                .and_then(|tz| {
+                    chrono::TimeZone::with_ymd_and_hms(&tz, 2024, 1, d, 0, 0, 0).single()
+                })
+                .map(Timestamp)
+        };
+        let base = "https://example.org/p/";
+        let entries: Vec<(String, Option<Timestamp>)> = vec![
+            (format!("{base}a/"), t(3)),
+            (format!("{base}b/"), t(1)),
+            (format!("{base}c/"), None),
+            (format!("{base}d/"), t(2)),
+            (format!("{base}e/"), None),
+        ];
+        let text = |files: &[(String, Vec<u8>)], k: usize| {
+            (
+                files[k].0.clone(),
+                String::from_utf8(files[k].1.clone()).unwrap_or_default(),
+            )
+        };
+        // Within the limit: one urlset, as always.
+        let one = split_sitemap(base, &entries, 5);
+        assert_eq!(one.len(), 1);
+        let (path, xml) = text(&one, 0);
+        assert_eq!(path, "sitemap.xml");
+        assert!(xml.contains("<urlset") && xml.matches("<url>").count() == 5);
+        // Past it: an index naming each part with its latest lastmod, and the parts in order.
+        let split = split_sitemap(base, &entries, 2);
+        let paths: Vec<&str> = split.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        let (_, index) = text(&split, 0);
+        assert_eq!(
+            index,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n\
+             \x20 <sitemap><loc>https://example.org/p/sitemap-1.xml</loc><lastmod>2024-01-03T00:00:00+09:00</lastmod></sitemap>\n\
+             \x20 <sitemap><loc>https://example.org/p/sitemap-2.xml</loc><lastmod>2024-01-02T00:00:00+09:00</lastmod></sitemap>\n\
+             \x20 <sitemap><loc>https://example.org/p/sitemap-3.xml</loc></sitemap>\n\
+             </sitemapindex>\n"
+        );
+        let (_, second) = text(&split, 2);
+        assert_eq!(second.matches("<url>").count(), 2);
+        assert!(second.contains("<loc>https://example.org/p/c/</loc></url>"));
+        assert!(second.contains(
+            "<loc>https://example.org/p/d/</loc><lastmod>2024-01-02T00:00:00+09:00</lastmod>"
+        ));
+        let (_, last) = text(&split, 3);
+        assert_eq!(last.matches("<url>").count(), 1);
+    }
+
+    #[test]
+    fn sitemap_part_names_are_reserved_exactly() {
+        for yes in ["sitemap-1.xml", "sitemap-12.xml"] {
+            assert!(routes::is_sitemap_part(yes), "{yes}");
+        }
+        for no in [
+            "sitemap-.xml",
+            "sitemap-1a.xml",
+            "sitemap-1.xml.bak",
+            "a/sitemap-1.xml",
+            "sitemap1.xml",
+        ] {
+            assert!(!routes::is_sitemap_part(no), "{no}");
+        }
     }
 
     #[test]

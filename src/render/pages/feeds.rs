@@ -159,7 +159,7 @@ fn titled(cx: &Cx<'_>, what: &str) -> String {
     format!("{what} | {}", cx.views.site.config.title)
 }
 
-/// `sitemap.xml`.
+/// `sitemap.xml`, and the files it indexes past 50,000 URLs (`sitemap-1.xml` …).
 pub(super) struct Sitemap;
 
 impl Kind for Sitemap {
@@ -181,10 +181,10 @@ impl Kind for Sitemap {
     }
 
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
-        Ok(vec![Output::Bytes {
-            path: routes::SITEMAP.to_string(),
-            bytes: feeds::sitemap(cx.views.site),
-        }])
+        Ok(feeds::sitemap(cx.views.site)
+            .into_iter()
+            .map(|(path, bytes)| Output::Bytes { path, bytes })
+            .collect())
     }
 }
 
