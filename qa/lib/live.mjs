@@ -19,17 +19,20 @@ function copySite(repo, to) {
 function startServe(gen, root) {
   const child = spawn(gen, ['serve', '--port', '0', '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = [];
-  child.stderr.on('data', (d) => stderr.push(String(d)));
+  const stdout = [];
+  const t0 = Date.now();
+  child.stderr.on('data', (d) => stderr.push(`[${Date.now() - t0} ms] ${d}`));
   const url = new Promise((resolve, reject) => {
     const rl = readline.createInterface({ input: child.stdout });
     rl.on('line', (line) => {
+      stdout.push(`[${Date.now() - t0} ms] ${line}`);
       const m = line.match(/ at (http:\/\/\S+)/);
       if (m) resolve(m[1]);
     });
     child.on('exit', (code) => reject(new Error(`gen serve exited with ${code}: ${stderr.join('')}`)));
     setTimeout(() => reject(new Error('gen serve printed no address in 60 s')), 60_000).unref();
   });
-  return { child, url, stderr };
+  return { child, url, stderr, stdout, t0 };
 }
 
 /** Saves a file the way editors do: a temporary file renamed over it. */
@@ -105,12 +108,13 @@ export async function checkLiveReload(b, gen, repo, tmp) {
     if (!(await incident.evaluate(() => document.body.innerText.includes('61,234')))) c.fail('the last good page is not under the overlay');
 
     // 4. The fix removes it.
+    const fixAt = Date.now();
     save(file, original);
     for (const [name, p] of [['incident page', incident], ['causes page', causes]]) {
       try {
         await p.waitForSelector('#gen-error-overlay', { state: 'detached', timeout: 10_000 });
       } catch {
-        c.fail(`the overlay stayed on the ${name} after the fix`);
+        c.fail(`the overlay stayed on the ${name} after the fix (saved at ${fixAt - server.t0} ms; gen serve printed: ${server.stdout.join(' | ')} / ${server.stderr.join(' | ').replace(/\s+/g, ' ').slice(0, 400)})`);
       }
     }
     try {
@@ -129,3 +133,4 @@ export async function checkLiveReload(b, gen, repo, tmp) {
   }
   return c;
 }
+

@@ -22,10 +22,11 @@ export const WRAP_WIDTHS = [375, 1280];
 export const WEIGHT_LIMIT = 60_000; // bytes: "under 60 KB uncompressed"
 
 function usage() {
-  return `usage: qa/run [--self-test] [--only search] [--screenshots DIR] [--keep]
+  return `usage: qa/run [--self-test] [--only search|live] [--screenshots DIR] [--keep]
   (no option)      check the shipped site (three builds) and write screenshots
   --self-test      plant faults in a small site and prove each check fails on them
   --only search    only the search check (three builds, a minute less than the gate)
+  --only live      only the gen serve live-reload check (QA_REPEAT=N runs it N times)
   --screenshots D  screenshot folder (default qa/screenshots-out/, or $QA_SCREENSHOTS)
   --keep           keep the temporary builds (their folder is printed)
 environment: GEN (the gen binary, default target/release/gen), QA_CHROMIUM (default /usr/bin/chromium)`;
@@ -49,7 +50,7 @@ async function main(argv) {
     const a = argv[i];
     if (a === '--self-test') opts.selfTest = true;
     else if (a === '--keep') opts.keep = true;
-    else if (a === '--only' && argv[i + 1] === 'search') opts.only = argv[++i];
+    else if (a === '--only' && ['search', 'live'].includes(argv[i + 1])) opts.only = argv[++i];
     else if (a === '--screenshots') opts.shots = path.resolve(argv[++i] ?? '');
     else if (a === '-h' || a === '--help') { console.log(usage()); return 0; }
     else { console.error(`qa/run: unknown argument ${a}\n${usage()}`); return 2; }
@@ -60,6 +61,7 @@ async function main(argv) {
   try {
     if (opts.selfTest) return await selfTest({ gen, repo: REPO, tmp, step });
     if (opts.only === 'search') return await searchOnly({ gen, tmp });
+    if (opts.only === 'live') return await liveOnly({ gen, tmp });
     return await gate({ gen, tmp, shots: opts.shots });
   } finally {
     if (opts.keep) console.log(`temporary builds kept in ${tmp}`);
@@ -178,6 +180,30 @@ async function gate({ gen, tmp, shots }) {
   printDetails(checks);
   const { passed, failed } = printSummary(checks, `qa/run: the shipped site (${elapsed()})`);
   console.log(`screenshots: ${shots}`);
+  console.log(`qa: ${passed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+/** `--only live`: the live-reload check alone, `QA_REPEAT` times (default once). */
+async function liveOnly({ gen, tmp }) {
+  const runs = Math.max(1, Number(process.env.QA_REPEAT) || 1);
+  // A build teaches qa the site's routes (`gen routes`), which the check opens.
+  step(genBuild(gen, REPO, path.join(tmp, 'root')));
+  const b = await launchBrowser();
+  const checks = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const run = path.join(tmp, `live-${i}`);
+      fs.mkdirSync(run);
+      const c = await checkLiveReload(b, gen, REPO, run);
+      step(`live reload run ${i + 1}/${runs}: ${c.ok ? 'ok' : 'FAILED'}`);
+      checks.push(c);
+    }
+  } finally {
+    await b.close();
+  }
+  printDetails(checks);
+  const { passed, failed } = printSummary(checks, `qa/run --only live (${elapsed()})`);
   console.log(`qa: ${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;
 }

@@ -388,14 +388,18 @@ pub const OVERLAY_ID: &str = "gen-error-overlay";
 /// Reloads the page when a rebuild changed it. A `reload` event's data is `"*"` or the
 /// list of changed output paths (`incidents/x/index.html`); the first event, `hello`, is the
 /// generation served when the stream opened, compared with the page's (`g`, which
-/// [`inject`] sets before this).
+/// [`inject`] sets before this). The page closes its stream before it reloads: an open
+/// stream holds one of the browser's six HTTP/1.1 connections to the address until the
+/// old page is gone, and three pages reloading at once with theirs still open left one
+/// waiting for a connection, under the error overlay after the fix.
 const RELOAD_SCRIPT: &str = concat!(
     "var p=decodeURIComponent(location.pathname).replace(/^\\/+/,\"\");",
     "if(p===\"\"||p.slice(-1)===\"/\")p+=\"index.html\";",
     "var s=new EventSource(\"/__gen/events\");",
-    "s.addEventListener(\"hello\",function(e){if(+e.data!==g)location.reload();});",
+    "function r(){s.close();location.reload();}",
+    "s.addEventListener(\"hello\",function(e){if(+e.data!==g)r();});",
     "s.addEventListener(\"reload\",function(e){var d=JSON.parse(e.data);",
-    "if(d===\"*\"||d.indexOf(p)>=0||document.getElementById(\"gen-error-overlay\"))location.reload();});",
+    "if(d===\"*\"||d.indexOf(p)>=0||document.getElementById(\"gen-error-overlay\"))r();});",
     "})();</script>"
 );
 
