@@ -307,6 +307,65 @@ fn hello(rx: &mpsc::Receiver<String>) -> u64 {
     }
 }
 
+/// What `/__gen/changed?since=N` answers: `[current, paths]`.
+fn changed_since(server: &Server, since: &str) -> (u64, serde_json::Value) {
+    let (status, head, body) = server.get(&format!("/__gen/changed?since={since}"));
+    assert_eq!(status, 200, "{body}");
+    assert!(head.contains("cache-control: no-store"), "{head}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    (v[0].as_u64().expect("a generation"), v[1].clone())
+}
+
+/// A page that missed events (while it loaded, or while the page holding the stream for
+/// all open pages changed) asks what changed since the generation it last saw, and
+/// reloads only if its own path is named.
+#[test]
+fn what_changed_since_a_generation_names_exactly_the_pages_a_page_missed() {
+    let dir = shipped();
+    let server = Server::start(dir.path(), &[]);
+    let (_, _, body) = server.get(JCOM);
+    let g0 = generation_of(&body);
+    assert_eq!(
+        changed_since(&server, &g0.to_string()),
+        (g0, serde_json::json!([]))
+    );
+
+    // A body edit: the incident's page changed, the lists did not.
+    let file = dir.path().join("content/incidents/2017-07-03-jcom.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\nChanged since marker.\n")).unwrap();
+    server.wait_for(JCOM, "the marker", |b| b.contains("Changed since marker."));
+    let (g1, paths) = changed_since(&server, &g0.to_string());
+    assert!(g1 > g0, "{g1} after {g0}");
+    let paths: Vec<&str> = paths
+        .as_array()
+        .expect("a list of paths")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(
+        paths.contains(&"incidents/2017-07-03-jcom/index.html"),
+        "{paths:?}"
+    );
+    assert!(!paths.contains(&"incidents/index.html"), "{paths:?}");
+    assert!(!paths.contains(&"causes/index.html"), "{paths:?}");
+
+    // Every page for a generation before the first build's, one this server never served
+    // (a page from before a restart) or not a number.
+    for since in [
+        "0".to_string(),
+        (g1 + 1000).to_string(),
+        "x".to_string(),
+        String::new(),
+    ] {
+        assert_eq!(
+            changed_since(&server, &since).1,
+            serde_json::json!("*"),
+            "since={since}"
+        );
+    }
+}
+
 /// A page that opens its event stream after a rebuild it never heard of (it was itself
 /// reloading, to show an error overlay, when the fix was published) must still reload:
 /// the stream starts with the generation served now, and each page carries its own.

@@ -237,6 +237,7 @@ fn requests_for_another_host_name_are_refused_everywhere() {
         FIGURE_URL,
         "/no/such/page/",
         "/__gen/events",
+        "/__gen/changed?since=1",
         "/incidents",
     ] {
         for host in [

@@ -134,3 +134,63 @@ export async function checkLiveReload(b, gen, repo, tmp) {
   return c;
 }
 
+/**
+ * Ten pages of `gen serve` open in one browser at once: all of them load (a stream per
+ * page would take the browser's six HTTP/1.1 connections to the address and leave the
+ * seventh waiting), and an edit reaches a page that does not hold the stream, also after
+ * the page that held it is closed.
+ */
+export async function checkManyPages(b, gen, repo, tmp) {
+  const c = new Check('serve many pages');
+  const root = path.join(tmp, 'many');
+  copySite(repo, root);
+  const file = path.join(root, JCOM);
+  const original = fs.readFileSync(file, 'utf8');
+  const server = startServe(gen, root);
+  const ctx = await b.context();
+  const OPEN = 10;
+  try {
+    const url = await server.url;
+    const others = ['home', 'incidents-index', 'causes-index', 'years-index', 'operators-index', 'meetings-index', 'countermeasures-index', 'tags-index', 'search']
+      .map((k) => routeOf(k)).filter(Boolean);
+    // The edited incident's page is opened last, so that another page holds the stream.
+    const rels = [...others.slice(0, OPEN - 1), routeOf('incident', '2017-07-03-jcom')];
+    const pages = [];
+    let loaded = 0;
+    for (const rel of rels) {
+      const p = await ctx.newPage();
+      try {
+        await p.goto(url + encodePath(rel), { waitUntil: 'load', timeout: 10_000 });
+        loaded++;
+      } catch {
+        c.fail(`page ${pages.length + 1} of ${rels.length} (${rel}) did not load in 10 s`);
+      }
+      pages.push(p);
+    }
+    const incident = pages[pages.length - 1];
+    await incident.waitForTimeout(500);
+    const waitText = (p, text) => p.waitForFunction((t) => document.body.innerText.includes(t), text, { timeout: 10_000 });
+    const edit = async (marker, what) => {
+      save(file, original + `\n${marker}\n`);
+      try {
+        await waitText(incident, marker);
+      } catch {
+        c.fail(`the incident page never showed a body edit ${what}`);
+      }
+    };
+    await edit('QA many pages marker one', `with ${rels.length} pages open`);
+    // The first page opened took the stream; closing it hands the stream to another.
+    await pages[0].close();
+    await incident.waitForTimeout(500);
+    await edit('QA many pages marker two', 'after the page holding the stream was closed');
+    c.summary = c.ok
+      ? `${loaded} pages open at once all loaded; a body edit reached the incident page, also after the page holding the stream closed`
+      : 'pages of gen serve did not load or did not reload';
+  } catch (e) {
+    c.fail(String(e.stack || e));
+  } finally {
+    await ctx.close().catch(() => {});
+    server.child.kill();
+  }
+  return c;
+}

@@ -11,7 +11,7 @@ import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, che
 import { Check, printDetails, printSummary, plural } from './report.mjs';
 import * as C from './checks.mjs';
 import { selfTest } from './selftest.mjs';
-import { checkLiveReload } from './live.mjs';
+import { checkLiveReload, checkManyPages } from './live.mjs';
 import { checkSearch } from './search.mjs';
 
 const QA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,7 +26,7 @@ function usage() {
   (no option)      check the shipped site (three builds) and write screenshots
   --self-test      plant faults in a small site and prove each check fails on them
   --only search    only the search check (three builds, a minute less than the gate)
-  --only live      only the gen serve live-reload check (QA_REPEAT=N runs it N times)
+  --only live      only the gen serve checks (live reload, many pages; QA_REPEAT=N runs them N times)
   --screenshots D  screenshot folder (default qa/screenshots-out/, or $QA_SCREENSHOTS)
   --keep           keep the temporary builds (their folder is printed)
 environment: GEN (the gen binary, default target/release/gen), QA_CHROMIUM (default /usr/bin/chromium)`;
@@ -126,6 +126,8 @@ async function gate({ gen, tmp, shots }) {
     step(`screenshots done (${shotFiles.length})`);
     const live = await checkLiveReload(b, gen, REPO, tmp);
     step('gen serve live reload done');
+    const many = await checkManyPages(b, gen, REPO, tmp);
+    step('gen serve with many pages open done');
     const search = await checkSearch(b, variants);
     step('search done');
     // The internal edition of the shipped site plus one incident and meeting with every
@@ -171,6 +173,7 @@ async function gate({ gen, tmp, shots }) {
     sc.summary = `${plural(shotFiles.length, 'PNG')} (${plural(oneEach.length, 'page type')} × 375 and 1280 px) in ${shots}`;
     checks.push(sc);
     checks.push(live);
+    checks.push(many);
     checks.push(search);
   } finally {
     await b.close();
@@ -196,8 +199,9 @@ async function liveOnly({ gen, tmp }) {
       const run = path.join(tmp, `live-${i}`);
       fs.mkdirSync(run);
       const c = await checkLiveReload(b, gen, REPO, run);
-      step(`live reload run ${i + 1}/${runs}: ${c.ok ? 'ok' : 'FAILED'}`);
-      checks.push(c);
+      const m = await checkManyPages(b, gen, REPO, run);
+      step(`live reload run ${i + 1}/${runs}: ${c.ok && m.ok ? 'ok' : 'FAILED'}`);
+      checks.push(c, m);
     }
   } finally {
     await b.close();

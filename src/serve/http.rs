@@ -22,6 +22,15 @@ use super::session::Served;
 /// The path of the reload event stream (Server-Sent Events).
 pub const EVENTS_PATH: &str = "/__gen/events";
 
+/// The path that answers what changed after a generation (`?since=N`), as JSON
+/// `[current, paths]`, `paths` being `"*"` (every page) or the changed output paths: how
+/// a page that missed events (while it loaded, or while the page holding the stream
+/// changed) learns whether it must reload.
+pub const CHANGED_PATH: &str = "/__gen/changed";
+
+/// Publications remembered for [`CHANGED_PATH`]; a page further behind reloads.
+const HISTORY: usize = 256;
+
 /// What the server answers with: the last good files and the current error, if any.
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -39,8 +48,11 @@ pub struct Snapshot {
 /// State shared by the request handlers and the rebuild loop.
 pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
-    events: broadcast::Sender<Arc<str>>,
+    /// Each publication's generation and event data, for the event stream.
+    events: broadcast::Sender<(u64, Arc<str>)>,
     published: std::sync::atomic::AtomicU64,
+    /// The last [`HISTORY`] publications: generation and changed paths (`None`: every page).
+    history: std::sync::Mutex<std::collections::VecDeque<(u64, Option<Vec<String>>)>>,
 }
 
 impl Shared {
@@ -51,27 +63,64 @@ impl Shared {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             events,
             published: std::sync::atomic::AtomicU64::new(0),
+            history: std::sync::Mutex::new(std::collections::VecDeque::new()),
         })
     }
 
     /// Replaces what is served and tells open pages showing one of `changed` (output
     /// paths; `None` for every page) to reload.
     pub fn publish(&self, mut snapshot: Snapshot, changed: Option<&[String]>) {
-        {
+        let generation = {
             let mut s = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
-            // Counted under the lock: generations are stored in the order they are made.
-            snapshot.generation = self
+            // Counted under the lock: generations are stored in the order they are made,
+            // and the history holds every generation that was served.
+            let generation = self
                 .published
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                 + 1;
+            snapshot.generation = generation;
             *s = Arc::new(snapshot);
-        }
+            let mut h = self.history.lock().unwrap_or_else(|e| e.into_inner());
+            if h.len() == HISTORY {
+                h.pop_front();
+            }
+            h.push_back((generation, changed.map(<[String]>::to_vec)));
+            generation
+        };
         let data = match changed {
             Some(paths) => serde_json::to_string(paths).unwrap_or_else(|_| "\"*\"".into()),
             None => "\"*\"".to_string(),
         };
         // No receivers (no open page) is not an error.
-        let _ = self.events.send(data.into());
+        let _ = self.events.send((generation, data.into()));
+    }
+
+    /// What [`CHANGED_PATH`] answers for `since`: the generation now served and the
+    /// output paths changed after `since` (`None`: every page, also when `since` is
+    /// not a generation this server knows or is too far behind).
+    pub fn changed_since(&self, since: Option<u64>) -> (u64, Option<Vec<String>>) {
+        let h = self.history.lock().unwrap_or_else(|e| e.into_inner());
+        let current = h.back().map_or(0, |(g, _)| *g);
+        let Some(since) = since.filter(|&n| n <= current) else {
+            return (current, None);
+        };
+        if since == current {
+            return (current, Some(Vec::new()));
+        }
+        // The history must reach back to the first generation after `since`.
+        if h.front().is_none_or(|(g, _)| *g > since + 1) {
+            return (current, None);
+        }
+        let mut paths: Vec<String> = Vec::new();
+        for (_, changed) in h.iter().filter(|(g, _)| *g > since) {
+            match changed {
+                Some(c) => paths.extend(c.iter().cloned()),
+                None => return (current, None),
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        (current, Some(paths))
     }
 
     /// Whether an error is being shown.
@@ -91,6 +140,7 @@ impl Shared {
 pub fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new()
         .route(EVENTS_PATH, axum::routing::get(events))
+        .route(CHANGED_PATH, axum::routing::get(changed))
         .fallback(file)
         // Last, so that it wraps the event stream and the fallback too.
         .layer(axum::middleware::from_fn(guard))
@@ -210,6 +260,26 @@ pub fn host_allowed(host: &str, local: Option<IpAddr>) -> bool {
     ip.is_loopback() || local.is_some_and(|l| !l.is_unspecified() && l.to_canonical() == ip)
 }
 
+async fn changed(State(shared): State<Arc<Shared>>, uri: Uri) -> Response<Body> {
+    let since = uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("since=")))
+        .and_then(|n| n.parse::<u64>().ok());
+    let (current, paths) = shared.changed_since(since);
+    let paths = match paths {
+        Some(p) => serde_json::to_string(&p).unwrap_or_else(|_| "\"*\"".into()),
+        None => "\"*\"".to_string(),
+    };
+    let mut r = format!("[{current},{paths}]").into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
 async fn events(
     State(shared): State<Arc<Shared>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
@@ -221,9 +291,14 @@ async fn events(
         .event("hello")
         .data(shared.current().generation.to_string());
     let stream = tokio_stream::wrappers::BroadcastStream::new(rx).map(|v| {
-        // A client that fell behind missed some paths: reload it whatever they were.
-        let data = v.unwrap_or_else(|_| "\"*\"".into());
-        Ok(Event::default().event("reload").data(&*data))
+        Ok(match v {
+            Ok((generation, data)) => Event::default()
+                .event("reload")
+                .id(generation.to_string())
+                .data(&*data),
+            // A client that fell behind missed some paths: reload it whatever they were.
+            Err(_) => Event::default().event("reload").data("\"*\""),
+        })
     });
     let stream = tokio_stream::once(Ok(hello)).chain(stream);
     Sse::new(stream).keep_alive(KeepAlive::default())
@@ -386,21 +461,36 @@ fn respond(status: StatusCode, key: &str, bytes: Arc<[u8]>, snap: &Snapshot) -> 
 pub const OVERLAY_ID: &str = "gen-error-overlay";
 
 /// Reloads the page when a rebuild changed it. A `reload` event's data is `"*"` or the
-/// list of changed output paths (`incidents/x/index.html`); the first event, `hello`, is the
-/// generation served when the stream opened, compared with the page's (`g`, which
-/// [`inject`] sets before this). The page closes its stream before it reloads: an open
-/// stream holds one of the browser's six HTTP/1.1 connections to the address until the
-/// old page is gone, and three pages reloading at once with theirs still open left one
-/// waiting for a connection, under the error overlay after the fix.
+/// list of changed output paths (`incidents/x/index.html`) and its id the generation
+/// published; the first event, `hello`, is the generation served when the stream opened.
+/// A page knows the last generation it has seen (`g`, which [`inject`] sets before this,
+/// then each event's); when it may have missed some, it asks [`CHANGED_PATH`] what changed
+/// since and reloads only if its own path did.
+///
+/// One open page of the site holds the stream and passes its events on to the others
+/// (a Web Lock elects it, a `BroadcastChannel` carries them): a stream per page takes one
+/// of the browser's six HTTP/1.1 connections to the address, and a seventh page never
+/// loaded. When the holder goes, the next page takes the lock and opens the stream, and
+/// its `hello` tells every page whether it missed a publication in between. Without Web
+/// Locks (a page not served from localhost is not a secure context) every page opens its
+/// own stream. A page closes its stream before it reloads, so that it never holds two.
 const RELOAD_SCRIPT: &str = concat!(
     "var p=decodeURIComponent(location.pathname).replace(/^\\/+/,\"\");",
     "if(p===\"\"||p.slice(-1)===\"/\")p+=\"index.html\";",
-    "var s=new EventSource(\"/__gen/events\");",
-    "function r(){s.close();location.reload();}",
-    "s.addEventListener(\"hello\",function(e){if(+e.data!==g)r();});",
-    "s.addEventListener(\"reload\",function(e){var d=JSON.parse(e.data);",
-    "if(d===\"*\"||d.indexOf(p)>=0||document.getElementById(\"gen-error-overlay\"))r();});",
-    "})();</script>"
+    "var seen=g,s=null,c=window.BroadcastChannel?new BroadcastChannel(\"gen-serve\"):null;",
+    "function r(){if(s)s.close();location.reload();}",
+    "function check(d){if(d===\"*\"||d.length&&(d.indexOf(p)>=0||document.getElementById(\"gen-error-overlay\")))r();}",
+    "function ev(id,v){if(+id>seen)seen=+id;check(JSON.parse(v));}",
+    "function up(){fetch(\"/__gen/changed?since=\"+seen,{cache:\"no-store\"}).then(function(x){return x.json();})",
+    ".then(function(a){if(a[0]>seen)seen=a[0];check(a[1]);},function(){});}",
+    "function hi(h){if(+h!==seen)up();}",
+    "function listen(){s=new EventSource(\"/__gen/events\");",
+    "s.addEventListener(\"hello\",function(e){if(c)c.postMessage([\"h\",e.data]);hi(e.data);});",
+    "s.addEventListener(\"reload\",function(e){if(c)c.postMessage([\"e\",e.lastEventId,e.data]);ev(e.lastEventId,e.data);});}",
+    "if(c&&navigator.locks){c.onmessage=function(e){var m=e.data;if(m[0]===\"h\")hi(m[1]);else ev(m[1],m[2]);};",
+    "navigator.locks.request(\"gen-serve\",function(){listen();return new Promise(function(){});});up();}",
+    "else listen();",
+    "})();</script>",
 );
 
 /// Adds the reload script (and the error overlay) before `</body>`.
