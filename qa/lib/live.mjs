@@ -42,16 +42,30 @@ function save(file, text) {
   fs.renameSync(tmp, file);
 }
 
-export async function checkLiveReload(b, gen, repo, tmp) {
-  const c = new Check('serve live reload');
-  const root = path.join(tmp, 'live');
+/**
+ * Runs `body` against `gen serve` on a copy of the site in `root`, with a fresh browser
+ * context; an exception fails `c`; the server and the context are always closed.
+ */
+async function withServe(c, b, gen, repo, root, body) {
   copySite(repo, root);
   const file = path.join(root, JCOM);
   const original = fs.readFileSync(file, 'utf8');
   const server = startServe(gen, root);
   const ctx = await b.context();
   try {
-    const url = await server.url;
+    await body({ url: await server.url, server, ctx, file, original });
+  } catch (e) {
+    c.fail(String(e.stack || e));
+  } finally {
+    await ctx.close().catch(() => {});
+    server.child.kill();
+  }
+  return c;
+}
+
+export async function checkLiveReload(b, gen, repo, tmp) {
+  const c = new Check('serve live reload');
+  return withServe(c, b, gen, repo, path.join(tmp, 'live'), async ({ url, server, ctx, file, original }) => {
     const open = async (rel) => {
       const p = await ctx.newPage();
       await p.goto(url + encodePath(rel), { waitUntil: 'load' });
@@ -125,13 +139,7 @@ export async function checkLiveReload(b, gen, repo, tmp) {
     c.summary = c.ok
       ? 'pages reload after the edits that change them (only those), an error overlays every open page and the fix removes it'
       : 'live reload or the error overlay misbehaved';
-  } catch (e) {
-    c.fail(String(e.stack || e));
-  } finally {
-    await ctx.close().catch(() => {});
-    server.child.kill();
-  }
-  return c;
+  });
 }
 
 /**
@@ -142,15 +150,8 @@ export async function checkLiveReload(b, gen, repo, tmp) {
  */
 export async function checkManyPages(b, gen, repo, tmp) {
   const c = new Check('serve many pages');
-  const root = path.join(tmp, 'many');
-  copySite(repo, root);
-  const file = path.join(root, JCOM);
-  const original = fs.readFileSync(file, 'utf8');
-  const server = startServe(gen, root);
-  const ctx = await b.context();
   const OPEN = 10;
-  try {
-    const url = await server.url;
+  return withServe(c, b, gen, repo, path.join(tmp, 'many'), async ({ url, server, ctx, file, original }) => {
     const others = ['home', 'incidents-index', 'causes-index', 'years-index', 'operators-index', 'meetings-index', 'countermeasures-index', 'tags-index', 'search']
       .map((k) => routeOf(k)).filter(Boolean);
     // The edited incident's page is opened last, so that another page holds the stream.
@@ -186,11 +187,5 @@ export async function checkManyPages(b, gen, repo, tmp) {
     c.summary = c.ok
       ? `${loaded} pages open at once all loaded; a body edit reached the incident page, also after the page holding the stream closed`
       : 'pages of gen serve did not load or did not reload';
-  } catch (e) {
-    c.fail(String(e.stack || e));
-  } finally {
-    await ctx.close().catch(() => {});
-    server.child.kill();
-  }
-  return c;
+  });
 }
