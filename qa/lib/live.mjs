@@ -35,6 +35,9 @@ function startServe(gen, root) {
   return { child, url, stderr, stdout, t0 };
 }
 
+/** Waits until page `p` shows `text` (10 s at most). */
+const waitText = (p, text) => p.waitForFunction((t) => document.body.innerText.includes(t), text, { timeout: 10_000 });
+
 /** Saves a file the way editors do: a temporary file renamed over it. */
 function save(file, text) {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
@@ -80,7 +83,6 @@ export async function checkLiveReload(b, gen, repo, tmp) {
     const incident = await open(routeOf('incident', '2017-07-03-jcom'));
     const list = await open(routeOf('incidents-index'));
     const causes = await open(routeOf('causes-index'));
-    const waitText = (p, text) => p.waitForFunction((t) => document.body.innerText.includes(t), text, { timeout: 10_000 });
 
     // 1. A body edit reloads the incident's page and leaves the lists alone.
     const marker = 'QA live reload marker';
@@ -170,7 +172,6 @@ export async function checkManyPages(b, gen, repo, tmp) {
     }
     const incident = pages[pages.length - 1];
     await incident.waitForTimeout(500);
-    const waitText = (p, text) => p.waitForFunction((t) => document.body.innerText.includes(t), text, { timeout: 10_000 });
     const edit = async (marker, what) => {
       save(file, original + `\n${marker}\n`);
       try {

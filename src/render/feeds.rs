@@ -126,26 +126,16 @@ impl Feed<'_> {
 /// the order of `entries`; all of them without a limit. By `updated`, not `started`, so
 /// that an old incident whose detailed report or countermeasure is recorded still reaches
 /// feed readers.
-fn latest(site: &Site, mut entries: Vec<usize>, limit: Option<usize>) -> Vec<usize> {
+fn latest(site: &Site, entries: Vec<usize>, limit: Option<usize>) -> Vec<usize> {
     let Some(limit) = limit.filter(|&l| l < entries.len()) else {
         return entries;
     };
-    let mut by_update: Vec<(usize, usize)> = entries.iter().copied().enumerate().collect();
-    by_update.sort_by(|a, b| {
-        site.updated[b.1]
-            .cmp(&site.updated[a.1])
-            .then(a.0.cmp(&b.0))
-    });
-    let mut keep = vec![false; entries.len()];
-    for &(pos, _) in &by_update[..limit] {
-        keep[pos] = true;
-    }
-    let mut pos = 0;
-    entries.retain(|_| {
-        pos += 1;
-        keep[pos - 1]
-    });
-    entries
+    // Positions in `entries`, latest update first; a stable sort keeps equals in order.
+    let mut kept: Vec<usize> = (0..entries.len()).collect();
+    kept.sort_by(|&a, &b| site.updated[entries[b]].cmp(&site.updated[entries[a]]));
+    kept.truncate(limit);
+    kept.sort_unstable();
+    kept.into_iter().map(|pos| entries[pos]).collect()
 }
 
 /// The UI labels a feed entry's summary uses.

@@ -50,8 +50,8 @@ pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     /// Each publication's generation and event data, for the event stream.
     events: broadcast::Sender<(u64, Arc<str>)>,
-    published: std::sync::atomic::AtomicU64,
-    /// The last [`HISTORY`] publications: generation and changed paths (`None`: every page).
+    /// The last [`HISTORY`] publications: generation and changed paths (`None`: every page);
+    /// the newest is the generation served.
     history: std::sync::Mutex<std::collections::VecDeque<(u64, Option<Vec<String>>)>>,
 }
 
@@ -62,7 +62,6 @@ impl Shared {
         Arc::new(Shared {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             events,
-            published: std::sync::atomic::AtomicU64::new(0),
             history: std::sync::Mutex::new(std::collections::VecDeque::new()),
         })
     }
@@ -72,27 +71,20 @@ impl Shared {
     pub fn publish(&self, mut snapshot: Snapshot, changed: Option<&[String]>) {
         let generation = {
             let mut s = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
-            // Counted under the lock: generations are stored in the order they are made,
-            // and the history holds every generation that was served.
-            let generation = self
-                .published
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-                + 1;
-            snapshot.generation = generation;
-            *s = Arc::new(snapshot);
+            // Numbered under the snapshot's lock: generations are stored in the order they
+            // are made, and the history holds every generation that was served.
             let mut h = self.history.lock().unwrap_or_else(|e| e.into_inner());
+            let generation = h.back().map_or(0, |(g, _)| *g) + 1;
             if h.len() == HISTORY {
                 h.pop_front();
             }
             h.push_back((generation, changed.map(<[String]>::to_vec)));
+            snapshot.generation = generation;
+            *s = Arc::new(snapshot);
             generation
         };
-        let data = match changed {
-            Some(paths) => serde_json::to_string(paths).unwrap_or_else(|_| "\"*\"".into()),
-            None => "\"*\"".to_string(),
-        };
         // No receivers (no open page) is not an error.
-        let _ = self.events.send((generation, data.into()));
+        let _ = self.events.send((generation, paths_json(changed).into()));
     }
 
     /// What [`CHANGED_PATH`] answers for `since`: the generation now served and the
@@ -260,17 +252,21 @@ pub fn host_allowed(host: &str, local: Option<IpAddr>) -> bool {
     ip.is_loopback() || local.is_some_and(|l| !l.is_unspecified() && l.to_canonical() == ip)
 }
 
+/// Changed output paths as the event stream and [`CHANGED_PATH`] give them: a JSON list,
+/// or `"*"` for every page.
+fn paths_json(changed: Option<&[String]>) -> String {
+    changed
+        .and_then(|p| serde_json::to_string(p).ok())
+        .unwrap_or_else(|| "\"*\"".into())
+}
+
 async fn changed(State(shared): State<Arc<Shared>>, uri: Uri) -> Response<Body> {
     let since = uri
         .query()
         .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("since=")))
         .and_then(|n| n.parse::<u64>().ok());
     let (current, paths) = shared.changed_since(since);
-    let paths = match paths {
-        Some(p) => serde_json::to_string(&p).unwrap_or_else(|_| "\"*\"".into()),
-        None => "\"*\"".to_string(),
-    };
-    let mut r = format!("[{current},{paths}]").into_response();
+    let mut r = format!("[{current},{}]", paths_json(paths.as_deref())).into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
