@@ -131,11 +131,15 @@ export async function crawl(b, variant, pages) {
   const ctx = await b.context();
   await installRouting(ctx, variant, []);
   const res = { pages: new Map(), requests: 0, blocked: [], failed: [], baseUrlRequests: [] };
+  // The page a request was made for: the tab may have moved on when it fails or answers.
+  const madeFor = new WeakMap();
+  const aborted = new Map(); // url -> page
   const setup = async (page) => {
     page.on('request', (req) => {
       res.requests++;
       const url = req.url();
       const rel = page.qaRel;
+      madeFor.set(req, rel);
       if (variant.local(url) || url.startsWith('data:') || url === 'about:blank') return;
       if (isAbsoluteBase(variant.baseUrl) && url.startsWith(variant.baseUrl)) res.baseUrlRequests.push({ page: rel, url });
       else res.blocked.push({ page: rel, url });
@@ -143,14 +147,17 @@ export async function crawl(b, variant, pages) {
     page.on('requestfailed', (req) => {
       const url = req.url();
       const why = req.failure()?.errorText || 'failed';
+      const rel = madeFor.get(req) ?? page.qaRel;
       if (why.includes('BLOCKED_BY_CLIENT')) return; // counted as blocked above
-      // The browser fetches a page's icon after `load`, and the crawl's next navigation in
-      // this tab aborts it. The icon's file is checked on disk (links) and a 404 still
-      // fails below, from the response.
-      if (why === 'net::ERR_ABORTED' && /\/favicon\.svg$/.test(url)) return;
-      res.failed.push({ page: page.qaRel, url, why });
+      // Chromium aborts what a page still fetches after `load` (its icon, a script's
+      // fetch of the search index) when the crawl opens the next page in the tab. Such a
+      // URL is requested again after the crawl, and only that answer counts.
+      if (why === 'net::ERR_ABORTED') { if (!aborted.has(url)) aborted.set(url, rel); return; }
+      res.failed.push({ page: rel, url, why });
     });
-    page.on('response', (resp) => { if (resp.status() >= 400) res.failed.push({ page: page.qaRel, url: resp.url(), why: `HTTP ${resp.status()}` }); });
+    page.on('response', (resp) => {
+      if (resp.status() >= 400) res.failed.push({ page: madeFor.get(resp.request()) ?? page.qaRel, url: resp.url(), why: `HTTP ${resp.status()}` });
+    });
   };
   await eachPage(ctx, pages, 3, async (page, rel) => {
     page.qaRel = rel;
@@ -163,12 +170,32 @@ export async function crawl(b, variant, pages) {
     }
   }, setup);
   await ctx.close();
+  res.abortedRechecked = aborted.size;
+  for (const [url, page] of aborted) {
+    const why = await recheck(variant, url);
+    if (why) res.failed.push({ page, url, why: `aborted when the crawl moved on, and again: ${why}` });
+  }
   // The browser fetches a page's icon after `load`, so the fetch can land after the tab
   // has moved on to the next page (seen: 404.html's absolute icon blamed on the page
   // after it). An icon request counts for a page only when its own DOM links that icon.
   res.baseUrlRequests = res.baseUrlRequests.filter(({ page, url }) =>
     !/\/favicon\.svg$/.test(url) || (res.pages.get(page)?.links ?? []).some((l) => l.url === url));
   return res;
+}
+
+/** Requests a URL the crawl's navigation aborted once more: null when it answers 200 (served) or is a file (file://, base_url). */
+async function recheck(variant, url) {
+  let file = null;
+  if (isAbsoluteBase(variant.baseUrl) && url.startsWith(variant.baseUrl)) file = path.join(variant.dir, decodeURIComponent(url.slice(variant.baseUrl.length).split(/[?#]/)[0]));
+  else if (!variant.local(url)) return null; // leaves the site: counted as blocked
+  else if (variant.server) {
+    try {
+      const r = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(15_000) });
+      await r.arrayBuffer();
+      return r.status === 200 ? null : `HTTP ${r.status}`;
+    } catch (e) { return e.message; }
+  } else file = fileURLToPath(url.split(/[?#]/)[0]);
+  try { return fs.statSync(file).isFile() ? null : 'not a file'; } catch { return 'no such file'; }
 }
 
 /**

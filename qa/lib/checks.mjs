@@ -46,6 +46,7 @@ export function linksCheck(fsResults, crawlResults) {
   for (const { name, crawl, verify } of crawlResults) {
     for (const f of verify.failures) c.fail(`[${name}] ${f.page}: ${f.url} — ${f.why}`);
     for (const f of crawl.failed) c.fail(`[${name}] ${f.page}: request ${f.url} — ${f.why}`);
+    if (crawl.abortedRechecked) c.note(`[${name}] ${crawl.abortedRechecked} request(s) aborted by the crawl's next navigation, requested again`);
     const bad = verify.failures.length + crawl.failed.length;
     parts.push(`${name}: ${verify.uniqueTargets} URLs ${name.startsWith('file') ? 'are files' : '→ 200'}, ${bad} bad`);
   }
