@@ -234,8 +234,8 @@ fn split_sitemap(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut files = Vec::new();
-    for (k, part) in entries.chunks(limit.max(1)).enumerate() {
-        let path = routes::sitemap_part(k + 1);
+    let names = sitemap_parts(entries.len(), limit);
+    for (path, part) in names.into_iter().zip(entries.chunks(limit.max(1))) {
         let _ = write!(
             index,
             "  <sitemap><loc>{}</loc>",
@@ -250,6 +250,17 @@ fn split_sitemap(
     index.push_str("</sitemapindex>\n");
     files.insert(0, (routes::SITEMAP.to_string(), index.into_bytes()));
     files
+}
+
+/// The files a sitemap of `urls` URLs is split into past `limit` URLs a file
+/// (`sitemap-1.xml` …), none when one `sitemap.xml` holds them all.
+pub(crate) fn sitemap_parts(urls: usize, limit: usize) -> Vec<String> {
+    if urls <= limit {
+        return Vec::new();
+    }
+    (1..=urls.div_ceil(limit.max(1)))
+        .map(routes::sitemap_part)
+        .collect()
 }
 
 /// One `<urlset>` of `entries`.
@@ -350,6 +361,10 @@ mod tests {
                 "sitemap-3.xml"
             ]
         );
+        // The routes listing names the same parts without writing them.
+        assert_eq!(sitemap_parts(entries.len(), 2), paths[1..]);
+        assert!(sitemap_parts(entries.len(), 5).is_empty());
+        assert_eq!(sitemap_parts(6, 3), ["sitemap-1.xml", "sitemap-2.xml"]);
         let (_, index) = text(&split, 0);
         assert_eq!(
             index,

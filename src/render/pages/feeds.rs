@@ -5,7 +5,7 @@
 //! lists them; there are none when `base_url` is not an absolute URL
 //! ([`feeds::enabled`]).
 
-use super::{all, Cx, Dep, Kind, List};
+use super::{all, Cx, Dep, Kind, List, Page};
 use crate::error::Error;
 use crate::model::{Status, Timestamp};
 use crate::render::feeds::{self, Feed, Labels};
@@ -180,6 +180,10 @@ impl Kind for Sitemap {
         (0..site.meetings.len()).for_each(|m| on(Dep::Meeting(m)));
     }
 
+    fn parts(&self, site: &Site, _n: usize) -> Vec<String> {
+        feeds::sitemap_parts(sitemap_urls(site), feeds::SITEMAP_URLS)
+    }
+
     fn render(&self, cx: &Cx<'_>, _n: usize) -> Result<Vec<Output>, Error> {
         Ok(feeds::sitemap(cx.views.site)
             .into_iter()
@@ -205,15 +209,9 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
         std::collections::HashMap::new();
     let mut out = Vec::new();
     for page in all(site) {
-        let path = page.path(site);
-        if !path.ends_with(".html") || path == routes::NOT_FOUND {
+        let Some((path, docs)) = in_sitemap(site, page) else {
             continue;
-        }
-        if let Some(Dep::Incident(n)) = page.owner() {
-            if draft(n) {
-                continue;
-            }
-        }
+        };
         let mut lastmod: Option<Timestamp> = None;
         page.depends(site, &mut |d| {
             let t = match d {
@@ -226,15 +224,42 @@ pub(crate) fn sitemap_entries(site: &Site) -> Vec<(String, Option<Timestamp>)> {
             };
             lastmod = lastmod.max(t);
         });
-        let k = page.kind();
-        for (_, doc) in k.documents(site, page.n) {
-            if doc.ends_with(".html") {
-                out.push((doc, lastmod));
-            }
-        }
+        out.extend(docs.into_iter().map(|doc| (doc, lastmod)));
         out.push((path, lastmod));
     }
     out
+}
+
+/// How many URLs the sitemap lists (those of [`sitemap_entries`]), without working out
+/// their dates.
+fn sitemap_urls(site: &Site) -> usize {
+    all(site)
+        .into_iter()
+        .filter_map(|page| in_sitemap(site, page))
+        .map(|(_, docs)| 1 + docs.len())
+        .sum()
+}
+
+/// A page's path and its HTML documents' paths when the sitemap lists them: HTML, not the
+/// 404 page, not a draft's.
+fn in_sitemap(site: &Site, page: Page) -> Option<(String, Vec<String>)> {
+    let path = page.path(site);
+    if !path.ends_with(".html") || path == routes::NOT_FOUND {
+        return None;
+    }
+    if let Some(Dep::Incident(n)) = page.owner() {
+        if site.incidents[n].status == Status::Draft {
+            return None;
+        }
+    }
+    let docs = page
+        .kind()
+        .documents(site, page.n)
+        .into_iter()
+        .map(|(_, doc)| doc)
+        .filter(|doc| doc.ends_with(".html"))
+        .collect();
+    Some((path, docs))
 }
 
 /// A link to a feed, as templates receive it (`feed`, `site_feed`).
@@ -349,4 +374,22 @@ pub(super) fn describe_incident(ctx: &mut tera::Context, cx: &Cx<'_>, n: usize) 
     };
     ctx.insert("description", &text);
     ctx.insert("og_type", "article");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sitemap_url_count_is_the_count_of_its_entries() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for drafts in [false, true] {
+            let mut opts = crate::BuildOptions::new(root);
+            opts.drafts = drafts;
+            let site = crate::load_site(&opts).expect("the shipped site loads");
+            let entries = sitemap_entries(&site);
+            assert!(entries.len() > 50, "{}", entries.len());
+            assert_eq!(sitemap_urls(&site), entries.len());
+        }
+    }
 }

@@ -165,6 +165,12 @@ pub(crate) trait Kind: Sync {
         Vec::new()
     }
 
+    /// Other files page `n` is written as, besides its path and documents (the parts of
+    /// a sitemap split past 50,000 URLs).
+    fn parts(&self, _site: &Site, _n: usize) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Whether the pages are printable documents rather than web pages.
     fn print(&self) -> bool {
         false
@@ -196,7 +202,7 @@ pub struct Page {
 }
 
 impl Page {
-    fn kind(self) -> &'static dyn Kind {
+    pub(crate) fn kind(self) -> &'static dyn Kind {
         KINDS[self.kind]
     }
 
@@ -271,6 +277,12 @@ pub(crate) fn listing(site: &Site) -> Vec<Route> {
                     print: true,
                 }),
         );
+        out.extend(k.parts(site, page.n).into_iter().map(|path| Route {
+            kind: "sitemap-part",
+            id: String::new(),
+            path,
+            print: false,
+        }));
         out.push(Route {
             kind: k.name(),
             id,
