@@ -184,7 +184,7 @@ export async function crawl(b, variant, pages) {
 }
 
 /** Requests a URL the crawl's navigation aborted once more: null when it answers 200 (served) or is a file (file://, base_url). */
-async function recheck(variant, url) {
+export async function recheck(variant, url) {
   let file = null;
   if (isAbsoluteBase(variant.baseUrl) && url.startsWith(variant.baseUrl)) file = path.join(variant.dir, decodeURIComponent(url.slice(variant.baseUrl.length).split(/[?#]/)[0]));
   else if (!variant.local(url)) return null; // leaves the site: counted as blocked

@@ -10,7 +10,8 @@ import { genBuild, htmlFiles, pageType, representativePages } from './site.mjs';
 import { checkLinks } from './links.mjs';
 import { serve } from './server.mjs';
 import { runVnu } from './vnu.mjs';
-import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, checkAxe, checkPhone, checkWraps } from './browser.mjs';
+import { launchBrowser, fileVariant, servedVariant, crawl, verifyCrawlLinks, checkAxe, checkPhone, checkWraps, recheck } from './browser.mjs';
+import { pathToFileURL } from 'node:url';
 import { Check, printDetails, printSummary } from './report.mjs';
 import * as C from './checks.mjs';
 import { checkSearch } from './search.mjs';
@@ -103,6 +104,7 @@ export async function selfTest({ gen, repo, tmp, step }) {
         }
         const incident = representativePages(r.out, [['incident', null]]);
         r.incident = incident[0]?.rel;
+        if (r.check === null) r.recheck = await recheckProbe(served, file, r.out, r.incident);
         const axe = await checkAxe(b, served, incident);
         const typed = pages.map((rel) => ({ rel, type: pageType(rel) }));
         const phone = await checkPhone(b, served, typed, 375);
@@ -149,11 +151,37 @@ export async function selfTest({ gen, repo, tmp, step }) {
     }
     results.push(c);
   }
+  const control = runs.find((r) => r.check === null);
+  const probe = new Check('aborted-request');
+  for (const m of control.recheck) probe.fail(m);
+  probe.summary = 'a request the crawl aborts is requested again: a missing file fails (served and file://), an existing one passes';
+  results.push(probe);
   results.push(...await searchFault({ gen, repo, tmp, step }));
   printDetails(results);
   const { passed, failed } = printSummary(results, 'qa/run --self-test: each check fails on its planted fault');
   console.log(`self-test: ${passed} passed, ${failed} failed`);
   return failed ? 1 : 0;
+}
+
+/**
+ * The crawl requests again what its own navigation aborted (links check): a missing file
+ * must fail that second request and a page of the site must pass it, served and from disk.
+ * Returns what went wrong.
+ */
+async function recheckProbe(served, file, out, page) {
+  const wrong = [];
+  const cases = [
+    [served, served.pageUrl(page), true],
+    [served, served.pageUrl('qa-no-such-file.json'), false],
+    [file, pathToFileURL(path.join(out, page)).href, true],
+    [file, pathToFileURL(path.join(out, 'qa-no-such-file.json')).href, false],
+  ];
+  for (const [v, url, exists] of cases) {
+    const why = await recheck(v, url);
+    if (exists && why) wrong.push(`[${v.name}] ${url} exists, but the second request says: ${why}`);
+    if (!exists && !why) wrong.push(`[${v.name}] ${url} is missing, but the second request passes it`);
+  }
+  return wrong;
 }
 
 /**
