@@ -73,6 +73,13 @@ impl Stamp {
         self.ino
     }
 
+    /// Whether this is the recorded file with the same bytes as far as a stamp can tell
+    /// after a hard link was made to it: same inode, size and modification time (a link
+    /// moves the change time).
+    pub(crate) fn same_contents(&self, recorded: &Stamp) -> bool {
+        self.ino == recorded.ino && self.size == recorded.size && self.mtime == recorded.mtime
+    }
+
     /// Whether a folder is still as recorded: same inode, no entry added, removed or
     /// renamed since (its change time moves when the folder itself is renamed, so it is not
     /// compared).

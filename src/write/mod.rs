@@ -281,6 +281,10 @@ pub struct Staging {
     made: Mutex<HashSet<String>>,
     /// What `dir` held before this build, when it is the previous generation.
     base: Option<Manifest>,
+    /// The live output and its manifest, when there is no previous generation to update
+    /// (the first rebuild after a build into an empty folder): files this build would write
+    /// with the bytes the output already holds are hard-linked from it instead.
+    seed: Option<Seed>,
     /// What this build has put into `dir` (written or kept), by path.
     done: Mutex<HashMap<String, FileEntry>>,
     /// Set once before the first change to a previous generation: its manifest is emptied
@@ -318,7 +322,11 @@ impl Staging {
             Some((dir, base)) => (dir, Some(base)),
             None => (new_folder(&names)?, None),
         };
-        Ok(Staging::with(root, dest, force, names, dir, base, lock))
+        let mut staging = Staging::with(root, dest, force, names, dir, base, lock);
+        if staging.base.is_none() {
+            staging.seed = Seed::of(&staging.names, &staging.dest.path);
+        }
+        Ok(staging)
     }
 
     fn with(
@@ -344,6 +352,7 @@ impl Staging {
             committed: false,
             made: Mutex::new(made),
             base,
+            seed: None,
             done: Default::default(),
             invalidated: OnceLock::new(),
             written: Mutex::default(),
@@ -399,8 +408,21 @@ impl Staging {
                 Output::Bytes { bytes, .. } => *blake3::hash(bytes).as_bytes(),
                 Output::Copy { from, .. } => hash_regular(from).map_err(|e| Error::io(from, e))?,
             };
-            if let Some(kept) = reusable(&path, old, &hash) {
+            if let Some(kept) = reusable(&path, old, &hash, &self.dest.path.join(rel)) {
                 self.record(rel, kept);
+                return Ok(());
+            }
+        } else if let Some(seed) = self
+            .seed
+            .as_ref()
+            .filter(|s| s.manifest.files.contains_key(rel))
+        {
+            let hash = match file {
+                Output::Bytes { bytes, .. } => *blake3::hash(bytes).as_bytes(),
+                Output::Copy { from, .. } => hash_regular(from).map_err(|e| Error::io(from, e))?,
+            };
+            if let Some(linked) = self.link_from(seed, rel, Some(&hash))? {
+                self.record(rel, linked);
                 return Ok(());
             }
         }
@@ -425,18 +447,11 @@ impl Staging {
         // Make each folder once, before its first file: trying the write first would cost
         // a failing lookup per new folder, which on ext4 waits for the other threads'
         // mkdirs in the same parent (`incidents/` gets one per incident).
-        if let Some((folder, _)) = rel.rsplit_once('/') {
-            let new = self
-                .made
-                .lock()
-                .map(|mut made| made.insert(folder.to_string()))
-                .unwrap_or(true);
-            if new {
-                self.make_folder(folder)?;
-            }
-        }
+        self.folder_for(rel)?;
         let put = || -> std::io::Result<FileEntry> {
-            let mut target = if self.base.is_some() {
+            // In a previous generation, or beside files linked from the live output, a
+            // file is never written through another name.
+            let mut target = if self.base.is_some() || self.seed.is_some() {
                 generation::create_nofollow(path)?
             } else {
                 fs::File::create(path)?
@@ -465,6 +480,63 @@ impl Staging {
             Output::Copy { from, .. } if e.kind() != ErrorKind::NotFound => Error::io(from, e),
             _ => Error::io(path, e),
         })
+    }
+
+    /// Makes the folder of `rel` (relative) once, before its first file.
+    fn folder_for(&self, rel: &str) -> Result<(), Error> {
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            let new = self
+                .made
+                .lock()
+                .map(|mut made| made.insert(folder.to_string()))
+                .unwrap_or(true);
+            if new {
+                self.make_folder(folder)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Hard-links the live output's `rel` into the staging folder when it is still the file
+    /// gen wrote there (its manifest entry and stamp) and, when `hash` is given, holds those
+    /// bytes. `None` when it cannot be used (the caller renders or writes instead).
+    fn link_from(
+        &self,
+        seed: &Seed,
+        rel: &str,
+        hash: Option<&[u8; 32]>,
+    ) -> Result<Option<FileEntry>, Error> {
+        let Some(old) = seed.manifest.files.get(rel) else {
+            return Ok(None);
+        };
+        let from = seed.dir.join(rel);
+        if reusable(&from, old, hash.unwrap_or(&old.hash), &from).is_none() {
+            return Ok(None);
+        }
+        self.folder_for(rel)?;
+        let to = self.dir.join(rel);
+        if fs::hard_link(&from, &to).is_err() {
+            // No hard links here (or the file just went away): written as usual.
+            return Ok(None);
+        }
+        // `link` does not follow a link at `from`: what now stands at `to` must be the very
+        // file gen recorded, with two names, the output's and this one.
+        let linked = fs::symlink_metadata(&to).ok().filter(|m| {
+            let now = Stamp::of(m);
+            m.is_file() && generation::links(m) == 2 && now.same_contents(&old.stamp)
+        });
+        let Some(meta) = linked else {
+            fs::remove_file(&to).map_err(|e| Error::io(&to, e))?;
+            return Ok(None);
+        };
+        let entry = FileEntry {
+            hash: old.hash,
+            stamp: Stamp::of(&meta),
+        };
+        if let Ok(mut relinked) = seed.relinked.lock() {
+            relinked.push((rel.to_string(), entry.stamp));
+        }
+        Ok(Some(entry))
     }
 
     fn record(&self, rel: &str, entry: FileEntry) {
@@ -595,7 +667,11 @@ impl Staging {
         }
         let folders: Vec<String> = folders.into_iter().map(str::to_string).collect();
         let pages = std::mem::take(&mut *self.pages.lock().map_err(|_| poisoned())?);
-        self.write_manifest(done, folders, pages)
+        self.write_manifest(done, folders, pages)?;
+        if let Some(seed) = self.seed.take() {
+            seed.restamp(&self.names);
+        }
+        Ok(())
     }
 
     /// After a failed build into the previous generation: records what it holds now (the
@@ -736,14 +812,22 @@ impl Staging {
 
 impl crate::render::reuse::Previous for Staging {
     fn keep(&self, page: &str, key: &crate::render::reuse::Key) -> Option<Vec<String>> {
-        let base = self.base.as_ref()?;
+        let Some(base) = self.base.as_ref() else {
+            return self.keep_linked(page, key);
+        };
         let entry = base.pages.get(page).filter(|e| &e.key == key)?;
         let files = entry
             .outputs
             .iter()
             .map(|rel| {
                 let old = base.files.get(rel)?;
-                reusable(&self.dir.join(rel), old, &old.hash).map(|kept| (rel, kept))
+                reusable(
+                    &self.dir.join(rel),
+                    old,
+                    &old.hash,
+                    &self.dest.path.join(rel),
+                )
+                .map(|kept| (rel, kept))
             })
             .collect::<Option<Vec<_>>>()?;
         for (rel, kept) in files {
@@ -757,11 +841,99 @@ impl crate::render::reuse::Previous for Staging {
     }
 
     fn rendered(&self, page: &str, key: Option<crate::render::reuse::Key>, outputs: Vec<String>) {
+        self.rendered_page(page, key, outputs);
+    }
+}
+
+impl Staging {
+    /// [`crate::render::reuse::Previous::keep`] without a previous generation: a page the
+    /// live output holds from the same key is linked from it, file by file. When one of its
+    /// files cannot be linked, the ones linked are removed again and the page is rendered.
+    fn keep_linked(&self, page: &str, key: &crate::render::reuse::Key) -> Option<Vec<String>> {
+        let seed = self.seed.as_ref()?;
+        let entry = seed.manifest.pages.get(page).filter(|e| &e.key == key)?;
+        let mut linked = Vec::with_capacity(entry.outputs.len());
+        for rel in &entry.outputs {
+            match self.link_from(seed, rel, None) {
+                Ok(Some(file)) => linked.push((rel, file)),
+                _ => {
+                    for (rel, _) in linked {
+                        let _ = fs::remove_file(self.dir.join(rel));
+                    }
+                    return None;
+                }
+            }
+        }
+        for (rel, file) in linked {
+            self.record(rel, file);
+        }
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(page.to_string(), entry.clone());
+        }
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        Some(entry.outputs.clone())
+    }
+
+    fn rendered_page(
+        &self,
+        page: &str,
+        key: Option<crate::render::reuse::Key>,
+        outputs: Vec<String>,
+    ) {
         if let Ok(mut rendered) = self.rendered.lock() {
             rendered.push(page.to_string());
         }
         if let (Some(key), Ok(mut pages)) = (key, self.pages.lock()) {
             pages.insert(page.to_string(), PageEntry { key, outputs });
+        }
+    }
+}
+
+/// The live output as the source of hard links for a build that has no previous
+/// generation to update (see [`Staging::link_from`]).
+#[derive(Debug)]
+struct Seed {
+    /// The output folder.
+    dir: PathBuf,
+    /// Its inode, which names its manifest.
+    ino: u64,
+    /// Its manifest, as the build that wrote it left it.
+    manifest: Manifest,
+    /// The files linked from it, with their stamps after the link (a link moves the change
+    /// time, which the manifest records).
+    relinked: Mutex<Vec<(String, Stamp)>>,
+}
+
+impl Seed {
+    /// The output at `dest` when gen wrote it and has its manifest.
+    fn of(names: &Names, dest: &Path) -> Option<Seed> {
+        let meta = fs::symlink_metadata(dest).ok()?;
+        let manifest = generation::load(names, dest)?;
+        Some(Seed {
+            dir: dest.to_path_buf(),
+            ino: generation::inode(&meta),
+            manifest,
+            relinked: Mutex::default(),
+        })
+    }
+
+    /// Records the new change times of the files linked from the output in its manifest,
+    /// so that the build after the swap, which updates this folder in place, keeps them.
+    /// Best effort: a manifest left as it was only costs that build a rewrite of them.
+    fn restamp(mut self, names: &Names) {
+        let relinked =
+            std::mem::take(&mut *self.relinked.lock().unwrap_or_else(|e| e.into_inner()));
+        if relinked.is_empty() {
+            return;
+        }
+        for (rel, stamp) in relinked {
+            if let Some(entry) = self.manifest.files.get_mut(&rel) {
+                entry.stamp = stamp;
+            }
+        }
+        let path = names.manifest(self.ino);
+        if let Ok(mut file) = generation::create_nofollow(&path) {
+            let _ = file.write_all(self.manifest.to_text().as_bytes());
         }
     }
 }
@@ -859,14 +1031,27 @@ fn poisoned() -> Error {
 }
 
 /// `old` (the previous generation's entry for the file at `path`) when the file there is
-/// still the one gen wrote (same inode, size and times, no other name) and holds `hash`.
-fn reusable(path: &Path, old: &FileEntry, hash: &[u8; 32]) -> Option<FileEntry> {
+/// still the one gen wrote (same inode, size and times) and holds `hash`. Its only other
+/// name may be `live`, the same file in the output (gen linked it there, see
+/// [`Staging::link_from`]); a file with any other name (a backup's hard link) is not kept.
+fn reusable(path: &Path, old: &FileEntry, hash: &[u8; 32], live: &Path) -> Option<FileEntry> {
     if &old.hash != hash {
         return None;
     }
     let meta = fs::symlink_metadata(path).ok()?;
-    (meta.is_file() && generation::links(&meta) == 1 && Stamp::of(&meta) == old.stamp)
-        .then_some(*old)
+    if !meta.is_file() || Stamp::of(&meta) != old.stamp {
+        return None;
+    }
+    let sole = match generation::links(&meta) {
+        1 => true,
+        2 => {
+            live != path
+                && fs::symlink_metadata(live)
+                    .is_ok_and(|l| l.is_file() && Stamp::of(&l).ino() == old.stamp.ino())
+        }
+        _ => false,
+    };
+    sole.then_some(*old)
 }
 
 /// BLAKE3 of a regular file's bytes, read without following a link.
