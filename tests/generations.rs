@@ -17,6 +17,18 @@ fn incident(title: &str, body: &str) -> String {
         .replace("Body.", body)
 }
 
+/// Edits b's body and builds: that incident's page (and the search shards) is all it
+/// writes, and the output is what a build into an empty folder writes.
+fn edit_b_and_build(dir: &Path) {
+    write(
+        dir,
+        "content/incidents/b.md",
+        incident("B", "Body of b, edited."),
+    );
+    only_under(&build(dir), "incidents/b/");
+    assert_eq!(output(dir), fresh(dir));
+}
+
 /// A site of three incidents, one with an image beside it.
 fn three() -> TempDir {
     let dir = site(&[
@@ -115,13 +127,7 @@ fn an_unchanged_rebuild_writes_nothing_and_one_edit_writes_only_what_it_changes(
     );
 
     // A body edit changes that incident's page and nothing else.
-    write(
-        dir.path(),
-        "content/incidents/b.md",
-        incident("B", "Body of b, edited."),
-    );
-    only_under(&build(dir.path()), "incidents/b/");
-    assert_eq!(output(dir.path()), fresh(dir.path()));
+    edit_b_and_build(dir.path());
     // The previous generation lacked the edit too: it is written once more, then never.
     only_under(&build(dir.path()), "incidents/b/");
     assert_eq!(build(dir.path()), Vec::<String>::new());
@@ -434,18 +440,7 @@ fn a_kill_at_any_moment_of_a_rebuild_leaves_a_whole_output_and_the_next_build_is
                 }
             }
             let new = fresh(dir.path());
-            let mut child = gen_cmd(["build"])
-                .root(dir.path())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn();
-            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-            let _ = child.kill();
-            let status = child.wait().unwrap();
-            {
-                use std::os::unix::process::ExitStatusExt;
-                killed += usize::from(status.signal() == Some(9));
-            }
+            killed += usize::from(kill_build_after(dir.path(), delay_ms));
             let now = output(dir.path());
             assert!(
                 now == old || now == new,
@@ -464,6 +459,21 @@ fn a_kill_at_any_moment_of_a_rebuild_leaves_a_whole_output_and_the_next_build_is
         killed >= 12,
         "only {killed} of {round} builds were killed midway"
     );
+}
+
+/// Starts `gen build` in `dir`, kills it (SIGKILL) after `delay_ms`; whether it was still
+/// running then.
+#[cfg(unix)]
+fn kill_build_after(dir: &Path, delay_ms: u64) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = gen_cmd(["build"])
+        .root(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+    let _ = child.kill();
+    child.wait().unwrap().signal() == Some(9)
 }
 
 /// Whether `a` and `b` are one file (two names of one inode).
@@ -485,13 +495,7 @@ fn the_first_rebuild_links_what_did_not_change_from_the_output() {
     let page = dir.path().join("output/incidents/a/index.html");
     assert_eq!(fs::metadata(&page).unwrap().nlink(), 1);
     // One body edited: its page is written, everything else is linked.
-    write(
-        dir.path(),
-        "content/incidents/b.md",
-        incident("B", "Body of b, edited."),
-    );
-    only_under(&build(dir.path()), "incidents/b/");
-    assert_eq!(output(dir.path()), fresh(dir.path()));
+    edit_b_and_build(dir.path());
     let prev = previous(dir.path());
     assert!(same_file(&page, &prev.join("incidents/a/index.html")));
     assert!(same_file(
@@ -618,17 +622,7 @@ fn a_kill_at_any_moment_of_the_first_rebuild_leaves_a_whole_output() {
                 );
             }
             let new = fresh(dir.path());
-            let mut child = gen_cmd(["build"])
-                .root(dir.path())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn();
-            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
-            let _ = child.kill();
-            {
-                use std::os::unix::process::ExitStatusExt;
-                killed += usize::from(child.wait().unwrap().signal() == Some(9));
-            }
+            killed += usize::from(kill_build_after(dir.path(), delay_ms));
             let now = output(dir.path());
             assert!(
                 now == old || now == new,

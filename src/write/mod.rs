@@ -539,6 +539,44 @@ impl Staging {
         Ok(Some(entry))
     }
 
+    /// [`crate::render::reuse::Previous::keep`] without a previous generation: a page the
+    /// live output holds from the same key is linked from it, file by file. When one of its
+    /// files cannot be linked, the ones linked are removed again and the page is rendered.
+    fn keep_linked(&self, page: &str, key: &crate::render::reuse::Key) -> Option<Vec<String>> {
+        let seed = self.seed.as_ref()?;
+        let entry = seed.manifest.pages.get(page).filter(|e| &e.key == key)?;
+        let mut linked = Vec::with_capacity(entry.outputs.len());
+        for rel in &entry.outputs {
+            match self.link_from(seed, rel, None) {
+                Ok(Some(file)) => linked.push((rel, file)),
+                _ => {
+                    for (rel, _) in linked {
+                        let _ = fs::remove_file(self.dir.join(rel));
+                    }
+                    return None;
+                }
+            }
+        }
+        Some(self.kept_page(page, entry, linked))
+    }
+
+    /// Records a page kept without rendering and its files; returns its outputs.
+    fn kept_page(
+        &self,
+        page: &str,
+        entry: &PageEntry,
+        files: Vec<(&String, FileEntry)>,
+    ) -> Vec<String> {
+        for (rel, file) in files {
+            self.record(rel, file);
+        }
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(page.to_string(), entry.clone());
+        }
+        self.kept.fetch_add(1, Ordering::Relaxed);
+        entry.outputs.clone()
+    }
+
     fn record(&self, rel: &str, entry: FileEntry) {
         if let Ok(mut done) = self.done.lock() {
             done.insert(rel.to_string(), entry);
@@ -830,56 +868,10 @@ impl crate::render::reuse::Previous for Staging {
                 .map(|kept| (rel, kept))
             })
             .collect::<Option<Vec<_>>>()?;
-        for (rel, kept) in files {
-            self.record(rel, kept);
-        }
-        if let Ok(mut pages) = self.pages.lock() {
-            pages.insert(page.to_string(), entry.clone());
-        }
-        self.kept.fetch_add(1, Ordering::Relaxed);
-        Some(entry.outputs.clone())
+        Some(self.kept_page(page, entry, files))
     }
 
     fn rendered(&self, page: &str, key: Option<crate::render::reuse::Key>, outputs: Vec<String>) {
-        self.rendered_page(page, key, outputs);
-    }
-}
-
-impl Staging {
-    /// [`crate::render::reuse::Previous::keep`] without a previous generation: a page the
-    /// live output holds from the same key is linked from it, file by file. When one of its
-    /// files cannot be linked, the ones linked are removed again and the page is rendered.
-    fn keep_linked(&self, page: &str, key: &crate::render::reuse::Key) -> Option<Vec<String>> {
-        let seed = self.seed.as_ref()?;
-        let entry = seed.manifest.pages.get(page).filter(|e| &e.key == key)?;
-        let mut linked = Vec::with_capacity(entry.outputs.len());
-        for rel in &entry.outputs {
-            match self.link_from(seed, rel, None) {
-                Ok(Some(file)) => linked.push((rel, file)),
-                _ => {
-                    for (rel, _) in linked {
-                        let _ = fs::remove_file(self.dir.join(rel));
-                    }
-                    return None;
-                }
-            }
-        }
-        for (rel, file) in linked {
-            self.record(rel, file);
-        }
-        if let Ok(mut pages) = self.pages.lock() {
-            pages.insert(page.to_string(), entry.clone());
-        }
-        self.kept.fetch_add(1, Ordering::Relaxed);
-        Some(entry.outputs.clone())
-    }
-
-    fn rendered_page(
-        &self,
-        page: &str,
-        key: Option<crate::render::reuse::Key>,
-        outputs: Vec<String>,
-    ) {
         if let Ok(mut rendered) = self.rendered.lock() {
             rendered.push(page.to_string());
         }
